@@ -1,0 +1,55 @@
+# Everyday commands. `make run` and `make test` work on a fresh machine with python3 (3.11+).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DATE ?= 2018-09-30
+
+.PHONY: run test lint format check bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## The demo on http://$(HOST):$(PORT) with a Celery worker and beat; Ctrl-C stops all three.
+run: $(VENV)/.runtime
+	ZMD_TODAY=$(DEMO_DATE) $(BIN)/python manage.py migrate --noinput -v0
+	ZMD_TODAY=$(DEMO_DATE) $(BIN)/python manage.py load_demo
+	ZMD_TODAY=$(DEMO_DATE) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run-dev
+
+## The whole suite (DATABASE_URL and REDIS_URL choose the servers; unset: SQLite, no Redis).
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Django's own checks, migrations in step with the models, and the production settings.
+check: $(VENV)/.dev
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	ZMD_MODE=production DEBUG=0 ALLOWED_HOSTS=targets.example.gov.cn \
+	SECRET_KEY=check-deploy-only-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))") \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## Translations: extract and compile (the compiled .mo files are committed).
+messages: $(VENV)/.dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,17 @@
+"""python manage.py load_demo — the 2018 Zhumadian scenario, idempotent."""
+
+from django.core.management.base import BaseCommand
+
+from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports). Safe to run twice."
+
+    def handle(self, *args, **options):
+        result = build_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
+        self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
+        self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
+        for username, display_name in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<16} {display_name}")

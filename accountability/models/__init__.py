@@ -1,0 +1,3 @@
+from .checks import Check
+
+__all__ = ["Check"]

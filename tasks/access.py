@@ -1,0 +1,104 @@
+"""Who may do what: the one place roles turn into permissions.
+
+Every view, export and job that acts for a person starts from ``Model.objects.for_user(user,
+action)``; those querysets ask this module. A person may hold several roles at once (staff of one
+unit and head of another, a leader who also works in the office).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from .choices import RoleKind
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "view"
+    REPORT = "report", "report"  # unit staff: file reports, sign for, answer
+    APPROVE = "approve", "approve"  # unit head: approve the unit's reports
+    INSTRUCT = "instruct", "instruct"  # leader: write instructions (批示)
+    MANAGE = "manage", "manage"  # supervision office: everything
+
+
+@dataclass(frozen=True)
+class Access:
+    """The roles one person holds, read once per request."""
+
+    office: bool = False
+    leader_ids: frozenset[int] = field(default_factory=frozenset)
+    staff_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    head_unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.leader_ids)
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        return self.staff_unit_ids | self.head_unit_ids
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.office or self.is_leader
+
+    def unit_ids_for(self, action: str) -> frozenset[int]:
+        """Units whose own records this person may act on for ``action``."""
+        if action == Action.VIEW:
+            return self.unit_ids
+        if action == Action.REPORT:
+            return self.staff_unit_ids
+        if action == Action.APPROVE:
+            return self.head_unit_ids
+        return frozenset()
+
+    def allows_everywhere(self, action: str) -> bool:
+        """Whether ``action`` is allowed on every unit's records."""
+        if self.office:
+            return True
+        if self.is_leader:
+            return action in (Action.VIEW, Action.INSTRUCT)
+        return False
+
+
+NO_ACCESS = Access()
+
+
+def access_for(user) -> Access:
+    """The user's roles, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_zmd_access", None)
+    if cached is not None:
+        return cached
+    office = user.is_superuser
+    leaders, staff, heads = set(), set(), set()
+    for kind, unit_id, leader_id in user.roles.values_list("kind", "unit_id", "leader_id"):
+        if kind == RoleKind.OFFICE:
+            office = True
+        elif kind == RoleKind.LEADER:
+            leaders.add(leader_id)
+        elif kind == RoleKind.STAFF:
+            staff.add(unit_id)
+        elif kind == RoleKind.HEAD:
+            heads.add(unit_id)
+    access = Access(office, frozenset(leaders), frozenset(staff), frozenset(heads))
+    user._zmd_access = access
+    return access
+
+
+def scope_by_unit(queryset, user, action: str, unit_path: str):
+    """Filter ``queryset`` to rows whose unit (reached by ``unit_path``) ``user`` may ``action``."""
+    access = access_for(user)
+    if access.allows_everywhere(action):
+        return queryset
+    unit_ids = access.unit_ids_for(action)
+    if not unit_ids:
+        return queryset.none()
+    return queryset.filter(**{f"{unit_path}__in": unit_ids})
+
+
+def forget_access(user) -> None:
+    """Drop the cached roles (after roles change within one request or test)."""
+    user.__dict__.pop("_zmd_access", None)

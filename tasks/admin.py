@@ -1,0 +1,159 @@
+"""Admin for the ledger: Chinese labels, filters, search and each object's history.
+
+The admin is the office's back room, not the workspace. Saving records who did it through the
+same helper the services use; the workspace views call the services for state changes.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Assignment,
+    Evidence,
+    ExtensionRequest,
+    FollowUp,
+    Leader,
+    Milestone,
+    ProgressReport,
+    Role,
+    Target,
+    TaskForce,
+    Unit,
+    User,
+)
+from .services import save_with_history
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Saves name the acting user and say they came from the admin."""
+
+    def save_model(self, request, obj, form, change):
+        save_with_history(obj, acting_user=request.user, reason=str(_("Edited in the admin")))
+
+
+@admin.register(Unit)
+class UnitAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "sort_order", "requires_head_approval", "is_active"]
+    list_filter = ["kind", "is_active", "requires_head_approval"]
+    search_fields = ["name"]
+
+
+@admin.register(Leader)
+class LeaderAdmin(HistoryAdmin):
+    list_display = ["post", "fields_in_charge", "sort_order"]
+    search_fields = ["post", "fields_in_charge"]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["unit", "leader"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "display_name", "phone", "is_active", "is_staff"]
+    search_fields = ["username", "display_name", "phone"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("In the system"), {"fields": ["display_name", "phone"]}),
+    ]
+    inlines = [RoleInline]
+
+
+@admin.register(TaskForce)
+class TaskForceAdmin(HistoryAdmin):
+    list_display = ["name", "leader"]
+    list_filter = ["leader"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["unit", "role", "responsible_person", "share", "deadline", "status", "progress_percent"]
+    readonly_fields = ["status", "progress_percent"]
+    autocomplete_fields = ["unit"]
+    show_change_link = True
+
+
+@admin.register(Target)
+class TargetAdmin(HistoryAdmin):
+    list_display = ["code", "title", "year", "source", "target_type", "leader", "deadline", "status"]
+    list_filter = ["year", "source", "target_type", "status", "is_key", "leader", "report_frequency"]
+    search_fields = ["code", "title", "description"]
+    list_select_related = ["leader"]
+    autocomplete_fields = ["parent", "leader", "task_force"]
+    date_hierarchy = "deadline"
+    inlines = [AssignmentInline]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(HistoryAdmin):
+    list_display = [
+        "target", "unit", "role", "status", "deadline", "progress_percent", "planned_percent", "warning_level",
+    ]  # fmt: skip
+    list_filter = ["status", "role", "warning_level", "target__year", "target__source", "target__target_type", "unit"]
+    search_fields = ["target__title", "target__code", "unit__name", "responsible_person"]
+    list_select_related = ["target", "unit"]
+    autocomplete_fields = ["target", "unit"]
+    readonly_fields = ["progress_percent", "actual_value", "last_report_period", "last_reported_at", "planned_percent"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(HistoryAdmin):
+    list_display = ["assignment", "due_date", "granularity", "planned_percent", "planned_value"]
+    list_filter = ["granularity"]
+    search_fields = ["assignment__target__title", "assignment__unit__name"]
+    list_select_related = ["assignment__target", "assignment__unit"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(HistoryAdmin):
+    list_display = ["assignment", "period", "progress_percent", "status", "submitted_at", "due_date"]
+    list_filter = ["status", "period", "assignment__unit"]
+    search_fields = ["assignment__target__title", "assignment__unit__name", "work_done", "problems"]
+    list_select_related = ["assignment__target", "assignment__unit"]
+    raw_id_fields = ["assignment", "author", "approved_by", "reviewed_by"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(HistoryAdmin):
+    list_display = ["target", "kind", "topic", "author", "created_at"]
+    list_filter = ["kind", "topic"]
+    search_fields = ["text", "target__title"]
+    list_select_related = ["target", "author"]
+    raw_id_fields = ["target", "report", "author"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(HistoryAdmin):
+    list_display = ["assignment", "previous_deadline", "requested_deadline", "status", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["assignment__target__title", "assignment__unit__name", "reason"]
+    list_select_related = ["assignment__target", "assignment__unit"]
+    raw_id_fields = ["assignment", "requested_by", "decided_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(HistoryAdmin):
+    list_display = ["original_name", "report", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_name"]
+    raw_id_fields = ["report", "uploaded_by"]

@@ -1,0 +1,170 @@
+"""Fixed vocabularies of the target ledger. Colours are CSS class suffixes used by the UI."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    COUNTY = "county", _("County or district")
+    ZONE = "zone", _("Functional zone")
+    DEPARTMENT = "department", _("City department")
+
+
+class RankingGroup(models.TextChoices):
+    """Counties (with zones) and city departments are ranked separately."""
+
+    COUNTIES = "counties", _("Counties, districts and zones")
+    DEPARTMENTS = "departments", _("City departments")
+
+
+UNIT_KINDS_BY_GROUP = {
+    RankingGroup.COUNTIES: (UnitKind.COUNTY, UnitKind.ZONE),
+    RankingGroup.DEPARTMENTS: (UnitKind.DEPARTMENT,),
+}
+
+
+class RoleKind(models.TextChoices):
+    STAFF = "staff", _("Unit staff")
+    HEAD = "head", _("Unit head")
+    LEADER = "leader", _("City leader")
+    OFFICE = "office", _("Supervision office")
+
+
+class Source(models.TextChoices):
+    """The five sources named at the 2018 plenary meeting."""
+
+    CENTRAL = "central", _("Assigned by the central and provincial governments")
+    PARTY = "party", _("Set by the municipal party committee")
+    WORK_REPORT = "work_report", _("Fixed in the government work report")
+    PROVINCIAL_DEPT = "provincial_dept", _("Assigned by provincial departments")
+    DEPUTIES = "deputies", _("NPC deputies' suggestions and CPPCC members' proposals")
+
+
+class TargetType(models.TextChoices):
+    """The four types of target."""
+
+    INDICATOR = "indicator", _("Quantitative indicator")
+    TASK = "task", _("Task item")
+    PROPOSAL = "proposal", _("Suggestion or proposal")
+    LIVELIHOOD = "livelihood", _("Livelihood project")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class MeasureKind(models.TextChoices):
+    """Whether an indicator piles up over the year or is judged as a level at every point."""
+
+    CUMULATIVE = "cumulative", _("Cumulative (adds up over the year)")
+    LEVEL = "level", _("Level or rate (judged against the goal each period)")
+
+
+class ShareRule(models.TextChoices):
+    """How the units' shares relate to the target value."""
+
+    SUM = "sum", _("Shares add up to the target value")
+    EACH = "each", _("Each unit carries the whole target value")
+    NONE = "none", _("No shares")
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class Granularity(models.TextChoices):
+    """Plan levels, finest first: 以天保周、以周保月、以月保季、以季保年."""
+
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+GRANULARITY_ORDER = [Granularity.WEEK, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR]
+
+
+class TargetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    CLOSED = "closed", _("Closed")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit")
+    CO = "co", _("Co-unit")
+
+
+class AssignmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    SIGNED = "signed", _("Signed for")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RECTIFYING = "rectifying", _("Under rectification")
+    CLAIMED = "claimed", _("Completion claimed")
+    RETURNED = "returned", _("Returned for redo")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed out")
+
+
+# States in which the unit is still working and reports are due.
+OPEN_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.ISSUED,
+    AssignmentStatus.SIGNED,
+    AssignmentStatus.IN_PROGRESS,
+    AssignmentStatus.RECTIFYING,
+    AssignmentStatus.RETURNED,
+)
+# States in which a progress report may still be filed (a claim may be backed by a last report).
+REPORTABLE_ASSIGNMENT_STATUSES = (*OPEN_ASSIGNMENT_STATUSES, AssignmentStatus.CLAIMED)
+
+
+class WarningLevel(models.IntegerChoices):
+    """The colour of an assignment; the number orders severity."""
+
+    GREEN = 0, _("On plan")
+    YELLOW = 1, _("Yellow")
+    ORANGE = 2, _("Orange")
+    RED = 3, _("Red")
+
+
+WARNING_COLOURS = {
+    WarningLevel.GREEN: "green",
+    WarningLevel.YELLOW: "yellow",
+    WarningLevel.ORANGE: "orange",
+    WarningLevel.RED: "red",
+}
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting unit head approval")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+# Reports that count as filed for the period (the unit did its part).
+FILED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+class FollowUpKind(models.TextChoices):
+    """两跟进: the office follows up, the leader instructs."""
+
+    OFFICE = "office", _("Supervision office follow-up")
+    LEADER = "leader", _("Leader instruction")
+
+
+class FollowUpTopic(models.TextChoices):
+    PROBLEM = "problem", _("Problem")
+    SUGGESTION = "suggestion", _("Suggestion")
+    GENERAL = "general", _("General")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")

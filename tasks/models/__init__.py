@@ -1,0 +1,18 @@
+from .org import Leader, Role, TaskForce, Unit, User
+from .progress import Evidence, FollowUp, ProgressReport
+from .targets import Assignment, ExtensionRequest, Milestone, Target
+
+__all__ = [
+    "Assignment",
+    "Evidence",
+    "ExtensionRequest",
+    "FollowUp",
+    "Leader",
+    "Milestone",
+    "ProgressReport",
+    "Role",
+    "Target",
+    "TaskForce",
+    "Unit",
+    "User",
+]

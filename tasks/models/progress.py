@@ -1,0 +1,154 @@
+"""Progress reports (四报), their evidence files and the two follow-ups (两跟进)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..access import Action, access_for
+from ..choices import AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus
+from .targets import PERCENT_VALIDATORS, Assignment, Target, _decimal
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = Action.VIEW) -> ProgressReportQuerySet:
+        """A unit sees its own reports; the lead unit also sees its co-units' reports on the same target."""
+        access = access_for(user)
+        if access.allows_everywhere(action):
+            return self
+        unit_ids = access.unit_ids_for(action)
+        if not unit_ids:
+            return self.none()
+        own = Q(assignment__unit__in=unit_ids)
+        if action != Action.VIEW:
+            return self.filter(own)
+        led_targets = Assignment.objects.filter(unit__in=unit_ids, role=AssignmentRole.LEAD).values("target_id")
+        return self.filter(own | Q(assignment__target__in=led_targets))
+
+
+class ProgressReport(models.Model):
+    """A unit's report for one assignment and one period: progress, problems, plan, suggestions."""
+
+    assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="reports", verbose_name=_("assignment"))
+    period = models.CharField(_("period"), max_length=16)
+    period_end = models.DateField(_("period end"))
+    due_date = models.DateField(_("due date"))
+    progress_percent = models.DecimalField(
+        _("cumulative progress (%)"), max_digits=5, decimal_places=1, validators=PERCENT_VALIDATORS
+    )
+    actual_value = _decimal(_("cumulative actual value"))
+    work_done = models.TextField(_("progress: work done"), blank=True)
+    problems = models.TextField(_("problems met"), blank=True)
+    next_plan = models.TextField(_("plan for the next period"), blank=True)
+    suggestions = models.TextField(_("suggestions and support needed"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("written by"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-period_end", "assignment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period"],
+                name="report_once_per_period",
+                violation_error_message=_("A report for this period already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__gte=0, progress_percent__lte=100),
+                name="report_percent_in_range",
+                violation_error_message=_("Progress must be between 0 and 100 percent."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["assignment", "-period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.unit} · {self.assignment.target.title} · {self.period}"
+
+    @property
+    def is_late(self) -> bool:
+        if self.submitted_at is None:
+            return False
+        return self.submitted_at.astimezone().date() > self.due_date
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # A random name: the original may hold anything, and guessing another unit's file must not work.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.report.period}/{uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) attached to a report; served only through permission checks."""
+
+    report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence", verbose_name=_("report"))
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = Action.VIEW) -> FollowUpQuerySet:
+        """Follow-ups are shown to whoever may see the target they are written on."""
+        return self.filter(target__in=Target.objects.for_user(user, action).values("pk"))
+
+
+class FollowUp(models.Model):
+    """两跟进: the office's reply or action, or a leader's instruction (批示), on a target or a report."""
+
+    target = models.ForeignKey(Target, models.CASCADE, related_name="follow_ups", verbose_name=_("target"))
+    report = models.ForeignKey(
+        ProgressReport, models.CASCADE, null=True, blank=True, related_name="follow_ups", verbose_name=_("report")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=FollowUpKind.choices)
+    topic = models.CharField(_("about"), max_length=12, choices=FollowUpTopic.choices, default=FollowUpTopic.GENERAL)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author"))
+    created_at = models.DateTimeField(_("written at"))
+    history = HistoricalRecords()
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up or instruction")
+        verbose_name_plural = _("follow-ups and instructions")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["report", "kind", "topic"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.text[:30]}"

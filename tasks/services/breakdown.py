@@ -1,0 +1,332 @@
+"""Targets and their breakdown into assignments (责任分解), from draft to close-out (销号)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock, signals
+from ..choices import (
+    OPEN_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    ShareRule,
+    TargetStatus,
+    TargetType,
+)
+from ..models import Assignment, Target, Unit
+from .common import RuleViolation, save_with_history, validate_and_save
+
+# Which states each state may be entered from. Anything else is refused with a message.
+_ALLOWED_FROM = {
+    AssignmentStatus.ISSUED: {AssignmentStatus.DRAFT},
+    AssignmentStatus.SIGNED: {AssignmentStatus.ISSUED},
+    AssignmentStatus.IN_PROGRESS: {
+        AssignmentStatus.ISSUED,
+        AssignmentStatus.SIGNED,
+        AssignmentStatus.RECTIFYING,
+        AssignmentStatus.RETURNED,
+    },
+    AssignmentStatus.RECTIFYING: {
+        AssignmentStatus.ISSUED,
+        AssignmentStatus.SIGNED,
+        AssignmentStatus.IN_PROGRESS,
+        AssignmentStatus.RETURNED,
+    },
+    AssignmentStatus.CLAIMED: {
+        AssignmentStatus.ISSUED,
+        AssignmentStatus.SIGNED,
+        AssignmentStatus.IN_PROGRESS,
+        AssignmentStatus.RETURNED,
+    },
+    AssignmentStatus.RETURNED: {AssignmentStatus.CLAIMED, AssignmentStatus.VERIFIED},
+    AssignmentStatus.VERIFIED: {AssignmentStatus.CLAIMED},
+    AssignmentStatus.CLOSED: {AssignmentStatus.VERIFIED},
+}
+_SHARE_TOLERANCE = Decimal("0.0001")
+TARGET_FIELDS = {
+    "year", "code", "title", "description", "parent", "source", "target_type", "is_key", "measure_unit", "baseline",
+    "target_value", "direction", "measure_kind", "share_rule", "leader", "task_force", "start_date", "deadline",
+    "report_frequency", "remarks",
+}  # fmt: skip
+ASSIGNMENT_FIELDS = {"responsible_person", "responsible_phone", "share", "deadline", "role"}
+
+
+# --- Targets -----------------------------------------------------------------------------------
+
+
+def _check_target(target: Target) -> None:
+    errors: dict[str, list[str]] = {}
+    if target.target_type == TargetType.INDICATOR:
+        if target.target_value is None:
+            errors.setdefault("target_value", []).append(_("An indicator needs a target value."))
+        if not target.measure_unit:
+            errors.setdefault("measure_unit", []).append(_("An indicator needs a unit of measure."))
+    if target.share_rule == ShareRule.SUM and target.target_value is None:
+        errors.setdefault("share_rule", []).append(_("Shares can only add up to a target value that is set."))
+    if target.deadline and target.deadline.year < target.year:
+        errors.setdefault("deadline", []).append(_("The deadline cannot be before the target's year."))
+    if target.parent_id:
+        if target.parent_id == target.pk:
+            errors.setdefault("parent", []).append(_("A target cannot be its own parent."))
+        elif target.parent.year != target.year:
+            errors.setdefault("parent", []).append(_("A sub-target must belong to the same year as its parent."))
+        else:
+            ancestor = target.parent
+            while ancestor is not None:
+                if ancestor.pk == target.pk:
+                    errors.setdefault("parent", []).append(_("This parent would make a loop of sub-targets."))
+                    break
+                ancestor = ancestor.parent
+    if errors:
+        raise RuleViolation(errors)
+
+
+def _unknown_fields(given, allowed) -> None:
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+def create_target(*, acting_user, reason: str = "", **fields) -> Target:
+    _unknown_fields(fields, TARGET_FIELDS)
+    target = Target(**fields)
+    _check_target(target)
+    with transaction.atomic():
+        validate_and_save(target, acting_user=acting_user, reason=reason or _("Target created"))
+    return target
+
+
+def update_target(target: Target, *, acting_user, reason: str = "", **changes) -> Target:
+    _unknown_fields(changes, TARGET_FIELDS)
+    if target.status == TargetStatus.CLOSED:
+        raise RuleViolation(_("A closed target can no longer be changed."))
+    with transaction.atomic():
+        target = Target.objects.select_for_update().get(pk=target.pk)
+        for name, value in changes.items():
+            setattr(target, name, value)
+        _check_target(target)
+        validate_and_save(target, acting_user=acting_user, reason=reason or _("Target edited"))
+        if target.status == TargetStatus.ISSUED:
+            _raise_breakdown_errors(target)
+    return target
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+def _check_assignment_dates(target: Target, deadline: dt.date) -> None:
+    if deadline > target.deadline:
+        raise RuleViolation({"deadline": [_("A unit's deadline cannot be after the target's deadline.")]})
+    if deadline < target.start_date:
+        raise RuleViolation({"deadline": [_("A unit's deadline cannot be before the target starts.")]})
+
+
+def add_assignment(
+    target: Target,
+    *,
+    unit: Unit,
+    role: str,
+    acting_user,
+    deadline: dt.date | None = None,
+    share: Decimal | None = None,
+    responsible_person: str = "",
+    responsible_phone: str = "",
+) -> Assignment:
+    """Put a unit on the target's chain; on an issued target the new link is issued at once."""
+    if target.status == TargetStatus.CLOSED:
+        raise RuleViolation(_("A closed target can no longer be changed."))
+    deadline = deadline or target.deadline
+    _check_assignment_dates(target, deadline)
+    assignment = Assignment(
+        target=target,
+        unit=unit,
+        role=role,
+        deadline=deadline,
+        share=share,
+        responsible_person=responsible_person,
+        responsible_phone=responsible_phone,
+    )
+    with transaction.atomic():
+        validate_and_save(assignment, acting_user=acting_user, reason=_("Unit added to the chain"))
+        if target.status == TargetStatus.ISSUED:
+            _raise_breakdown_errors(target)
+            _issue(assignment, acting_user=acting_user)
+    return assignment
+
+
+def update_assignment(assignment: Assignment, *, acting_user, reason: str = "", **changes) -> Assignment:
+    _unknown_fields(changes, ASSIGNMENT_FIELDS)
+    if assignment.status == AssignmentStatus.CLOSED:
+        raise RuleViolation(_("A closed-out assignment can no longer be changed."))
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().select_related("target").get(pk=assignment.pk)
+        if assignment.status != AssignmentStatus.DRAFT:
+            signals.assignment_changing.send(
+                Assignment, assignment=assignment, changes=changes, acting_user=acting_user
+            )
+        for name, value in changes.items():
+            setattr(assignment, name, value)
+        _check_assignment_dates(assignment.target, assignment.deadline)
+        validate_and_save(assignment, acting_user=acting_user, reason=reason or _("Assignment edited"))
+        if assignment.target.status == TargetStatus.ISSUED:
+            _raise_breakdown_errors(assignment.target)
+    return assignment
+
+
+def remove_assignment(assignment: Assignment, *, acting_user) -> None:
+    if assignment.status != AssignmentStatus.DRAFT:
+        raise RuleViolation(_("Only a draft assignment can be removed; an issued one is closed out or edited."))
+    with transaction.atomic():
+        assignment._history_user = acting_user
+        assignment.delete()
+
+
+def breakdown_errors(target: Target) -> list[str]:
+    """What stops the target's breakdown from being issued, in words for the office."""
+    assignments = list(target.assignments.all())
+    errors = []
+    leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
+    if len(leads) != 1:
+        errors.append(_("A target needs exactly one lead unit."))
+    shares = [a.share for a in assignments if a.share is not None]
+    if target.share_rule == ShareRule.NONE and shares:
+        errors.append(_("This target does not split its value, so no unit may have a share."))
+    if target.share_rule == ShareRule.SUM:
+        total = sum(shares, Decimal(0))
+        if target.target_value is not None and abs(total - target.target_value) > _SHARE_TOLERANCE:
+            errors.append(
+                _("The units' shares add up to %(total)s but the target value is %(value)s.")
+                % {"total": f"{total.normalize():f}", "value": f"{target.target_value.normalize():f}"}
+            )
+    return errors
+
+
+def _raise_breakdown_errors(target: Target) -> None:
+    errors = breakdown_errors(target)
+    if errors:
+        raise RuleViolation(errors)
+
+
+# --- Issuing and the assignment's life ---------------------------------------------------------
+
+
+def _transition(assignment: Assignment, new_status: str, *, acting_user, reason: str, extra_fields=()) -> None:
+    if assignment.status not in _ALLOWED_FROM[new_status]:
+        raise RuleViolation(
+            _("This assignment is %(current)s and cannot become %(new)s.")
+            % {
+                "current": assignment.get_status_display(),
+                "new": AssignmentStatus(new_status).label,
+            }
+        )
+    assignment.status = new_status
+    save_with_history(assignment, acting_user=acting_user, reason=reason, update_fields=["status", *extra_fields])
+
+
+def _issue(assignment: Assignment, *, acting_user) -> None:
+    assignment.issued_at = clock.now()
+    _transition(
+        assignment, AssignmentStatus.ISSUED, acting_user=acting_user, reason=_("Issued"), extra_fields=["issued_at"]
+    )
+    transaction.on_commit(
+        lambda: signals.assignments_issued.send(
+            Assignment, assignment_ids=[assignment.pk], acting_user_id=acting_user.pk
+        )
+    )
+
+
+def issue_target(target: Target, *, acting_user) -> list[Assignment]:
+    """Send the breakdown to the units: the target and every draft link become issued."""
+    with transaction.atomic():
+        target = Target.objects.select_for_update().get(pk=target.pk)
+        if target.status != TargetStatus.DRAFT:
+            raise RuleViolation(_("This target has already been issued."))
+        _raise_breakdown_errors(target)
+        target.status = TargetStatus.ISSUED
+        save_with_history(target, acting_user=acting_user, reason=_("Issued"), update_fields=["status"])
+        drafts = list(target.assignments.filter(status=AssignmentStatus.DRAFT).select_related("unit"))
+        for assignment in drafts:
+            _issue(assignment, acting_user=acting_user)
+    return drafts
+
+
+def sign_for_assignment(assignment: Assignment, *, acting_user) -> None:
+    """The unit acknowledges the assignment (签收)."""
+    with transaction.atomic():
+        assignment.signed_at = clock.now()
+        _transition(
+            assignment,
+            AssignmentStatus.SIGNED,
+            acting_user=acting_user,
+            reason=_("Signed for"),
+            extra_fields=["signed_at"],
+        )
+
+
+def mark_in_progress(assignment: Assignment, *, acting_user, reason: str) -> None:
+    """Enter work: first report filed, rectification finished, or redo started."""
+    if assignment.status == AssignmentStatus.IN_PROGRESS:
+        return
+    _transition(assignment, AssignmentStatus.IN_PROGRESS, acting_user=acting_user, reason=reason)
+
+
+def start_rectification(assignment: Assignment, *, acting_user, reason: str) -> None:
+    _transition(assignment, AssignmentStatus.RECTIFYING, acting_user=acting_user, reason=reason)
+
+
+def claim_completion(assignment: Assignment, *, acting_user, note: str = "") -> None:
+    """The unit says its part is done and asks for close-out."""
+    if assignment.progress_percent < 100:
+        raise RuleViolation(_("Completion can be claimed once an accepted report shows 100 percent."))
+    with transaction.atomic():
+        _transition(
+            assignment, AssignmentStatus.CLAIMED, acting_user=acting_user, reason=note or _("Completion claimed")
+        )
+
+
+def verify_completion(assignment: Assignment, *, acting_user, note: str = "") -> None:
+    """The office confirms the completion it checked; close-out follows."""
+    with transaction.atomic():
+        _transition(
+            assignment, AssignmentStatus.VERIFIED, acting_user=acting_user, reason=note or _("Completion verified")
+        )
+
+
+def return_for_redo(assignment: Assignment, *, acting_user, reason: str) -> None:
+    """退回重办: the claimed completion does not hold; the unit works on."""
+    if not reason.strip():
+        raise RuleViolation(_("Say why the assignment is returned."))
+    with transaction.atomic():
+        _transition(assignment, AssignmentStatus.RETURNED, acting_user=acting_user, reason=reason)
+
+
+def close_out(assignment: Assignment, *, acting_user, reason: str = "") -> None:
+    """销号: the verified assignment is closed; the target closes with its last open link."""
+    with transaction.atomic():
+        assignment.closed_at = clock.now()
+        _transition(
+            assignment,
+            AssignmentStatus.CLOSED,
+            acting_user=acting_user,
+            reason=reason or _("Closed out"),
+            extra_fields=["closed_at"],
+        )
+        target = Target.objects.select_for_update().get(pk=assignment.target_id)
+        if not target.assignments.exclude(status=AssignmentStatus.CLOSED).exists():
+            target.status = TargetStatus.CLOSED
+            save_with_history(
+                target, acting_user=acting_user, reason=_("All units closed out"), update_fields=["status"]
+            )
+        transaction.on_commit(
+            lambda: signals.assignment_closed.send(
+                Assignment, assignment_id=assignment.pk, acting_user_id=acting_user.pk
+            )
+        )
+
+
+def is_overdue(assignment: Assignment, day: dt.date | None = None) -> bool:
+    return assignment.status in OPEN_ASSIGNMENT_STATUSES and assignment.deadline < (day or clock.today())

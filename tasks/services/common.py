@@ -1,0 +1,52 @@
+"""Pieces every service uses: the domain error, saving with history, the system user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .. import clock
+
+SYSTEM_USERNAME = "system"
+
+
+class RuleViolation(ValidationError):
+    """A request that breaks a rule of the domain. The message is translated and safe to show."""
+
+
+def save_with_history(
+    obj: models.Model,
+    *,
+    acting_user,
+    reason: str = "",
+    update_fields: Iterable[str] | None = None,
+) -> None:
+    """Save ``obj`` so that its history row names who did it, why and (pinned clock) when."""
+    obj._history_user = acting_user
+    obj._history_date = clock.now()
+    if reason:
+        obj._change_reason = str(reason)
+    obj.save(update_fields=list(update_fields) if update_fields is not None else None)
+
+
+def validate_and_save(obj: models.Model, *, acting_user, reason: str = "", exclude=None) -> None:
+    """Run the model's own rules (fields, constraints) and save; a failure raises and stores nothing."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise RuleViolation(error.error_dict if hasattr(error, "error_dict") else error.error_list) from error
+    save_with_history(obj, acting_user=acting_user, reason=reason)
+
+
+def system_user():
+    """The account that jobs and commands act as when no person is behind the change."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = user_model(username=SYSTEM_USERNAME, display_name="系统", is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user

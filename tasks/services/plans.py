@@ -1,0 +1,163 @@
+"""Plans (路线图、时间表): milestones per assignment, built backwards from the deadline (倒排工期)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from .. import clock
+from ..choices import REPORTABLE_ASSIGNMENT_STATUSES, AssignmentStatus, MeasureKind
+from ..measures import ONE_DECIMAL, value_at_fraction
+from ..models import Assignment, Milestone
+from ..periods import coarsest_granularity_ending_on, period_ends_between
+from .common import RuleViolation
+
+
+def plan_start(assignment: Assignment) -> dt.date:
+    return assignment.target.start_date
+
+
+def propose_milestones(assignment: Assignment, *, granularity: str, start: dt.date | None = None) -> list[Milestone]:
+    """Milestones from ``start`` (default today) to the deadline, evenly spread over the time.
+
+    Every period end at ``granularity`` and coarser becomes a node, each labelled by the largest
+    period it closes. Progress is planned in proportion to the time passed since the target
+    started, so a plan made in April for a December deadline already expects April's share.
+    """
+    origin = plan_start(assignment)
+    start = max(start or clock.today(), origin)
+    deadline = assignment.deadline
+    if start >= deadline:
+        raise RuleViolation(_("The deadline has passed or is today; there is nothing to plan backwards from."))
+    dates = period_ends_between(start, deadline, granularity)
+    if not dates or dates[-1] != deadline:
+        dates.append(deadline)
+    total_days = Decimal((deadline - origin).days or 1)
+    goal = assignment.goal_value if assignment.reports_value else None
+    # A rate (GDP growth 8.5 %) is expected at its goal all year; an amount grows with time.
+    level = assignment.target.measure_kind == MeasureKind.LEVEL
+    milestones = []
+    for due in dates:
+        fraction = Decimal(1) if level else Decimal((due - origin).days) / total_days
+        percent = (fraction * 100).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        planned_value = None
+        if goal is not None:
+            baseline = None if level else assignment.target.baseline
+            planned_value = value_at_fraction(fraction, goal=goal, baseline=baseline)
+        milestones.append(
+            Milestone(
+                assignment=assignment,
+                due_date=due,
+                granularity=coarsest_granularity_ending_on(due) if due != deadline else granularity,
+                planned_percent=percent,
+                planned_value=planned_value,
+            )
+        )
+    return milestones
+
+
+def generate_milestones(
+    assignment: Assignment, *, granularity: str, acting_user, start: dt.date | None = None
+) -> list[Milestone]:
+    """Replace the plan from ``start`` on with the proposed one; nodes already past are kept."""
+    milestones = propose_milestones(assignment, granularity=granularity, start=start)
+    effective_start = max(start or clock.today(), plan_start(assignment))
+    with transaction.atomic():
+        for stale in assignment.milestones.filter(due_date__gt=effective_start):
+            stale._history_user = acting_user
+            stale.delete()
+        kept = assignment.milestones.order_by("-due_date").first()
+        if kept and kept.planned_percent > milestones[0].planned_percent:
+            raise RuleViolation(_("The new plan would go below a milestone already passed."))
+        created = bulk_create_with_history(
+            milestones, Milestone, default_user=acting_user, default_change_reason=_("Plan generated backwards")
+        )
+        refresh_planned_progress(assignment_ids=[assignment.pk])
+    return created
+
+
+def set_milestones(assignment: Assignment, rows: Iterable[dict], *, acting_user) -> list[Milestone]:
+    """Save the office's edited plan.
+
+    ``rows`` hold due_date and planned_percent, optionally planned_value, granularity and
+    description. Existing nodes are updated in place so that their history continues.
+    """
+    rows = sorted(rows, key=lambda row: row["due_date"])
+    errors = []
+    seen = set()
+    previous = Decimal(0)
+    for row in rows:
+        due, percent = row["due_date"], Decimal(row["planned_percent"])
+        if due in seen:
+            errors.append(_("Two milestones fall on %(day)s.") % {"day": due})
+        seen.add(due)
+        if not plan_start(assignment) <= due <= assignment.deadline:
+            errors.append(_("The milestone on %(day)s is outside the assignment's time.") % {"day": due})
+        if not 0 <= percent <= 100:
+            errors.append(_("Planned progress must be between 0 and 100 percent."))
+        if percent < previous:
+            errors.append(_("Planned progress cannot go down (on %(day)s).") % {"day": due})
+        previous = percent
+    if errors:
+        raise RuleViolation(errors)
+    with transaction.atomic():
+        existing = {m.due_date: m for m in assignment.milestones.select_for_update()}
+        saved = []
+        for row in rows:
+            milestone = existing.pop(row["due_date"], None) or Milestone(
+                assignment=assignment,
+                due_date=row["due_date"],
+                granularity=coarsest_granularity_ending_on(row["due_date"]),
+            )
+            for name in ("planned_percent", "planned_value", "granularity", "description"):
+                if name in row:
+                    setattr(milestone, name, row[name])
+            milestone.description = milestone.description or ""
+            milestone._history_user = acting_user
+            milestone._change_reason = _("Plan edited")
+            milestone.save()
+            saved.append(milestone)
+        for milestone in existing.values():
+            milestone._history_user = acting_user
+            milestone.delete()
+        refresh_planned_progress(assignment_ids=[assignment.pk])
+    return saved
+
+
+def planned_percent_at(assignment: Assignment, day: dt.date) -> Decimal:
+    """Planned cumulative progress at ``day``: the last milestone due on or before it, else 0.
+
+    Units are judged at their milestones, not between them, so a unit is not "behind" in the middle
+    of a month it may still finish on time.
+    """
+    milestone = assignment.milestones.filter(due_date__lte=day).order_by("-due_date").first()
+    return milestone.planned_percent if milestone else Decimal(0)
+
+
+def planned_percent_subquery(day: dt.date, assignment_ref: str = "pk"):
+    """The same answer as ``planned_percent_at`` as an SQL expression, for set-based queries."""
+    latest = (
+        Milestone.objects.filter(assignment=OuterRef(assignment_ref), due_date__lte=day)
+        .order_by("-due_date")
+        .values("planned_percent")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(Decimal(0)), output_field=DecimalField(max_digits=5, decimal_places=1))
+
+
+def refresh_planned_progress(day: dt.date | None = None, assignment_ids: Iterable[int] | None = None) -> int:
+    """Write today's planned percent onto the open assignments in one UPDATE (nightly and after edits).
+
+    A bookkeeping field: no history rows, the plan itself carries the history.
+    """
+    day = day or clock.today()
+    assignments = Assignment.objects.filter(status__in=(*REPORTABLE_ASSIGNMENT_STATUSES, AssignmentStatus.DRAFT))
+    if assignment_ids is not None:
+        assignments = Assignment.objects.filter(pk__in=list(assignment_ids))
+    return assignments.update(planned_percent=planned_percent_subquery(day), planned_as_of=day)

@@ -1,0 +1,292 @@
+"""Progress reports (四报): draft, submit, optional unit-head approval, office review; evidence;
+the two follow-ups (两跟进) on problems and suggestions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock, signals
+from ..choices import (
+    REPORTABLE_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    FollowUpKind,
+    FollowUpTopic,
+    MeasureKind,
+    ReportStatus,
+)
+from ..measures import percent_of_goal
+from ..models import Assignment, Evidence, FollowUp, ProgressReport, Target
+from ..periods import Period, period_for, period_from_key
+from .breakdown import mark_in_progress
+from .common import RuleViolation, save_with_history, validate_and_save
+
+EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+REPORT_PARTS = ("work_done", "problems", "next_plan", "suggestions")
+# Executables and scripts are refused whatever their name says.
+_FORBIDDEN_MAGIC = (b"MZ", b"\x7fELF", b"#!")
+
+
+def current_period(assignment: Assignment) -> Period:
+    return period_for(clock.today(), assignment.target.report_frequency)
+
+
+def _progress_from_input(assignment: Assignment, progress_percent, actual_value) -> tuple[Decimal, Decimal | None]:
+    target = assignment.target
+    if assignment.reports_value:
+        if actual_value is None:
+            message = _("Enter the actual value in %(unit)s.") % {"unit": target.measure_unit}
+            raise RuleViolation({"actual_value": [message]})
+        actual_value = Decimal(actual_value)
+        goal = assignment.goal_value
+        baseline = target.baseline if target.measure_kind == MeasureKind.CUMULATIVE else None
+        percent = percent_of_goal(actual_value, goal=goal, baseline=baseline, direction=target.direction)
+        return percent, actual_value
+    if progress_percent is None:
+        raise RuleViolation({"progress_percent": [_("Enter the cumulative progress in percent.")]})
+    progress_percent = Decimal(progress_percent)
+    if not 0 <= progress_percent <= 100:
+        raise RuleViolation({"progress_percent": [_("Progress must be between 0 and 100 percent.")]})
+    return progress_percent, None
+
+
+def save_report(
+    assignment: Assignment,
+    *,
+    acting_user,
+    period_key: str | None = None,
+    progress_percent=None,
+    actual_value=None,
+    **parts: str,
+) -> ProgressReport:
+    """Create or update the unit's draft for a period (default: the current one)."""
+    unknown = set(parts) - set(REPORT_PARTS)
+    if unknown:
+        raise TypeError(f"unknown report parts: {sorted(unknown)}")
+    target = assignment.target
+    if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
+        raise RuleViolation(
+            _("No report can be filed while the assignment is %(status)s.")
+            % {"status": assignment.get_status_display()}
+        )
+    try:
+        period = period_from_key(period_key, target.report_frequency) if period_key else current_period(assignment)
+    except ValueError:
+        raise RuleViolation({"period": [_("This is not a reporting period of this target.")]}) from None
+    if period.start > clock.today():
+        raise RuleViolation({"period": [_("A report cannot be filed for a period that has not begun.")]})
+    if period.end < target.start_date or period.start > assignment.deadline:
+        raise RuleViolation({"period": [_("This period is outside the assignment's time.")]})
+    percent, value = _progress_from_input(assignment, progress_percent, actual_value)
+    with transaction.atomic():
+        report = ProgressReport.objects.select_for_update().filter(assignment=assignment, period=period.key).first()
+        if report is None:
+            report = ProgressReport(
+                assignment=assignment, period=period.key, period_end=period.end, due_date=period.due, author=acting_user
+            )
+        elif report.status not in EDITABLE_REPORT_STATUSES:
+            raise RuleViolation(_("This period's report has already been submitted and cannot be edited."))
+        report.progress_percent, report.actual_value = percent, value
+        for name, text in parts.items():
+            setattr(report, name, (text or "").strip())
+        validate_and_save(report, acting_user=acting_user, reason=_("Report saved"))
+    return report
+
+
+def submit_report(report: ProgressReport, *, acting_user) -> ProgressReport:
+    """Send the report on: to the unit head when the unit asks for approval, else to the office."""
+    if report.status not in EDITABLE_REPORT_STATUSES:
+        raise RuleViolation(_("Only a draft or returned report can be submitted."))
+    if not report.work_done.strip():
+        raise RuleViolation({"work_done": [_("Describe the work done before submitting.")]})
+    assignment = report.assignment
+    if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
+        raise RuleViolation(
+            _("No report can be filed while the assignment is %(status)s.")
+            % {"status": assignment.get_status_display()}
+        )
+    with transaction.atomic():
+        report.submitted_at = clock.now()
+        if assignment.unit.requires_head_approval:
+            report.status = ReportStatus.PENDING_APPROVAL
+        else:
+            report.status = ReportStatus.SUBMITTED
+        report.return_reason = ""
+        save_with_history(
+            report,
+            acting_user=acting_user,
+            reason=_("Submitted"),
+            update_fields=["status", "submitted_at", "return_reason", "updated_at"],
+        )
+        if report.status == ReportStatus.SUBMITTED:
+            _after_filed(report, acting_user=acting_user)
+    return report
+
+
+def _after_filed(report: ProgressReport, *, acting_user) -> None:
+    assignment = report.assignment
+    if assignment.status in (AssignmentStatus.ISSUED, AssignmentStatus.SIGNED):
+        mark_in_progress(assignment, acting_user=acting_user, reason=_("First report filed"))
+    transaction.on_commit(
+        lambda: signals.report_filed.send(ProgressReport, report_id=report.pk, acting_user_id=acting_user.pk)
+    )
+
+
+def approve_report(report: ProgressReport, *, acting_user) -> ProgressReport:
+    """The unit head lets the report go out to the office."""
+    if report.status != ReportStatus.PENDING_APPROVAL:
+        raise RuleViolation(_("Only a report awaiting approval can be approved."))
+    with transaction.atomic():
+        report.status = ReportStatus.SUBMITTED
+        report.approved_by, report.approved_at = acting_user, clock.now()
+        save_with_history(
+            report,
+            acting_user=acting_user,
+            reason=_("Approved by the unit head"),
+            update_fields=["status", "approved_by", "approved_at", "updated_at"],
+        )
+        _after_filed(report, acting_user=acting_user)
+    return report
+
+
+def return_report(report: ProgressReport, *, acting_user, reason: str) -> ProgressReport:
+    """Send the report back with a reason: by the unit head before approval, or by the office."""
+    if report.status not in (ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED):
+        raise RuleViolation(_("Only a report waiting for review can be returned."))
+    if not reason.strip():
+        raise RuleViolation({"return_reason": [_("Say why the report is returned.")]})
+    with transaction.atomic():
+        report.status = ReportStatus.RETURNED
+        report.return_reason = reason.strip()
+        report.reviewed_by, report.reviewed_at = acting_user, clock.now()
+        save_with_history(
+            report,
+            acting_user=acting_user,
+            reason=_("Returned: %(reason)s") % {"reason": report.return_reason},
+            update_fields=["status", "return_reason", "reviewed_by", "reviewed_at", "updated_at"],
+        )
+    return report
+
+
+def accept_report(report: ProgressReport, *, acting_user) -> ProgressReport:
+    """The office accepts the report; its figures become the assignment's latest progress."""
+    if report.status != ReportStatus.SUBMITTED:
+        raise RuleViolation(_("Only a submitted report can be accepted."))
+    with transaction.atomic():
+        report.status = ReportStatus.ACCEPTED
+        report.reviewed_by, report.reviewed_at = acting_user, clock.now()
+        save_with_history(
+            report,
+            acting_user=acting_user,
+            reason=_("Accepted"),
+            update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"],
+        )
+        assignment = Assignment.objects.select_for_update().get(pk=report.assignment_id)
+        latest = assignment.reports.filter(status=ReportStatus.ACCEPTED).order_by("-period_end").first()
+        if latest.pk == report.pk:
+            assignment.progress_percent = report.progress_percent
+            assignment.actual_value = report.actual_value
+            assignment.last_report_period = report.period
+            assignment.last_reported_at = report.submitted_at
+            save_with_history(
+                assignment,
+                acting_user=acting_user,
+                reason=_("Progress from the report of %(period)s") % {"period": report.period},
+                update_fields=["progress_percent", "actual_value", "last_report_period", "last_reported_at"],
+            )
+        transaction.on_commit(
+            lambda: signals.report_accepted.send(ProgressReport, report_id=report.pk, acting_user_id=acting_user.pk)
+        )
+    return report
+
+
+# --- Evidence ----------------------------------------------------------------------------------
+
+
+def check_evidence_file(uploaded) -> None:
+    """Refuse a file by size, by its extension and by what its first bytes say it is."""
+    limit_mb = settings.ZMD_EVIDENCE_MAX_MB
+    if uploaded.size > limit_mb * 1024 * 1024:
+        raise RuleViolation({"file": [_("The file is larger than %(limit)s MB.") % {"limit": limit_mb}]})
+    if uploaded.size == 0:
+        raise RuleViolation({"file": [_("The file is empty.")]})
+    extension = PurePath(uploaded.name).suffix.lower().lstrip(".")
+    allowed = settings.ZMD_EVIDENCE_EXTENSIONS
+    if extension not in allowed:
+        raise RuleViolation(
+            {
+                "file": [
+                    _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.")
+                    % {"ext": extension or "?", "allowed": "、".join(allowed)}
+                ]
+            }
+        )
+    head = uploaded.read(4)
+    uploaded.seek(0)
+    if head.startswith(_FORBIDDEN_MAGIC):
+        raise RuleViolation({"file": [_("Programs and scripts cannot be uploaded as evidence.")]})
+
+
+def add_evidence(report: ProgressReport, *, uploaded_file, acting_user) -> Evidence:
+    if report.status not in (*EDITABLE_REPORT_STATUSES, ReportStatus.PENDING_APPROVAL):
+        raise RuleViolation(_("Evidence can only be added while the report is a draft or returned."))
+    check_evidence_file(uploaded_file)
+    evidence = Evidence(
+        report=report,
+        file=uploaded_file,
+        original_name=PurePath(uploaded_file.name).name[:200],
+        size=uploaded_file.size,
+        content_type=(getattr(uploaded_file, "content_type", "") or "")[:100],
+        uploaded_by=acting_user,
+        uploaded_at=clock.now(),
+    )
+    with transaction.atomic():
+        save_with_history(evidence, acting_user=acting_user, reason=_("Evidence uploaded"))
+    return evidence
+
+
+def remove_evidence(evidence: Evidence, *, acting_user) -> None:
+    if evidence.report.status not in EDITABLE_REPORT_STATUSES:
+        raise RuleViolation(_("Evidence of a submitted report cannot be removed."))
+    with transaction.atomic():
+        evidence._history_user = acting_user
+        stored = evidence.file.name
+        evidence.delete()
+        transaction.on_commit(lambda: evidence.file.storage.delete(stored))
+
+
+# --- 两跟进 ------------------------------------------------------------------------------------
+
+
+def add_follow_up(
+    *,
+    target: Target,
+    kind: str,
+    text: str,
+    acting_user,
+    report: ProgressReport | None = None,
+    topic: str = FollowUpTopic.GENERAL,
+) -> FollowUp:
+    """The office's follow-up or a leader's instruction (批示) on a target or one of its reports."""
+    if report is not None and report.assignment.target_id != target.pk:
+        raise RuleViolation(_("The report does not belong to this target."))
+    if topic != FollowUpTopic.GENERAL and report is None:
+        raise RuleViolation(_("A follow-up on a problem or suggestion must name the report it answers."))
+    if kind not in FollowUpKind.values:
+        raise RuleViolation(_("Unknown kind of follow-up."))
+    follow_up = FollowUp(
+        target=target,
+        report=report,
+        kind=kind,
+        topic=topic,
+        text=text.strip(),
+        author=acting_user,
+        created_at=clock.now(),
+    )
+    with transaction.atomic():
+        validate_and_save(follow_up, acting_user=acting_user, reason=follow_up.get_kind_display())
+    return follow_up

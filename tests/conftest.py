@@ -1,0 +1,125 @@
+"""Fixtures shared by the suite: named people (alice and bob are staff of two units, carol heads
+alice's unit, dave is a leader, erin works in the office) and a small issued target.
+
+``ZMD_REQUIRE_SERVERS=1`` makes the suite refuse to start on anything but PostgreSQL and Redis, and
+``ZMD_NO_SKIPS=1`` turns any skipped test into a failed run: CI sets both, so it never passes by
+skipping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import translation
+
+from tasks import services
+from tasks.choices import AssignmentRole, RoleKind, UnitKind
+from tests.factories import LeaderFactory, RoleFactory, TargetFactory, UnitFactory, UserFactory
+
+REQUIRE_SERVERS = os.environ.get("ZMD_REQUIRE_SERVERS") == "1"
+NO_SKIPS = os.environ.get("ZMD_NO_SKIPS") == "1"
+
+
+def pytest_configure(config):
+    # The real hasher is slow on purpose; tests log in often.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if REQUIRE_SERVERS:
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(f"ZMD_REQUIRE_SERVERS: DATABASE_URL must name PostgreSQL, not {engine}")
+        if not settings.REDIS_URL:
+            raise pytest.UsageError("ZMD_REQUIRE_SERVERS: REDIS_URL must be set")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if NO_SKIPS and skipped:
+        reporter.write_line(f"ZMD_NO_SKIPS: {len(skipped)} test(s) skipped; a skip fails this run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _real_today(settings):
+    # The demo date pin must not leak into tests; tests travel with time-machine.
+    settings.ZMD_TODAY = None
+
+
+@pytest.fixture
+def unit_a(db):
+    return UnitFactory(name="甲县", kind=UnitKind.COUNTY)
+
+
+@pytest.fixture
+def unit_b(db):
+    return UnitFactory(name="乙局", kind=UnitKind.DEPARTMENT)
+
+
+@pytest.fixture
+def leader(db):
+    return LeaderFactory(post="副市长（分管测试）")
+
+
+@pytest.fixture
+def alice(unit_a):
+    """Staff of unit A."""
+    return RoleFactory(user=UserFactory(username="alice"), kind=RoleKind.STAFF, unit=unit_a).user
+
+
+@pytest.fixture
+def bob(unit_b):
+    """Staff of unit B."""
+    return RoleFactory(user=UserFactory(username="bob"), kind=RoleKind.STAFF, unit=unit_b).user
+
+
+@pytest.fixture
+def carol(unit_a):
+    """Head of unit A."""
+    return RoleFactory(user=UserFactory(username="carol"), kind=RoleKind.HEAD, unit=unit_a).user
+
+
+@pytest.fixture
+def dave(leader):
+    """A city leader."""
+    return RoleFactory(user=UserFactory(username="dave"), kind=RoleKind.LEADER, unit=None, leader=leader).user
+
+
+@pytest.fixture
+def erin(db):
+    """Works in the supervision office."""
+    return RoleFactory(user=UserFactory(username="erin"), kind=RoleKind.OFFICE, unit=None).user
+
+
+@pytest.fixture
+def issued_target(erin, unit_a, unit_b, leader):
+    """A task item issued on 2018-01-01: unit A leads, unit B cooperates, monthly plan to 12-31."""
+    target = TargetFactory(leader=leader, start_date=dt.date(2018, 1, 1), deadline=dt.date(2018, 12, 31))
+    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_b, role=AssignmentRole.CO, acting_user=erin)
+    with time_machine.travel(dt.datetime(2018, 1, 2, 9, tzinfo=dt.UTC), tick=False):
+        for assignment in services.issue_target(target, acting_user=erin):
+            services.generate_milestones(assignment, granularity="month", acting_user=erin)
+    target.refresh_from_db()
+    return target
+
+
+@pytest.fixture
+def lead_assignment(issued_target, unit_a):
+    return issued_target.assignments.get(unit=unit_a)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service tests read messages in English; pages go through LocaleMiddleware (zh-hans)."""
+    with translation.override("en"):
+        yield

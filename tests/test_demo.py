@@ -1,0 +1,85 @@
+"""load_demo: the 2018 scenario, complete and idempotent."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+
+from tasks.choices import ReportStatus, Source, TargetType
+from tasks.demo.data import LOGINS, UNITS
+from tasks.models import Assignment, FollowUp, Leader, ProgressReport, Target, Unit, User
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Load the demo once for the module inside a transaction that is rolled back at the end;
+    each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_second_run_changes_nothing(demo):
+    before = _row_counts()
+    call_command("load_demo", verbosity=0)
+    assert _row_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_demo_covers_every_source_and_type(demo):
+    assert set(Target.objects.values_list("source", flat=True)) == set(Source.values)
+    assert set(Target.objects.values_list("target_type", flat=True)) == set(TargetType.values)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_required_units_leaders_and_logins(demo):
+    required_units = {name for name, _kind, _slug in UNITS}
+    assert required_units <= set(Unit.objects.values_list("name", flat=True))
+    assert {
+        "市长",
+        "常务副市长",
+        "副市长（分管工业）",
+        "副市长（分管商务）",
+        "副市长（分管交通）",
+        "副市长（分管教育）",
+    } <= set(Leader.objects.values_list("post", flat=True))
+    for username, _display, _roles in LOGINS:
+        user = User.objects.get(username=username)
+        assert user.check_password("zmd-demo-2018"), username
+        assert user.roles.exists() or user.is_superuser
+
+
+@pytest.mark.django_db
+def test_some_units_are_on_plan_some_lag_and_one_is_badly_behind(demo):
+    investment = {
+        a.unit.name: a.planned_percent - a.progress_percent
+        for a in Assignment.objects.filter(target__code="2018-003").select_related("unit")
+    }
+    assert investment["驿城区"] <= 5
+    assert 10 <= investment["平舆县"] <= 30
+    assert investment["正阳县"] > 30
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_work_for_every_workspace(demo):
+    assert ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).exists()  # office review queue
+    assert ProgressReport.objects.filter(
+        status=ReportStatus.PENDING_APPROVAL, assignment__unit__name="市发改委"
+    ).exists()
+    assert ProgressReport.history.filter(status=ReportStatus.RETURNED).exists()
+    assert Target.objects.filter(status="closed").exists()
+    assert FollowUp.objects.filter(kind="leader").exists() and FollowUp.objects.filter(kind="office").exists()
+
+
+@pytest.mark.django_db
+def test_history_carries_the_replayed_dates_and_people(demo):
+    report = ProgressReport.objects.filter(period="2018-05", assignment__unit__name="驿城区").first()
+    submitted = report.history.filter(status=ReportStatus.SUBMITTED).get()
+    assert submitted.history_date.date().isoformat() == "2018-05-26"
+    assert submitted.history_user.username == "staff_yicheng"
