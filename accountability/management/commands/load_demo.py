@@ -2,15 +2,23 @@
 
 from django.core.management.base import BaseCommand
 
+from accountability.demo import build_supervision_demo
 from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
-    help = "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports). Safe to run twice."
+    help = (
+        "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports, and the notices the "
+        "supervision office and the daily scan issued through the year). Safe to run twice."
+    )
 
     def handle(self, *args, **options):
         result = build_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
+        supervision = build_supervision_demo()
+        self.stdout.write(
+            f"Notices: {supervision['task_notices']} task notices issued, the scan replayed on {supervision['scans']} days."
+        )
         self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for username, display_name in DEMO_LOGINS:
