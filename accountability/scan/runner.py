@@ -15,7 +15,7 @@ from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -48,9 +48,8 @@ class ScanResult:
         """One line per notice issued or proposed, for the command and the console."""
         lines = []
         for notice in self.issued:
-            level = f"（{notice.get_level_display()}）" if notice.level is not None else ""
             label = notice.number or notice.get_status_display()
-            lines.append(f"{label} {notice.get_kind_display()}{level} {notice.unit} · {notice.target.title}")
+            lines.append(f"{label} {notice.title} {notice.unit} · {notice.target.code} {notice.target.title}")
         return lines
 
 
@@ -93,14 +92,17 @@ def run_scan(
 
 def _run(asof: AsOf, *, dry_run: bool, triggered_by, reminders: bool) -> ScanResult:
     rules = SupervisionRules.current()
-    system = system_user()
+    try:
+        system = system_user()
+    except IntegrityError:  # another scan created it a moment ago
+        system = system_user()
     result = ScanResult(asof.day, dry_run)
     run = SupervisionRun.objects.create(day=asof.day, started_at=clock.now(), triggered_by=triggered_by)
     with scan_step():
-        result.summary["task_notices_signed"] = sync_task_notice_signatures(asof, acting_user=system)
         task_notices = backfill_task_notices(asof, acting_user=system)
         result.summary["task_notices_issued"] = len(task_notices)
         result.issued += task_notices
+        result.summary["task_notices_signed"] = sync_task_notice_signatures(asof, acting_user=system)
     with scan_step():
         summary, warnings = apply_warning_rules(asof, rules, acting_user=system)
         result.summary.update(summary)
