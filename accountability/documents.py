@@ -106,7 +106,10 @@ def _document_xml(notice: Notice, *, issuer: str) -> str:
     }
     parts.append(_paragraph(_run(signed, size=28), align="left"))
     body = "".join(parts)
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NS}><w:body>{body}{_SECTION}</w:body></w:document>'
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f"<w:document {_NS}><w:body>{body}{_SECTION}</w:body></w:document>"
+    )
 
 
 def notice_docx(notice: Notice, *, issuer: str) -> bytes:

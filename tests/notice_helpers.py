@@ -18,9 +18,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date
 
 
-def at(day: dt.date, hour: int = 10, minute: int = 0):
-    """Travel to ``hour`` o'clock on ``day`` in Shanghai; the clock stands still inside."""
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI), tick=False)
+def at(day: dt.date, hour: int = 10, minute: int = 0, *, tick: bool = False):
+    """Travel to ``hour`` o'clock on ``day`` in Shanghai; the clock stands still inside unless ``tick``."""
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI), tick=tick)
 
 
 def scan(day: dt.date, **options):
@@ -47,7 +47,10 @@ def open_warning(assignment) -> Notice | None:
     return Notice.objects.open_warnings().filter(assignment=assignment).first()
 
 
-def issue_single(unit, erin, leader, *, deadline: dt.date, start: dt.date = D(2018, 1, 1), issued_on=D(2018, 1, 2)):
+JAN_1, JAN_2 = D(2018, 1, 1), D(2018, 1, 2)
+
+
+def issue_single(unit, erin, leader, *, deadline: dt.date, start: dt.date = JAN_1, issued_on: dt.date = JAN_2):
     """A one-unit target with a monthly plan, issued on ``issued_on``."""
     target = TargetFactory(leader=leader, start_date=start, deadline=deadline)
     services.add_assignment(target, unit=unit, role=AssignmentRole.LEAD, acting_user=erin)

@@ -20,7 +20,7 @@ from accountability.scan import runner
 from tasks import services as ledger
 from tasks.choices import AssignmentRole, RoleKind, UnitKind
 from tests.factories import RoleFactory, TargetFactory, UnitFactory, UserFactory
-from tests.notice_helpers import D, at, file_report, open_warning, scan
+from tests.notice_helpers import D, at, file_report, issue_single, open_warning, scan
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL (run in CI)"
@@ -36,7 +36,7 @@ def _in_threads(count: int, work) -> list:
         try:
             barrier.wait(timeout=10)
             results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 (handed back to the test)
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -101,7 +101,6 @@ def test_two_scans_at_once_issue_each_notice_once(erin, wide_target):
 
 def test_a_scan_that_dies_midway_is_completed_by_the_next_run(erin, alice, leader, unit_a, monkeypatch):
     """A worker killed during the scan: the steps it finished stay, the next run does the rest."""
-    from tests.notice_helpers import issue_single
 
     first = issue_single(unit_a, erin, leader, deadline=D(2018, 3, 31))
     file_report(first, alice, D(2018, 2, 25), 1, accept_by=erin)

@@ -16,7 +16,10 @@ class Boom(Exception):
     pass
 
 
-def _supervise(assignment, erin, day=D(2018, 3, 1)):
+MARCH_1 = D(2018, 3, 1)
+
+
+def _supervise(assignment, erin, day=MARCH_1):
     with at(day):
         return services.issue_supervision(
             assignment, acting_user=erin, problem="问题", required_action="整改", due_date=day.replace(day=28)
@@ -38,7 +41,9 @@ def test_each_kind_has_its_own_series_and_each_year_starts_again(erin, leader, u
     with at(D(2018, 3, 2)):
         [task] = services.issue_task_notices([first.pk], acting_user=erin)
     assert task.number == "驻督告〔2018〕1号"
-    next_year = issue_single(unit_a, erin, leader, start=D(2019, 1, 1), deadline=D(2019, 12, 31), issued_on=D(2019, 1, 2))
+    next_year = issue_single(
+        unit_a, erin, leader, start=D(2019, 1, 1), deadline=D(2019, 12, 31), issued_on=D(2019, 1, 2)
+    )
     assert _supervise(next_year, erin, day=D(2019, 2, 1)).number == "驻督查〔2019〕1号"
 
 

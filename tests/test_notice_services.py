@@ -78,7 +78,9 @@ def test_signing_a_task_notice_signs_for_the_assignment_and_closes_the_notice(al
     assert lead_assignment.status == AssignmentStatus.SIGNED
     with pytest.raises(RuleViolation, match="already been signed"):
         services.sign_for_notice(notice, acting_user=alice)
-    assert list(notice.history.order_by("history_id").values_list("history_user__username", "history_change_reason")) == [
+    assert list(
+        notice.history.order_by("history_id").values_list("history_user__username", "history_change_reason")
+    ) == [
         ("erin", "Task notice issued"),
         ("alice", "Signed for"),
     ]
@@ -121,7 +123,9 @@ def test_a_reports_problem_is_supervised_once(erin, lead_assignment, supervision
 
 def test_a_supervision_notice_needs_a_problem_an_action_and_a_future_date(erin, lead_assignment):
     with at(D(2018, 3, 30)), pytest.raises(RuleViolation) as error:
-        services.issue_supervision(lead_assignment, acting_user=erin, problem="", required_action="", due_date=D(2018, 3, 1))
+        services.issue_supervision(
+            lead_assignment, acting_user=erin, problem="", required_action="", due_date=D(2018, 3, 1)
+        )
     assert set(error.value.message_dict) == {"problem", "required_action", "due_date"}
     assert not Notice.objects.exists()
     lead_assignment.refresh_from_db()
@@ -133,7 +137,9 @@ def test_a_task_notice_takes_no_answer(alice, lead_assignment, task_notices):
         services.answer_notice(Notice.objects.get(assignment=lead_assignment), acting_user=alice, response="收到")
 
 
-def test_closing_out_by_hand_issues_the_close_out_notice_once(erin, alice, lead_assignment, django_capture_on_commit_callbacks):
+def test_closing_out_by_hand_issues_the_close_out_notice_once(
+    erin, alice, lead_assignment, django_capture_on_commit_callbacks
+):
     Assignment.objects.filter(pk=lead_assignment.pk).update(progress_percent=100, status=AssignmentStatus.IN_PROGRESS)
     lead_assignment.refresh_from_db()
     ledger.claim_completion(lead_assignment, acting_user=alice)

@@ -9,15 +9,13 @@ cooperates. Default rules: yellow from 10 points behind, red above 30; 30 days t
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from accountability.choices import ClosedReason, MessageKind, NoticeCause, NoticeKind, NoticeStatus
-from accountability.models import InboxMessage, Notice, NoticeCounter, SupervisionRun
+from accountability.models import InboxMessage, Notice, NoticeCounter, SupervisionRules, SupervisionRun
 from accountability.scan import run_scan
 from accountability.scan.warnings import decide
-from accountability.models import SupervisionRules
+from accountability.services import approve_exposure, sign_for_notice, verify_and_close_out
 from tasks import services
 from tasks.choices import WarningLevel
 from tasks.models import Assignment
@@ -86,16 +84,10 @@ def test_two_reds_in_a_year_make_an_exposure_candidate_the_office_approves(
     scan(D(2018, 5, 2))  # a third scan finds the same candidate: nothing new
     assert Notice.objects.filter(kind=NoticeKind.EXPOSURE).count() == 1
     with at(D(2018, 5, 3)):
-        approved = services_approve(candidate, erin)
+        approved = approve_exposure(candidate, acting_user=erin)
     assert approved.number == "驻督曝〔2018〕1号" and approved.is_published and approved.status == NoticeStatus.ISSUED
     assert Notice.objects.for_user(alice).filter(pk=candidate.pk).exists()
     assert InboxMessage.objects.filter(recipient=alice, notice=candidate, kind=MessageKind.NOTICE).exists()
-
-
-def services_approve(notice, user):
-    from accountability.services import approve_exposure
-
-    return approve_exposure(notice, acting_user=user)
 
 
 def test_a_red_far_behind_steps_down_to_yellow_then_closes_when_the_unit_catches_up(erin, bob, co_assignment):
@@ -124,7 +116,11 @@ def test_a_missing_report_warns_and_filing_it_closes_the_warning(erin, alice, le
     assert open_warning(lead_assignment) is None
     scan(D(2018, 1, 29))
     warning = open_warning(lead_assignment)
-    assert (warning.cause, warning.period, warning.level) == (NoticeCause.MISSING_REPORT, "2018-01", WarningLevel.YELLOW)
+    assert (warning.cause, warning.period, warning.level) == (
+        NoticeCause.MISSING_REPORT,
+        "2018-01",
+        WarningLevel.YELLOW,
+    )
     file_report(lead_assignment, alice, D(2018, 1, 30), 9)  # submitted, not yet reviewed: it counts
     scan(D(2018, 1, 31))
     warning.refresh_from_db()
@@ -160,8 +156,6 @@ def test_closing_out_ends_the_warning_and_clears_the_colour(erin, alice, leader,
         assignment.refresh_from_db()
         services.claim_completion(assignment, acting_user=alice)
     with at(D(2018, 3, 22)):
-        from accountability.services import verify_and_close_out
-
         notice = verify_and_close_out(assignment, acting_user=erin, note="经核验已完成")
     assert notice.kind == NoticeKind.CLOSE_OUT and notice.number == "驻督销〔2018〕1号"
     assert open_warning(assignment) is None and _level(assignment) == WarningLevel.GREEN
@@ -218,8 +212,6 @@ def test_an_unsigned_notice_is_chased_every_day_until_signed(erin, alice, lead_a
     scan(D(2018, 1, 6))  # three days to sign
     assert any(task_notice.number in line for line in _digest_lines(alice, D(2018, 1, 6)))
     with at(D(2018, 1, 6), 11):
-        from accountability.services import sign_for_notice
-
         sign_for_notice(task_notice, acting_user=alice)
     scan(D(2018, 1, 7))
     assert not any(task_notice.number in line for line in _digest_lines(alice, D(2018, 1, 7)))
@@ -296,4 +288,3 @@ def test_decide_keeps_a_red_given_for_ignoring_warnings_while_the_unit_is_still_
     assert decide(row, red, D(2018, 5, 1), rules) is None
     row = {"condition": WarningLevel.GREEN}
     assert decide(row, red, D(2018, 5, 1), rules).close == ClosedReason.CAUGHT_UP
-

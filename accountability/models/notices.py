@@ -14,9 +14,9 @@ from tasks.models import Assignment, ProgressReport, Target, Unit
 
 from ..choices import (
     NOTICE_NUMBER_MARKS,
-    ClosedReason,
     OPEN_NOTICE_STATUSES,
     UNKEYED_CAUSES,
+    ClosedReason,
     NoticeCause,
     NoticeKind,
     NoticeStatus,

@@ -61,11 +61,11 @@ class SupervisionRules(models.Model):
         return str(_("Supervision rules"))
 
     def clean(self) -> None:
-        if self.yellow_lag_points is not None and self.red_lag_points is not None:
-            if self.yellow_lag_points >= self.red_lag_points:
-                raise ValidationError({"red_lag_points": _("Red must start above the yellow threshold.")})
+        yellow, red = self.yellow_lag_points, self.red_lag_points
+        if yellow is not None and red is not None and yellow >= red:
+            raise ValidationError({"red_lag_points": _("Red must start above the yellow threshold.")})
         try:
-            self.reminder_offsets
+            _offsets = self.reminder_offsets
         except ValueError:
             raise ValidationError(
                 {"reminder_days": _("Enter whole numbers of days separated by commas, such as 7,1,0.")}

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
@@ -23,6 +24,8 @@ from tasks.models import Assignment
 
 from ..choices import NoticeCause, NoticeKind
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Wording:
@@ -31,7 +34,7 @@ class Wording:
     required_action: str
 
 
-def in_site_language(function: Callable[..., Wording]) -> Callable[..., Wording]:
+def in_site_language(function: Callable[..., T]) -> Callable[..., T]:
     @wraps(function)
     def wrapper(*args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
@@ -121,7 +124,8 @@ def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: Wa
     }
     if cause == NoticeCause.MISSING_REPORT:
         lead = _(
-            "Your unit's progress report on “%(target)s” for %(period)s was due by %(due)s and had not been filed as of %(day)s."
+            "Your unit's progress report on “%(target)s” for %(period)s was due by %(due)s "
+            "and had not been filed as of %(day)s."
         ) % {
             **names,
             "period": facts.missing_period,
@@ -157,8 +161,8 @@ def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: Wa
     ) % {"due": day_text(due)}
     if level == WarningLevel.RED:
         action = _(
-            "Explain in writing by %(due)s why the work is behind and what will be done; the unit's head answers for it. "
-            "Repeated red warnings are exposed."
+            "Explain in writing by %(due)s why the work is behind and what will be done; "
+            "the unit's head answers for it. Repeated red warnings are exposed."
         ) % {"due": day_text(due)}
     return Wording(kind_title(NoticeKind.WARNING, level), body, action)
 
@@ -182,8 +186,8 @@ def exposure_wording(
     names = _chain(assignment)
     if cause == NoticeCause.TWO_REDS:
         body = _(
-            "In %(year)s your unit, %(unit)s, has received %(count)s red progress warnings (%(numbers)s), the latest on "
-            "“%(target)s”. The work has not been carried out as required."
+            "In %(year)s your unit, %(unit)s, has received %(count)s red progress warnings (%(numbers)s), "
+            "the latest on “%(target)s”. The work has not been carried out as required."
         ) % {**names, "year": assignment.target.year, "count": len(red_numbers), "numbers": "、".join(red_numbers)}
     elif cause == NoticeCause.OVERDUE_AFTER_RED:
         body = _(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,8 @@ def inbox(request):
     entries = InboxMessage.objects.for_user(request.user).select_related("notice__unit", "notice__target")
     if request.GET.get("show") == "unread":
         entries = entries.unread()
-    page = Paginator(entries.order_by("read_at", "-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    unread_first = F("read_at").asc(nulls_first=True)
+    page = Paginator(entries.order_by(unread_first, "-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     signable = set(
         Notice.objects.for_user(request.user, Action.REPORT)
         .filter(status=NoticeStatus.ISSUED, pk__in=[entry.notice_id for entry in page if entry.notice_id])

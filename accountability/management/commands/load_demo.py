@@ -17,7 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
         supervision = build_supervision_demo()
         self.stdout.write(
-            f"Notices: {supervision['task_notices']} task notices issued, the scan replayed on {supervision['scans']} days."
+            f"Notices: {supervision['task_notices']} task notices issued; "
+            f"the scan replayed on {supervision['scans']} days."
         )
         self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
