@@ -54,6 +54,8 @@ def test_a_lagging_unit_goes_yellow_then_orange_then_red(erin, alice, bob, lead_
     assert (orange.level, orange.cause, orange.escalated_from) == (WarningLevel.ORANGE, NoticeCause.NOT_ACTED, yellow)
     yellow.refresh_from_db()
     assert (yellow.status, yellow.closed_reason) == (NoticeStatus.CLOSED, ClosedReason.ESCALATED)
+    closing = yellow.history.latest("history_id")
+    assert (closing.history_user.username, closing.history_change_reason) == ("system", "Raised to a higher warning")
     assert orange.due_date == D(2018, 4, 16) and _level(lead_assignment) == WarningLevel.ORANGE
 
     scan(D(2018, 4, 17))

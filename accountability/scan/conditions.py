@@ -1,10 +1,13 @@
 """Where each open assignment stands on a day, as SQL: plan against actual, missing report, deadline.
 
-One queryset annotates every open assignment with what the warning rules need; the rules then
-read only the rows that lag or already carry a warning. The scan can be run as of a past day (the
-demo replays the year, ``run_supervision_scan --date``): then the assignment's status and deadline
-are read from its history as they stood at that moment, and the unit's progress from the reports
-that had reached the office by then.
+One queryset annotates every open assignment with what the warning rules need. A cheap filter in
+the same query picks the rows that may lag or already carry a warning, and only those rows come
+back to be judged (``condition_level``): each subquery then appears once or twice in the SQL rather
+than in every branch of a CASE, which a database would evaluate again for each use.
+
+The scan can be run as of a past day (the demo replays the year, ``run_supervision_scan --date``):
+then the assignment's status and deadline are read from its history as they stood at that moment,
+and the unit's progress from the reports that had reached the office by then.
 
 Actual progress is the latest report that reached the office (submitted, or accepted), not only the
 accepted one, so a unit is not warned for a report the office has yet to review; a report returned
@@ -26,7 +29,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -127,8 +129,8 @@ def missing_report_period(asof: AsOf):
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
-def assignment_conditions(asof: AsOf, rules: SupervisionRules) -> QuerySet:
-    """Every open assignment with planned, actual, lag, plan node, missing report and its condition level."""
+def assignment_conditions(asof: AsOf) -> QuerySet:
+    """Every open assignment with its planned and actual progress, last plan node and missing report."""
     latest_filed = (
         filed_reports(asof.moment)
         .filter(assignment=OuterRef("pk"))
@@ -136,7 +138,7 @@ def assignment_conditions(asof: AsOf, rules: SupervisionRules) -> QuerySet:
         .values("progress_percent")[:1]
     )
     node = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__lte=asof.day).order_by("-due_date")
-    conditions = (
+    return (
         open_assignments(asof)
         .annotate(
             planned=planned_percent_subquery(asof.day),
@@ -144,26 +146,26 @@ def assignment_conditions(asof: AsOf, rules: SupervisionRules) -> QuerySet:
             node_due=Subquery(node.values("due_date")[:1], output_field=DateField()),
             missing_period=missing_report_period(asof),
         )
-        .annotate(lag=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT))
+        .alias(lag=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT))
     )
-    whens = [
-        When(deadline_then__lt=asof.day, then=Value(WarningLevel.RED)),
-        When(lag__gt=rules.red_lag_points, then=Value(WarningLevel.RED)),
-        When(lag__gte=rules.yellow_lag_points, then=Value(WarningLevel.YELLOW)),
-    ]
+
+
+def lagging(asof: AsOf, rules: SupervisionRules) -> Q:
+    """The rows that may need a warning: a cheap filter; ``condition_level`` then says exactly."""
+    maybe = Q(deadline_then__lt=asof.day) | Q(lag__gte=rules.yellow_lag_points)
     if rules.missing_report_warns:
-        whens.append(When(missing_period__isnull=False, then=Value(WarningLevel.YELLOW)))
-    return conditions.annotate(condition=Case(*whens, default=Value(WarningLevel.GREEN), output_field=IntegerField()))
+        maybe |= Q(missing_period__isnull=False)
+    return maybe
 
 
-CONDITION_FIELDS = (
-    "pk",
-    "unit_id",
-    "deadline_then",
-    "planned",
-    "actual",
-    "lag",
-    "node_due",
-    "missing_period",
-    "condition",
-)
+def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
+    """Red past the deadline or above the red threshold; yellow behind plan or without a report due."""
+    lag = row["planned"] - row["actual"]
+    if row["deadline_then"] < day or lag > rules.red_lag_points:
+        return WarningLevel.RED
+    if lag >= rules.yellow_lag_points or (rules.missing_report_warns and row["missing_period"]):
+        return WarningLevel.YELLOW
+    return WarningLevel.GREEN
+
+
+CONDITION_FIELDS = ("pk", "unit_id", "deadline_then", "planned", "actual", "node_due", "missing_period")

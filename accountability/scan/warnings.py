@@ -21,8 +21,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tasks.choices import WarningLevel
@@ -34,7 +33,7 @@ from ..models import Notice, SupervisionRules
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, save_issued
 from ..services.numbering import lock_counter
-from .conditions import CONDITION_FIELDS, AsOf, assignment_conditions, open_assignments
+from .conditions import CONDITION_FIELDS, AsOf, assignment_conditions, condition_level, lagging, open_assignments
 
 # Reds given for a condition (not for ignoring a warning) step down when the condition eases.
 CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
@@ -108,11 +107,11 @@ def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> 
     _close(ended, ClosedReason.ASSIGNMENT_ENDED, acting_user=acting_user, summary=summary)
 
     open_warnings = {warning.assignment_id: warning for warning in Notice.objects.open_warnings()}
-    rows = list(
-        assignment_conditions(asof, rules)
-        .filter(Q(condition__gt=WarningLevel.GREEN) | Q(pk__in=Notice.objects.open_warnings().values("assignment_id")))
-        .values(*CONDITION_FIELDS)
-    )
+    warned = Notice.objects.open_warnings().order_by().values("assignment_id")
+    rows = list(assignment_conditions(asof).filter(lagging(asof, rules) | Q(pk__in=warned)).values(*CONDITION_FIELDS))
+    for row in rows:
+        row["lag"] = row["planned"] - row["actual"]
+        row["condition"] = condition_level(row, asof.day, rules)
     decisions = {row["pk"]: (row, decide(row, open_warnings.get(row["pk"]), asof.day, rules)) for row in rows}
     decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
     wanted = [pk for pk, (_row, decision) in decisions.items() if decision.issue]
@@ -190,8 +189,17 @@ def _missing_due(assignment: Assignment, period_key: str | None):
 
 
 def sync_warning_levels() -> int:
-    """Bookkeeping: ``Assignment.warning_level`` is the level of its open warning (green without one)."""
-    open_level = Notice.objects.open_warnings().filter(assignment=OuterRef("pk")).values("level")[:1]
-    level_now = Coalesce(Subquery(open_level), Value(WarningLevel.GREEN))
-    stale = Assignment.objects.order_by().annotate(level_now=level_now).exclude(warning_level=F("level_now"))
-    return Assignment.objects.filter(pk__in=stale.values("pk")).update(warning_level=level_now)
+    """Bookkeeping: ``Assignment.warning_level`` is the level of its open warning (green without one).
+
+    One UPDATE per colour with a semi-join on the open warnings, touching only the rows that differ.
+    """
+    open_warnings = Notice.objects.open_warnings().order_by()
+    changed = (
+        Assignment.objects.exclude(warning_level=WarningLevel.GREEN)
+        .exclude(pk__in=open_warnings.values("assignment_id"))
+        .update(warning_level=WarningLevel.GREEN)
+    )
+    for level in (WarningLevel.YELLOW, WarningLevel.ORANGE, WarningLevel.RED):
+        warned = open_warnings.filter(level=level).values("assignment_id")
+        changed += Assignment.objects.filter(pk__in=warned).exclude(warning_level=level).update(warning_level=level)
+    return changed

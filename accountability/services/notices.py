@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from tasks import clock
 from tasks import services as ledger
@@ -55,8 +55,9 @@ def draft_notice(
         year=clock.today().year,
         title=wording.title,
         assignment=assignment,
-        target_id=assignment.target_id,
-        unit_id=assignment.unit_id,
+        # The objects, not only their ids: delivery and texts read them without another query.
+        target=assignment.target,
+        unit=assignment.unit,
         report=report,
         cause=cause,
         period=period,
@@ -100,16 +101,19 @@ def save_proposed(drafts: list[Notice], *, acting_user, reason: str) -> list[Not
 
 
 def close_notices(notices: list[Notice], *, reason: str, acting_user, change_reason: str) -> None:
-    """Close open notices (bulk, with a history row each)."""
+    """Close open notices: one UPDATE for all (they share the reason and the moment) and a history
+    row each."""
     if not notices:
         return
     moment = clock.now()
     for notice in notices:
         notice.status, notice.closed_at, notice.closed_reason = NoticeStatus.CLOSED, moment, reason
-    bulk_update_with_history(
+    Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
+        status=NoticeStatus.CLOSED, closed_at=moment, closed_reason=reason
+    )
+    Notice.history.bulk_history_create(
         notices,
-        Notice,
-        ["status", "closed_at", "closed_reason"],
+        update=True,
         batch_size=500,
         default_user=acting_user,
         default_change_reason=str(change_reason),
