@@ -329,3 +329,20 @@ def test_the_dashboard_panel_counts_warnings_by_colour_in_one_query(
         html = template.render(Context({"request": request}))
     assert "Five lists, 2018" in html and "?kind=warning&amp;level=1&amp;state=open" in html
     assert ">2</strong>" in html  # two yellows: unit A behind, unit B without its report
+
+
+def test_the_office_does_not_sign_or_answer_on_a_units_behalf(client, erin, notices, supervision):
+    client.force_login(erin)
+    _response, content = _page(client, erin, reverse("notices:detail", args=[supervision.pk]))
+    assert f'action="/notices/{supervision.pk}/answer/"' not in content
+    assert client.post(reverse("notices:sign", args=[notices["甲县"].pk])).status_code == 404
+    assert client.post(reverse("notices:answer", args=[supervision.pk]), {"response": "代答"}).status_code == 404
+
+
+def test_the_document_reads_in_chinese_whatever_the_pages_language(client, erin, notices):
+    client.force_login(erin)
+    content = client.get(
+        reverse("notices:detail", args=[notices["甲县"].pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "All notices" in content  # the page speaks English
+    assert "目标任务" in content and "办理时限" in content  # the document does not

@@ -29,9 +29,14 @@ _INTERNAL_STATUSES = (NoticeStatus.PROPOSED, NoticeStatus.DISMISSED)
 class NoticeQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> NoticeQuerySet:
         """A unit sees the notices addressed to it; the office and leaders see all that were issued;
-        exposure candidates stay with the office until it approves them."""
+        exposure candidates stay with the office until it approves them. Signing for and answering
+        (``Action.REPORT``) belong to the unit's own staff: nobody does it on the unit's behalf, not
+        even the office."""
+        access = access_for(user)
+        if action == Action.REPORT:
+            return self.filter(unit__in=access.unit_ids_for(Action.REPORT)).exclude(status__in=_INTERNAL_STATUSES)
         scoped = scope_by_unit(self, user, action, "unit")
-        if not access_for(user).office:
+        if not access.office:
             scoped = scoped.exclude(status__in=_INTERNAL_STATUSES)
         return scoped
 

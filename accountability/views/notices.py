@@ -113,6 +113,7 @@ def detail(request, pk: int):
         "followed_by": notice.followed_by.order_by("pk"),
         "trail": notice.history.select_related("history_user").order_by("history_date", "history_id"),
         "issuer": _issuer(),
+        "document_language": settings.LANGUAGE_CODE,  # an official document reads the same for everyone
     }
     return render(request, "accountability/notices/detail.html", context)
 
