@@ -173,6 +173,11 @@ class Notice(models.Model):
         return WARNING_COLOURS[WarningLevel(self.level)] if self.level is not None else ""
 
     @property
+    def period_label(self) -> str:
+        """The period a person can read (escalations name the earlier notice through ``escalated_from``)."""
+        return "" if self.cause in (NoticeCause.NOT_ACTED, NoticeCause.STEPPED_DOWN) else self.period
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_NOTICE_STATUSES
 

@@ -51,6 +51,12 @@ def day_text(day: dt.date | None) -> str:
         return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
 
 
+def _sentences(*parts: str) -> str:
+    """Chinese sentences follow each other without a space; English ones with one."""
+    glue = "" if settings.LANGUAGE_CODE.startswith("zh") else " "
+    return glue.join(part for part in parts if part)
+
+
 def _points(value: Decimal) -> str:
     return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
 
@@ -154,7 +160,7 @@ def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: Wa
         }
     else:
         lead = ""
-    body = " ".join(part for part in (lead, standing) if part)
+    body = _sentences(lead, standing)
     action = _(
         "Take effective measures to catch up with the plan by %(due)s and report them to the supervision office. "
         "A warning not acted on by then is raised."
