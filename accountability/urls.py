@@ -1,1 +1,6 @@
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("accountability.scoring_urls")),
+    path("public/", include("accountability.public_urls")),
+]

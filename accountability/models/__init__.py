@@ -1,3 +1,5 @@
 from .checks import Check
+from .disclosure import Disclosure
+from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 
-__all__ = ["Check"]
+__all__ = ["Appeal", "Check", "Disclosure", "GradeBand", "ScoreEntry", "ScoreRule", "ScoringRun"]

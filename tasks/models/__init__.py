@@ -1,5 +1,6 @@
 from .org import Leader, Role, TaskForce, Unit, User
 from .progress import Evidence, FollowUp, ProgressReport
+from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "Leader",
     "Milestone",
     "ProgressReport",
+    "Proposal",
+    "ProposalReply",
     "Role",
     "Target",
     "TaskForce",

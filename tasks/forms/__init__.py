@@ -1,0 +1,1 @@
+"""Forms of the ledger's pages, one module per area."""
