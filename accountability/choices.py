@@ -25,7 +25,7 @@ class RuleCode(models.TextChoices):
     REPORT_MISSING = "report_missing", _("Report missing")
     COMPLETED_LEAD = "completed_lead", _("Lead assignment completed")
     COMPLETED_CO = "completed_co", _("Co-unit assignment completed")
-    EARLY_OR_OVER = "early_or_over", _("Finished a month early or 10% over target")
+    EARLY_OR_OVER = "early_or_over", _("Finished a month early or 10 percent over target")
     PROPOSAL_UNSATISFIED = "proposal_unsatisfied", _("Proposal reply found unsatisfactory")
     REVERSAL = "reversal", _("Entry reversed on appeal")
 

@@ -71,7 +71,8 @@ def open_problems(leader: Leader, day: dt.date):
 
 
 def pending_instructions(leader: Leader, day: dt.date):
-    """The leader's instructions on their targets that the office has not followed up since."""
+    """Instructions on the leader's targets, or written by the leader on any target, that the office
+    has not followed up since."""
     acted_on = FollowUp.objects.filter(
         target=OuterRef("target"),
         kind=FollowUpKind.OFFICE,
@@ -79,9 +80,8 @@ def pending_instructions(leader: Leader, day: dt.date):
         created_at__lt=end_of(day),
     )
     return (
-        FollowUp.objects.filter(
-            kind=FollowUpKind.LEADER, target__leader=leader, target__year=day.year, created_at__lt=end_of(day)
-        )
+        FollowUp.objects.filter(kind=FollowUpKind.LEADER, target__year=day.year, created_at__lt=end_of(day))
+        .filter(Q(target__leader=leader) | Q(pk__in=FollowUp.objects.filter(author__roles__leader=leader).values("pk")))
         .exclude(Exists(acted_on))
         .select_related("target", "report__assignment__unit")
         .order_by("-created_at")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 
 from django.db.models import F, OuterRef, Subquery
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -28,6 +28,12 @@ def _cached(response, *, etag: str, last_modified):
     if last_modified:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     return response
+
+
+def _render(template: str, context: dict) -> HttpResponse:
+    # Rendered without the request: no context processor runs, so neither the session nor the
+    # user is touched and the answer does not vary by cookie.
+    return HttpResponse(render_to_string(template, context))
 
 
 def _corrections():
@@ -48,7 +54,7 @@ def index(request):
     conditional = get_conditional_response(request, etag=etag, last_modified=stamp)
     if conditional is not None:
         return _cached(conditional, etag=etag, last_modified=last_modified)
-    response = render(request, "public/index.html", {"disclosures": disclosures})
+    response = _render("public/index.html", {"disclosures": disclosures})
     return _cached(response, etag=etag, last_modified=last_modified)
 
 
@@ -71,5 +77,5 @@ def detail(request, pk: int):
     conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
     if conditional is not None:
         return _cached(conditional, etag=etag, last_modified=last_modified)
-    response = render(request, "public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
+    response = _render("public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
     return _cached(response, etag=etag, last_modified=last_modified)

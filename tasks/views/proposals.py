@@ -92,20 +92,28 @@ def proposal_register(request, target_id: int):
 
 
 def _answering_forms(proposal: Proposal, user) -> list[dict]:
-    """The reply or views forms the person may fill in, one per assignment of theirs."""
+    """The reply or views forms the person may fill in, one per assignment of their own unit.
+
+    Units answer for themselves: the office sees the forms of no unit (it records the proposer's
+    view instead), even though its access reaches every unit.
+    """
     forms = []
-    mine = Assignment.objects.for_user(user, Action.REPORT).filter(target=proposal.target).select_related("unit")
+    staff_units = access_for(user).staff_unit_ids
+    mine = (
+        Assignment.objects.for_user(user, Action.REPORT)
+        .filter(target=proposal.target, unit__in=staff_units)
+        .select_related("unit")
+    )
+    lead = proposal.target.assignments.filter(role=AssignmentRole.LEAD).first()
     for assignment in mine:
-        joint_co = proposal.handling_mode == HandlingMode.JOINT and assignment.role == AssignmentRole.CO
-        round_ = services.current_round(assignment)
-        if joint_co:
-            form = ViewsForm(initial={"assignment": assignment.pk})
-            done = assignment.proposal_replies.filter(kind=ReplyKind.VIEWS, round=round_).exists()
-            forms.append({"assignment": assignment, "form": form, "action": "views", "round": round_, "done": done})
+        if proposal.handling_mode == HandlingMode.JOINT and assignment.role == AssignmentRole.CO:
+            action, kind, form = "views", ReplyKind.VIEWS, ViewsForm(initial={"assignment": assignment.pk})
+            round_ = services.current_round(lead) if lead else 1  # views go into the lead's round
         else:
-            form = ReplyForm(initial={"assignment": assignment.pk})
-            done = assignment.proposal_replies.filter(kind=ReplyKind.REPLY, round=round_).exists()
-            forms.append({"assignment": assignment, "form": form, "action": "reply", "round": round_, "done": done})
+            action, kind, form = "reply", ReplyKind.REPLY, ReplyForm(initial={"assignment": assignment.pk})
+            round_ = services.current_round(assignment)
+        done = assignment.proposal_replies.filter(kind=kind, round=round_).exists()
+        forms.append({"assignment": assignment, "form": form, "action": action, "round": round_, "done": done})
     return forms
 
 
@@ -165,7 +173,9 @@ def proposal_action(request, pk: int, action: str):
             if not form.is_valid():
                 _fail(request, form)
                 return redirect("proposals:detail", proposal.pk)
-            mine = Assignment.objects.for_user(request.user, Action.REPORT).filter(target=proposal.target)
+            mine = Assignment.objects.for_user(request.user, Action.REPORT).filter(
+                target=proposal.target, unit__in=access_for(request.user).staff_unit_ids
+            )
             assignment = mine.filter(pk=form.cleaned_data["assignment"]).first()
             if assignment is None:
                 raise Http404
