@@ -189,6 +189,11 @@ def breakdown_errors(target: Target) -> list[str]:
     """What stops the target's breakdown from being issued, in words for the office."""
     assignments = list(target.assignments.all())
     errors = []
+    if target.leader_id is None:
+        errors.append(_("A target needs a responsible city leader."))
+    if target.is_key and target.task_force_id is None:
+        # 一名领导、一个专班、一个时限、一份问责: a key target is carried by a named task force.
+        errors.append(_("A key target needs a task force."))
     leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
     if len(leads) != 1:
         errors.append(_("A target needs exactly one lead unit."))
