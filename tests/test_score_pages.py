@@ -223,3 +223,24 @@ def test_the_ledger_page_takes_the_same_queries_for_few_or_many_entries(
     assert ScoreEntry.objects.filter(unit=unit_a).count() > 40
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    "model", ["accountability.scoreentry", "accountability.appeal", "accountability.disclosure", "tasks.proposal"]
+)
+def test_the_admin_shows_scoring_and_proposals_read_only(model, ledger, client, erin):
+    erin.is_staff = erin.is_superuser = True
+    erin.save()
+    client.force_login(erin)
+    app_label, model_name = model.split(".")
+    assert client.get(reverse(f"admin:{app_label}_{model_name}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 403
+
+
+def test_the_dashboard_panel_renders_both_groups_with_grades(ledger):
+    from django.template.loader import render_to_string
+
+    from accountability.selectors.scores import ranking
+
+    html = render_to_string("accountability/scores/_ranking_panel.html", {"ranking": ranking(as_of=D(2018, 7, 31))})
+    assert "甲县" in html and "乙局" in html and "level--green" in html

@@ -221,3 +221,20 @@ def test_the_nightly_job_scores_up_to_yesterday_and_works_queued_runs(target, al
     assert queued.state == "done"
     assert ScoringRun.objects.get(kind=RunKind.SCHEDULED).up_to == D(2018, 7, 31)
     assert len(_entries(RuleCode.REPORT_LATE)) == 1
+
+
+def test_the_command_scores_up_to_a_day_and_refuses_a_bad_one(target, alice, unit_a, erin):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    file_report(link(target, unit_a), alice, D(2018, 7, 1), period="2018-06")
+    out = StringIO()
+    with at(D(2018, 8, 1)):
+        call_command("run_scoring", "--up-to", "2018-07-31", stdout=out)
+        with pytest.raises(CommandError, match="YYYY-MM-DD"):
+            call_command("run_scoring", "--up-to", "31/07/2018")
+        with pytest.raises(CommandError, match="not come yet"):
+            call_command("run_scoring", "--up-to", "2018-08-02")
+    assert "report_late 1" in out.getvalue()
+    assert len(_entries(RuleCode.REPORT_LATE)) == 1
