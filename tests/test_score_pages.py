@@ -134,7 +134,7 @@ def test_the_office_runs_a_months_scoring_from_the_browser(
         run = ScoringRun.objects.get(kind=RunKind.MANUAL)
         assert run.state == "done" and run.added == {"report_late": 1}
         page = client.get(reverse("scores:runs")).content.decode()
-        assert "已完成" in page and "report_late" in page
+        assert "已完成" in page and "逾期报送进度 1" in page
     finally:
         app.conf.task_always_eager = False
 

@@ -132,6 +132,11 @@ class ScoringRun(models.Model):
     def added_total(self) -> int:
         return sum(self.added.values())
 
+    @property
+    def added_by_rule(self) -> list[tuple[str, int]]:
+        """(rule name, entries added), in the rules' order."""
+        return [(RuleCode(code).label, self.added[code]) for code in RuleCode.values if code in self.added]
+
 
 class ScoreEntryQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> ScoreEntryQuerySet:

@@ -205,7 +205,7 @@ def _save_rules(form: RulesForm, user) -> None:
 @office_required
 def runs_page(request):
     form = RunForm(initial={"month": clock.today()})
-    runs = ScoringRun.objects.select_related("requested_by").order_by("-requested_at")
+    runs = ScoringRun.objects.select_related("requested_by").order_by("-pk")
     page = paginate(request, runs, per_page=20)
     waiting = any(run.state in ("queued", "running") for run in page)
     return render(request, "accountability/scores/runs.html", {"form": form, "page": page, "waiting": waiting})
@@ -227,7 +227,7 @@ def run_month(request):
                 % {"day": run.up_to},
             )
             return redirect("scores:runs")
-    runs = ScoringRun.objects.select_related("requested_by").order_by("-requested_at")
+    runs = ScoringRun.objects.select_related("requested_by").order_by("-pk")
     return render(
         request,
         "accountability/scores/runs.html",
