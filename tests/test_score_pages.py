@@ -244,3 +244,25 @@ def test_the_dashboard_panel_renders_both_groups_with_grades(ledger):
 
     html = render_to_string("accountability/scores/_ranking_panel.html", {"ranking": ranking(as_of=D(2018, 7, 31))})
     assert "甲县" in html and "乙局" in html and "level--green" in html
+
+
+def test_the_appeals_list_takes_the_same_queries_for_few_or_many(
+    erin, alice, unit_a, client, django_assert_num_queries
+):
+    def appeals(count, prefix):
+        for n in range(count):
+            target = issued(erin, unit_a, code=f"{prefix}-{n}")
+            file_report(link(target, unit_a), alice, D(2018, 7, 1), period="2018-06")
+        score(D(2018, 7, 31), erin)
+        with at(D(2018, 8, 2)):
+            for entry in ScoreEntry.objects.filter(appeal__isnull=True, rule__code=RuleCode.REPORT_LATE):
+                acc.file_appeal(entry, reason="理由", acting_user=alice)
+
+    client.force_login(erin)
+    appeals(2, "少")
+    client.get(reverse("scores:appeals"))
+    with django_assert_num_queries(6) as few:
+        client.get(reverse("scores:appeals"))
+    appeals(12, "多")
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("scores:appeals")).content.decode().count("/scores/appeals/") >= 14

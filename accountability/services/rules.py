@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tasks.services import RuleViolation, save_with_history, system_user
@@ -20,15 +20,21 @@ def ensure_default_rules() -> None:
     have_bands = set(GradeBand.objects.values_list("grade", flat=True))
     if have_rules >= set(DEFAULT_RULES) and have_bands >= set(DEFAULT_GRADE_BANDS):
         return
-    user = system_user()
-    with transaction.atomic():
-        for order, (code, (amount, description)) in enumerate(DEFAULT_RULES.items(), start=1):
-            if code not in have_rules:
-                rule = ScoreRule(code=code, amount=amount, description=description, sort_order=order)
-                save_with_history(rule, acting_user=user, reason=_("Default rule"))
-        for grade, minimum in DEFAULT_GRADE_BANDS.items():
-            if grade not in have_bands:
-                save_with_history(GradeBand(grade=grade, min_score=minimum), acting_user=user, reason=_("Default band"))
+    try:
+        with transaction.atomic():
+            user = system_user()
+            for order, (code, (amount, description)) in enumerate(DEFAULT_RULES.items(), start=1):
+                if code not in have_rules:
+                    rule = ScoreRule(code=code, amount=amount, description=description, sort_order=order)
+                    save_with_history(rule, acting_user=user, reason=_("Default rule"))
+            for grade, minimum in DEFAULT_GRADE_BANDS.items():
+                if grade not in have_bands:
+                    band = GradeBand(grade=grade, min_score=minimum)
+                    save_with_history(band, acting_user=user, reason=_("Default band"))
+    except IntegrityError:
+        # Two runs started together and the other one created them first (the unique key made
+        # this one wait for its commit), so they exist now, with the same defaults.
+        pass
 
 
 def update_rule(rule: ScoreRule, *, amount, description: str, is_active: bool, acting_user) -> ScoreRule:
