@@ -39,7 +39,7 @@ class Matrix:
     """Targets counted by source (rows) and type (columns), with totals."""
 
     types: list
-    rows: list = field(default_factory=list)  # (source value, label, [counts per type], row total)
+    rows: list = field(default_factory=list)  # (source, label, [(type, count)], row total)
     column_totals: list = field(default_factory=list)
     total: int = 0
 
@@ -51,10 +51,12 @@ def totals_by_source_and_type(targets: QuerySet[Target]) -> Matrix:
     }
     matrix = Matrix(types=list(TargetType.choices))
     for source, label in Source.choices:
-        cells = [counts.get((source, kind), 0) for kind, _ in TargetType.choices]
-        matrix.rows.append((source, label, cells, sum(cells)))
-    matrix.column_totals = [sum(row[2][i] for row in matrix.rows) for i in range(len(TargetType.choices))]
-    matrix.total = sum(matrix.column_totals)
+        cells = [(kind, counts.get((source, kind), 0)) for kind, _ in TargetType.choices]
+        matrix.rows.append((source, label, cells, sum(count for _, count in cells)))
+    matrix.column_totals = [
+        (kind, sum(counts.get((source, kind), 0) for source in Source.values)) for kind in TargetType.values
+    ]
+    matrix.total = sum(total for _, total in matrix.column_totals)
     return matrix
 
 
@@ -111,11 +113,13 @@ def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -
         weeks.append(cursor)
         cursor += dt.timedelta(days=7)
     divide = Decimal(count or 1)
+    planned_line = [float(_round(total / divide)) for total in cumulative_at(planned.get(0, {}), weeks)]
+    actual_line = [float(_round(total / divide)) for total in cumulative_at(actual.get(0, {}), weeks)]
     return {
         "weeks": [f"{day:%m-%d}" for day in weeks],
         "week_ends": [day.isoformat() for day in weeks],
-        "planned": [float(_round(total / divide)) for total in cumulative_at(planned.get(0, {}), weeks)],
-        "actual": [float(_round(total / divide)) for total in cumulative_at(actual.get(0, {}), weeks)],
+        "planned": planned_line,
+        "actual": actual_line,
         "assignments": count,
     }
 

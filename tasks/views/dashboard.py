@@ -44,6 +44,7 @@ def dashboard(request):
         "colours": figures.colour_counts(assignments),
         "rankings": [(group, label, rankings[group]) for group, label in RankingGroup.choices],
         "trend": trend,
+        "trend_rows": list(zip(trend["week_ends"], trend["planned"], trend["actual"], strict=True)),
         "chart": {
             "trend": trend,
             "rankings": {

@@ -120,6 +120,8 @@ def breakdown_edit(request, pk: int):
     assignments = {a.pk: a for a in target.assignments.select_related("unit").order_by("role", "unit__sort_order")}
     formset = BreakdownFormSet(request.POST or None, initial=_breakdown_initial(assignments.values()))
     chain_errors: list[str] = []
+    for form in formset.forms:
+        form.assignment = assignments.get(form.initial.get("assignment_id"))
     if request.method == "POST" and formset.is_valid():
         rows = []
         for form in formset.forms:
