@@ -44,6 +44,8 @@ class Row:
 def _colour(planned: Decimal, actual: Decimal | None) -> str:
     if actual is None:
         return "future"
+    if planned == 0 and actual == 0:
+        return "idle"  # nothing was due yet (before the target started)
     lag = planned - actual
     if lag > LAG_RED:
         return "red"

@@ -88,7 +88,10 @@ def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
                 "assignments",
                 filter=scoped
                 & Q(assignments__status__in=OPEN_ASSIGNMENT_STATUSES)
-                & Q(assignments__warning_level__gt=WarningLevel.GREEN),
+                & (
+                    Q(assignments__warning_level__gt=WarningLevel.GREEN)
+                    | Q(assignments__progress_percent__lt=F("assignments__planned_percent"))
+                ),
             ),
         )
         .order_by("-completion", "sort_order")
@@ -108,7 +111,10 @@ def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -
     count = assignments.count()
     planned, actual = planned_and_actual(assignments)
     last = min(today, dt.date(year, 12, 31))
-    weeks, cursor = [], week_end(dt.date(year, 1, 1))
+    # Start a week before the first planned or reported figure, not at an empty January.
+    known = [day for line in (planned.get(0, {}), actual.get(0, {})) for day in line if day.year == year]
+    first = min(known, default=dt.date(year, 1, 1)) - dt.timedelta(days=7)
+    weeks, cursor = [], week_end(max(first, dt.date(year, 1, 1)))
     while cursor <= week_end(last):
         weeks.append(cursor)
         cursor += dt.timedelta(days=7)
