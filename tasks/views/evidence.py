@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,8 +24,16 @@ def _evidence_for(user, pk: int, action: str) -> Evidence:
         .first()
     )
     if evidence is None:
+        if action != Action.VIEW and _evidence_for_or_none(user, pk, Action.VIEW):
+            raise PermissionDenied(_("You may see this but not do that."))
         raise Http404(_("Not found, or not yours to see."))
     return evidence
+
+
+def _evidence_for_or_none(user, pk: int, action: str) -> bool:
+    return Evidence.objects.filter(
+        pk=pk, report__in=ProgressReport.objects.for_user(user, action).values("pk")
+    ).exists()
 
 
 @login_required
