@@ -66,7 +66,9 @@ def test_an_indicator_report_asks_for_the_value_not_a_percent(client, alice, eri
     client.force_login(alice)
     page = _text(client.get(reverse("report_edit", args=[assignment.pk])))
     assert 'name="actual_value"' in page and 'name="progress_percent"' not in page
-    _post(client, reverse("report_edit", args=[assignment.pk]), actual_value="100", work_done="完成投资", action="submit")
+    _post(
+        client, reverse("report_edit", args=[assignment.pk]), actual_value="100", work_done="完成投资", action="submit"
+    )
     report = ProgressReport.objects.get()
     assert report.actual_value == 100 and report.progress_percent == 25
 
@@ -137,7 +139,14 @@ def test_returned_then_refiled_then_accepted(client, alice, erin, lead_assignmen
     client.force_login(alice)
     page = _text(client.get(url + "?period=2018-06"))
     assert "请补充现场照片" in page
-    _post(client, url, D(2018, 6, 27), **{**GOOD, "progress_percent": "45"}, action="submit", evidence=[jpeg("新照片.jpg")])
+    _post(
+        client,
+        url,
+        D(2018, 6, 27),
+        **{**GOOD, "progress_percent": "45"},
+        action="submit",
+        evidence=[jpeg("新照片.jpg")],
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.return_reason == ""
     client.force_login(erin)

@@ -70,9 +70,8 @@ def people(alice, bob, carol, dave, erin):
 
 
 def test_the_matrix_names_every_workspace_url():
-    from tasks.urls import urlpatterns as task_urls
-
     from accountability.urls import urlpatterns as accountability_urls
+    from tasks.urls import urlpatterns as task_urls
 
     named = {pattern.name for pattern in [*task_urls, *accountability_urls]}
     assert named == {row[0] for row in MATRIX} - {"password_change"}
