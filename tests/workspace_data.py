@@ -24,12 +24,18 @@ def jpeg(name: str = "现场照片.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0 jpeg data", content_type="image/jpeg")
 
 
-def issued_target_of(unit, *, office, leader, co_units=(), **fields):
-    """A task item issued on 2018-01-02 with ``unit`` as lead and a monthly plan to 12-31."""
+def issued_target_of(unit, *, office, leader, co_units=(), shares=None, **fields):
+    """A target issued on 2018-01-02 with ``unit`` as lead and a monthly plan to 12-31.
+
+    ``shares`` maps units to their share of the target value (for targets whose shares add up).
+    """
+    shares = shares or {}
     target = TargetFactory(leader=leader, start_date=D(2018, 1, 1), deadline=D(2018, 12, 31), **fields)
-    services.add_assignment(target, unit=unit, role=AssignmentRole.LEAD, acting_user=office)
+    services.add_assignment(target, unit=unit, role=AssignmentRole.LEAD, acting_user=office, share=shares.get(unit))
     for co_unit in co_units:
-        services.add_assignment(target, unit=co_unit, role=AssignmentRole.CO, acting_user=office)
+        services.add_assignment(
+            target, unit=co_unit, role=AssignmentRole.CO, acting_user=office, share=shares.get(co_unit)
+        )
     with at(D(2018, 1, 2)):
         for assignment in services.issue_target(target, acting_user=office):
             services.generate_milestones(assignment, granularity="month", acting_user=office)
@@ -37,8 +43,8 @@ def issued_target_of(unit, *, office, leader, co_units=(), **fields):
     return target
 
 
-def filed_report(assignment, author, *, day=D(2018, 6, 25), percent=40, period=None, submit=True, evidence=True):
-    with at(day):
+def filed_report(assignment, author, *, day=None, percent=40, period=None, submit=True, evidence=True):
+    with at(day or D(2018, 6, 25)):
         report = services.save_report(
             assignment,
             acting_user=author,

@@ -139,18 +139,29 @@ class FollowUpForm(forms.Form):
     """An office follow-up or a leader instruction; the kinds offered are the ones the person holds."""
 
     kind = forms.ChoiceField(label=_("As"), choices=FollowUpKind.choices)
-    topic = forms.ChoiceField(label=_("About"), choices=FollowUpTopic.choices, initial=FollowUpTopic.GENERAL)
+    topic = forms.ChoiceField(
+        label=_("About"), choices=FollowUpTopic.choices, initial=FollowUpTopic.GENERAL, required=False
+    )
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
 
     def __init__(self, *args, kinds, with_topic: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kinds = kinds
         self.fields["kind"].choices = [(k, FollowUpKind(k).label) for k in kinds]
         if len(kinds) == 1:
+            # One role, one kind: nothing to choose.
             self.fields["kind"].initial = kinds[0]
+            self.fields["kind"].required = False
             self.fields["kind"].widget = forms.HiddenInput()
         if not with_topic:
             self.fields["topic"].choices = [(FollowUpTopic.GENERAL, FollowUpTopic.GENERAL.label)]
             self.fields["topic"].widget = forms.HiddenInput()
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.kinds[0]
+
+    def clean_topic(self):
+        return self.cleaned_data.get("topic") or FollowUpTopic.GENERAL
 
     def clean_text(self):
         text = (self.cleaned_data.get("text") or "").strip()
