@@ -42,7 +42,10 @@ class _FilterForm(forms.Form):
         if not self.is_bound:
             return {}
         self.is_valid()
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "", False)}
+        # Not "v not in (None, '', False)": colour 0 (green) equals False and must stay.
+        return {
+            k: v for k, v in getattr(self, "cleaned_data", {}).items() if v is not None and v != "" and v is not False
+        }
 
 
 class LedgerFilterForm(_FilterForm):
