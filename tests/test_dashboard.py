@@ -26,7 +26,7 @@ def test_totals_count_targets_by_source_and_type(db):
     TargetFactory(source="central", target_type="task")
     TargetFactory(source="central", target_type="task")
     TargetFactory(source="party", target_type="indicator", measure_unit="%", target_value=8)
-    matrix = totals_by_source_and_type(__import__("tasks.models", fromlist=["Target"]).Target.objects.all())
+    matrix = totals_by_source_and_type(Target.objects.all())
     rows = {source: dict(cells) for source, _label, cells, _total in matrix.rows}
     assert rows["central"]["task"] == 2 and rows["party"]["indicator"] == 1
     assert matrix.total == 3 and dict(matrix.column_totals)["task"] == 2
