@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from tasks.models import ProgressReport
@@ -42,6 +43,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()
+        # Inside Playwright's block the ORM runs in another context and opened its own
+        # connection; close it here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 class Person:
