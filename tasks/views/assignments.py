@@ -11,9 +11,7 @@ from ..forms.filters import AssignmentFilterForm
 from ..models import Assignment, FollowUp, ProgressReport
 from ..selectors.assignments import attach_states, filter_assignments, with_states
 from ..selectors.reports import report_rows
-from .common import object_for, paginate, require
-
-unit_members = require(lambda access: bool(access.unit_ids))
+from .common import object_for, paginate, unit_members
 
 
 def _ordered(queryset):

@@ -51,8 +51,8 @@ def require(test: Callable[[Access], bool]):
 
 office_only = require(lambda access: access.office)
 leaders_and_office = require(lambda access: access.sees_everything)
-unit_people = require(lambda access: bool(access.unit_ids) or access.sees_everything)
-unit_heads = require(lambda access: bool(access.head_unit_ids) or access.office)
+unit_members = require(lambda access: bool(access.unit_ids))
+unit_heads = require(lambda access: bool(access.head_unit_ids))
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:

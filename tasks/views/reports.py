@@ -17,9 +17,7 @@ from ..periods import period_from_key
 from ..selectors.reports import report_rows
 from ..services import RuleViolation
 from ..services.reports import EDITABLE_REPORT_STATUSES
-from .common import add_rule_errors, object_for, paginate, require
-
-unit_members = require(lambda access: bool(access.unit_ids))
+from .common import add_rule_errors, object_for, paginate, unit_heads, unit_members
 
 
 def _period(assignment: Assignment, key: str | None):
@@ -151,7 +149,7 @@ def report_list(request):
     )
 
 
-@require(lambda access: bool(access.head_unit_ids))
+@unit_heads
 def approvals(request):
     """The unit head's queue: reports waiting for approval before they go to the office."""
     waiting = ProgressReport.objects.for_user(request.user, Action.APPROVE).filter(status=ReportStatus.PENDING_APPROVAL)

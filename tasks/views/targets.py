@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,10 +22,18 @@ from ..services import RuleViolation
 from .common import add_rule_errors, object_for, office_only, paginate
 
 
+def _visible_targets(user):
+    """Targets the person may read; a draft stays with the office until it is issued."""
+    targets = Target.objects.for_user(user)
+    if not access_for(user).office:
+        targets = targets.exclude(status=TargetStatus.DRAFT)
+    return targets
+
+
 @login_required
 def target_ledger(request):
     form = LedgerFilterForm(request.GET)
-    targets = ledger(Target.objects.for_user(request.user), form.filters)
+    targets = ledger(_visible_targets(request.user), form.filters)
     page = paginate(request, targets)
     return render(
         request,
@@ -37,6 +46,8 @@ def target_ledger(request):
 def target_detail(request, pk: int):
     user = request.user
     target = object_for(Target, user, Action.VIEW, pk, select=("leader", "task_force", "parent"))
+    if not _visible_targets(user).filter(pk=target.pk).exists():
+        raise Http404(_("Not found, or not yours to see."))
     access = access_for(user)
     assignments = (
         Assignment.objects.for_user(user)
@@ -105,7 +116,7 @@ def _breakdown_initial(assignments) -> list[dict]:
             "role": a.role,
             "responsible_person": a.responsible_person,
             "responsible_phone": a.responsible_phone,
-            "share": a.share,
+            "share": f"{a.share.normalize():f}" if a.share is not None else None,
             "deadline": a.deadline,
         }
         for a in assignments
