@@ -161,5 +161,12 @@ def test_report_returned_refiled_accepted_and_seen_on_the_dashboard(
     phone = Person(browser, live_server, "alice", width=390)
     phone.go("/unit/")
     phone.shot("unit-workspace-phone")
-    for person in (staff, office, leader, head, phone):
+    leader_phone = Person(browser, live_server, "dave", width=390)
+    leader_phone.go("/dashboard/?year=2018")
+    leader_phone.shot("leader-dashboard-phone")
+    # Phone width: nothing but the tables' own scroll boxes may be wider than the screen.
+    for person, path in ((phone, "/unit/"), (phone, f"/reports/{report.pk}/"), (leader_phone, "/dashboard/")):
+        person.go(path)
+        assert person.page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    for person in (staff, office, leader, head, phone, leader_phone):
         person.close()
