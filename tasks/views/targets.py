@@ -46,9 +46,9 @@ def target_ledger(request):
 def target_detail(request, pk: int):
     user = request.user
     target = object_for(Target, user, Action.VIEW, pk, select=("leader", "task_force", "parent"))
-    if not _visible_targets(user).filter(pk=target.pk).exists():
-        raise Http404(_("Not found, or not yours to see."))
     access = access_for(user)
+    if target.status == TargetStatus.DRAFT and not access.office:
+        raise Http404(_("Not found, or not yours to see."))
     assignments = (
         Assignment.objects.for_user(user)
         .filter(target=target)
