@@ -270,3 +270,15 @@ def test_the_role_of_a_unit_can_move_to_another_unit(client, erin, unit_a, unit_
     ]
     assert client.post(reverse("breakdown_edit", args=[target.pk]), _breakdown_post(rows)).status_code == 302
     assert target.assignments.get(role=AssignmentRole.LEAD).unit == unit_b
+
+
+def test_units_do_not_see_a_target_before_it_is_issued(client, alice, erin, unit_a, leader):
+    from tasks import services
+
+    draft = TargetFactory(leader=leader, title="尚未下达的任务")
+    services.add_assignment(draft, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    client.force_login(alice)
+    assert "尚未下达的任务" not in _text(client.get(reverse("target_ledger")))
+    assert client.get(reverse("target_detail", args=[draft.pk])).status_code == 404
+    client.force_login(erin)
+    assert "尚未下达的任务" in _text(client.get(reverse("target_ledger")))
