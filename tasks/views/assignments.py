@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import render
 
 from ..access import Action, access_for
 from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, FollowUpKind
 from ..forms.filters import AssignmentFilterForm
 from ..models import Assignment, FollowUp, ProgressReport
-from ..selectors.assignments import attach_states, filter_assignments, with_states
+from ..selectors.assignments import REPORT_FILTERS, attach_states, filter_assignments, with_states
 from ..selectors.reports import report_rows
 from .common import object_for, paginate, unit_members
 
@@ -27,6 +28,9 @@ def workspace(request):
     filters = form.filters
     filters.setdefault("status", "open")
     mine = with_states(Assignment.objects.for_user(user).filter(unit__in=access.unit_ids))
+    counts = filter_assignments(mine, {"status": "open"}).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in REPORT_FILTERS.items()}
+    )
     page = paginate(request, _ordered(filter_assignments(mine, filters)))
     page.object_list = attach_states(page.object_list)
     instructions = (
@@ -43,6 +47,7 @@ def workspace(request):
             "page": page,
             "form": form,
             "filters": filters,
+            "counts": counts,
             "instructions": instructions,
             "can_report": bool(access.staff_unit_ids),
             "report_units": access.staff_unit_ids,
