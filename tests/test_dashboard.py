@@ -111,3 +111,14 @@ def test_the_office_sees_the_dashboard_without_my_targets(client, erin, issued_t
     client.force_login(erin)
     page = _text(client.get(reverse("dashboard")))
     assert "领导驾驶舱" in page and "我分管的目标任务" not in page
+
+
+def test_a_leader_can_narrow_the_battle_map_to_the_targets_they_lead(client, dave, leader, erin, unit_a):
+    mine = issued_target_of(unit_a, office=erin, leader=leader, title="本人分管的任务")
+    other = issued_target_of(unit_a, office=erin, leader=LeaderFactory(post="市长"), title="其他领导的任务")
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        everything = _text(client.get(reverse("battle_map") + "?year=2018"))
+        narrowed = _text(client.get(reverse("battle_map") + "?year=2018&mine=1"))
+    assert mine.title in everything and other.title in everything
+    assert mine.title in narrowed and other.title not in narrowed

@@ -69,7 +69,11 @@ def battle_map_view(request):
     year = _year(request)
     today = clock.today()
     by = "unit" if request.GET.get("by") == "unit" else "target"
+    access = access_for(user)
+    mine = request.GET.get("mine") == "1" and access.is_leader
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
+    if mine:
+        assignments = assignments.filter(target__leader__in=access.leader_ids)
     if by == "unit":
         objects = Unit.objects.for_user(user).filter(pk__in=assignments.values("unit_id")).order_by("sort_order")
     else:
@@ -80,6 +84,8 @@ def battle_map_view(request):
             .select_related("leader")
             .order_by("code")
         )
+        if mine:
+            objects = objects.filter(leader__in=access.leader_ids)
     page = paginate(request, objects, per_page=20)
     rows = battle_map(assignments, list(page.object_list), by=by, year=year, today=today)
     return render(
@@ -89,6 +95,8 @@ def battle_map_view(request):
             "year": year,
             "years": year_choices(),
             "by": by,
+            "mine": mine,
+            "is_leader": access.is_leader,
             "page": page,
             "rows": rows,
             "months": range(1, 13),
