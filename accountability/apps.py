@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountabilityConfig(AppConfig):
     name = "accountability"
     verbose_name = _("Supervision and accountability")
+
+    def ready(self):
+        from .views.checks import register_panels
+
+        register_panels()

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .views import checks
+
+urlpatterns: list = [
+    path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
+]

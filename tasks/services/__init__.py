@@ -17,6 +17,7 @@ from .breakdown import (
     update_target,
     verify_completion,
 )
+from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
 from .plans import (
@@ -67,6 +68,7 @@ __all__ = [
     "request_extension",
     "return_for_redo",
     "return_report",
+    "save_breakdown",
     "save_report",
     "save_with_history",
     "set_milestones",
