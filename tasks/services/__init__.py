@@ -19,6 +19,7 @@ from .breakdown import (
 )
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
+from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -41,6 +42,7 @@ from .reports import (
 )
 
 __all__ = [
+    "ImportResult",
     "RuleViolation",
     "accept_report",
     "add_assignment",
@@ -55,6 +57,7 @@ __all__ = [
     "current_period",
     "decide_extension",
     "generate_milestones",
+    "import_breakdown",
     "is_overdue",
     "issue_target",
     "mark_in_progress",

@@ -185,9 +185,14 @@ def remove_assignment(assignment: Assignment, *, acting_user) -> None:
         assignment.delete()
 
 
-def breakdown_errors(target: Target) -> list[str]:
-    """What stops the target's breakdown from being issued, in words for the office."""
-    assignments = list(target.assignments.all())
+def breakdown_errors(target: Target, assignments: list[Assignment] | None = None) -> list[str]:
+    """What stops the target's breakdown from being issued, in words for the office.
+
+    ``assignments`` (saved or not) stand in for the stored ones: the importer checks a breakdown
+    before anything is saved.
+    """
+    if assignments is None:
+        assignments = list(target.assignments.all())
     errors = []
     leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
     if len(leads) != 1:
