@@ -59,7 +59,9 @@ class BreakdownExporter(Exporter):
 
     def _ordered(self) -> list[tuple[int, str]]:
         """(pk, 序号) of every target the user may see, parents before their children."""
-        skeleton = Target.objects.for_user(self.user, Action.VIEW).filter(year=self.year).order_by("code", "pk")
+        # No user: a command run by the operator, who reads the whole ledger.
+        targets = Target.objects.all() if self.user is None else Target.objects.for_user(self.user, Action.VIEW)
+        skeleton = targets.filter(year=self.year).order_by("code", "pk")
         nodes = list(skeleton.values_list("pk", "parent_id"))
         present = {pk for pk, _parent in nodes}
         children: dict[int | None, list[int]] = defaultdict(list)

@@ -183,7 +183,9 @@ class _Builder:
         self.acting_user = acting_user
 
     def problem(self, row: RowPlan, key: str, value, message: str) -> None:
-        text = "" if value is None else _display(value)
+        if any(p.column == header_name(key) for p in row.problems) and value in (None, ""):
+            return  # the cell's own problem already says what is wrong with it
+        text = "" if value in (None, "") else _display(value)
         row.problems.append(CellProblem(row.number, header_name(key), self.letters.get(key, ""), text, message))
 
     # --- the hierarchy and inherited cells ------------------------------------------------------

@@ -142,7 +142,9 @@ class RowParser:
         row.problems.append(CellProblem(row.number, header_name(key), letter, text_of(value), message))
 
     def _suggest(self, name: str, lookup: dict) -> str:
-        matches = difflib.get_close_matches(name, lookup.keys(), n=1, cutoff=0.6)
+        # Chinese names are short: one wrong character in 乙县/乙局 is already half the name.
+        matches = [key for key in lookup if name and (name in key or key in name)][:1]
+        matches = matches or difflib.get_close_matches(name, lookup.keys(), n=1, cutoff=0.5)
         if matches:
             return _(" Did you mean %(name)s?") % {"name": lookup[matches[0]]}
         return ""
