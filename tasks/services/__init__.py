@@ -19,6 +19,7 @@ from .breakdown import (
 )
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
+from .import_jobs import check_import, commit_import, run_commit, start_import
 from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
@@ -51,8 +52,10 @@ __all__ = [
     "approve_report",
     "breakdown_errors",
     "check_evidence_file",
+    "check_import",
     "claim_completion",
     "close_out",
+    "commit_import",
     "create_target",
     "current_period",
     "decide_extension",
@@ -70,10 +73,12 @@ __all__ = [
     "request_extension",
     "return_for_redo",
     "return_report",
+    "run_commit",
     "save_report",
     "save_with_history",
     "set_milestones",
     "sign_for_assignment",
+    "start_import",
     "start_rectification",
     "submit_report",
     "system_user",
