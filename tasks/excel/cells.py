@@ -92,7 +92,7 @@ def parse_value(value, *, percent_format: bool, measure_unit: str) -> tuple[Deci
     direction = Direction.HIGHER
     if value is None or value == "":
         return None, measure_unit, direction
-    if isinstance(value, bool) or isinstance(value, dt.date):
+    if isinstance(value, bool | dt.date):
         raise CellError(_("a number such as 1800, 8.5 or 8.5%"))
     if isinstance(value, int | float | Decimal):
         number = _to_decimal(value)

@@ -184,5 +184,3 @@ class UnitStatusExporter(Exporter):
                 WarningLevel(a.warning_level).label,
                 a.last_report_period or None,
             ]
-
-

@@ -248,19 +248,28 @@ class _Builder:
         target = None
         if row.code:
             if row.code in sheet_codes:
-                self.problem(row, "code", row.code, _("a code used once (also on row %(row)d)") % {"row": sheet_codes[row.code]})
+                self.problem(
+                    row, "code", row.code, _("a code used once (also on row %(row)d)") % {"row": sheet_codes[row.code]}
+                )
                 return None
             sheet_codes[row.code] = row.number
             target = self.by_code.get(row.code)
         elif row.title:
             found = self.by_title.get(normalise_name(row.title), [])
             if len(found) > 1:
-                self.problem(row, "title", row.title, _("a title that names one target; several have it, add the 编号 column"))
+                self.problem(
+                    row, "title", row.title, _("a title that names one target; several have it, add the 编号 column")
+                )
                 return None
             target = found[0] if found else None
         if target is not None:
             if target.pk in claimed:
-                self.problem(row, "title", row.title, _("each target once (row %(row)d is the same target)") % {"row": claimed[target.pk]})
+                self.problem(
+                    row,
+                    "title",
+                    row.title,
+                    _("each target once (row %(row)d is the same target)") % {"row": claimed[target.pk]},
+                )
                 return None
             claimed[target.pk] = row.number
         return target
@@ -292,7 +301,12 @@ class _Builder:
             if not row.code and row.title:
                 key = normalise_name(row.title)
                 if key in titles_without_code:
-                    self.problem(row, "title", row.title, _("a title used once (also on row %(row)d)") % {"row": titles_without_code[key]})
+                    self.problem(
+                        row,
+                        "title",
+                        row.title,
+                        _("a title used once (also on row %(row)d)") % {"row": titles_without_code[key]},
+                    )
                 titles_without_code[key] = row.number
             existing = self._match(row, claimed, sheet_codes)
             if row.code and existing is None:
@@ -352,12 +366,16 @@ class _Builder:
                 row.notes.append(_("No deadline given: the end of the year is used."))
         parent = row.parent.work.target if row.parent is not None else None
         parent_pk = parent.pk if parent is not None else None
-        if "seq" in columns and (work.is_new or parent_pk != target.parent_id or (parent is not None and parent_pk is None)):
+        if "seq" in columns and (
+            work.is_new or parent_pk != target.parent_id or (parent is not None and parent_pk is None)
+        ):
             old_parent = self.by_pk.get(target.parent_id) if target.parent_id else None
             target.parent = parent
             work.fields.append("parent")
             if not work.is_new:
-                work.changes.append(_("Parent target: %(old)s → %(new)s") % {"old": old_parent or "—", "new": parent or "—"})
+                work.changes.append(
+                    _("Parent target: %(old)s → %(new)s") % {"old": old_parent or "—", "new": parent or "—"}
+                )
         for name, value in desired.items():
             old = getattr(target, name)
             if old == value:
@@ -412,13 +430,22 @@ class _Builder:
                 if target.status == TargetStatus.ISSUED:
                     assignment.status = AssignmentStatus.ISSUED
                 work.new_assignments.append(assignment)
-                work.changes.append(_("Unit added: %(unit)s (%(role)s)") % {"unit": unit, "role": assignment.get_role_display()})
+                work.changes.append(
+                    _("Unit added: %(unit)s (%(role)s)") % {"unit": unit, "role": assignment.get_role_display()}
+                )
             else:
-                self._assignment_changes(work, assignment, role=role, share=share, person=person if has_person else None)
+                self._assignment_changes(
+                    work, assignment, role=role, share=share, person=person if has_person else None
+                )
             final.append(assignment)
         for assignment in existing.values():
             if assignment.status != AssignmentStatus.DRAFT:
-                self.problem(row, "lead", assignment.unit.name, _("every issued unit to stay on the chain (remove it in the workspace, not by import)"))
+                self.problem(
+                    row,
+                    "lead",
+                    assignment.unit.name,
+                    _("every issued unit to stay on the chain (remove it in the workspace, not by import)"),
+                )
                 continue
             work.removed_assignments.append(assignment)
             work.changes.append(_("Unit removed: %(unit)s") % {"unit": assignment.unit})
@@ -436,9 +463,9 @@ class _Builder:
         if person is not None and assignment.responsible_person != person:
             changes["responsible_person"] = person
         deadline = work.target.deadline
-        if assignment.deadline == work.old_deadline or assignment.deadline > deadline:
-            if assignment.deadline != deadline:
-                changes["deadline"] = deadline
+        follows_target = assignment.deadline == work.old_deadline or assignment.deadline > deadline
+        if follows_target and assignment.deadline != deadline:
+            changes["deadline"] = deadline
         if not changes:
             return
         if assignment.status == AssignmentStatus.CLOSED:
@@ -481,7 +508,12 @@ class _Builder:
                 continue
             due = quarter_end(dt.date(self.year, index * 3, 1))
             if due > lead.deadline or due < target.start_date:
-                self.problem(row, key, quarter.text or quarter.number, _("a plan node within the target's time (the quarter ends after the deadline)"))
+                self.problem(
+                    row,
+                    key,
+                    quarter.text or quarter.number,
+                    _("a plan node within the target's time (the quarter ends after the deadline)"),
+                )
                 continue
             planned_value = None
             if quarter.number is None:
@@ -490,7 +522,11 @@ class _Builder:
             elif has_value and not quarter.is_progress and not (quarter.is_percent and target.measure_unit != "%"):
                 planned_value = quarter.number
                 goal = lead.goal_value
-                percent = percent_of_goal(planned_value, goal=goal, baseline=baseline, direction=target.direction) if goal else Decimal(0)
+                percent = (
+                    percent_of_goal(planned_value, goal=goal, baseline=baseline, direction=target.direction)
+                    if goal
+                    else Decimal(0)
+                )
             else:
                 percent = quarter.number
             percent = percent.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
@@ -498,7 +534,9 @@ class _Builder:
                 self.problem(row, key, quarter.number, _("a planned progress between 0 and 100 percent"))
                 continue
             if percent < previous and not level:
-                self.problem(row, key, quarter.number, _("planned progress that does not go down from one quarter to the next"))
+                self.problem(
+                    row, key, quarter.number, _("planned progress that does not go down from one quarter to the next")
+                )
             previous = percent
             nodes.append((key, due, percent, planned_value, quarter.text))
         for key, due, percent, planned_value, text in nodes:
@@ -526,7 +564,8 @@ class _Builder:
                     work.new_milestones.append(_milestone(assignment, due, wanted))
                     if not work.is_new:
                         work.changes.append(
-                            _("%(quarter)s plan node added for %(unit)s") % {"quarter": header_name(key), "unit": assignment.unit}
+                            _("%(quarter)s plan node added for %(unit)s")
+                            % {"quarter": header_name(key), "unit": assignment.unit}
                         )
 
 

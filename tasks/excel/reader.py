@@ -70,10 +70,10 @@ def check_file(path: Path, original_name: str) -> None:
         if head == OLE_MAGIC:
             handle.seek(0)
             if ENCRYPTED_MARK in handle.read():
-                raise FileRefused(_("The workbook is protected by a password. Remove the password and upload it again."))
-            raise FileRefused(
-                _("This is an old Excel 97-2003 workbook (.xls). Open it in Excel and save it as .xlsx.")
-            )
+                raise FileRefused(
+                    _("The workbook is protected by a password. Remove the password and upload it again.")
+                )
+            raise FileRefused(_("This is an old Excel 97-2003 workbook (.xls). Open it in Excel and save it as .xlsx."))
     if name.endswith(".xls"):
         raise FileRefused(_("This is an old Excel 97-2003 workbook (.xls). Open it in Excel and save it as .xlsx."))
     if not name.endswith(".xlsx"):
@@ -86,7 +86,9 @@ def check_file(path: Path, original_name: str) -> None:
             expanded = sum(info.file_size for info in archive.infolist())
             bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise FileRefused(_("The workbook is damaged and cannot be read. Open it in Excel and save it again.")) from None
+        raise FileRefused(
+            _("The workbook is damaged and cannot be read. Open it in Excel and save it again.")
+        ) from None
     if bad is not None:
         raise FileRefused(_("The workbook is damaged and cannot be read. Open it in Excel and save it again."))
     if "xl/workbook.xml" not in names:

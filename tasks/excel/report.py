@@ -32,8 +32,9 @@ def report_lines(report: dict) -> Iterator[str]:
         for problem in row["problems"]:
             yield f"    ✗ {problem['text']}"
     counts = report["counts"]
-    yield _(
-        "%(rows)d rows: %(create)d new, %(update)d changed, %(unchanged)d unchanged, %(error)d with problems."
-    ) % counts
+    yield (
+        _("%(rows)d rows: %(create)d new, %(update)d changed, %(unchanged)d unchanged, %(error)d with problems.")
+        % counts
+    )
     if report.get("ignored_headers"):
         yield _("Columns not read: %(names)s") % {"names": "、".join(report["ignored_headers"])}

@@ -18,8 +18,8 @@ from ..choices import Direction
 from ..models import Leader, Unit
 from .cells import (
     CellError,
-    nfkc,
     looks_numeric,
+    nfkc,
     normalise_name,
     parse_deadline,
     parse_percent_or_number,
@@ -303,4 +303,3 @@ class RowParser:
             if quarter.number is not None and abs(quarter.number) >= MAX_VALUE:
                 self.problem(row, key, value, _("a number below 100 trillion"))
             row.quarters[key] = quarter
-

@@ -8,10 +8,12 @@ Excel's quote prefix, so it can never run as a formula, and numbers stay numbers
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -46,6 +48,8 @@ class Exporter:
 
 def safe_cell(sheet, value):
     """A value ready for a write-only sheet: formula-like text neutralised, decimals as numbers."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, Decimal):
         return number_or_text(value)
     if isinstance(value, str):
@@ -104,3 +108,14 @@ def write_xlsx(exporter: Exporter, target: IO[bytes] | str) -> int:
 
 def as_date(value) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+def xlsx_response(exporter: Exporter):
+    """A download of the exporter's table: rows stream into a temporary file (write-only workbook),
+    which the response then streams out and closes."""
+    from django.http import FileResponse
+
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    write_xlsx(exporter, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=exporter.filename(), content_type=XLSX_CONTENT_TYPE)

@@ -123,7 +123,9 @@ def run_commit(job_id: int) -> None:
         return
     user = job.committed_by
     try:
-        plan = plan_import(Path(job.file.path), job.original_name, year=job.year, acting_user=user, progress=_progress(job_id))
+        plan = plan_import(
+            Path(job.file.path), job.original_name, year=job.year, acting_user=user, progress=_progress(job_id)
+        )
     except FileRefused as refused:
         job.status, job.message = ImportStatus.FAILED, str(refused)
         save_with_history(job, acting_user=user, reason=_("Sheet not saved"))

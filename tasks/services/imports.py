@@ -74,7 +74,9 @@ def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
             if touched:
                 refresh_planned_progress(assignment_ids=touched)
     except IntegrityError as error:
-        raise RuleViolation(_("The sheet breaks a rule of the ledger and nothing was saved: %(error)s") % {"error": error}) from None
+        raise RuleViolation(
+            _("The sheet breaks a rule of the ledger and nothing was saved: %(error)s") % {"error": error}
+        ) from None
     issued = [a.pk for w in works for a in w.new_assignments if a.status == AssignmentStatus.ISSUED]
     if issued:
         transaction.on_commit(

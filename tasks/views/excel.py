@@ -3,13 +3,11 @@ and downloads (the breakdown sheet, a unit's status table)."""
 
 from __future__ import annotations
 
-import tempfile
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +17,7 @@ from .. import clock, services
 from ..access import Action, access_for
 from ..excel.exporters import BreakdownExporter, UnitStatusExporter
 from ..excel.report import action_labels
-from ..excel.writer import XLSX_CONTENT_TYPE, Exporter, write_xlsx
+from ..excel.writer import xlsx_response
 from ..models import ImportJob, Unit
 
 
@@ -45,7 +43,9 @@ def import_list(request):
     form = UploadForm(request.POST or None, request.FILES or None, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.start_import(form.cleaned_data["file"], year=form.cleaned_data["year"], acting_user=request.user)
+            job = services.start_import(
+                form.cleaned_data["file"], year=form.cleaned_data["year"], acting_user=request.user
+            )
         except services.RuleViolation as error:
             form.add_error("file", error.messages)
         else:
@@ -102,14 +102,6 @@ def import_commit(request, pk: int):
     return redirect("excel:import-detail", pk=job.pk)
 
 
-def _download(exporter: Exporter) -> FileResponse:
-    # Rows stream into a temporary file (write-only workbook), which is then streamed out.
-    handle = tempfile.TemporaryFile()
-    write_xlsx(exporter, handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=exporter.filename(), content_type=XLSX_CONTENT_TYPE)
-
-
 def _year(request) -> int:
     try:
         return int(request.GET.get("year") or clock.today().year)
@@ -136,11 +128,11 @@ def export_page(request):
 def export_breakdown(request):
     if not access_for(request.user).sees_everything:
         raise PermissionDenied
-    return _download(BreakdownExporter(year=_year(request), user=request.user))
+    return xlsx_response(BreakdownExporter(year=_year(request), user=request.user))
 
 
 @login_required
 @require_GET
 def export_unit_status(request, unit_pk: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user, Action.VIEW), pk=unit_pk)
-    return _download(UnitStatusExporter(unit=unit, year=_year(request), user=request.user))
+    return xlsx_response(UnitStatusExporter(unit=unit, year=_year(request), user=request.user))
