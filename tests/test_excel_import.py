@@ -10,6 +10,7 @@ from tasks import services
 from tasks.choices import AssignmentRole, AssignmentStatus, ShareRule, Source, TargetType
 from tasks.excel.plan import plan_import
 from tasks.models import Assignment, Milestone, Target
+from tests.factories import UnitFactory
 from tests.sheets import make_sheet, row
 
 
@@ -142,13 +143,14 @@ def test_a_failure_while_saving_rolls_back_every_row(tmp_path, erin, unit_a, mon
     assert _ledger_counts() == before
 
 
-def test_a_unit_name_that_is_nearly_right_gets_a_suggestion_in_chinese(tmp_path, erin, unit_a, unit_b):
-    path = make_sheet(tmp_path / "typo.xlsx", [row(目标任务="任务", 牵头单位="乙县", 配合单位="甲县")])
+def test_a_unit_name_that_is_nearly_right_gets_a_suggestion_in_chinese(tmp_path, erin, unit_a):
+    UnitFactory(name="市发展改革委", kind="department")
+    path = make_sheet(tmp_path / "typo.xlsx", [row(目标任务="任务", 牵头单位="市发展和改革委员会")])
     with translation.override("zh-hans"):
         plan = plan_import(path, path.name, year=2018, acting_user=erin)
         text = str(plan.problems[0])
-    assert "第3行" in text and "牵头单位" in text and "乙县" in text
-    assert "乙局" in text  # did you mean
+    assert "第3行" in text and "牵头单位" in text and "市发展和改革委员会" in text
+    assert "您是否要找“市发展改革委”" in text
 
 
 def test_errors_name_the_row_the_column_the_value_and_what_was_expected(tmp_path, erin, unit_a):
