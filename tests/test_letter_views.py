@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from accountability import services
 from accountability.models import LetterChangeRequest, ResponsibilityLetter
-from tasks.choices import AssignmentRole
 from tasks import services as ledger
+from tasks.choices import AssignmentRole
 from tests.factories import TargetFactory
 
 TODAY = dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC)

@@ -1,6 +1,7 @@
 """Responsibility letters: content, signing, and the change-request rule once signed."""
 
 import datetime as dt
+
 import pytest
 import time_machine
 
@@ -112,9 +113,7 @@ def test_a_refused_change_request_changes_nothing(signed_letter, lead_assignment
 
 
 def test_only_the_office_decides_a_change_request(signed_letter, lead_assignment, alice, carol):
-    request = services.request_letter_change(
-        lead_assignment, changes={"share": "5"}, reason="调整", acting_user=alice
-    )
+    request = services.request_letter_change(lead_assignment, changes={"share": "5"}, reason="调整", acting_user=alice)
     with pytest.raises(RuleViolation):
         services.decide_letter_change(request, approve=True, acting_user=carol)
     lead_assignment.refresh_from_db()
@@ -133,7 +132,7 @@ def test_a_request_that_changes_nothing_is_refused(signed_letter, lead_assignmen
         )
 
 
-def test_an_import_that_changes_a_signed_units_assignment_is_refused_per_row(tmp_path, signed_letter, issued_target, erin):
+def test_an_import_changing_a_signed_units_assignment_is_refused(tmp_path, signed_letter, issued_target, erin):
     from tasks.excel.plan import plan_import
     from tests.sheets import make_sheet, row
 
