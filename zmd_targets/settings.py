@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "tasks",
     "accountability",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -31,7 +31,7 @@ from ..choices import (
 from ..measures import ONE_DECIMAL, percent_of_goal, value_at_fraction
 from ..models import Assignment, Leader, Milestone, Target, Unit
 from ..periods import coarsest_granularity_ending_on, quarter_end
-from ..services.breakdown import _check_target, breakdown_errors
+from ..services.breakdown import _check_target, breakdown_errors, chain_errors
 from ..services.common import RuleViolation
 from .cells import normalise_name, year_in_text
 from .layout import QUARTERS, SOURCE_NAMES, TYPE_NAMES, header_name
@@ -451,7 +451,8 @@ class _Builder:
             work.changes.append(_("Unit removed: %(unit)s") % {"unit": assignment.unit})
         work.assignments = final
         if final:
-            for message in breakdown_errors(target, final):
+            check = breakdown_errors if target.status == TargetStatus.ISSUED else chain_errors
+            for message in check(target, final):
                 self.problem(row, "lead", "", message)
 
     def _assignment_changes(self, work: TargetWork, assignment: Assignment, *, role, share, person) -> None:
