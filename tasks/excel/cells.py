@@ -7,6 +7,7 @@ Each parser takes an already normalised cell (``clean``) and returns a value or 
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 import unicodedata
@@ -18,6 +19,8 @@ from ..choices import Direction
 
 FOUR_PLACES = Decimal("0.0001")
 _WHITESPACE = re.compile(r"[ \t\u3000\xa0]+")
+# Leading or trailing space, a run of spaces, a tab, an ideographic or no-break space, a line break.
+_UNTIDY = re.compile(r"^\s|\s$|  |[\t\u3000\xa0\r\n]")
 
 
 class CellError(ValueError):
@@ -31,6 +34,8 @@ def clean(value):
     change. Everything that is parsed or matched goes through ``nfkc`` as well.
     """
     if isinstance(value, str):
+        if not _UNTIDY.search(value):
+            return value  # the common case, and a sheet has a hundred thousand cells
         text = value.replace("\r\n", "\n").replace("\r", "\n")
         lines = [_WHITESPACE.sub(" ", line).strip() for line in text.split("\n")]
         return "\n".join(line for line in lines if line)
@@ -40,8 +45,14 @@ def clean(value):
 def nfkc(value):
     """NFKC-normalised text (full-width digits, letters and brackets become ASCII); other types as they are."""
     if isinstance(value, str):
-        return clean(unicodedata.normalize("NFKC", value))
+        return _nfkc_text(value)
     return value
+
+
+@functools.lru_cache(maxsize=8192)
+def _nfkc_text(text: str) -> str:
+    # Cached: unit names, sources, types and deadlines repeat on every row.
+    return clean(unicodedata.normalize("NFKC", text))
 
 
 def text_of(value) -> str:
@@ -59,6 +70,7 @@ def text_of(value) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_name(text: str) -> str:
     """The form names are compared in: NFKC, no spaces or line breaks."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))

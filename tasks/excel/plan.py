@@ -9,6 +9,7 @@ changed and every problem. ``tasks.services.import_breakdown`` saves a valid pla
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,48 @@ _COMPARED = (
 )  # fmt: skip
 
 
+@dataclass(slots=True)
+class NewLink:
+    """An assignment to create, kept light until saving (a sheet can hold tens of thousands)."""
+
+    target: Target
+    unit: Unit
+    role: str
+    share: Decimal | None
+    deadline: dt.date
+    responsible_person: str
+    status: str = AssignmentStatus.DRAFT
+    instance: Assignment | None = None
+    pk = None
+
+    goal_value = Assignment.goal_value
+
+    def build(self) -> Assignment:
+        self.instance = Assignment(
+            target=self.target, unit=self.unit, role=self.role, share=self.share, deadline=self.deadline,
+            responsible_person=self.responsible_person, status=self.status,
+        )  # fmt: skip
+        return self.instance
+
+
+@dataclass(slots=True)
+class NewNode:
+    """A quarter-end milestone to create for an assignment (stored or new)."""
+
+    assignment: Assignment | NewLink
+    due_date: dt.date
+    planned_percent: Decimal
+    planned_value: Decimal | None
+    description: str
+
+    def build(self) -> Milestone:
+        assignment = self.assignment.instance if isinstance(self.assignment, NewLink) else self.assignment
+        return Milestone(
+            assignment=assignment, due_date=self.due_date, granularity=_granularity(self.due_date),
+            planned_percent=self.planned_percent, planned_value=self.planned_value, description=self.description,
+        )  # fmt: skip
+
+
 @dataclass
 class TargetWork:
     """What saving one row will do."""
@@ -66,10 +109,10 @@ class TargetWork:
     is_new: bool
     old_deadline: dt.date | None = None
     fields: list[str] = field(default_factory=list)
-    new_assignments: list[Assignment] = field(default_factory=list)
+    new_assignments: list[NewLink] = field(default_factory=list)
     changed_assignments: list[tuple[Assignment, list[str]]] = field(default_factory=list)
     removed_assignments: list[Assignment] = field(default_factory=list)
-    new_milestones: list[Milestone] = field(default_factory=list)
+    new_milestones: list[NewNode] = field(default_factory=list)
     changed_milestones: list[tuple[Milestone, list[str]]] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     assignments: list[Assignment] | None = None  # the chain after saving (None: not touched)
@@ -243,6 +286,7 @@ class _Builder:
             for m in Milestone.objects.filter(assignment__target__year=self.year, due_date__in=quarter_ends)
         }
         self.used_codes = set(self.by_code)
+        self.leaders_by_pk = {leader.pk: leader for leader in Leader.objects.all()}
 
     def _match(self, row: RowPlan, claimed: dict[int, int], sheet_codes: dict[str, int]) -> Target | None:
         target = None
@@ -377,9 +421,14 @@ class _Builder:
                     _("Parent target: %(old)s → %(new)s") % {"old": old_parent or "—", "new": parent or "—"}
                 )
         for name, value in desired.items():
-            old = getattr(target, name)
-            if old == value:
-                continue
+            if name == "leader":  # compare ids: reading target.leader would cost a query per row
+                old = self.leaders_by_pk.get(target.leader_id)
+                if target.leader_id == (value.pk if value else None):
+                    continue
+            else:
+                old = getattr(target, name)
+                if old == value:
+                    continue
             setattr(target, name, value)
             work.fields.append(name)
             if not work.is_new:
@@ -423,16 +472,14 @@ class _Builder:
             person = row.persons.get(unit.pk, row.plain_person if is_lead else "")
             assignment = existing.pop(unit.pk, None)
             if assignment is None:
-                assignment = Assignment(
-                    target=target, unit=unit, role=role, share=share, deadline=target.deadline,
-                    responsible_person=person if has_person else "",
-                )  # fmt: skip
+                assignment = NewLink(target, unit, role, share, target.deadline, person if has_person else "")
                 if target.status == TargetStatus.ISSUED:
                     assignment.status = AssignmentStatus.ISSUED
                 work.new_assignments.append(assignment)
-                work.changes.append(
-                    _("Unit added: %(unit)s (%(role)s)") % {"unit": unit, "role": assignment.get_role_display()}
-                )
+                if not work.is_new:
+                    work.changes.append(
+                        _("Unit added: %(unit)s (%(role)s)") % {"unit": unit, "role": AssignmentRole(role).label}
+                    )
             else:
                 self._assignment_changes(
                     work, assignment, role=role, share=share, person=person if has_person else None
@@ -546,7 +593,7 @@ class _Builder:
                 if assignment is lead:
                     wanted = {"planned_percent": percent, "planned_value": planned_value, "description": text}
                     if stored is None:
-                        work.new_milestones.append(_milestone(assignment, due, wanted))
+                        work.new_milestones.append(NewNode(assignment, due, percent, planned_value, text))
                         if not work.is_new:
                             work.changes.append(_("%(quarter)s plan node added") % {"quarter": header_name(key)})
                         continue
@@ -561,8 +608,7 @@ class _Builder:
                     value = None
                     if goal is not None and not level:
                         value = value_at_fraction(percent / 100, goal=goal, baseline=baseline)
-                    wanted = {"planned_percent": percent, "planned_value": value, "description": text}
-                    work.new_milestones.append(_milestone(assignment, due, wanted))
+                    work.new_milestones.append(NewNode(assignment, due, percent, value, text))
                     if not work.is_new:
                         work.changes.append(
                             _("%(quarter)s plan node added for %(unit)s")
@@ -570,8 +616,9 @@ class _Builder:
                         )
 
 
-def _milestone(assignment: Assignment, due: dt.date, values: dict) -> Milestone:
-    return Milestone(assignment=assignment, due_date=due, granularity=coarsest_granularity_ending_on(due), **values)
+@functools.cache
+def _granularity(day: dt.date) -> str:
+    return coarsest_granularity_ending_on(day)
 
 
 def _display(value) -> str:

@@ -70,14 +70,14 @@ def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
             if progress:
                 progress("saving", 2, 3)
             _save_milestones(works, history, result)
-            touched = [a.pk for w in works for a in (w.assignments or [])]
+            touched = [getattr(a, "instance", a).pk for w in works for a in (w.assignments or [])]
             if touched:
                 refresh_planned_progress(assignment_ids=touched)
     except IntegrityError as error:
         raise RuleViolation(
             _("The sheet breaks a rule of the ledger and nothing was saved: %(error)s") % {"error": error}
         ) from None
-    issued = [a.pk for w in works for a in w.new_assignments if a.status == AssignmentStatus.ISSUED]
+    issued = [link.instance.pk for w in works for link in w.new_assignments if link.status == AssignmentStatus.ISSUED]
     if issued:
         transaction.on_commit(
             lambda: signals.assignments_issued.send(Assignment, assignment_ids=issued, acting_user_id=acting_user.pk)
@@ -133,9 +133,8 @@ def _save_assignments(works, history: dict, result: ImportResult, now) -> None:
             fields = sorted({name for _a, names in batch for name in names})
             bulk_update_with_history([a for a, _n in batch], Assignment, fields, batch_size=500, **history)
     result.assignments_changed = len(changed)
-    new = [a for w in works for a in w.new_assignments]
+    new = [link.build() for w in works for link in w.new_assignments]
     for assignment in new:
-        assignment.target = assignment.target
         if assignment.status == AssignmentStatus.ISSUED:
             assignment.issued_at = now
     if new:
@@ -144,9 +143,7 @@ def _save_assignments(works, history: dict, result: ImportResult, now) -> None:
 
 
 def _save_milestones(works, history: dict, result: ImportResult) -> None:
-    new = [m for w in works for m in w.new_milestones]
-    for milestone in new:
-        milestone.assignment = milestone.assignment
+    new = [node.build() for w in works for node in w.new_milestones]
     if new:
         bulk_create_with_history(new, Milestone, batch_size=500, **history)
     changed = [(m, names) for w in works for m, names in w.changed_milestones]
