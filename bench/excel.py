@@ -60,7 +60,7 @@ def write_sheet(path: Path, rows: int, units: list[Unit], leaders: list[Leader],
         value = rng.randint(10, 5000) if indicator else None
         sheet.append([
             str(n), f"{PREFIX}-{n:05d}", rng.choice(sources), types[0] if indicator else rng.choice(types[1:]),
-            f"第{n}项目标任务：推进重点项目建设", rng.choice(leaders).post, rng.choice(units).name if False else units[n % 7].name,
+            f"第{n}项目标任务：推进重点项目建设", rng.choice(leaders).post, units[n % 7].name,
             "、".join(u.name for u in co if u != units[n % 7]), "王主任", rng.choice(DEADLINES),
             value, "亿元" if indicator else None,
             *( [value * q // 4 for q in (1, 2)] + [None, None] if indicator else ["完成方案", None, None, None]),
@@ -103,20 +103,22 @@ def bench_import(rows: int, log) -> dict:
                 units, leaders = _units_and_leaders()
                 write_sheet(path, rows, units, leaders)
                 log(f"Import of a {rows:,}-row sheet ({path.stat().st_size / 1024:.0f} KB):")
+
+                def dry_run():
+                    return plan_import(path, path.name, year=2018, acting_user=user)
+
                 results["parse"], _cells = timed("bare openpyxl read-only parse", lambda: bare_parse(path), log)
-                results["dry_run"], plan = timed(
-                    "dry run (read, check, plan)", lambda: plan_import(path, path.name, year=2018, acting_user=user), log
-                )
+                results["dry_run"], plan = timed("dry run (read, check, plan)", dry_run, log)
                 assert plan.is_valid, [str(p) for p in plan.problems[:5]]
-                results["save"], _ = timed("save (one transaction)", lambda: services.import_breakdown(plan, acting_user=user), log)
-                results["reimport"], again = timed(
-                    "dry run of the same sheet again", lambda: plan_import(path, path.name, year=2018, acting_user=user), log
-                )
+                save = lambda: services.import_breakdown(plan, acting_user=user)  # noqa: E731
+                results["save"], _ = timed("save (one transaction)", save, log)
+                results["reimport"], again = timed("dry run of the same sheet again", dry_run, log)
                 assert again.counts()["unchanged"] == rows
-                results["peak_dry_run_mb"] = peak_memory(lambda: plan_import(path, path.name, year=2018, acting_user=user)) / 2**20
+                results["peak_dry_run_mb"] = peak_memory(dry_run) / 2**20
                 log(f"  peak memory of a dry run (tracemalloc)          {results['peak_dry_run_mb']:8.1f} MB")
-                log(f"  dry run / bare parse: {results['dry_run'] / results['parse']:.2f}×; "
-                    f"dry run + save / bare parse: {(results['dry_run'] + results['save']) / results['parse']:.2f}×")  # fmt: skip
+                ratio = results["dry_run"] / results["parse"]
+                total = (results["dry_run"] + results["save"]) / results["parse"]
+                log(f"  dry run / bare parse: {ratio:.2f}×; dry run + save / bare parse: {total:.2f}×")
                 raise Rollback
         except Rollback:
             pass
@@ -144,10 +146,15 @@ def bench_export(rows: int, log) -> dict:
                 del targets
                 log(f"Export of {rows:,} targets:")
                 path = Path(folder) / "export.xlsx"
-                results["export"], _ = timed("write-only export", lambda: write_xlsx(BreakdownExporter(year=2018, user=None), path), log)
-                results["peak_export_mb"] = peak_memory(
-                    lambda: write_xlsx(BreakdownExporter(year=2018, user=None), Path(folder) / "again.xlsx")
-                ) / 2**20
+                results["export"], _ = timed(
+                    "write-only export", lambda: write_xlsx(BreakdownExporter(year=2018, user=None), path), log
+                )
+                results["peak_export_mb"] = (
+                    peak_memory(
+                        lambda: write_xlsx(BreakdownExporter(year=2018, user=None), Path(folder) / "again.xlsx")
+                    )
+                    / 2**20
+                )
                 log(f"  peak memory of the export (tracemalloc)         {results['peak_export_mb']:8.1f} MB")
                 log(f"  file size                                        {path.stat().st_size / 2**20:8.1f} MB")
                 raise Rollback

@@ -7,8 +7,8 @@ Each parser takes an already normalised cell (``clean``) and returns a value or 
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -241,7 +241,7 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def year_in_text(text: str) -> int | None:
-    match = _YEAR_IN_TEXT.search(clean(text or ""))
+    match = _YEAR_IN_TEXT.search(nfkc(text or ""))
     return int(match.group(1)) if match else None
 
 

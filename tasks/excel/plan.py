@@ -257,9 +257,8 @@ class _Builder:
         for row in reversed(rows):  # children before their parents
             if row.children:
                 row.source = row.source or next((c.source for c in row.children if c.source), None)
-                row.target_type = row.target_type or next(
-                    (c.target_type for c in row.children if c.target_type), TargetType.TASK
-                )
+                # A heading groups its rows; it is a task item unless the sheet says otherwise.
+                row.target_type = row.target_type or TargetType.TASK
                 if row.deadline is None:
                     dates = [c.deadline for c in row.children if c.deadline]
                     row.deadline = max(dates) if dates else None
