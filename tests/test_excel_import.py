@@ -216,3 +216,21 @@ def test_an_issued_unit_cannot_be_dropped_from_the_chain_by_import(tmp_path, eri
     plan = plan_import(path, path.name, year=2018, acting_user=erin)
     assert "乙局" in plan.problems[0].value
     assert issued_target.assignments.filter(status=AssignmentStatus.ISSUED).count() == 2
+
+
+def test_an_edited_quarter_value_updates_the_lead_units_plan_node(tmp_path, sheet, erin):
+    _import(sheet, erin)
+    lead = Target.objects.get(title="全市固定资产投资完成300亿元").assignments.get(role=AssignmentRole.LEAD)
+    node = lead.milestones.get(due_date=dt.date(2018, 6, 30))
+    edited = make_sheet(
+        tmp_path / "q2.xlsx",
+        [row(序号="1", 目标任务="全市固定资产投资完成300亿元", 任务类型="数据指标类", 责任市领导="副市长（分管测试）",
+             牵头单位="甲县（200）", 配合单位="乙局（100）", 责任人="甲县：王县长\n乙局：李局长",
+             完成时限="2018年12月底前", 年度目标值=300, 计量单位="亿元",
+             一季度=60, 二季度=180, 三季度=225, 四季度=300)],
+    )  # fmt: skip
+    plan, _result = _import(edited, erin)
+    assert plan.work[0].changes == ["二季度 plan node changed"]
+    node.refresh_from_db()
+    assert (node.planned_value, node.planned_percent) == (Decimal(180), Decimal(90))
+    assert node.history.count() == 2 and node.history.first().history_user == erin

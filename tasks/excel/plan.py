@@ -52,9 +52,8 @@ _FIELD_COLUMNS = {
     "title": "title",
     "__all__": "title",
 }
-_COMPARED = (
-    "title", "description", "source", "target_type", "leader", "measure_unit", "target_value", "direction",
-    "share_rule", "deadline", "remarks",
+_MILESTONE_FIELDS = (
+    "id", "assignment_id", "due_date", "granularity", "planned_percent", "planned_value", "description",
 )  # fmt: skip
 
 
@@ -197,7 +196,8 @@ def plan_import(
         year = year or title_year
         if not year:
             raise FileRefused(_("The sheet's title names no year; choose the year to import into."))
-        units = {normalise_name(unit.name): unit for unit in Unit.objects.all()}
+        all_units = list(Unit.objects.all())
+        units = {normalise_name(unit.name): unit for unit in all_units}
         leaders = {normalise_name(leader.post): leader for leader in Leader.objects.all()}
         parser = RowParser(year=year, columns=layout.columns, units=units, leaders=leaders)
         plan = ImportPlan(year=year, sheet_title=layout.title, ignored_headers=layout.ignored_headers)
@@ -211,15 +211,16 @@ def plan_import(
         raise FileRefused(_("The sheet has a header row but no targets below it."))
     if progress:
         progress("checking", len(plan.rows), len(plan.rows))
-    _Builder(plan, layout.columns, acting_user=acting_user).build()
+    _Builder(plan, layout.columns, acting_user=acting_user, units=all_units).build()
     return plan
 
 
 class _Builder:
     """Turns parsed rows into targets, assignments and milestones, comparing with what is stored."""
 
-    def __init__(self, plan: ImportPlan, columns: dict[str, int], *, acting_user):
+    def __init__(self, plan: ImportPlan, columns: dict[str, int], *, acting_user, units: list[Unit]):
         self.plan = plan
+        self.units_by_pk = {unit.pk: unit for unit in units}
         self.year = plan.year
         self.columns = set(columns)
         self.letters = {key: get_column_letter(index + 1) for key, index in columns.items()}
@@ -276,13 +277,16 @@ class _Builder:
         for target in targets:
             self.by_title[normalise_name(target.title)].append(target)
         self.assignments: dict[int, list[Assignment]] = defaultdict(list)
-        for assignment in Assignment.objects.filter(target__year=self.year).select_related("unit"):
+        for assignment in Assignment.objects.filter(target__year=self.year):
             assignment.target = self.by_pk[assignment.target_id]
+            assignment.unit = self.units_by_pk[assignment.unit_id]
             self.assignments[assignment.target_id].append(assignment)
         quarter_ends = [quarter_end(dt.date(self.year, q * 3, 1)) for q in range(1, 5)]
-        self.milestones: dict[tuple[int, dt.date], Milestone] = {
-            (m.assignment_id, m.due_date): m
-            for m in Milestone.objects.filter(assignment__target__year=self.year, due_date__in=quarter_ends)
+        # Plain rows, not model instances: a re-imported sheet compares tens of thousands of nodes and
+        # changes few; the changed ones become instances (``_stored_milestone``).
+        nodes = Milestone.objects.filter(assignment__target__year=self.year, due_date__in=quarter_ends)
+        self.milestones: dict[tuple[int, dt.date], tuple] = {
+            (row[1], row[2]): row for row in nodes.values_list(*_MILESTONE_FIELDS)
         }
         self.used_codes = set(self.by_code)
         self.leaders_by_pk = {leader.pk: leader for leader in Leader.objects.all()}
@@ -596,11 +600,11 @@ class _Builder:
                         if not work.is_new:
                             work.changes.append(_("%(quarter)s plan node added") % {"quarter": header_name(key)})
                         continue
-                    changed = [n for n, v in wanted.items() if getattr(stored, n) != v]
+                    current = dict(zip(_MILESTONE_FIELDS, stored, strict=True))
+                    changed = [n for n, v in wanted.items() if current[n] != v]
                     if changed:
-                        for name in changed:
-                            setattr(stored, name, wanted[name])
-                        work.changed_milestones.append((stored, changed))
+                        milestone = Milestone(**{**current, **wanted})
+                        work.changed_milestones.append((milestone, changed))
                         work.changes.append(_("%(quarter)s plan node changed") % {"quarter": header_name(key)})
                 elif stored is None:
                     goal = assignment.goal_value if has_value else None
