@@ -25,7 +25,7 @@ class _Rows(Exporter):
 
 def test_text_beginning_with_a_formula_sign_is_stored_as_text_never_as_a_formula(tmp_path):
     path = tmp_path / "x.xlsx"
-    write_xlsx(_Rows([["=HYPERLINK(\"http://evil\",\"点我\")", "+86-396", "@SUM(A1:A2)"], ["-1+1", -5, 3.5]]), path)
+    write_xlsx(_Rows([['=HYPERLINK("http://evil","点我")', "+86-396", "@SUM(A1:A2)"], ["-1+1", -5, 3.5]]), path)
     with zipfile.ZipFile(path) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "<f " not in sheet_xml
@@ -45,6 +45,6 @@ def test_the_breakdown_export_has_the_importers_headers_below_a_title_with_the_y
     sheet = load_workbook(path).active
     assert "2018" in sheet["A1"].value
     assert [cell.value for cell in sheet[2]] == [header_name(key) for key in EXPORT_COLUMNS]
-    row = {key: cell for key, cell in zip(EXPORT_COLUMNS, sheet[3], strict=True)}
+    row = dict(zip(EXPORT_COLUMNS, sheet[3], strict=True))
     assert row["title"].value == "=1+1" and row["title"].data_type == "s"
     assert (row["value"].value, row["value"].data_type) == (8.5, "n")
