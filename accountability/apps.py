@@ -10,3 +10,5 @@ class AccountabilityConfig(AppConfig):
         from .views.checks import register_panels
 
         register_panels()
+        # Connects the signed letter's veto on assignment changes (tasks.signals.assignment_changing).
+        from .services import letters  # noqa: F401

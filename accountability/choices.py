@@ -11,3 +11,11 @@ class CheckKind(models.TextChoices):
     PROGRESS = "progress", _("In progress: check progress")
     CAUSE = "cause", _("Not started: check why")
     RESPONSIBILITY = "responsibility", _("Not acting: find who answers for it")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    """A change to a signed responsibility letter waits for the office's decision."""
+
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")

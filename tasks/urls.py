@@ -1,6 +1,6 @@
 """The workspaces' URLs. Names are flat (``{% url 'report_detail' pk %}``) and stable."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import assignments, dashboard, evidence, follow_ups, home, plans, reports, review, targets
 
@@ -34,4 +34,5 @@ urlpatterns = [
     # Leaders
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/battle-map/", dashboard.battle_map_view, name="battle_map"),
+    path("excel/", include("tasks.excel_urls")),
 ]

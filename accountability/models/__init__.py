@@ -1,3 +1,4 @@
 from .checks import Check
+from .letters import LetterChangeRequest, ResponsibilityLetter
 
-__all__ = ["Check"]
+__all__ = ["Check", "LetterChangeRequest", "ResponsibilityLetter"]

@@ -20,6 +20,8 @@ from .breakdown import (
 from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
+from .import_jobs import check_import, commit_import, run_commit, start_import
+from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -42,6 +44,7 @@ from .reports import (
 )
 
 __all__ = [
+    "ImportResult",
     "RuleViolation",
     "accept_report",
     "add_assignment",
@@ -50,12 +53,15 @@ __all__ = [
     "approve_report",
     "breakdown_errors",
     "check_evidence_file",
+    "check_import",
     "claim_completion",
     "close_out",
+    "commit_import",
     "create_target",
     "current_period",
     "decide_extension",
     "generate_milestones",
+    "import_breakdown",
     "is_overdue",
     "issue_target",
     "mark_in_progress",
@@ -68,11 +74,13 @@ __all__ = [
     "request_extension",
     "return_for_redo",
     "return_report",
+    "run_commit",
     "save_breakdown",
     "save_report",
     "save_with_history",
     "set_milestones",
     "sign_for_assignment",
+    "start_import",
     "start_rectification",
     "submit_report",
     "system_user",

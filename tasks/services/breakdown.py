@@ -193,15 +193,30 @@ def remove_assignment(assignment: Assignment, *, acting_user) -> None:
         assignment.delete()
 
 
-def breakdown_errors(target: Target) -> list[str]:
-    """What stops the target's breakdown from being issued, in words for the office."""
-    assignments = list(target.assignments.all())
+def breakdown_errors(target: Target, assignments: list[Assignment] | None = None) -> list[str]:
+    """What stops the target's breakdown from being issued, in words for the office.
+
+    ``assignments`` (saved or not) stand in for the stored ones: the importer checks a breakdown
+    before anything is saved.
+    """
+    if assignments is None:
+        assignments = list(target.assignments.all())
     errors = []
     if target.leader_id is None:
         errors.append(_("A target needs a responsible city leader."))
     if target.is_key and target.task_force_id is None:
         # 一名领导、一个专班、一个时限、一份问责: a key target is carried by a named task force.
         errors.append(_("A key target needs a task force."))
+    return errors + chain_errors(target, assignments)
+
+
+def chain_errors(target: Target, assignments: list[Assignment]) -> list[str]:
+    """The part of ``breakdown_errors`` about the units on the chain: one lead, shares by the share rule.
+
+    A draft being built (by hand or by an import) must already satisfy these; the leader and task
+    force are only required when the target is issued.
+    """
+    errors = []
     leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
     if len(leads) != 1:
         errors.append(_("A target needs exactly one lead unit."))
