@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AccountabilityConfig(AppConfig):
     name = "accountability"
     verbose_name = _("Supervision and accountability")
+
+    def ready(self):
+        from .views.checks import register_panels
+        from .views.score_panels import register_panels as register_score_panels
+
+        register_panels()
+        register_score_panels()
+        # Connects the signed letter's veto on assignment changes (tasks.signals.assignment_changing).
+        from .services import letters  # noqa: F401

@@ -13,6 +13,14 @@ class CheckKind(models.TextChoices):
     RESPONSIBILITY = "responsibility", _("Not acting: find who answers for it")
 
 
+class ChangeRequestStatus(models.TextChoices):
+    """A change to a signed responsibility letter waits for the office's decision."""
+
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 # --- Scoring (积分管理) ------------------------------------------------------------------------
 
 

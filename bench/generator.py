@@ -64,8 +64,8 @@ def clear_benchmark_data() -> None:
         if connection.vendor == "postgresql":
             tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
             with connection.cursor() as cursor:
-                # Rows written earlier in the same transaction leave deferred foreign-key checks
-                # pending, and PostgreSQL refuses to TRUNCATE a table with pending trigger events.
+                # Deferred foreign-key checks of rows inserted earlier in this transaction must
+                # run first: PostgreSQL refuses to truncate a table with pending trigger events.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         else:

@@ -170,6 +170,22 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+class ImportStatus(models.TextChoices):
+    """The life of an uploaded breakdown sheet: checked (dry run), then saved or not."""
+
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked")
+    REFUSED = "refused", _("Refused")
+    COMMITTING = "committing", _("Being saved")
+    COMMITTED = "committed", _("Saved")
+    FAILED = "failed", _("Not saved")
+
+
+# An import job in one of these states has work queued or running: the page shows a progress bar.
+RUNNING_IMPORT_STATUSES = (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+
 # --- Suggestions and proposals (建议提案类) --------------------------------------------------------
 
 

@@ -157,7 +157,8 @@ def test_the_office_edits_a_rule_and_a_bad_amount_changes_nothing(erin, client):
     assert ScoreRule.objects.get(code=RuleCode.REPORT_LATE).amount == Decimal("-0.2")
     data["amount_report_late"] = "abc"
     response = client.post(reverse("scores:rules"), data)
-    assert response.status_code == 200 and "输入一个数字" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_amount_report_late_error"' in html and "数字" in html
     assert ScoreRule.objects.get(code=RuleCode.REPORT_LATE).amount == Decimal("-0.2")
 
 
@@ -266,3 +267,20 @@ def test_the_appeals_list_takes_the_same_queries_for_few_or_many(
     appeals(12, "多")
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(reverse("scores:appeals")).content.decode().count("/scores/appeals/") >= 14
+
+
+def test_the_leader_dashboard_shows_rankings_and_grades(ledger, client, dave):
+    client.force_login(dave)
+    with at(D(2018, 8, 3)):
+        page = client.get(reverse("dashboard")).content.decode()
+    assert "积分与等次" in page and "level--green" in page
+    assert page.count('href="/scores/?as_of=2018-08-03"') == 1
+
+
+def test_the_office_home_shows_what_scoring_waits_for(ledger, client, erin, alice):
+    client.force_login(erin)
+    page = client.get(reverse("home")).content.decode()
+    assert "件申诉待审核" in page
+    assert reverse("scores:runs") in page
+    client.force_login(alice)
+    assert reverse("scores:runs") not in client.get(reverse("home")).content.decode()

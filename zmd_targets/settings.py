@@ -177,6 +177,10 @@ ZMD_EVIDENCE_EXTENSIONS = env_list(
     "ZMD_EVIDENCE_EXTENSIONS",
     ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"],
 )
+# Breakdown sheet imports: larger files than ZMD_IMPORT_INLINE_KB run as a Celery job.
+ZMD_IMPORT_MAX_MB = env_int("ZMD_IMPORT_MAX_MB", 20, minimum=1, maximum=500)
+ZMD_IMPORT_MAX_ROWS = env_int("ZMD_IMPORT_MAX_ROWS", 20000, minimum=1)
+ZMD_IMPORT_INLINE_KB = env_int("ZMD_IMPORT_INLINE_KB", 256, minimum=0)
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))

@@ -11,6 +11,15 @@ from .disclosure import (
     refresh_disclosure,
     reopen_disclosure,
 )
+from .letters import (
+    decide_letter_change,
+    letter_assignments,
+    letter_content,
+    prepare_letters,
+    request_letter_change,
+    sign_for_city,
+    sign_for_unit,
+)
 from .rules import ensure_default_rules, update_grade_bands, update_rule
 from .scoring import (
     execute_run,
@@ -24,21 +33,28 @@ from .scoring import (
 __all__ = [
     "approve_disclosure",
     "decide_appeal",
+    "decide_letter_change",
     "discard_disclosure",
     "ensure_default_rules",
     "execute_run",
     "file_appeal",
+    "letter_assignments",
+    "letter_content",
     "prepare_correction",
     "prepare_disclosure",
+    "prepare_letters",
     "publish_disclosure",
     "queued_run_ids",
     "record_check",
     "refresh_disclosure",
     "reopen_disclosure",
+    "request_letter_change",
     "request_scoring",
     "run_scoring_now",
     "schedule_nightly_run",
     "score_events",
+    "sign_for_city",
+    "sign_for_unit",
     "update_grade_bands",
     "update_rule",
 ]

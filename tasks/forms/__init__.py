@@ -1,1 +1,1 @@
-"""Forms of the ledger's pages, one module per area."""
+"""Forms of the workspaces. Forms check input and show errors; state changes go through services."""

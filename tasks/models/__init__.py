@@ -1,3 +1,4 @@
+from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
 from .progress import Evidence, FollowUp, ProgressReport
 from .proposals import Proposal, ProposalReply
@@ -8,6 +9,7 @@ __all__ = [
     "Evidence",
     "ExtensionRequest",
     "FollowUp",
+    "ImportJob",
     "Leader",
     "Milestone",
     "ProgressReport",

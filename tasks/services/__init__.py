@@ -17,8 +17,11 @@ from .breakdown import (
     update_target,
     verify_completion,
 )
+from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
+from .import_jobs import check_import, commit_import, run_commit, start_import
+from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -52,6 +55,7 @@ from .reports import (
 )
 
 __all__ = [
+    "ImportResult",
     "RuleViolation",
     "accept_report",
     "add_assignment",
@@ -61,14 +65,17 @@ __all__ = [
     "approve_report",
     "breakdown_errors",
     "check_evidence_file",
+    "check_import",
     "claim_completion",
     "close_out",
+    "commit_import",
     "create_target",
     "current_period",
     "current_round",
     "decide_extension",
     "extend_reply_deadline",
     "generate_milestones",
+    "import_breakdown",
     "is_overdue",
     "issue_target",
     "mark_in_progress",
@@ -84,11 +91,14 @@ __all__ = [
     "request_extension",
     "return_for_redo",
     "return_report",
+    "run_commit",
+    "save_breakdown",
     "save_report",
     "save_with_history",
     "send_views",
     "set_milestones",
     "sign_for_assignment",
+    "start_import",
     "start_rectification",
     "submit_reply",
     "submit_report",
