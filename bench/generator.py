@@ -114,7 +114,7 @@ def _organisation(scale: Scale) -> tuple[list[Unit], dict[int, User]]:
             User(username=f"bench_staff_{unit.pk}", display_name=f"{unit.name}联络员", password=password)
             for unit in units
         ]
-        + [User(username="bench_office", display_name="督查室", password=password)]
+        + [User(username="bench_office", display_name="督查室", password=password, is_staff=True, is_superuser=True)]
         + [User(username=f"bench_leader_{i}", password=password) for i in range(scale.leaders)],
         batch_size=BATCH,
     )

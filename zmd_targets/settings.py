@@ -277,7 +277,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Axes logs every successful login at INFO; failures and lock-outs stay visible.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SITE_TITLE = _("Zhumadian Target Responsibility System")
