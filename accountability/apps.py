@@ -8,7 +8,9 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self):
         from .views.checks import register_panels
+        from .views.score_panels import register_panels as register_score_panels
 
         register_panels()
+        register_score_panels()
         # Connects the signed letter's veto on assignment changes (tasks.signals.assignment_changing).
         from .services import letters  # noqa: F401

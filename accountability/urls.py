@@ -15,4 +15,6 @@ letter_patterns = [
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("letters/", include((letter_patterns, "letters"))),
+    path("", include("accountability.scoring_urls")),
+    path("public/", include("accountability.public_urls")),
 ]

@@ -35,4 +35,6 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/battle-map/", dashboard.battle_map_view, name="battle_map"),
     path("excel/", include("tasks.excel_urls")),
+    # Suggestions and proposals
+    path("proposals/", include("tasks.proposal_urls")),
 ]

@@ -25,11 +25,11 @@ PAGES = [
     ("alice", "report_list", None, 6),
     ("alice", "assignment_list", None, 8),
     ("carol", "approvals", None, 6),
-    ("erin", "home", None, 7),
+    ("erin", "home", None, 10),  # + scoring's office panel: pending appeals, unpublished disclosures, its render
     ("erin", "target_ledger", None, 8),
     ("erin", "review_queue", None, 7),
     ("erin", "follow_up_list", None, 6),
-    ("dave", "dashboard", None, 12),
+    ("dave", "dashboard", None, 20),  # + the rankings-and-grades panel (7 queries, and its render)
     ("dave", "battle_map", None, 9),
     ("dave", "battle_map", "?by=unit", 9),
     ("dave", "assignment_list", "?colour=1", 8),

@@ -146,6 +146,13 @@ ZMD_TODAY = env_date("ZMD_TODAY")
 # Reports are due on this day of the period's last month (weekly: this weekday, 0 = Monday).
 ZMD_REPORT_DUE_DAY = env_int("ZMD_REPORT_DUE_DAY", 28, minimum=1, maximum=31)
 ZMD_REPORT_DUE_WEEKDAY = env_int("ZMD_REPORT_DUE_WEEKDAY", 4, minimum=0, maximum=6)
+# Suggestions and proposals: months from assignment to the reply deadline, and to answer again
+# after an unsatisfied reply.
+ZMD_PROPOSAL_REPLY_MONTHS_NPC = env_int("ZMD_PROPOSAL_REPLY_MONTHS_NPC", 3, minimum=1, maximum=12)
+ZMD_PROPOSAL_REPLY_MONTHS_CPPCC = env_int("ZMD_PROPOSAL_REPLY_MONTHS_CPPCC", 5, minimum=1, maximum=12)
+ZMD_PROPOSAL_REDO_MONTHS = env_int("ZMD_PROPOSAL_REDO_MONTHS", 1, minimum=1, maximum=6)
+# Scoring: a report filed up to this many days after its due date is late; later, or never, missing.
+ZMD_REPORT_MISSING_AFTER_DAYS = env_int("ZMD_REPORT_MISSING_AFTER_DAYS", 5, minimum=0, maximum=60)
 
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -211,10 +218,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Beat's schedule lives in code; only the times are settings (Asia/Shanghai wall clock).
 ZMD_PLAN_REFRESH_TIME = env_time("ZMD_PLAN_REFRESH_TIME", "00:30")
+ZMD_SCORING_TIME = env_time("ZMD_SCORING_TIME", "03:30")
 CELERY_BEAT_SCHEDULE = {
     "refresh-planned-progress": {
         "task": "tasks.refresh_planned_progress",
         "schedule": crontab(hour=ZMD_PLAN_REFRESH_TIME.hour, minute=ZMD_PLAN_REFRESH_TIME.minute),
+    },
+    "daily-scoring": {
+        "task": "accountability.run_daily_scoring",
+        "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),
     },
 }
 

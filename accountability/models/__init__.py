@@ -1,4 +1,16 @@
 from .checks import Check
+from .disclosure import Disclosure
 from .letters import LetterChangeRequest, ResponsibilityLetter
+from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 
-__all__ = ["Check", "LetterChangeRequest", "ResponsibilityLetter"]
+__all__ = [
+    "Appeal",
+    "Check",
+    "Disclosure",
+    "GradeBand",
+    "LetterChangeRequest",
+    "ResponsibilityLetter",
+    "ScoreEntry",
+    "ScoreRule",
+    "ScoringRun",
+]

@@ -1,6 +1,7 @@
 from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
 from .progress import Evidence, FollowUp, ProgressReport
+from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "Leader",
     "Milestone",
     "ProgressReport",
+    "Proposal",
+    "ProposalReply",
     "Role",
     "Target",
     "TaskForce",

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from accountability.demo_scoring import build_scoring_demo
+from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo, build_proposals_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = build_demo()
+        build_proposals_demo()
+        build_scoring_demo()  # after everything that earns or costs points
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
         self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
