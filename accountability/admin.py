@@ -2,7 +2,20 @@ from django.contrib import admin
 
 from tasks.admin import HistoryAdmin
 
-from .models import Check, InboxMessage, Notice, NoticeCounter, SupervisionRules, SupervisionRun
+from .models import (
+    Appeal,
+    Check,
+    Disclosure,
+    GradeBand,
+    InboxMessage,
+    Notice,
+    NoticeCounter,
+    ScoreEntry,
+    ScoreRule,
+    ScoringRun,
+    SupervisionRules,
+    SupervisionRun,
+)
 
 
 @admin.register(Check)
@@ -14,8 +27,78 @@ class CheckAdmin(HistoryAdmin):
     raw_id_fields = ["assignment", "checked_by"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the services write; the admin only shows them (state changes go through the workspace)."""
+class ReadOnlyAdmin(HistoryAdmin):
+    """Scoring and disclosure change only through their services (and pages); the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoreRule)
+class ScoreRuleAdmin(ReadOnlyAdmin):
+    list_display = ["code", "description", "amount", "is_active"]
+
+
+@admin.register(GradeBand)
+class GradeBandAdmin(ReadOnlyAdmin):
+    list_display = ["grade", "min_score"]
+
+
+@admin.register(ScoreEntry)
+class ScoreEntryAdmin(admin.ModelAdmin):
+    list_display = ["occurred_on", "unit", "rule", "amount", "reason"]
+    list_filter = ["rule", "unit"]
+    search_fields = ["reason", "unit__name", "cause_key"]
+    list_select_related = ["unit", "rule"]
+    date_hierarchy = "occurred_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoringRun)
+class ScoringRunAdmin(admin.ModelAdmin):
+    list_display = ["requested_at", "kind", "up_to", "started_at", "finished_at", "error"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "status", "filed_by", "filed_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["entry__unit", "filed_by"]
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    list_display = ["title", "as_of", "status", "published_at"]
+    list_filter = ["status"]
+    exclude = ["data"]
+
+
+# --- The five lists (五单) ----------------------------------------------------------------------
+
+
+class LogAdmin(admin.ModelAdmin):
+    """Bookkeeping rows without history (counters, scan runs, inbox entries): shown, never edited."""
 
     def has_add_permission(self, request):
         return False
@@ -28,7 +111,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin, HistoryAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "level", "unit", "target", "status", "issued_at", "due_date", "is_published"]
     list_filter = ["kind", "level", "status", "year", "is_published"]
     search_fields = ["number", "target__title", "target__code", "unit__name"]
@@ -50,19 +133,19 @@ class SupervisionRulesAdmin(HistoryAdmin):
 
 
 @admin.register(SupervisionRun)
-class SupervisionRunAdmin(ReadOnlyAdmin):
+class SupervisionRunAdmin(LogAdmin):
     list_display = ["day", "started_at", "finished_at", "triggered_by", "summary"]
     list_select_related = ["triggered_by"]
 
 
 @admin.register(NoticeCounter)
-class NoticeCounterAdmin(ReadOnlyAdmin):
+class NoticeCounterAdmin(LogAdmin):
     list_display = ["kind", "year", "last_serial"]
     list_filter = ["year"]
 
 
 @admin.register(InboxMessage)
-class InboxMessageAdmin(ReadOnlyAdmin):
+class InboxMessageAdmin(LogAdmin):
     list_display = ["recipient", "kind", "subject", "created_at", "read_at", "email_status"]
     list_filter = ["kind", "email_status"]
     search_fields = ["subject", "recipient__username", "recipient__display_name"]

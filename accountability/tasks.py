@@ -1,6 +1,6 @@
-"""Celery jobs of the five lists: thin wrappers that take ids, reload and call a service.
+"""Celery jobs of supervision and accountability: thin wrappers that take ids, reload and call a service.
 
-Each is safe to run twice (natural keys under unique constraints, compare-and-set on emails) and is
+The five lists' jobs are safe to run twice (natural keys under unique constraints, compare-and-set on emails) and is
 retried with backoff only for errors that may pass: a database that is briefly away or deadlocked,
 a mail server or network that does not answer. A rule violation or a bug is not retried.
 """
@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from tasks.models import User
 from tasks.services import system_user
 
-from . import scan
+from . import scan, services
 from .services import delivery, notices
 
 logger = logging.getLogger(__name__)
@@ -73,3 +73,19 @@ def run_supervision_scan(day: str | None = None, triggered_by_id: int | None = N
 @shared_task(name="accountability.send_message_emails", **RETRY)
 def send_message_emails(message_ids: list[int]) -> int:
     return delivery.send_message_emails(message_ids)
+
+
+# --- Scoring ----------------------------------------------------------------------------------
+
+
+@shared_task(name="accountability.run_scoring")
+def run_scoring(run_id: int) -> bool:
+    """Work one scoring run (the office's button); a second delivery finds it claimed and stops."""
+    return services.execute_run(run_id)
+
+
+@shared_task(name="accountability.run_daily_scoring")
+def run_daily_scoring() -> int:
+    """Nightly (beat): score up to yesterday, and work any run the broker failed to deliver."""
+    services.schedule_nightly_run()
+    return sum(1 for run_id in services.queued_run_ids() if services.execute_run(run_id))

@@ -1,9 +1,19 @@
 from django.urls import include, path
 
-from .views import inbox, notice_office, notices
+from .views import checks, inbox, letters, notice_office, notices
+
+letter_patterns = [
+    path("", letters.letter_list, name="list"),
+    path("prepare/", letters.letter_prepare, name="prepare"),
+    path("<int:pk>/", letters.letter_detail, name="detail"),
+    path("<int:pk>/letter.xlsx", letters.letter_xlsx, name="xlsx"),
+    path("<int:pk>/sign/<str:side>/", letters.letter_sign, name="sign"),
+    path("<int:pk>/changes/new/", letters.change_request_new, name="change-new"),
+    path("changes/<int:pk>/decide/", letters.change_request_decide, name="change-decide"),
+]
 
 # The five lists (五单): /notices/…
-notice_urlpatterns = [
+notice_patterns = [
     path("", notices.register, name="register"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read-all/", inbox.read_all, name="read_all"),
@@ -23,6 +33,10 @@ notice_urlpatterns = [
     path("scan/", notice_office.run_scan, name="run_scan"),
 ]
 
-urlpatterns = [
-    path("notices/", include((notice_urlpatterns, "notices"))),
+urlpatterns: list = [
+    path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
+    path("letters/", include((letter_patterns, "letters"))),
+    path("notices/", include((notice_patterns, "notices"))),
+    path("", include("accountability.scoring_urls")),
+    path("public/", include("accountability.public_urls")),
 ]

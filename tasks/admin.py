@@ -17,6 +17,8 @@ from .models import (
     Leader,
     Milestone,
     ProgressReport,
+    Proposal,
+    ProposalReply,
     Role,
     Target,
     TaskForce,
@@ -157,3 +159,29 @@ class EvidenceAdmin(HistoryAdmin):
     list_display = ["original_name", "report", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name"]
     raw_id_fields = ["report", "uploaded_by"]
+
+
+class ProposalReplyInline(admin.TabularInline):
+    model = ProposalReply
+    extra = 0
+    fields = ["assignment", "kind", "round", "result_code", "written_at", "satisfaction"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(HistoryAdmin):
+    """Replies and the proposer's views are recorded on the proposal pages (their services keep the rules)."""
+
+    list_display = ["target", "kind", "number", "session", "handling_mode", "reply_deadline", "status"]
+    list_filter = ["kind", "handling_mode", "status"]
+    search_fields = ["number", "session", "proposers", "target__title"]
+    list_select_related = ["target"]
+    readonly_fields = [
+        "target", "kind", "handling_mode", "assigned_on", "reply_deadline", "original_deadline", "extension_reason",
+        "extended_at", "status", "concluded_at",
+    ]  # fmt: skip
+    inlines = [ProposalReplyInline]
+
+    def has_add_permission(self, request):
+        return False  # registered from the proposal list, where the deadline is set on the chain

@@ -168,3 +168,80 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     GRANTED = "granted", _("Granted")
     REFUSED = "refused", _("Refused")
+
+
+class ImportStatus(models.TextChoices):
+    """The life of an uploaded breakdown sheet: checked (dry run), then saved or not."""
+
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked")
+    REFUSED = "refused", _("Refused")
+    COMMITTING = "committing", _("Being saved")
+    COMMITTED = "committed", _("Saved")
+    FAILED = "failed", _("Not saved")
+
+
+# An import job in one of these states has work queued or running: the page shows a progress bar.
+RUNNING_IMPORT_STATUSES = (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+
+# --- Suggestions and proposals (建议提案类) --------------------------------------------------------
+
+
+class ProposalKind(models.TextChoices):
+    """Who raised it: a deputy of the people's congress or a member of the political consultative conference."""
+
+    NPC = "npc", _("NPC deputies' suggestion")
+    CPPCC = "cppcc", _("CPPCC members' proposal")
+
+
+class HandlingMode(models.TextChoices):
+    """分办: every unit answers for its part; 主办 + 会办: co-units send views, the lead unit answers."""
+
+    SEPARATE = "separate", _("Each unit answers (separate handling)")
+    JOINT = "joint", _("Lead unit answers with co-units' views (joint handling)")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Being handled")
+    REPLIED = "replied", _("Replied, awaiting the proposer's view")
+    REDO = "redo", _("Being handled again after an unsatisfied reply")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+PROPOSAL_STATUS_COLOURS = {
+    ProposalStatus.PENDING: "yellow",
+    ProposalStatus.REPLIED: "green",
+    ProposalStatus.REDO: "red",
+    ProposalStatus.CONCLUDED: "green",
+}
+
+
+class ReplyKind(models.TextChoices):
+    REPLY = "reply", _("Reply to the proposer")
+    VIEWS = "views", _("Co-unit's views to the lead unit")
+
+
+class ResultCode(models.TextChoices):
+    """The result code of a reply, as the people's congress and the CPPCC classify them."""
+
+    A = "A", _("A: solved or adopted")
+    B = "B", _("B: being solved or planned")
+    C = "C", _("C: to be solved when conditions allow")
+    D = "D", _("D: kept for reference")
+
+
+class Satisfaction(models.TextChoices):
+    """The proposer's view of a reply, recorded by the office."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+SATISFACTION_COLOURS = {
+    Satisfaction.SATISFIED: "green",
+    Satisfaction.BASIC: "yellow",
+    Satisfaction.UNSATISFIED: "red",
+}

@@ -127,3 +127,11 @@ def periods_between(start: dt.date, end: dt.date, frequency: str) -> list[Period
         periods.append(period)
         cursor = period.end + dt.timedelta(days=1)
     return periods
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier), pulled back to the month's last day if it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

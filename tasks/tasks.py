@@ -9,3 +9,15 @@ from . import services
 def refresh_planned_progress() -> int:
     """Nightly: write today's planned percent onto every open assignment (one UPDATE, idempotent)."""
     return services.refresh_planned_progress()
+
+
+@shared_task(name="tasks.check_import")
+def check_import_job(job_id: int) -> None:
+    """The dry run of a large breakdown sheet (claims the job; a second run does nothing)."""
+    services.check_import(job_id)
+
+
+@shared_task(name="tasks.commit_import")
+def commit_import_job(job_id: int) -> None:
+    """Save a large breakdown sheet that the office committed (all or nothing, idempotent)."""
+    services.run_commit(job_id)

@@ -1,7 +1,40 @@
-from django.urls import path
+"""The workspaces' URLs. Names are flat (``{% url 'report_detail' pk %}``) and stable."""
 
-from .views import home
+from django.urls import include, path
+
+from .views import assignments, dashboard, evidence, follow_ups, home, plans, reports, review, targets
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # Unit staff and heads
+    path("unit/", assignments.workspace, name="unit_workspace"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("approvals/", reports.approvals, name="approvals"),
+    path("assignments/", assignments.assignment_list, name="assignment_list"),
+    path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/report/", reports.report_edit, name="report_edit"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/approve/", review.approve, name="report_approve"),
+    path("reports/<int:pk>/return/", review.return_report, name="report_return"),
+    path("reports/<int:pk>/accept/", review.accept, name="report_accept"),
+    path("reports/<int:pk>/follow-up/", follow_ups.report_follow_up, name="report_follow_up"),
+    path("evidence/<int:pk>/", evidence.download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", evidence.remove, name="evidence_remove"),
+    # The supervision office's console
+    path("targets/", targets.target_ledger, name="target_ledger"),
+    path("targets/new/", targets.target_create, name="target_create"),
+    path("targets/<int:pk>/", targets.target_detail, name="target_detail"),
+    path("targets/<int:pk>/edit/", targets.target_edit, name="target_edit"),
+    path("targets/<int:pk>/breakdown/", targets.breakdown_edit, name="breakdown_edit"),
+    path("targets/<int:pk>/issue/", targets.target_issue, name="target_issue"),
+    path("targets/<int:pk>/follow-up/", follow_ups.target_follow_up, name="target_follow_up"),
+    path("assignments/<int:pk>/plan/", plans.plan_edit, name="plan_edit"),
+    path("office/reviews/", review.review_queue, name="review_queue"),
+    path("office/follow-ups/", review.follow_up_list, name="follow_up_list"),
+    # Leaders
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/battle-map/", dashboard.battle_map_view, name="battle_map"),
+    path("excel/", include("tasks.excel_urls")),
+    # Suggestions and proposals
+    path("proposals/", include("tasks.proposal_urls")),
 ]

@@ -57,6 +57,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
     target_type = TargetType.TASK
     start_date = dt.date(2018, 1, 1)
     deadline = dt.date(2018, 12, 31)
+    leader = factory.SubFactory(LeaderFactory)
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):

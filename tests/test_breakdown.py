@@ -7,7 +7,7 @@ from tasks import services
 from tasks.choices import AssignmentRole, AssignmentStatus, ShareRule, TargetStatus, TargetType
 from tasks.models import Assignment, Target
 from tasks.services import RuleViolation
-from tests.factories import TargetFactory, UnitFactory
+from tests.factories import LeaderFactory, TargetFactory, UnitFactory
 
 D = dt.date
 
@@ -24,6 +24,7 @@ def _target_fields(**overrides):
         "share_rule": ShareRule.SUM,
         "start_date": D(2018, 4, 10),
         "deadline": D(2018, 12, 31),
+        "leader": LeaderFactory(),
     }
     return {**fields, **overrides}
 
@@ -216,3 +217,16 @@ def test_only_a_draft_assignment_can_be_removed(erin, lead_assignment):
     draft = services.add_assignment(draft_target, unit=UnitFactory(), role=AssignmentRole.LEAD, acting_user=erin)
     services.remove_assignment(draft, acting_user=erin)
     assert not draft_target.assignments.exists()
+
+
+def test_a_target_without_a_responsible_leader_cannot_be_issued(erin, unit_a):
+    target = TargetFactory(leader=None)
+    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    with pytest.raises(RuleViolation, match="responsible city leader"):
+        services.issue_target(target, acting_user=erin)
+
+
+def test_a_key_target_is_carried_by_a_task_force(erin, unit_a):
+    target = TargetFactory(is_key=True)
+    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    assert services.breakdown_errors(target) == ["A key target needs a task force."]

@@ -85,6 +85,32 @@ def test_history_carries_the_replayed_dates_and_people(demo):
     assert submitted.history_user.username == "staff_yicheng"
 
 
+@pytest.mark.django_db
+def test_the_demo_has_a_months_scoring_an_appeal_and_a_published_disclosure(demo):
+    from accountability.choices import AppealStatus, DisclosureStatus, RuleCode
+    from accountability.models import Appeal, Disclosure, ScoreEntry, ScoringRun
+
+    september = ScoringRun.objects.get(up_to="2018-09-30")
+    assert september.state == "done"
+    assert ScoreEntry.objects.filter(rule__code=RuleCode.REPORT_LATE, unit__name="平舆县").exists()
+    assert ScoreEntry.objects.filter(rule__code=RuleCode.COMPLETED_LEAD, unit__name="市交通运输局").exists()
+    assert set(Appeal.objects.values_list("status", flat=True)) == {AppealStatus.PENDING, AppealStatus.REVERSED}
+    assert ScoreEntry.objects.filter(rule__code=RuleCode.REVERSAL).count() == 1
+    published = Disclosure.objects.get(status=DisclosureStatus.PUBLISHED)
+    assert published.as_of.isoformat() == "2018-08-31" and published.data["groups"][0]["rows"]
+
+
+@pytest.mark.django_db
+def test_the_demos_proposal_targets_carry_proposal_data(demo):
+    from tasks.choices import ProposalStatus
+    from tasks.models import Proposal
+
+    proposals = {p.target.code: p for p in Proposal.objects.select_related("target")}
+    assert proposals["2018-013"].status == ProposalStatus.CONCLUDED
+    assert proposals["2018-014"].status == ProposalStatus.REDO
+    assert proposals["2018-014"].replies.filter(kind="views").exists()
+
+
 # --- The five lists in the demo (accountability/demo.py) ---------------------------------------
 
 

@@ -346,3 +346,15 @@ def test_the_document_reads_in_chinese_whatever_the_pages_language(client, erin,
     ).content.decode()
     assert "All notices" in content  # the page speaks English
     assert "目标任务" in content and "办理时限" in content  # the document does not
+
+
+def test_the_leader_dashboard_and_the_home_pages_carry_the_five_lists(client, dave, erin, alice, lead_assignment):
+    file_report(lead_assignment, alice, D(2018, 2, 25), 2, accept_by=erin)
+    scan(D(2018, 3, 1))
+    with at(D(2018, 3, 2)):
+        _response, content = _page(client, dave, reverse("dashboard"), year=2018)
+    assert "2018年五单管理" in content and "/notices/?kind=warning&amp;level=1&amp;state=open" in content
+    _response, content = _page(client, erin, reverse("home"))
+    assert "/notices/close-outs/" in content and "/notices/problems/" in content
+    _response, content = _page(client, alice, reverse("home"))
+    assert "/notices/?state=unsigned" in content

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "tasks",
     "accountability",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,13 @@ ZMD_TODAY = env_date("ZMD_TODAY")
 # Reports are due on this day of the period's last month (weekly: this weekday, 0 = Monday).
 ZMD_REPORT_DUE_DAY = env_int("ZMD_REPORT_DUE_DAY", 28, minimum=1, maximum=31)
 ZMD_REPORT_DUE_WEEKDAY = env_int("ZMD_REPORT_DUE_WEEKDAY", 4, minimum=0, maximum=6)
+# Suggestions and proposals: months from assignment to the reply deadline, and to answer again
+# after an unsatisfied reply.
+ZMD_PROPOSAL_REPLY_MONTHS_NPC = env_int("ZMD_PROPOSAL_REPLY_MONTHS_NPC", 3, minimum=1, maximum=12)
+ZMD_PROPOSAL_REPLY_MONTHS_CPPCC = env_int("ZMD_PROPOSAL_REPLY_MONTHS_CPPCC", 5, minimum=1, maximum=12)
+ZMD_PROPOSAL_REDO_MONTHS = env_int("ZMD_PROPOSAL_REDO_MONTHS", 1, minimum=1, maximum=6)
+# Scoring: a report filed up to this many days after its due date is late; later, or never, missing.
+ZMD_REPORT_MISSING_AFTER_DAYS = env_int("ZMD_REPORT_MISSING_AFTER_DAYS", 5, minimum=0, maximum=60)
 
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -170,6 +178,10 @@ ZMD_EVIDENCE_EXTENSIONS = env_list(
     "ZMD_EVIDENCE_EXTENSIONS",
     ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"],
 )
+# Breakdown sheet imports: larger files than ZMD_IMPORT_INLINE_KB run as a Celery job.
+ZMD_IMPORT_MAX_MB = env_int("ZMD_IMPORT_MAX_MB", 20, minimum=1, maximum=500)
+ZMD_IMPORT_MAX_ROWS = env_int("ZMD_IMPORT_MAX_ROWS", 20000, minimum=1)
+ZMD_IMPORT_INLINE_KB = env_int("ZMD_IMPORT_INLINE_KB", 256, minimum=0)
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
@@ -208,6 +220,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat's schedule lives in code; only the times are settings (Asia/Shanghai wall clock).
 ZMD_PLAN_REFRESH_TIME = env_time("ZMD_PLAN_REFRESH_TIME", "00:30")
 ZMD_SUPERVISION_SCAN_TIME = env_time("ZMD_SUPERVISION_SCAN_TIME", "02:00")
+ZMD_SCORING_TIME = env_time("ZMD_SCORING_TIME", "03:30")
 CELERY_BEAT_SCHEDULE = {
     "refresh-planned-progress": {
         "task": "tasks.refresh_planned_progress",
@@ -217,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-scan": {
         "task": "accountability.run_supervision_scan",
         "schedule": crontab(hour=ZMD_SUPERVISION_SCAN_TIME.hour, minute=ZMD_SUPERVISION_SCAN_TIME.minute),
+    },
+    "daily-scoring": {
+        "task": "accountability.run_daily_scoring",
+        "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),
     },
 }
 
@@ -275,7 +292,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Axes logs every successful login at INFO; failures and lock-outs stay visible.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SITE_TITLE = _("Zhumadian Target Responsibility System")

@@ -71,7 +71,7 @@ class Notice(models.Model):
         related_name="notices",
         verbose_name=_("report the problem came from"),
     )
-    cause = models.CharField(_("cause"), max_length=20, choices=NoticeCause.choices)
+    cause = models.CharField(_("cause of the notice"), max_length=20, choices=NoticeCause.choices)
     period = models.CharField(
         _("period of the cause"),
         max_length=32,

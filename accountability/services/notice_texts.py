@@ -72,10 +72,19 @@ def _chain(assignment: Assignment) -> dict[str, str]:
     }
 
 
+def colour_word(level: int) -> str:
+    """The colour as a document names it inside a sentence (黄色), not the label of a list (黄色预警)."""
+    return {
+        WarningLevel.YELLOW: _("yellow"),
+        WarningLevel.ORANGE: _("orange"),
+        WarningLevel.RED: _("red"),
+    }[WarningLevel(level)]
+
+
 def kind_title(kind: str, level: int | None = None) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         if kind == NoticeKind.WARNING and level is not None:
-            return _("Progress warning (%(level)s)") % {"level": WarningLevel(level).label}
+            return _("Progress warning (%(level)s)") % {"level": colour_word(level)}
         return str(NoticeKind(kind).label)
 
 
@@ -149,14 +158,14 @@ def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: Wa
         ) % {
             **names,
             "number": facts.previous_number,
-            "previous": WarningLevel(facts.previous_level).label,
+            "previous": colour_word(facts.previous_level),
             "due": day_text(facts.previous_due),
-            "level": WarningLevel(level).label,
+            "level": colour_word(level),
         }
     elif cause == NoticeCause.STEPPED_DOWN:
         lead = _("Your unit has narrowed its lag since warning %(number)s; the warning is lowered to %(level)s.") % {
             "number": facts.previous_number,
-            "level": WarningLevel(level).label,
+            "level": colour_word(level),
         }
     else:
         lead = ""

@@ -14,9 +14,10 @@ from tasks.access import Action
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation
 
-from .. import selectors, services, tasks
-from ..forms import CloseOutForm, ReasonForm, SupervisionForm, default_due
+from .. import services, tasks
+from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due
 from ..models import SupervisionRules
+from ..selectors import notices as selectors
 from .notices import PAGE_SIZE, _flash, notice_url, require_office, rule_messages
 
 

@@ -23,11 +23,12 @@ from tasks.choices import OPEN_ASSIGNMENT_STATUSES
 from tasks.models import Unit
 from tasks.services import RuleViolation
 
-from .. import selectors, services
+from .. import services
 from ..choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, NoticeStatus
 from ..documents import notice_docx
-from ..forms import AnswerForm, ApproveForm, ReasonForm, RegisterFilterForm, VerifyForm
+from ..forms.notices import AnswerForm, ApproveForm, ReasonForm, RegisterFilterForm, VerifyForm
 from ..models import InboxMessage, Notice, SupervisionRules, SupervisionRun
+from ..selectors import notices as selectors
 from ..services.delivery import mark_read
 
 PAGE_SIZE = 50

@@ -26,6 +26,7 @@ LEADERS = [
 ]
 
 TASK_FORCES = [
+    ("经济运行监测专班", "常务副市长", "盯紧主要经济指标，按季度会商调度"),
     ("多证合一改革专班", "常务副市长", "推进“多证合一”“证照分离”改革"),
     ("固定资产投资攻坚专班", "常务副市长", "盯项目、抓开工、促投资"),
     ("农村公路建设专班", "副市长（分管交通）", "农村公路改造提升"),
@@ -82,6 +83,7 @@ TARGETS = [
         share_rule=ShareRule.EACH,
         report_frequency=Frequency.QUARTERLY,
         is_key=True,
+        task_force="经济运行监测专班",
         description="确保全市主要指标增速继续保持全省第一方阵。",
     ),
     _target(

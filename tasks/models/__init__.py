@@ -1,5 +1,7 @@
+from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
 from .progress import Evidence, FollowUp, ProgressReport
+from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 
 __all__ = [
@@ -7,9 +9,12 @@ __all__ = [
     "Evidence",
     "ExtensionRequest",
     "FollowUp",
+    "ImportJob",
     "Leader",
     "Milestone",
     "ProgressReport",
+    "Proposal",
+    "ProposalReply",
     "Role",
     "Target",
     "TaskForce",

@@ -17,8 +17,11 @@ from .breakdown import (
     update_target,
     verify_completion,
 )
+from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
+from .import_jobs import check_import, commit_import, run_commit, start_import
+from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -26,6 +29,17 @@ from .plans import (
     propose_milestones,
     refresh_planned_progress,
     set_milestones,
+)
+from .proposals import (
+    answering_assignments,
+    current_round,
+    extend_reply_deadline,
+    record_satisfaction,
+    register_proposal,
+    reply_deadline_for,
+    send_views,
+    submit_reply,
+    update_proposal,
 )
 from .reports import (
     accept_report,
@@ -41,40 +55,56 @@ from .reports import (
 )
 
 __all__ = [
+    "ImportResult",
     "RuleViolation",
     "accept_report",
     "add_assignment",
     "add_evidence",
     "add_follow_up",
+    "answering_assignments",
     "approve_report",
     "breakdown_errors",
     "check_evidence_file",
+    "check_import",
     "claim_completion",
     "close_out",
+    "commit_import",
     "create_target",
     "current_period",
+    "current_round",
     "decide_extension",
+    "extend_reply_deadline",
     "generate_milestones",
+    "import_breakdown",
     "is_overdue",
     "issue_target",
     "mark_in_progress",
     "planned_percent_at",
     "planned_percent_subquery",
     "propose_milestones",
+    "record_satisfaction",
     "refresh_planned_progress",
+    "register_proposal",
     "remove_assignment",
     "remove_evidence",
+    "reply_deadline_for",
     "request_extension",
     "return_for_redo",
     "return_report",
+    "run_commit",
+    "save_breakdown",
     "save_report",
     "save_with_history",
+    "send_views",
     "set_milestones",
     "sign_for_assignment",
+    "start_import",
     "start_rectification",
+    "submit_reply",
     "submit_report",
     "system_user",
     "update_assignment",
+    "update_proposal",
     "update_target",
     "validate_and_save",
     "verify_completion",

@@ -135,8 +135,13 @@ def add_assignment(
     share: Decimal | None = None,
     responsible_person: str = "",
     responsible_phone: str = "",
+    check_breakdown: bool = True,
 ) -> Assignment:
-    """Put a unit on the target's chain; on an issued target the new link is issued at once."""
+    """Put a unit on the target's chain; on an issued target the new link is issued at once.
+
+    ``check_breakdown=False`` leaves the whole-chain check (one lead, shares) to the caller, who
+    changes several links in one transaction and checks once at the end (``save_breakdown``).
+    """
     if target.status == TargetStatus.CLOSED:
         raise RuleViolation(_("A closed target can no longer be changed."))
     deadline = deadline or target.deadline
@@ -153,12 +158,15 @@ def add_assignment(
     with transaction.atomic():
         validate_and_save(assignment, acting_user=acting_user, reason=_("Unit added to the chain"))
         if target.status == TargetStatus.ISSUED:
-            _raise_breakdown_errors(target)
+            if check_breakdown:
+                _raise_breakdown_errors(target)
             _issue(assignment, acting_user=acting_user)
     return assignment
 
 
-def update_assignment(assignment: Assignment, *, acting_user, reason: str = "", **changes) -> Assignment:
+def update_assignment(
+    assignment: Assignment, *, acting_user, reason: str = "", check_breakdown: bool = True, **changes
+) -> Assignment:
     _unknown_fields(changes, ASSIGNMENT_FIELDS)
     if assignment.status == AssignmentStatus.CLOSED:
         raise RuleViolation(_("A closed-out assignment can no longer be changed."))
@@ -172,7 +180,7 @@ def update_assignment(assignment: Assignment, *, acting_user, reason: str = "", 
             setattr(assignment, name, value)
         _check_assignment_dates(assignment.target, assignment.deadline)
         validate_and_save(assignment, acting_user=acting_user, reason=reason or _("Assignment edited"))
-        if assignment.target.status == TargetStatus.ISSUED:
+        if check_breakdown and assignment.target.status == TargetStatus.ISSUED:
             _raise_breakdown_errors(assignment.target)
     return assignment
 
@@ -185,9 +193,29 @@ def remove_assignment(assignment: Assignment, *, acting_user) -> None:
         assignment.delete()
 
 
-def breakdown_errors(target: Target) -> list[str]:
-    """What stops the target's breakdown from being issued, in words for the office."""
-    assignments = list(target.assignments.all())
+def breakdown_errors(target: Target, assignments: list[Assignment] | None = None) -> list[str]:
+    """What stops the target's breakdown from being issued, in words for the office.
+
+    ``assignments`` (saved or not) stand in for the stored ones: the importer checks a breakdown
+    before anything is saved.
+    """
+    if assignments is None:
+        assignments = list(target.assignments.all())
+    errors = []
+    if target.leader_id is None:
+        errors.append(_("A target needs a responsible city leader."))
+    if target.is_key and target.task_force_id is None:
+        # 一名领导、一个专班、一个时限、一份问责: a key target is carried by a named task force.
+        errors.append(_("A key target needs a task force."))
+    return errors + chain_errors(target, assignments)
+
+
+def chain_errors(target: Target, assignments: list[Assignment]) -> list[str]:
+    """The part of ``breakdown_errors`` about the units on the chain: one lead, shares by the share rule.
+
+    A draft being built (by hand or by an import) must already satisfy these; the leader and task
+    force are only required when the target is issued.
+    """
     errors = []
     leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
     if len(leads) != 1:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .. import clock
-from ..choices import REPORTABLE_ASSIGNMENT_STATUSES, AssignmentStatus, MeasureKind
+from ..choices import MeasureKind
 from ..measures import ONE_DECIMAL, value_at_fraction
 from ..models import Assignment, Milestone
 from ..periods import coarsest_granularity_ending_on, period_ends_between
@@ -152,12 +152,14 @@ def planned_percent_subquery(day: dt.date, assignment_ref: str = "pk"):
 
 
 def refresh_planned_progress(day: dt.date | None = None, assignment_ids: Iterable[int] | None = None) -> int:
-    """Write today's planned percent onto the open assignments in one UPDATE (nightly and after edits).
+    """Write today's planned percent onto every assignment in one UPDATE (nightly and after edits).
 
-    A bookkeeping field: no history rows, the plan itself carries the history.
+    Closed assignments are refreshed too: dashboards average plan against actual over all links,
+    and a link closed early must not count as planned at 0 %. A bookkeeping field: no history
+    rows, the plan itself carries the history.
     """
     day = day or clock.today()
-    assignments = Assignment.objects.filter(status__in=(*REPORTABLE_ASSIGNMENT_STATUSES, AssignmentStatus.DRAFT))
+    assignments = Assignment.objects.all()
     if assignment_ids is not None:
-        assignments = Assignment.objects.filter(pk__in=list(assignment_ids))
+        assignments = assignments.filter(pk__in=list(assignment_ids))
     return assignments.update(planned_percent=planned_percent_subquery(day), planned_as_of=day)

@@ -1,11 +1,50 @@
-"""The role-based home page: one entry per workspace the person may use."""
+"""The role-based home page: one card per workspace the person may use, with what waits for them."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import render
 
-from ..access import access_for
+from ..access import Action, access_for
+from ..choices import FollowUpKind, ReportStatus, TargetStatus
+from ..models import Assignment, FollowUp, ProgressReport, Target
+from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_states
+from ..selectors.reports import open_follow_up_reports
 
 
 @login_required
 def home(request):
-    return render(request, "tasks/home.html", {"access": access_for(request.user)})
+    user = request.user
+    access = access_for(user)
+    context = {"access": access}
+    if access.unit_ids:
+        mine = with_states(Assignment.objects.for_user(user).filter(unit__in=access.unit_ids))
+        context["unit_counts"] = mine.aggregate(
+            total=Count("pk"),
+            missing=Count("pk", filter=MISSING),
+            due=Count("pk", filter=DUE_NOW),
+            returned=Count("pk", filter=RETURNED),
+            approval=Count("pk", filter=AWAITING_HEAD),
+        )
+        context["instructions"] = (
+            FollowUp.objects.for_user(user)
+            .filter(kind=FollowUpKind.LEADER)
+            .select_related("target", "author")
+            .order_by("-created_at")[:5]
+        )
+    if access.head_unit_ids:
+        context["approval_count"] = (
+            ProgressReport.objects.for_user(user, Action.APPROVE).filter(status=ReportStatus.PENDING_APPROVAL).count()
+        )
+    if access.office:
+        context["office_counts"] = {
+            "reviews": ProgressReport.objects.for_user(user, Action.MANAGE)
+            .filter(status=ReportStatus.SUBMITTED)
+            .count(),
+            "follow_ups": open_follow_up_reports(ProgressReport.objects.for_user(user, Action.MANAGE)).count(),
+            "drafts": Target.objects.for_user(user, Action.MANAGE).filter(status=TargetStatus.DRAFT).count(),
+        }
+    if access.is_leader:
+        context["my_target_count"] = Target.objects.filter(
+            leader__in=access.leader_ids, status=TargetStatus.ISSUED
+        ).count()
+    return render(request, "tasks/home.html", context)

@@ -3,19 +3,22 @@
 from django.core.management.base import BaseCommand
 
 from accountability.demo import build_supervision_demo
-from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from accountability.demo_scoring import build_scoring_demo
+from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo, build_proposals_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports, and the notices the "
-        "supervision office and the daily scan issued through the year). Safe to run twice."
+        "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports, proposals, the notices the "
+        "supervision office and the daily scan issued through the year, a month's scoring). Safe to run twice."
     )
 
     def handle(self, *args, **options):
         result = build_demo()
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
+        build_proposals_demo()
         supervision = build_supervision_demo()
+        build_scoring_demo()  # after everything that earns or costs points
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
         self.stdout.write(
             f"Notices: {supervision['task_notices']} task notices issued; "
             f"the scan replayed on {supervision['scans']} days."

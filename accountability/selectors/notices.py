@@ -12,8 +12,8 @@ from tasks.access import Action, access_for
 from tasks.choices import AssignmentStatus, ReportStatus, WarningLevel
 from tasks.models import Assignment, ProgressReport
 
-from .choices import ANSWERED_KINDS, OPEN_NOTICE_STATUSES, NoticeCause, NoticeKind, NoticeStatus
-from .models import Notice
+from ..choices import ANSWERED_KINDS, OPEN_NOTICE_STATUSES, NoticeCause, NoticeKind, NoticeStatus
+from ..models import Notice
 
 STATE_FILTERS = {
     "open": Q(status__in=OPEN_NOTICE_STATUSES),
@@ -97,6 +97,7 @@ def notice_counts(user, *, year: int | None = None) -> dict[str, int]:
         "yellow": Count("pk", filter=open_warning & Q(level=WarningLevel.YELLOW)),
         "orange": Count("pk", filter=open_warning & Q(level=WarningLevel.ORANGE)),
         "red": Count("pk", filter=open_warning & Q(level=WarningLevel.RED)),
+        "open_warnings": Count("pk", filter=open_warning),
         "unsigned": Count("pk", filter=Q(status=NoticeStatus.ISSUED)),
         "answered": Count("pk", filter=Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS)),
         "published_exposures": Count("pk", filter=issued & Q(kind=NoticeKind.EXPOSURE, is_published=True)),

@@ -11,7 +11,7 @@ from tasks import clock
 from tasks.choices import WarningLevel
 from tasks.models import Unit
 
-from .choices import NoticeKind
+from ..choices import NoticeKind
 
 
 def _text(label, *, required=True, rows=4, help_text=""):

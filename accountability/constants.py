@@ -1,0 +1,29 @@
+"""Defaults of supervision and accountability (our reading of DOMAIN.md; the office can change them)."""
+
+from decimal import Decimal
+
+from .choices import Grade, RuleCode
+
+# code: (amount, description in the office's words). Amounts are points; the base is per period.
+DEFAULT_RULES: dict[str, tuple[Decimal | None, str]] = {
+    RuleCode.BASE: (Decimal("100"), "基础分：每个单位每年（季度排名按季度）起始分值"),
+    RuleCode.REPORT_LATE: (Decimal("-0.1"), "进度报告逾期报送，每次扣分"),
+    RuleCode.REPORT_MISSING: (Decimal("-0.5"), "进度报告逾期仍未报送，每次扣分"),
+    RuleCode.COMPLETED_LEAD: (Decimal("2"), "作为牵头单位完成任务并销号，每项加分"),
+    RuleCode.COMPLETED_CO: (Decimal("1"), "作为配合单位完成任务并销号，每项加分"),
+    RuleCode.EARLY_OR_OVER: (Decimal("1"), "提前1个月以上完成，或超额10%以上完成，每项加分"),
+    RuleCode.PROPOSAL_UNSATISFIED: (Decimal("-3"), "建议提案答复经代表委员评价为不满意，每次扣分"),
+    RuleCode.REVERSAL: (None, "申诉成立，撤销原记分（分值与原记录相反）"),
+}
+# The lowest score of each grade; below the last band a unit is 较差 (poor).
+DEFAULT_GRADE_BANDS: dict[str, Decimal] = {
+    Grade.EXCELLENT: Decimal("90"),
+    Grade.GOOD: Decimal("80"),
+    Grade.FAIR: Decimal("60"),
+}
+# Finishing at least this many months before the deadline, or this share over the goal, earns the bonus.
+EARLY_MONTHS = 1
+OVER_TARGET_RATIO = Decimal("1.10")
+# The meeting pack lists an assignment as lagging this many points behind its plan (the default
+# yellow-warning threshold of DOMAIN.md), or past its deadline.
+LAGGING_POINTS = Decimal("10")

@@ -1,0 +1,1 @@
+"""Forms of supervision and accountability, one module per area."""

@@ -1,0 +1,69 @@
+"""Forms of the scoring pages: the ranking's filter, appeals, the rules, a month's run."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Grade, RankingPeriod, RuleCode
+from .fields import DateInput, MonthField
+
+POINTS = {"max_digits": 7, "decimal_places": 2}
+
+
+class RankingFilterForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput)
+    period = forms.ChoiceField(label=_("Period"), choices=RankingPeriod.choices, required=False)
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=_("Why the entry is wrong"), widget=forms.Textarea, max_length=2000)
+    evidence = forms.FileField(label=_("Evidence (optional)"), required=False)
+
+
+class DecideAppealForm(forms.Form):
+    DECISIONS = [("reverse", _("Reverse the entry (the appeal succeeds)")), ("uphold", _("Uphold the entry"))]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea, max_length=2000)
+
+
+class RunForm(forms.Form):
+    month = MonthField(label=_("Month to score"))
+
+
+class RulesForm(forms.Form):
+    """Every rule's points, description and switch, and the grade bands, on one page."""
+
+    def __init__(self, *args, rules, bands, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = list(rules)
+        self.bands = list(bands)
+        for rule in self.rules:
+            if rule.code != RuleCode.REVERSAL:
+                self.fields[f"amount_{rule.code}"] = forms.DecimalField(
+                    label=_("Points"), initial=rule.amount, **POINTS
+                )
+            self.fields[f"description_{rule.code}"] = forms.CharField(
+                label=_("Description"), initial=rule.description, max_length=200
+            )
+            if rule.code != RuleCode.BASE:
+                self.fields[f"active_{rule.code}"] = forms.BooleanField(
+                    label=_("In force"), initial=rule.is_active, required=False
+                )
+        for band in self.bands:
+            self.fields[f"band_{band.grade}"] = forms.DecimalField(
+                label=Grade(band.grade).label, initial=band.min_score, **POINTS
+            )
+
+    def rows(self):
+        """(rule, amount field, description field, active field) for the template."""
+        for rule in self.rules:
+            yield (
+                rule,
+                self[f"amount_{rule.code}"] if f"amount_{rule.code}" in self.fields else None,
+                self[f"description_{rule.code}"],
+                self[f"active_{rule.code}"] if f"active_{rule.code}" in self.fields else None,
+            )
+
+    def band_fields(self):
+        return [self[f"band_{band.grade}"] for band in self.bands]

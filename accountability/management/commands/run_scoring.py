@@ -1,0 +1,28 @@
+"""python manage.py run_scoring [--up-to YYYY-MM-DD] — score every event up to a day (default: yesterday)."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accountability.choices import RunKind
+from accountability.services import run_scoring_now
+from tasks import clock
+from tasks.services import system_user
+
+
+class Command(BaseCommand):
+    help = "Write the points entries of every event up to a day that has not been scored yet. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--up-to", help="the last day to score, YYYY-MM-DD (default: yesterday)")
+
+    def handle(self, *args, up_to=None, **options):
+        try:
+            day = dt.date.fromisoformat(up_to) if up_to else clock.today() - dt.timedelta(days=1)
+        except ValueError:
+            raise CommandError(f"--up-to must be a date as YYYY-MM-DD; got {up_to!r}") from None
+        if day > clock.today():
+            raise CommandError(f"{day} has not come yet; nothing can be scored up to it")
+        run = run_scoring_now(up_to=day, acting_user=system_user(), kind=RunKind.MANUAL)
+        added = ", ".join(f"{code} {count}" for code, count in sorted(run.added.items())) or "nothing new"
+        self.stdout.write(self.style.SUCCESS(f"Scored up to {day:%Y-%m-%d}: {added}."))

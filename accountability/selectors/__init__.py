@@ -1,0 +1,1 @@
+"""Read-side queries of supervision and accountability: rankings, ledgers, snapshots, meeting packs."""

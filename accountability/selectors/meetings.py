@@ -1,0 +1,98 @@
+"""The progress meeting pack (推进例会): for one leader and one day, what needs the meeting's time.
+
+Three lists, each one query whatever the size of the ledger: the leader's lagging assignments
+(plan against accepted progress as they stood on the day), problems units reported that the
+office has not yet followed up, and the leader's instructions (批示) not yet acted on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from tasks.choices import (
+    FILED_REPORT_STATUSES,
+    AssignmentStatus,
+    FollowUpKind,
+    FollowUpTopic,
+    TargetStatus,
+)
+from tasks.models import Assignment, FollowUp, Leader, ProgressReport
+from tasks.services import planned_percent_subquery
+
+from ..constants import LAGGING_POINTS
+from ..rulebook import end_of
+from .progress import progress_on
+
+
+@dataclass
+class MeetingPack:
+    leader: Leader
+    day: dt.date
+    lagging: list
+    open_problems: list
+    pending_instructions: list
+
+
+def lagging_assignments(leader: Leader, day: dt.date):
+    """Open assignments of the leader's targets behind plan by the lagging points, or past their deadline."""
+    return (
+        Assignment.objects.filter(target__leader=leader, target__year=day.year, issued_at__lt=end_of(day))
+        .exclude(target__status=TargetStatus.DRAFT)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end_of(day)))
+        .exclude(status__in=(AssignmentStatus.DRAFT, AssignmentStatus.VERIFIED))
+        .annotate(planned_on=planned_percent_subquery(day), progress_on=progress_on(day))
+        .annotate(lag=F("planned_on") - F("progress_on"))
+        .filter(Q(lag__gte=LAGGING_POINTS) | Q(deadline__lt=day, progress_on__lt=100))
+        .select_related("target", "unit")
+        .order_by("-lag", "target__code", "unit__sort_order")
+    )
+
+
+def open_problems(leader: Leader, day: dt.date):
+    """Problems (问题) units reported on the leader's targets with no office follow-up by the day."""
+    answered = FollowUp.objects.filter(
+        report=OuterRef("pk"), kind=FollowUpKind.OFFICE, topic=FollowUpTopic.PROBLEM, created_at__lt=end_of(day)
+    )
+    return (
+        ProgressReport.objects.filter(
+            assignment__target__leader=leader,
+            assignment__target__year=day.year,
+            status__in=FILED_REPORT_STATUSES,
+            submitted_at__lt=end_of(day),
+        )
+        .exclude(problems="")
+        .exclude(Exists(answered))
+        .select_related("assignment__target", "assignment__unit")
+        .order_by("-period_end", "assignment__target__code")
+    )
+
+
+def pending_instructions(leader: Leader, day: dt.date):
+    """Instructions on the leader's targets, or written by the leader on any target, that the office
+    has not followed up since."""
+    acted_on = FollowUp.objects.filter(
+        target=OuterRef("target"),
+        kind=FollowUpKind.OFFICE,
+        created_at__gt=OuterRef("created_at"),
+        created_at__lt=end_of(day),
+    )
+    return (
+        FollowUp.objects.filter(kind=FollowUpKind.LEADER, target__year=day.year, created_at__lt=end_of(day))
+        .filter(Q(target__leader=leader) | Q(pk__in=FollowUp.objects.filter(author__roles__leader=leader).values("pk")))
+        .exclude(Exists(acted_on))
+        .select_related("target", "report__assignment__unit")
+        .order_by("-created_at")
+    )
+
+
+def meeting_pack(leader: Leader, day: dt.date) -> MeetingPack:
+    return MeetingPack(
+        leader=leader,
+        day=day,
+        lagging=list(lagging_assignments(leader, day)),
+        open_problems=list(open_problems(leader, day)),
+        pending_instructions=list(pending_instructions(leader, day)),
+    )

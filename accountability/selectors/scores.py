@@ -1,0 +1,258 @@
+"""Read side of scoring: rankings in the two groups, grades, trends, and a unit's ledger.
+
+A ranking as of a day reads only what was true on that day: entries dated up to it, the base and
+grade bands then in force (``RuleBook``), and the units as they then were (their history), so
+the same call a month later gives the same table. The query count does not depend on the number
+of units or entries (seven queries for both groups with trends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
+
+from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
+from tasks.models import Assignment, Unit
+from tasks.periods import month_end, quarter_of
+
+from ..choices import GRADE_COLOURS, Grade, RankingPeriod
+from ..models import ScoreEntry
+from ..rulebook import RuleBook, end_of
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+SPARK_WIDTH, SPARK_HEIGHT = 120, 28
+
+
+def period_start(as_of: dt.date, period: str) -> dt.date:
+    if period == RankingPeriod.QUARTER:
+        return dt.date(as_of.year, quarter_of(as_of) * 3 - 2, 1)
+    return dt.date(as_of.year, 1, 1)
+
+
+@dataclass
+class RankedUnit:
+    """One unit's line in a ranking."""
+
+    unit_id: int
+    name: str
+    group: str
+    sort_order: int
+    bonuses: Decimal
+    deductions: Decimal
+    score: Decimal
+    rank: int = 0
+    grade: str = Grade.POOR
+    previous_rank: int | None = None
+    trend: list[tuple[dt.date, Decimal]] = field(default_factory=list)
+
+    @property
+    def grade_label(self) -> str:
+        return Grade(self.grade).label
+
+    @property
+    def grade_colour(self) -> str:
+        return GRADE_COLOURS[Grade(self.grade)]
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the end of last month (negative: lost)."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+    @property
+    def sparkline(self) -> str:
+        """SVG polyline points of the month-end scores (drawn server-side: no script needed)."""
+        values = [score for _day, score in self.trend]
+        if len(values) < 2:
+            return ""
+        low, high = min(values), max(values)
+        step = SPARK_WIDTH / (len(values) - 1)
+        points = []
+        for index, value in enumerate(values):
+            share = float((value - low) / (high - low)) if high > low else 0.5
+            y = SPARK_HEIGHT - 2 - share * (SPARK_HEIGHT - 4)
+            points.append(f"{index * step:.1f},{y:.1f}")
+        return " ".join(points)
+
+
+@dataclass
+class Ranking:
+    as_of: dt.date
+    period: str
+    start: dt.date
+    base: Decimal
+    bands: list[tuple[str, Decimal]]
+    groups: dict[str, list[RankedUnit]]
+
+    def for_unit(self, unit_id: int) -> RankedUnit | None:
+        for rows in self.groups.values():
+            for row in rows:
+                if row.unit_id == unit_id:
+                    return row
+        return None
+
+
+def units_on(day: dt.date) -> dict[int, dict]:
+    """The active units as they stood at the end of ``day`` (name, kind, active), from their history.
+
+    A unit's state on the day is its latest history row before the day's end; a unit first
+    recorded later is taken as it was first recorded (whether it took part that year is decided
+    by its assignments), and one without history as it is now. Two queries; the history of units
+    is short (a row per edit).
+    """
+    moment = end_of(day)
+    units = {row["id"]: row for row in Unit.objects.values("id", "name", "kind", "is_active", "sort_order")}
+    rows = Unit.history.order_by("history_date", "history_id").values(
+        "id", "name", "kind", "is_active", "sort_order", "history_type", "history_date"
+    )
+    seen_before: set[int] = set()
+    for row in rows:
+        unit_id = row["id"]
+        if row["history_date"] < moment:
+            units[unit_id] = {**row, "is_active": row["is_active"] and row["history_type"] != "-"}
+            seen_before.add(unit_id)
+        elif unit_id not in seen_before:
+            units[unit_id] = {**row, "is_active": row["history_type"] != "-" and row["is_active"]}
+            seen_before.add(unit_id)  # the first row stands for the time before it
+    return {unit_id: row for unit_id, row in units.items() if row["is_active"]}
+
+
+def _points(value) -> Decimal:
+    """Database sums come back with the backend's own precision; the ledger counts in hundredths."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _group_of(kind: str) -> str:
+    for group, kinds in UNIT_KINDS_BY_GROUP.items():
+        if kind in kinds:
+            return group
+    return RankingGroup.COUNTIES
+
+
+def _net(condition: Q):
+    """Sum of the entries of one sign; a reversal counts with the entries it takes back."""
+    return Sum("amount", filter=condition)
+
+
+def _rank(rows: list[RankedUnit], attribute: str = "score") -> dict[int, int]:
+    """Competition ranks (1, 2, 2, 4): a unit's rank is one more than the units strictly ahead."""
+    scores = sorted((getattr(row, attribute) for row in rows), reverse=True)
+    return {row.unit_id: 1 + sum(1 for score in scores if score > getattr(row, attribute)) for row in rows}
+
+
+def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None) -> Ranking:
+    """Score = base + bonuses − deductions per unit over the year (or quarter) so far, both groups."""
+    book = book or RuleBook()
+    start = period_start(as_of, period)
+    base = book.base_on(as_of)
+    units = units_on(as_of)
+    taking_part = set(
+        Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    deduction = Q(amount__lt=0, reverses__isnull=True) | Q(amount__gt=0, reverses__isnull=False)
+    totals = {
+        row["unit_id"]: row
+        for row in ScoreEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=as_of)
+        .values("unit_id")
+        .annotate(deductions=_net(deduction), total=Sum("amount"))
+    }
+    monthly = _monthly_totals(dt.date(as_of.year, 1, 1), as_of)
+    groups: dict[str, list[RankedUnit]] = {group: [] for group in RankingGroup.values}
+    for unit_id, unit in units.items():
+        if unit_id not in taking_part:
+            continue
+        row = totals.get(unit_id, {})
+        total, deductions = _points(row.get("total")), _points(row.get("deductions"))
+        ranked = RankedUnit(
+            unit_id=unit_id,
+            name=unit["name"],
+            group=_group_of(unit["kind"]),
+            sort_order=unit["sort_order"],
+            bonuses=total - deductions,
+            deductions=deductions,
+            score=(base + total).quantize(CENT),
+            grade=book.grade_for(base + total, as_of),
+            trend=_trend(monthly.get(unit_id, {}), as_of, book),
+        )
+        groups[ranked.group].append(ranked)
+    previous_day = as_of.replace(day=1) - dt.timedelta(days=1)
+    for rows in groups.values():
+        ranks = _rank(rows)
+        for row in rows:
+            row.rank = ranks[row.unit_id]
+        if previous_day >= start:
+            _previous_ranks(rows, monthly, start, previous_day, book)
+        rows.sort(key=lambda row: (row.rank, row.sort_order, row.name))
+    return Ranking(as_of, period, start, base, book.bands_on(as_of), groups)
+
+
+def _monthly_totals(start: dt.date, as_of: dt.date) -> dict[int, dict[dt.date, Decimal]]:
+    rows = (
+        ScoreEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=as_of)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("unit_id", "month")
+        .annotate(total=Sum("amount"))
+    )
+    monthly: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        monthly[row["unit_id"]][month] = _points(row["total"])
+    return monthly
+
+
+def _trend(months: dict[dt.date, Decimal], as_of: dt.date, book: RuleBook) -> list[tuple[dt.date, Decimal]]:
+    """The year-to-date score at each month end up to ``as_of`` (the last point is ``as_of`` itself)."""
+    trend, running = [], ZERO
+    for number in range(1, as_of.month + 1):
+        first = dt.date(as_of.year, number, 1)
+        running += months.get(first, ZERO)
+        day = min(month_end(first), as_of)
+        trend.append((day, (book.base_on(day) + running).quantize(CENT)))
+    return trend
+
+
+def _previous_ranks(rows, monthly, start: dt.date, day: dt.date, book: RuleBook) -> None:
+    scores = {}
+    for row in rows:
+        months = monthly.get(row.unit_id, {})
+        scores[row.unit_id] = book.base_on(day) + sum(
+            (total for month, total in months.items() if start <= month <= day), ZERO
+        )
+    holder = [RankedUnit(unit_id, "", "", 0, ZERO, ZERO, score) for unit_id, score in scores.items()]
+    previous = _rank(holder)
+    for row in rows:
+        row.previous_rank = previous.get(row.unit_id)
+
+
+def unit_ledger(entries, unit: Unit, *, year: int, up_to: dt.date | None = None):
+    """The unit's entries of the year (from ``entries``, already scoped to the reader) with
+    everything a line shows, in one query."""
+    entries = entries.filter(unit=unit, occurred_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    if up_to is not None:
+        entries = entries.filter(occurred_on__lte=up_to)
+    return entries.select_related(
+        "rule", "target", "report", "proposal_reply__proposal", "reverses", "appeal", "reversal"
+    ).order_by("-occurred_on", "-pk")
+
+
+def quarter_totals(unit: Unit, *, year: int, up_to: dt.date) -> list[dict]:
+    """Points per quarter of the year so far (one query)."""
+    rows = (
+        ScoreEntry.objects.filter(unit=unit, occurred_on__gte=dt.date(year, 1, 1), occurred_on__lte=up_to)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+    )
+    quarters = dict.fromkeys(range(1, 5), ZERO)
+    for row in rows:
+        month = row["month"]
+        quarters[(month.month - 1) // 3 + 1] += _points(row["total"])
+    return [{"quarter": number, "points": total} for number, total in quarters.items()]

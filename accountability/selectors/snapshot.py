@@ -1,0 +1,225 @@
+"""The frozen data of a public disclosure (公示晾晒), built once when the office prepares it.
+
+Everything the public page shows is in this dictionary, already worded in the office's language,
+so a publication never changes when the ledger, a label or a unit's name changes later. What it
+holds is chosen field by field: unit names, figures, target titles; never a person's account,
+phone number or a report's text; responsible persons and proposers only when the office says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, Prefetch, Q
+from django.utils import translation
+
+from tasks.choices import (
+    AssignmentRole,
+    AssignmentStatus,
+    HandlingMode,
+    ProposalStatus,
+    RankingGroup,
+    ReplyKind,
+    TargetStatus,
+    TargetType,
+    WarningLevel,
+)
+from tasks.models import Assignment, Proposal, ProposalReply, Target
+from tasks.services.proposals import derive_status
+
+from ..choices import Grade, RankingPeriod
+from ..rulebook import end_of
+from .progress import actual_value_on, progress_on
+from .scores import ranking
+
+SNAPSHOT_VERSION = 1
+ONE = Decimal("0.1")
+CENT = Decimal("0.01")
+
+
+def _fixed(value, places: Decimal = ONE) -> str | None:
+    if value is None:
+        return None
+    return f"{Decimal(value).quantize(places, rounding=ROUND_HALF_UP):f}"
+
+
+def _plain(value) -> str | None:
+    return None if value is None else f"{Decimal(value).normalize():f}"
+
+
+def build_snapshot(*, as_of: dt.date, show_responsible_persons: bool = False, show_proposers: bool = False) -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        table = ranking(as_of=as_of, period=RankingPeriod.YEAR)
+        stats = _unit_stats(as_of)
+        groups = []
+        for group in RankingGroup:
+            rows = []
+            for row in table.groups[group]:
+                unit = stats.get(row.unit_id, {})
+                rows.append(
+                    {
+                        "unit": row.name,
+                        "rank": row.rank,
+                        "score": _fixed(row.score, CENT),
+                        "bonuses": _fixed(row.bonuses, CENT),
+                        "deductions": _fixed(row.deductions, CENT),
+                        "grade": row.grade,
+                        "grade_label": str(row.grade_label),
+                        "assignments": unit.get("assignments", 0),
+                        "closed": unit.get("closed", 0),
+                        "completion_rate": _fixed(unit.get("progress")),
+                        "warnings": {
+                            "yellow": unit.get("yellow", 0),
+                            "orange": unit.get("orange", 0),
+                            "red": unit.get("red", 0),
+                        },
+                    }
+                )
+            groups.append({"key": str(group), "label": str(group.label), "rows": rows})
+        return {
+            "version": SNAPSHOT_VERSION,
+            "as_of": as_of.isoformat(),
+            "year": as_of.year,
+            "base": _fixed(table.base, CENT),
+            "bands": [{"grade": grade, "label": str(Grade(grade).label), "min": _plain(m)} for grade, m in table.bands],
+            "groups": groups,
+            "livelihood": _livelihood(as_of, show_responsible_persons),
+            "proposals": _proposals(as_of, show_proposers),
+        }
+
+
+def _issued_by(as_of: dt.date):
+    return Assignment.objects.filter(issued_at__lt=end_of(as_of)).exclude(status=AssignmentStatus.DRAFT)
+
+
+def _unit_stats(as_of: dt.date) -> dict[int, dict]:
+    """Per unit: assignments, those closed out, average accepted progress (all as of the day) and
+    the warning colours the assignments carry now."""
+    rows = (
+        _issued_by(as_of)
+        .filter(target__year=as_of.year)
+        .annotate(progress_then=progress_on(as_of))
+        .values("unit_id")
+        .annotate(
+            assignments=Count("pk"),
+            closed=Count("pk", filter=Q(status=AssignmentStatus.CLOSED, closed_at__lt=end_of(as_of))),
+            progress=Avg("progress_then"),
+            yellow=Count("pk", filter=Q(warning_level=WarningLevel.YELLOW)),
+            orange=Count("pk", filter=Q(warning_level=WarningLevel.ORANGE)),
+            red=Count("pk", filter=Q(warning_level=WarningLevel.RED)),
+        )
+    )
+    return {row["unit_id"]: row for row in rows}
+
+
+def _chain(as_of: dt.date):
+    assignments = (
+        _issued_by(as_of)
+        .annotate(progress_then=progress_on(as_of), value_then=actual_value_on(as_of))
+        .select_related("unit")
+    )
+    return Prefetch("assignments", queryset=assignments.order_by("role", "unit__sort_order"))
+
+
+def _livelihood(as_of: dt.date, show_responsible_persons: bool) -> list[dict]:
+    targets = (
+        Target.objects.filter(year=as_of.year, target_type=TargetType.LIVELIHOOD)
+        .exclude(status=TargetStatus.DRAFT)
+        .prefetch_related(_chain(as_of))
+        .order_by("code")
+    )
+    projects = []
+    for target in targets:
+        links = list(target.assignments.all())
+        lead = next((a for a in links if a.role == AssignmentRole.LEAD), None)
+        units = []
+        for link in links:
+            unit = {
+                "unit": link.unit.name,
+                "role": str(link.get_role_display()),
+                "share": _plain(link.share),
+                "actual_value": _plain(link.value_then),
+                "progress_percent": _fixed(link.progress_then),
+                "closed": _closed_by(link, as_of),
+            }
+            if show_responsible_persons:
+                unit["responsible_person"] = link.responsible_person
+            units.append(unit)
+        projects.append(
+            {
+                "code": target.code,
+                "title": target.title,
+                "measure_unit": target.measure_unit,
+                "target_value": _plain(target.target_value),
+                "deadline": target.deadline.isoformat(),
+                "lead_unit": lead.unit.name if lead else "",
+                "progress_percent": _fixed(lead.progress_then) if lead else None,
+                "actual_value": _plain(lead.value_then) if lead else None,
+                "closed": bool(links) and all(_closed_by(link, as_of) for link in links),
+                "units": units,
+            }
+        )
+    return projects
+
+
+def _closed_by(assignment: Assignment, as_of: dt.date) -> bool:
+    return assignment.closed_at is not None and assignment.closed_at < end_of(as_of)
+
+
+def _proposals(as_of: dt.date, show_proposers: bool) -> list[dict]:
+    """Each proposal with the replies written by the day and the proposer's views recorded by then."""
+    moment = end_of(as_of)
+    replies = (
+        ProposalReply.objects.filter(kind=ReplyKind.REPLY, written_at__lt=moment)
+        .select_related("assignment__unit")
+        .order_by("round", "written_at")
+    )
+    chain = Assignment.objects.exclude(status=AssignmentStatus.DRAFT).select_related("unit")
+    proposals = (
+        Proposal.objects.filter(target__year=as_of.year, assigned_on__lte=as_of)
+        .select_related("target")
+        .prefetch_related(Prefetch("replies", queryset=replies), Prefetch("target__assignments", queryset=chain))
+        .order_by("kind", "number")
+    )
+    rows = []
+    for proposal in proposals:
+        links = list(proposal.target.assignments.all())
+        lead = next((link for link in links if link.role == AssignmentRole.LEAD), None)
+        seen = list(proposal.replies.all())
+        for reply in seen:  # a view recorded after the day was not known on it
+            if reply.satisfaction_recorded_at and reply.satisfaction_recorded_at >= moment:
+                reply.satisfaction = ""
+        answering = [
+            link.pk
+            for link in links
+            if proposal.handling_mode != HandlingMode.JOINT or link.role == AssignmentRole.LEAD
+        ]
+        status = ProposalStatus(derive_status(answering, seen))
+        row = {
+            "kind": proposal.kind,
+            "kind_label": str(proposal.get_kind_display()),
+            "number": proposal.number,
+            "session": proposal.session,
+            "title": proposal.target.title,
+            "lead_unit": lead.unit.name if lead else "",
+            "handling_label": str(proposal.get_handling_mode_display()),
+            "reply_deadline": proposal.reply_deadline.isoformat(),
+            "status": str(status),
+            "status_label": str(status.label),
+            "replies": [
+                {
+                    "unit": reply.assignment.unit.name,
+                    "round": reply.round,
+                    "result_code": reply.result_code,
+                    "result_label": str(reply.get_result_code_display()),
+                    "satisfaction_label": str(reply.get_satisfaction_display()) if reply.satisfaction else "",
+                }
+                for reply in seen
+            ],
+        }
+        if show_proposers:
+            row["proposers"] = proposal.proposers
+        rows.append(row)
+    return rows

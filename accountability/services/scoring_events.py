@@ -1,0 +1,251 @@
+"""Which events earn or cost points: one set-based query per rule (per period for missing reports).
+
+Each finder returns drafts of the entries still to be written between ``since`` and ``up_to``.
+A finder never asks the database once per row: it selects its candidates in one query, already
+without those scored before (``NOT EXISTS`` on the ledger), and the unique constraint on
+rule × cause catches whatever a concurrent run added in between. Reasons are written in the
+office's language when the entry is made: the ledger is a record, like a notice's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tasks.choices import (
+    FILED_REPORT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    Direction,
+    ReplyKind,
+    ReportStatus,
+    Satisfaction,
+    TargetStatus,
+)
+from tasks.models import Assignment, ProgressReport, ProposalReply, Target
+from tasks.periods import add_months, periods_between
+
+from ..choices import RuleCode
+from ..constants import EARLY_MONTHS, OVER_TARGET_RATIO
+from ..models import ScoreEntry
+from ..rulebook import end_of, start_of
+
+TITLE_LENGTH = 60
+
+
+@dataclass
+class EntryDraft:
+    """An entry the job is about to write (its amount comes from the rule book at ``occurred_on``)."""
+
+    code: str
+    unit_id: int
+    occurred_on: dt.date
+    reason: str
+    cause_key: str
+    links: dict = field(default_factory=dict)
+
+
+def _title(target: Target) -> str:
+    title = target.title
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _reached_office_at():
+    """When a filed report reached the office: its submission, or the unit head's later approval."""
+    return Greatest("submitted_at", Coalesce("approved_at", "submitted_at"))
+
+
+def _grace() -> int:
+    return settings.ZMD_REPORT_MISSING_AFTER_DAYS
+
+
+def late_reports(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """A report that reached the office after its due date, but within the grace days (else: missing)."""
+    reports = (
+        ProgressReport.objects.filter(status__in=FILED_REPORT_STATUSES, submitted_at__isnull=False)
+        .annotate(reached_on=TruncDate(_reached_office_at()))
+        .filter(reached_on__gt=F("due_date"), reached_on__gte=since, reached_on__lte=up_to)
+        .exclude(Exists(ScoreEntry.objects.filter(report=OuterRef("pk"), rule__code=RuleCode.REPORT_LATE)))
+        .select_related("assignment__target")
+    )
+    drafts = []
+    for report in reports:
+        days = (report.reached_on - report.due_date).days
+        if days > _grace():
+            continue
+        target = report.assignment.target
+        drafts.append(
+            EntryDraft(
+                RuleCode.REPORT_LATE,
+                report.assignment.unit_id,
+                report.reached_on,
+                _("Report for %(period)s on “%(target)s” filed %(days)s day(s) after its due date %(due)s")
+                % {"period": report.period, "target": _title(target), "days": days, "due": report.due_date},
+                f"report:{report.pk}",
+                {"report_id": report.pk, "assignment_id": report.assignment_id, "target_id": target.pk},
+            )
+        )
+    return drafts
+
+
+def missing_reports(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """A period whose report had not reached the office by the end of the grace days.
+
+    The entry is dated the first day after the grace, when the report became missing. A unit owes
+    reports while its assignment was issued and not yet closed out on the due date, within the
+    target's time, and until it has reported its part complete.
+    """
+    grace = dt.timedelta(days=_grace())
+    years = {since.year, up_to.year}
+    frequencies = (
+        Target.objects.filter(year__in=years)
+        .exclude(status=TargetStatus.DRAFT)
+        .values_list("report_frequency", flat=True)
+        .distinct()
+    )
+    drafts = []
+    for frequency in sorted(frequencies):
+        for period in periods_between(since - grace - dt.timedelta(days=1), up_to, frequency):
+            missing_on = period.due + grace + dt.timedelta(days=1)
+            if not since <= missing_on <= up_to:
+                continue
+            drafts.extend(_missing_in(period, frequency, missing_on))
+    return drafts
+
+
+def _missing_in(period, frequency: str, missing_on: dt.date) -> list[EntryDraft]:
+    due_end = end_of(period.due)
+    filed_in_time = (
+        ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period.key, status__in=FILED_REPORT_STATUSES)
+        .annotate(reached_at=_reached_office_at())
+        .filter(reached_at__lt=start_of(missing_on))
+    )
+    done_before = ProgressReport.objects.filter(
+        assignment=OuterRef("pk"), status=ReportStatus.ACCEPTED, progress_percent__gte=100, period_end__lt=period.start
+    )
+    scored = ScoreEntry.objects.filter(assignment=OuterRef("pk"), period=period.key, rule__code=RuleCode.REPORT_MISSING)
+    assignments = (
+        Assignment.objects.filter(
+            target__report_frequency=frequency,
+            issued_at__lt=due_end,
+            target__start_date__lte=period.end,
+            deadline__gte=period.start,
+        )
+        .exclude(status=AssignmentStatus.DRAFT)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=due_end))
+        .exclude(Exists(filed_in_time))
+        .exclude(Exists(done_before))
+        .exclude(Exists(scored))
+        .select_related("target")
+    )
+    return [
+        EntryDraft(
+            RuleCode.REPORT_MISSING,
+            assignment.unit_id,
+            missing_on,
+            _("Report for %(period)s on “%(target)s” not filed within %(grace)s days of its due date %(due)s")
+            % {"period": period.key, "target": _title(assignment.target), "grace": _grace(), "due": period.due},
+            f"assignment:{assignment.pk}:{period.key}",
+            {"assignment_id": assignment.pk, "target_id": assignment.target_id, "period": period.key},
+        )
+        for assignment in assignments
+    ]
+
+
+def _over_target(assignment: Assignment) -> bool:
+    goal, actual = assignment.goal_value, assignment.actual_value
+    if not assignment.reports_value or goal is None or actual is None:
+        return False
+    if assignment.target.direction == Direction.HIGHER:
+        return actual >= goal * OVER_TARGET_RATIO
+    return actual <= goal * (2 - OVER_TARGET_RATIO)
+
+
+def completions(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """Closed-out (销号) assignments: the lead or co-unit bonus, and the bonus for finishing early
+    (closed out a month or more before the deadline) or well over the goal."""
+    completion_rules = [RuleCode.COMPLETED_LEAD, RuleCode.COMPLETED_CO]
+    assignments = (
+        Assignment.objects.filter(
+            status=AssignmentStatus.CLOSED, closed_at__gte=start_of(since), closed_at__lt=end_of(up_to)
+        )
+        .exclude(Exists(ScoreEntry.objects.filter(assignment=OuterRef("pk"), rule__code__in=completion_rules)))
+        .select_related("target")
+    )
+    drafts = []
+    for assignment in assignments:
+        target, day = assignment.target, _local_date(assignment.closed_at)
+        links = {"assignment_id": assignment.pk, "target_id": target.pk}
+        key = f"assignment:{assignment.pk}"
+        if assignment.role == AssignmentRole.LEAD:
+            code, text = RuleCode.COMPLETED_LEAD, _("Completed “%(target)s” as lead unit (closed out on %(day)s)")
+        else:
+            code, text = RuleCode.COMPLETED_CO, _("Completed “%(target)s” as co-unit (closed out on %(day)s)")
+        drafts.append(
+            EntryDraft(code, assignment.unit_id, day, text % {"target": _title(target), "day": day}, key, links)
+        )
+        early = day <= add_months(assignment.deadline, -EARLY_MONTHS)
+        if early or _over_target(assignment):
+            if early:
+                reason = _("Finished “%(target)s” on %(day)s, a month or more before the deadline %(deadline)s") % {
+                    "target": _title(target),
+                    "day": day,
+                    "deadline": assignment.deadline,
+                }
+            else:
+                reason = _("Finished “%(target)s” at %(actual)s against a goal of %(goal)s %(unit)s") % {
+                    "target": _title(target),
+                    "actual": f"{assignment.actual_value.normalize():f}",
+                    "goal": f"{assignment.goal_value.normalize():f}",
+                    "unit": target.measure_unit,
+                }
+            drafts.append(EntryDraft(RuleCode.EARLY_OR_OVER, assignment.unit_id, day, reason, key, links))
+    return drafts
+
+
+def unsatisfied_replies(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """A proposal reply the proposer found unsatisfactory (recorded by the office)."""
+    replies = (
+        ProposalReply.objects.filter(
+            kind=ReplyKind.REPLY,
+            satisfaction=Satisfaction.UNSATISFIED,
+            satisfaction_recorded_at__gte=start_of(since),
+            satisfaction_recorded_at__lt=end_of(up_to),
+        )
+        .exclude(
+            Exists(ScoreEntry.objects.filter(proposal_reply=OuterRef("pk"), rule__code=RuleCode.PROPOSAL_UNSATISFIED))
+        )
+        .select_related("assignment", "proposal__target")
+    )
+    drafts = []
+    for reply in replies:
+        proposal = reply.proposal
+        drafts.append(
+            EntryDraft(
+                RuleCode.PROPOSAL_UNSATISFIED,
+                reply.assignment.unit_id,
+                _local_date(reply.satisfaction_recorded_at),
+                _("Reply to proposal no. %(number)s “%(target)s” (round %(round)s) found unsatisfactory")
+                % {"number": proposal.number, "target": _title(proposal.target), "round": reply.round},
+                f"reply:{reply.pk}",
+                {
+                    "proposal_reply_id": reply.pk,
+                    "assignment_id": reply.assignment_id,
+                    "target_id": proposal.target_id,
+                },
+            )
+        )
+    return drafts
+
+
+FINDERS = (late_reports, missing_reports, completions, unsatisfied_replies)

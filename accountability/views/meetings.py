@@ -1,0 +1,36 @@
+"""The progress meeting pack (推进例会): a printable page for one leader and one meeting date."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from tasks import clock
+from tasks.access import access_for
+from tasks.models import Leader
+
+from ..forms.disclosure import MeetingPackForm
+from ..selectors.meetings import meeting_pack
+from .guards import role_required
+
+
+@role_required
+def meeting_pack_page(request):
+    """The office prepares a pack for any leader; a leader for the posts they hold."""
+    access = access_for(request.user)
+    if access.office:
+        leaders = Leader.objects.all()
+    elif access.is_leader:
+        leaders = Leader.objects.filter(pk__in=access.leader_ids)
+    else:
+        raise PermissionDenied
+    leaders = leaders.order_by("sort_order", "post")
+    initial = {"leader": leaders.first(), "day": clock.today()}
+    form = MeetingPackForm(request.GET or None, leaders=leaders, initial=initial)
+    pack = None
+    if form.is_bound:
+        if form.is_valid():
+            pack = meeting_pack(form.cleaned_data["leader"], form.cleaned_data["day"])
+    elif initial["leader"] is not None:
+        pack = meeting_pack(initial["leader"], initial["day"])
+    return render(request, "accountability/meetings/pack.html", {"form": form, "pack": pack})

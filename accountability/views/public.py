@@ -1,0 +1,81 @@
+"""The public disclosure pages (/public/): no login, only what was published, one query a page.
+
+Each page reads the frozen snapshot of a publication, so it is cheap and the same for everyone:
+it is sent with ``Cache-Control: public``, an ETag and Last-Modified, and answers 304 when the
+visitor (or a proxy) already holds it. Nothing here touches the session or the user, so no cookie
+varies the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import F, OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from ..models import Disclosure
+
+MAX_AGE = 300
+INDEX_FIELDS = ["title", "period_label", "as_of", "published_at", "corrects_id", "correction_note"]
+
+
+def _cached(response, *, etag: str, last_modified):
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    return response
+
+
+def _render(template: str, context: dict) -> HttpResponse:
+    # Rendered without the request: no context processor runs, so neither the session nor the
+    # user is touched and the answer does not vary by cookie.
+    return HttpResponse(render_to_string(template, context))
+
+
+def _corrections():
+    return Disclosure.objects.published().filter(corrects=OuterRef("pk"))
+
+
+def index(request):
+    disclosures = list(
+        Disclosure.objects.published()
+        .only(*INDEX_FIELDS)
+        .annotate(corrected_by=Subquery(_corrections().values("pk")[:1]))
+        .order_by("-published_at", "-pk")
+    )
+    fingerprint = "|".join(f"{d.pk}:{d.published_at.isoformat()}:{d.corrected_by}" for d in disclosures)
+    etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+    last_modified = max((d.published_at for d in disclosures), default=None)
+    stamp = int(last_modified.timestamp()) if last_modified else None
+    conditional = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if conditional is not None:
+        return _cached(conditional, etag=etag, last_modified=last_modified)
+    response = _render("public/index.html", {"disclosures": disclosures})
+    return _cached(response, etag=etag, last_modified=last_modified)
+
+
+def detail(request, pk: int):
+    disclosure = (
+        Disclosure.objects.published()
+        .filter(pk=pk)
+        .annotate(
+            corrected_by=Subquery(_corrections().values("pk")[:1]),
+            corrected_at=Subquery(_corrections().values("published_at")[:1]),
+            corrects_title=F("corrects__title"),
+        )
+        .first()
+    )
+    if disclosure is None:
+        raise Http404
+    # The snapshot never changes; what may is whether a correction has since been published.
+    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}"'
+    last_modified = max(filter(None, [disclosure.published_at, disclosure.corrected_at]))
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+    if conditional is not None:
+        return _cached(conditional, etag=etag, last_modified=last_modified)
+    response = _render("public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
+    return _cached(response, etag=etag, last_modified=last_modified)

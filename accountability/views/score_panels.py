@@ -1,0 +1,41 @@
+"""Sections that scoring adds to the workspaces (tasks.panels): rankings on the leader dashboard,
+what waits for the office on its home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from tasks import clock
+from tasks.access import access_for
+from tasks.panels import Panel, register
+
+from ..choices import AppealStatus, DisclosureStatus
+from ..models import Appeal, Disclosure
+from ..selectors.scores import ranking
+
+
+def _ranking_panel(request, year: int | None = None, **_):
+    """Both groups' ranking with grades: today's for this year, the year's end for a past year
+    (seven queries whatever the number of units and entries)."""
+    if not access_for(request.user).sees_everything:
+        return None
+    today = clock.today()
+    as_of = today if year is None or year >= today.year else dt.date(year, 12, 31)
+    return {"ranking": ranking(as_of=as_of)}
+
+
+def _office_panel(request, **_):
+    if not access_for(request.user).office:
+        return None
+    pending = Appeal.objects.for_user(request.user).filter(status=AppealStatus.PENDING)
+    counts = Disclosure.objects.for_user(request.user).aggregate(
+        drafts=Count("pk", filter=~Q(status=DisclosureStatus.PUBLISHED))
+    )
+    return {"pending_appeals": pending.count(), "drafts": counts["drafts"]}
+
+
+def register_panels() -> None:
+    register("dashboard", Panel("scores", "accountability/scores/_ranking_panel.html", _ranking_panel, order=30))
+    register("home", Panel("scoring-office", "accountability/scores/_office_panel.html", _office_panel, order=40))

@@ -1,0 +1,66 @@
+"""Timing and counting helpers shared by the measures. Times are medians of repeated runs taken
+after warm-up runs, so that a cold cache or one scheduler hiccup does not decide a figure."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Result:
+    """One line of the benchmark table: a measure, its reference measured in the same run, the ratio."""
+
+    measure: str
+    scale: str
+    value: float
+    unit: str
+    reference: str = ""
+    reference_value: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.reference_value:
+            return None
+        return round(self.value / self.reference_value, 2)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def median_seconds(function: Callable[[], object], *, repeat: int = 7, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        function()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def query_count(function: Callable[[], object]) -> int:
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+def run_sql(statements: list[str]) -> Callable[[], None]:
+    """A callable that runs hand-written SQL statements and fetches every row, as a page would."""
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+
+    return run

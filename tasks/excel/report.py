@@ -1,0 +1,40 @@
+"""The dry-run report as lines of text (the command prints them; the page shows the same report)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+
+def action_labels() -> dict[str, str]:
+    return {
+        "create": _("New"),
+        "update": _("Changed"),
+        "unchanged": _("Unchanged"),
+        "error": _("Problem"),
+    }
+
+
+def report_lines(report: dict) -> Iterator[str]:
+    labels = action_labels()
+    for row in report["rows"]:
+        yield _("Row %(row)d [%(action)s] %(code)s %(title)s") % {
+            "row": row["row"],
+            "action": labels[row["action"]],
+            "code": row["code"],
+            "title": row["title"],
+        }
+        for change in row["changes"]:
+            yield f"    · {change}"
+        for note in row["notes"]:
+            yield f"    ! {note}"
+        for problem in row["problems"]:
+            yield f"    ✗ {problem['text']}"
+    counts = report["counts"]
+    yield (
+        _("%(rows)d rows: %(create)d new, %(update)d changed, %(unchanged)d unchanged, %(error)d with problems.")
+        % counts
+    )
+    if report.get("ignored_headers"):
+        yield _("Columns not read: %(names)s") % {"names": "、".join(report["ignored_headers"])}

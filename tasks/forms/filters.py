@@ -1,0 +1,82 @@
+"""Filter bars of the lists. A value that is not one of the choices is dropped with a message."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .. import clock
+from ..choices import AssignmentStatus, RankingGroup, Source, TargetStatus, TargetType, WarningLevel
+from ..models import Leader, Unit
+
+REPORT_STATE_CHOICES = [
+    ("missing", _("Report missing")),
+    ("due", _("Report due")),
+    ("returned", _("Returned")),
+    ("approval", _("Awaiting head")),
+]
+
+
+ALL = _("All")
+
+
+def _blank(choices, label=ALL):
+    return [("", label), *choices]
+
+
+def year_choices():
+    this_year = clock.today().year
+    return [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
+
+
+class _FilterForm(forms.Form):
+    """A GET form: every field optional; ``filters`` holds only the valid, non-empty ones."""
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data or None, *args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    @property
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        # Not "v not in (None, '', False)": colour 0 (green) equals False and must stay.
+        return {
+            k: v for k, v in getattr(self, "cleaned_data", {}).items() if v is not None and v != "" and v is not False
+        }
+
+
+class LedgerFilterForm(_FilterForm):
+    q = forms.CharField(label=_("Search"), max_length=100)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
+    target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"))
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"))
+    status = forms.ChoiceField(label=_("Status"), choices=_blank(TargetStatus.choices))
+    colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.fields["year"].choices = _blank(year_choices())
+
+
+class AssignmentFilterForm(_FilterForm):
+    q = forms.CharField(label=_("Search"), max_length=100)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"))
+    group = forms.ChoiceField(label=_("Group"), choices=_blank(RankingGroup.choices))
+    source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
+    target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"))
+    status = forms.ChoiceField(label=_("Status"), choices=_blank([("open", _("Open")), *AssignmentStatus.choices]))
+    colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
+    report = forms.ChoiceField(label=_("Reporting"), choices=_blank(REPORT_STATE_CHOICES))
+    lagging = forms.BooleanField(label=_("Behind plan only"))
+    target = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.fields["year"].choices = _blank(year_choices())

@@ -1,0 +1,54 @@
+"""Forms of the proposal pages (建议提案)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import HandlingMode, ProposalKind, ResultCode, Satisfaction
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RegisterProposalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProposalKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=32)
+    session = forms.CharField(label=_("Session"), max_length=100)
+    proposers = forms.CharField(label=_("Proposers"), max_length=200)
+    handling_mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices)
+    assigned_on = forms.DateField(
+        label=_("Assigned on"), required=False, widget=DateInput, help_text=_("Empty: the target's start date.")
+    )
+
+
+class EditProposalForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=32)
+    session = forms.CharField(label=_("Session"), max_length=100)
+    proposers = forms.CharField(label=_("Proposers"), max_length=200)
+    handling_mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices)
+
+
+class ExtendForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New reply deadline"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+class ReplyForm(forms.Form):
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    result_code = forms.ChoiceField(label=_("Result code"), choices=ResultCode.choices)
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=5000)
+
+
+class ViewsForm(forms.Form):
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Views for the lead unit"), widget=forms.Textarea, max_length=5000)
+
+
+class SatisfactionForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("Proposer's view"), choices=Satisfaction.choices)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)

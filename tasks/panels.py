@@ -1,0 +1,37 @@
+"""Slots where other apps add a section to a workspace page without the ledger importing them.
+
+``tasks`` never imports ``accountability``; instead an app registers a panel for a slot in its
+``AppConfig.ready``: a template and a function that returns that template's context. Slots in use:
+
+- ``"dashboard"`` — the leader dashboard (``request``);
+- ``"home"`` — the home page (``request``);
+- ``"assignment"`` — an assignment's page (``request``, ``assignment``).
+
+A panel's context function must scope what it reads with ``for_user`` and run a fixed number of
+queries, so that the page's query count stays flat however many rows there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    context: Callable[..., dict | None]  # returning None hides the panel for this person
+    order: int = 100
+
+
+_slots: dict[str, dict[str, Panel]] = {}
+
+
+def register(slot: str, panel: Panel) -> None:
+    """Add ``panel`` to ``slot``; registering the same name again replaces it (reloads are harmless)."""
+    _slots.setdefault(slot, {})[panel.name] = panel
+
+
+def panels_for(slot: str) -> list[Panel]:
+    return sorted(_slots.get(slot, {}).values(), key=lambda panel: (panel.order, panel.name))

@@ -1,0 +1,152 @@
+"""The leader dashboard's figures: a fixed handful of grouped queries, whatever the year holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+
+from ..choices import (
+    OPEN_ASSIGNMENT_STATUSES,
+    WARNING_COLOURS,
+    AssignmentRole,
+    AssignmentStatus,
+    RankingGroup,
+    Source,
+    TargetType,
+    UnitKind,
+    WarningLevel,
+)
+from ..models import Assignment, Target, Unit
+from ..periods import week_end
+from .series import cumulative_at, planned_and_actual
+
+ONE = Decimal("0.1")
+
+
+def _round(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+def issued(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return assignments.exclude(status=AssignmentStatus.DRAFT)
+
+
+@dataclass
+class Matrix:
+    """Targets counted by source (rows) and type (columns), with totals."""
+
+    types: list
+    rows: list = field(default_factory=list)  # (source, label, [(type, count)], row total)
+    column_totals: list = field(default_factory=list)
+    total: int = 0
+
+
+def totals_by_source_and_type(targets: QuerySet[Target]) -> Matrix:
+    counts = {
+        (row["source"], row["target_type"]): row["n"]
+        for row in targets.order_by().values("source", "target_type").annotate(n=Count("pk"))
+    }
+    matrix = Matrix(types=list(TargetType.choices))
+    for source, label in Source.choices:
+        cells = [(kind, counts.get((source, kind), 0)) for kind, _ in TargetType.choices]
+        matrix.rows.append((source, label, cells, sum(count for _, count in cells)))
+    matrix.column_totals = [
+        (kind, sum(counts.get((source, kind), 0) for source in Source.values)) for kind in TargetType.values
+    ]
+    matrix.total = sum(total for _, total in matrix.column_totals)
+    return matrix
+
+
+def colour_counts(assignments: QuerySet[Assignment]) -> list[dict]:
+    """Open assignments by warning level, every level listed (zero included)."""
+    counts = dict(
+        assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
+        .order_by()
+        .values_list("warning_level")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"level": level.value, "label": level.label, "colour": WARNING_COLOURS[level], "count": counts.get(level, 0)}
+        for level in WarningLevel
+    ]
+
+
+def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
+    """Units ranked by average completion of their assignments, counties and departments apart."""
+    scoped = Q(assignments__in=assignments.values("pk"))
+    units = (
+        Unit.objects.filter(scoped)
+        .annotate(
+            assignment_count=Count("assignments", filter=scoped, distinct=True),
+            completion=Avg("assignments__progress_percent", filter=scoped),
+            planned=Avg("assignments__planned_percent", filter=scoped),
+            red_count=Count("assignments", filter=scoped & Q(assignments__warning_level=WarningLevel.RED)),
+            behind_count=Count(
+                "assignments",
+                filter=scoped
+                & Q(assignments__status__in=OPEN_ASSIGNMENT_STATUSES)
+                & (
+                    Q(assignments__warning_level__gt=WarningLevel.GREEN)
+                    | Q(assignments__progress_percent__lt=F("assignments__planned_percent"))
+                ),
+            ),
+        )
+        .order_by("-completion", "sort_order")
+    )
+    groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
+    for unit in units:
+        unit.completion = _round(unit.completion)
+        unit.planned = _round(unit.planned)
+        group = RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES
+        unit.rank = len(groups[group]) + 1
+        groups[group].append(unit)
+    return groups
+
+
+def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -> dict:
+    """Average planned and actual progress at each week's end, from the year's start to today."""
+    count = assignments.count()
+    planned, actual = planned_and_actual(assignments)
+    last = min(today, dt.date(year, 12, 31))
+    # Start a week before the first planned or reported figure, not at an empty January.
+    known = [day for line in (planned.get(0, {}), actual.get(0, {})) for day in line if day.year == year]
+    first = min(known, default=dt.date(year, 1, 1)) - dt.timedelta(days=7)
+    weeks, cursor = [], week_end(max(first, dt.date(year, 1, 1)))
+    while cursor <= week_end(last):
+        weeks.append(cursor)
+        cursor += dt.timedelta(days=7)
+    divide = Decimal(count or 1)
+    planned_line = [float(_round(total / divide)) for total in cumulative_at(planned.get(0, {}), weeks)]
+    actual_line = [float(_round(total / divide)) for total in cumulative_at(actual.get(0, {}), weeks)]
+    return {
+        "weeks": [f"{day:%m-%d}" for day in weeks],
+        "week_ends": [day.isoformat() for day in weeks],
+        "planned": planned_line,
+        "actual": actual_line,
+        "assignments": count,
+    }
+
+
+def lagging(assignments: QuerySet[Assignment], limit: int = 15) -> list[Assignment]:
+    """Open assignments furthest behind their plan, warned ones first."""
+    return list(
+        assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
+        .filter(Q(warning_level__gt=WarningLevel.GREEN) | Q(progress_percent__lt=F("planned_percent")))
+        .select_related("target", "unit")
+        .order_by("-warning_level", "progress_percent")[:limit]
+    )
+
+
+def target_figures(targets: QuerySet[Target]) -> QuerySet[Target]:
+    """Targets with lead unit, number of units, average progress and plan, worst colour."""
+    lead = Assignment.objects.filter(target=OuterRef("pk"), role=AssignmentRole.LEAD).values("unit__name")[:1]
+    return targets.select_related("leader").annotate(
+        lead_unit=Subquery(lead),
+        unit_count=Count("assignments"),
+        avg_progress=Avg("assignments__progress_percent"),
+        avg_planned=Avg("assignments__planned_percent"),
+        worst_level=Max("assignments__warning_level"),
+    )

@@ -1,0 +1,147 @@
+"""The office console's import: upload → dry run → commit. Small files are handled at once, large
+ones by a Celery job (``tasks.tasks``) whose progress the page polls.
+
+Each step claims its job with a compare-and-set on the status, so a retried or doubled job does
+nothing the second time; the import itself is idempotent as well (the same sheet changes nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock
+from ..access import access_for
+from ..choices import ImportStatus
+from ..models import ImportJob
+from .common import RuleViolation, save_with_history
+from .imports import import_breakdown
+
+
+def _is_inline(job: ImportJob) -> bool:
+    return job.size <= settings.ZMD_IMPORT_INLINE_KB * 1024
+
+
+def start_import(uploaded_file, *, year: int | None, acting_user) -> ImportJob:
+    """Store the upload and check it: at once when small, in a job when large."""
+    if not access_for(acting_user).office:
+        raise RuleViolation(_("Only the supervision office imports the breakdown sheet."))
+    limit = settings.ZMD_IMPORT_MAX_MB
+    if uploaded_file.size > limit * 1024 * 1024:
+        raise RuleViolation(
+            _("The file is %(size).1f MB; at most %(limit)d MB can be imported.")
+            % {"size": uploaded_file.size / 1024 / 1024, "limit": limit}
+        )
+    job = ImportJob(
+        file=uploaded_file,
+        original_name=Path(uploaded_file.name).name[:200],
+        size=uploaded_file.size,
+        year=year,
+        uploaded_by=acting_user,
+        uploaded_at=clock.now(),
+    )
+    with transaction.atomic():
+        save_with_history(job, acting_user=acting_user, reason=_("Sheet uploaded"))
+        if not _is_inline(job):
+            from ..tasks import check_import_job
+
+            transaction.on_commit(lambda: check_import_job.delay(job.pk))
+    if _is_inline(job):
+        check_import(job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def _progress(job_id: int):
+    def report(phase: str, done: int, total: int | None) -> None:
+        ImportJob.objects.filter(pk=job_id).update(phase=phase, rows_done=done, rows_total=total)
+
+    return report
+
+
+def check_import(job_id: int) -> None:
+    """The dry run. Claims an uploaded job (compare-and-set); anything else is left alone."""
+    from ..excel.plan import plan_import
+    from ..excel.reader import FileRefused
+
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.UPLOADED).update(
+        status=ImportStatus.CHECKING, phase="reading"
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    try:
+        plan = plan_import(
+            Path(job.file.path), job.original_name, year=job.year, acting_user=job.uploaded_by,
+            progress=_progress(job_id),
+        )  # fmt: skip
+    except FileRefused as refused:
+        job.status, job.message = ImportStatus.REFUSED, str(refused)
+        save_with_history(job, acting_user=job.uploaded_by, reason=_("Sheet refused"))
+        return
+    job.status, job.report, job.year, job.message = ImportStatus.CHECKED, plan.report(), plan.year, ""
+    job.rows_done = job.rows_total = len(plan.rows)
+    save_with_history(job, acting_user=job.uploaded_by, reason=_("Sheet checked"))
+
+
+def commit_import(job: ImportJob, *, acting_user) -> ImportJob:
+    """Save a checked sheet: at once when small, in a job when large."""
+    if not access_for(acting_user).office:
+        raise RuleViolation(_("Only the supervision office imports the breakdown sheet."))
+    if not job.can_commit:
+        raise RuleViolation(_("Only a checked sheet without problems can be saved."))
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+            status=ImportStatus.COMMITTING, phase="checking", rows_done=0, committed_by=acting_user
+        )
+        if not claimed:
+            raise RuleViolation(_("This sheet is already being saved."))
+        if not _is_inline(job):
+            from ..tasks import commit_import_job
+
+            transaction.on_commit(lambda: commit_import_job.delay(job.pk))
+    if _is_inline(job):
+        run_commit(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def run_commit(job_id: int) -> None:
+    """Check the sheet again against today's ledger and save it, all or nothing.
+
+    Runs only for a job in "being saved"; a retry after a crash runs it again, which is safe
+    because importing a sheet twice changes nothing the second time.
+    """
+    from ..excel.plan import plan_import
+    from ..excel.reader import FileRefused
+
+    job = ImportJob.objects.select_related("committed_by").filter(pk=job_id, status=ImportStatus.COMMITTING).first()
+    if job is None:
+        return
+    user = job.committed_by
+    try:
+        plan = plan_import(
+            Path(job.file.path), job.original_name, year=job.year, acting_user=user, progress=_progress(job_id)
+        )
+    except FileRefused as refused:
+        job.status, job.message = ImportStatus.FAILED, str(refused)
+        save_with_history(job, acting_user=user, reason=_("Sheet not saved"))
+        return
+    if not plan.is_valid:
+        job.status, job.report = ImportStatus.CHECKED, plan.report()
+        job.message = _("The ledger changed since the dry run; here is the new report. Nothing was saved.")
+        save_with_history(job, acting_user=user, reason=_("Sheet checked"))
+        return
+    _progress(job_id)("saving", 0, 3)
+    try:
+        result = import_breakdown(plan, acting_user=user)
+    except RuleViolation as error:
+        job.status, job.message = ImportStatus.FAILED, "；".join(error.messages)
+        save_with_history(job, acting_user=user, reason=_("Sheet not saved"))
+        return
+    job.status, job.result, job.committed_at, job.message = ImportStatus.COMMITTED, result.as_dict(), clock.now(), ""
+    job.report = plan.report()
+    save_with_history(job, acting_user=user, reason=_("Sheet saved"))

@@ -1,0 +1,114 @@
+"""Assignments: the unit's workspace, the drill-down list behind every figure, one assignment's page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from ..access import Action, access_for
+from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, FollowUpKind
+from ..forms.filters import AssignmentFilterForm
+from ..models import Assignment, FollowUp, ProgressReport
+from ..selectors.assignments import REPORT_FILTERS, attach_states, filter_assignments, with_states
+from ..selectors.reports import report_rows
+from .common import object_for, paginate, unit_members
+
+
+def _ordered(queryset):
+    return queryset.order_by("-warning_level", "deadline", "target__code", "unit__sort_order")
+
+
+@unit_members
+def workspace(request):
+    """单位工作台: my unit's open assignments with what is due, late or missing, and instructions."""
+    user = request.user
+    access = access_for(user)
+    form = AssignmentFilterForm(request.GET)
+    filters = form.filters
+    filters.setdefault("status", "open")
+    mine = with_states(Assignment.objects.for_user(user).filter(unit__in=access.unit_ids))
+    counts = filter_assignments(mine, {"status": "open"}).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in REPORT_FILTERS.items()}
+    )
+    page = paginate(request, _ordered(filter_assignments(mine, filters)))
+    page.object_list = attach_states(page.object_list)
+    instructions = (
+        FollowUp.objects.for_user(user)
+        .filter(target__assignments__unit__in=access.unit_ids)
+        .select_related("target", "author", "report__assignment__unit")
+        .distinct()
+        .order_by("-created_at")[:8]
+    )
+    return render(
+        request,
+        "tasks/unit/workspace.html",
+        {
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "counts": counts,
+            "instructions": instructions,
+            "can_report": bool(access.staff_unit_ids),
+            "report_units": access.staff_unit_ids,
+            "LEADER": FollowUpKind.LEADER,
+        },
+    )
+
+
+@login_required
+def assignment_list(request):
+    """The list behind a dashboard figure: any filter, scoped to what the person may see."""
+    form = AssignmentFilterForm(request.GET)
+    filters = form.filters
+    scoped = with_states(Assignment.objects.for_user(request.user).exclude(status="draft"))
+    page = paginate(request, _ordered(filter_assignments(scoped, filters)))
+    page.object_list = attach_states(page.object_list)
+    access = access_for(request.user)
+    return render(
+        request,
+        "tasks/assignments/list.html",
+        {"page": page, "form": form, "filters": filters, "report_units": access.staff_unit_ids},
+    )
+
+
+@login_required
+def assignment_detail(request, pk: int):
+    """One link of the chain: the plan, the unit's reports, co-units' reports for the lead, follow-ups."""
+    user = request.user
+    assignment = object_for(Assignment, user, Action.VIEW, pk, select=("target__leader", "unit"))
+    access = access_for(user)
+    reports = report_rows(assignment.reports.all()).prefetch_related("evidence").order_by("-period_end")
+    co_reports = []
+    if assignment.role == AssignmentRole.LEAD:
+        co_reports = report_rows(
+            ProgressReport.objects.for_user(user)
+            .filter(assignment__target=assignment.target_id)
+            .exclude(assignment=assignment)
+            .exclude(status="draft")
+        ).order_by("-period_end", "assignment__unit__sort_order")[:30]
+    state_rows = attach_states(with_states(Assignment.objects.filter(pk=assignment.pk)))
+    follow_ups = (
+        FollowUp.objects.for_user(user)
+        .filter(target=assignment.target_id)
+        .select_related("author", "report__assignment__unit")
+        .order_by("-created_at")
+    )
+    history = assignment.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "tasks/assignments/detail.html",
+        {
+            "assignment": assignment,
+            "target": assignment.target,
+            "states": state_rows[0].report_states if state_rows else [],
+            "milestones": assignment.milestones.all(),
+            "reports": reports,
+            "co_reports": co_reports,
+            "follow_ups": follow_ups,
+            "history": history,
+            "can_report": assignment.unit_id in access.staff_unit_ids
+            and assignment.status in (*OPEN_ASSIGNMENT_STATUSES, "claimed"),
+            "can_manage": access.office,
+        },
+    )

@@ -1,0 +1,78 @@
+"""What every workspace view shares: scoped look-ups, role gates, pagination, error plumbing.
+
+A view fetches an object only through ``object_for`` (which starts from ``for_user``): an object the
+person may not even see is a 404, one they may see but not act on is a 403. Nothing is leaked by
+the difference, because a 403 is only given for what the person may already read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ..access import Access, Action, access_for
+
+PAGE_SIZE = 25
+
+
+def object_for(model: type[Model], user, action: str, pk, *, select=(), prefetch=()) -> Model:
+    """``model``'s row ``pk`` if ``user`` may ``action`` it; 403 if they may only see it; else 404."""
+    scoped = model.objects.for_user(user, action).select_related(*select).prefetch_related(*prefetch)
+    obj = scoped.filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    if action != Action.VIEW and model.objects.for_user(user, Action.VIEW).filter(pk=pk).exists():
+        raise PermissionDenied(_("You may see this but not do that."))
+    raise Http404(_("Not found, or not yours to see."))
+
+
+def require(test: Callable[[Access], bool]):
+    """Let the view run only for people whose roles pass ``test``; others get a 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not test(access_for(request.user)):
+                raise PermissionDenied(_("Your role does not give access to this page."))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+office_only = require(lambda access: access.office)
+leaders_and_office = require(lambda access: access.sees_everything)
+unit_members = require(lambda access: bool(access.unit_ids))
+unit_heads = require(lambda access: bool(access.head_unit_ids))
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The current filters as a query string, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def add_rule_errors(form, error: ValidationError) -> None:
+    """Show a service's RuleViolation on the form: on its field when it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -1,0 +1,107 @@
+"""The leader dashboard (领导驾驶舱) and the battle map (挂图作战). Leaders and the office read all."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from .. import clock
+from ..access import access_for
+from ..choices import RankingGroup, TargetStatus
+from ..forms.filters import year_choices
+from ..models import Assignment, Target, Unit
+from ..selectors import dashboard as figures
+from ..selectors.battle_map import LAG_RED, LAG_YELLOW, battle_map
+from .common import leaders_and_office, paginate
+
+
+def _year(request) -> int:
+    years = [year for year, _ in year_choices()]
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = clock.today().year
+    return year if year in years else clock.today().year
+
+
+@leaders_and_office
+def dashboard(request):
+    user = request.user
+    access = access_for(user)
+    year = _year(request)
+    today = clock.today()
+    targets = Target.objects.for_user(user).filter(year=year).exclude(status=TargetStatus.DRAFT)
+    assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
+    rankings = figures.unit_rankings(assignments)
+    trend = figures.weekly_trend(assignments, year, today)
+    mine = []
+    if access.is_leader:
+        mine = figures.target_figures(targets.filter(leader__in=access.leader_ids)).order_by("code")
+    context = {
+        "year": year,
+        "years": year_choices(),
+        "today": today,
+        "matrix": figures.totals_by_source_and_type(targets),
+        "colours": figures.colour_counts(assignments),
+        "rankings": [(group, label, rankings[group]) for group, label in RankingGroup.choices],
+        "trend": trend,
+        "trend_rows": list(zip(trend["week_ends"], trend["planned"], trend["actual"], strict=True)),
+        "chart": {
+            "trend": trend,
+            "rankings": {
+                group: {
+                    "units": [u.name for u in rankings[group]],
+                    "completion": [float(u.completion) for u in rankings[group]],
+                    "planned": [float(u.planned) for u in rankings[group]],
+                }
+                for group in rankings
+            },
+        },
+        "lagging": figures.lagging(assignments),
+        "my_targets": mine,
+        "is_leader": access.is_leader,
+    }
+    return render(request, "tasks/dashboard/dashboard.html", context)
+
+
+@leaders_and_office
+def battle_map_view(request):
+    user = request.user
+    year = _year(request)
+    today = clock.today()
+    by = "unit" if request.GET.get("by") == "unit" else "target"
+    access = access_for(user)
+    mine = request.GET.get("mine") == "1" and access.is_leader
+    assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
+    if mine:
+        assignments = assignments.filter(target__leader__in=access.leader_ids)
+    if by == "unit":
+        objects = Unit.objects.for_user(user).filter(pk__in=assignments.values("unit_id")).order_by("sort_order")
+    else:
+        objects = (
+            Target.objects.for_user(user)
+            .filter(year=year)
+            .exclude(status=TargetStatus.DRAFT)
+            .select_related("leader")
+            .order_by("code")
+        )
+        if mine:
+            objects = objects.filter(leader__in=access.leader_ids)
+    page = paginate(request, objects, per_page=20)
+    rows = battle_map(assignments, list(page.object_list), by=by, year=year, today=today)
+    return render(
+        request,
+        "tasks/dashboard/battle_map.html",
+        {
+            "year": year,
+            "years": year_choices(),
+            "by": by,
+            "mine": mine,
+            "is_leader": access.is_leader,
+            "page": page,
+            "rows": rows,
+            "months": range(1, 13),
+            "this_month": today.month if today.year == year else None,
+            "lag_yellow": LAG_YELLOW,
+            "lag_red": LAG_RED,
+        },
+    )

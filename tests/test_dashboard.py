@@ -1,0 +1,124 @@
+"""The leader dashboard and the battle map: the figures, their drill-down links, and "my targets"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.urls import reverse
+
+from tasks import services
+from tasks.choices import WarningLevel
+from tasks.models import Assignment, Target
+from tasks.selectors.dashboard import colour_counts, totals_by_source_and_type, unit_rankings, weekly_trend
+from tests.factories import LeaderFactory, TargetFactory
+from tests.workspace_data import at, filed_report, issued_target_of
+
+D = dt.date
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_totals_count_targets_by_source_and_type(db):
+    TargetFactory(source="central", target_type="task")
+    TargetFactory(source="central", target_type="task")
+    TargetFactory(source="party", target_type="indicator", measure_unit="%", target_value=8)
+    matrix = totals_by_source_and_type(Target.objects.all())
+    rows = {source: dict(cells) for source, _label, cells, _total in matrix.rows}
+    assert rows["central"]["task"] == 2 and rows["party"]["indicator"] == 1
+    assert matrix.total == 3 and dict(matrix.column_totals)["task"] == 2
+
+
+def test_colours_count_open_assignments_by_level(issued_target):
+    Assignment.objects.filter(unit__name="甲县").update(warning_level=WarningLevel.RED)
+    counts = {c["colour"]: c["count"] for c in colour_counts(Assignment.objects.all())}
+    assert counts == {"green": 1, "yellow": 0, "orange": 0, "red": 1}
+
+
+def test_units_rank_by_completion_in_their_own_group(issued_target, unit_a, unit_b):
+    Assignment.objects.filter(unit=unit_a).update(progress_percent=30)
+    Assignment.objects.filter(unit=unit_b).update(progress_percent=70)
+    groups = unit_rankings(Assignment.objects.all())
+    assert [(u.name, u.completion, u.rank) for u in groups["counties"]] == [("甲县", Decimal("30.0"), 1)]
+    assert [(u.name, u.completion, u.rank) for u in groups["departments"]] == [("乙局", Decimal("70.0"), 1)]
+
+
+def test_the_weekly_trend_follows_plans_and_accepted_reports(issued_target, alice, bob, erin):
+    lead = issued_target.assignments.get(unit__name="甲县")
+    report = filed_report(lead, alice, percent=40)
+    with at(D(2018, 6, 28)):
+        services.accept_report(report, acting_user=erin)
+    trend = weekly_trend(Assignment.objects.all(), 2018, D(2018, 7, 8))
+    week = trend["week_ends"].index("2018-07-01")
+    # Two assignments: A reported 40 % for June, B nothing; the plans expect about half by June.
+    assert trend["actual"][week] == 20.0
+    assert trend["actual"][week - 1] == 0.0
+    assert 45 <= trend["planned"][week] <= 55
+
+
+def test_the_dashboard_links_every_figure_to_its_list(client, dave, issued_target):
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        page = _text(client.get(reverse("dashboard") + "?year=2018"))
+    assert f"{reverse('target_ledger')}?year=2018&amp;source=work_report&amp;target_type=task" in page
+    assert f"{reverse('assignment_list')}?year=2018&amp;status=open&amp;colour=0" in page
+    unit = issued_target.assignments.first().unit
+    assert f"{reverse('assignment_list')}?year=2018&amp;unit={unit.pk}" in page
+    data = json.loads(page.split('id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    assert set(data["rankings"]) == {"counties", "departments"}
+
+
+def test_my_targets_are_the_leaders_own(client, dave, leader, erin, unit_a):
+    mine = issued_target_of(unit_a, office=erin, leader=leader, title="本人分管的任务")
+    issued_target_of(unit_a, office=erin, leader=LeaderFactory(post="市长"), title="其他领导的任务")
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        page = _text(client.get(reverse("dashboard") + "?year=2018"))
+    section = page.split("我分管的目标任务")[1].split("滞后任务")[0]
+    assert mine.title in section and "其他领导的任务" not in section
+
+
+def test_the_drill_down_lists_what_the_figure_counted(client, dave, issued_target, unit_a):
+    Assignment.objects.filter(unit=unit_a).update(warning_level=WarningLevel.RED)
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        red = _text(client.get(reverse("assignment_list") + "?year=2018&status=open&colour=3"))
+        green = _text(client.get(reverse("assignment_list") + "?year=2018&status=open&colour=0"))
+    lead = issued_target.assignments.get(unit=unit_a)
+    assert reverse("assignment_detail", args=[lead.pk]) in red
+    assert reverse("assignment_detail", args=[lead.pk]) not in green
+
+
+def test_the_battle_map_shows_plan_and_actual_per_month(client, dave, erin, alice, issued_target, unit_a):
+    lead = issued_target.assignments.get(unit=unit_a)
+    report = filed_report(lead, alice, percent=10)
+    with at(D(2018, 6, 28)):
+        services.accept_report(report, acting_user=erin)
+    client.force_login(dave)
+    with at(D(2018, 7, 5)):
+        page = _text(client.get(reverse("battle_map") + "?year=2018&by=unit"))
+    row = page.split(f"unit={unit_a.pk}")[1].split("</tr>")[0]
+    # June: planned 49.5 %, actual 10 %: more than 30 points behind is red.
+    june = 'cell cell--red"><span class="cell__plan">49.5</span><span class="cell__sep">/</span>'
+    assert june + '<span class="cell__actual">10</span>' in row
+    assert "cell--future" in row  # August onwards has not begun
+
+
+def test_the_office_sees_the_dashboard_without_my_targets(client, erin, issued_target):
+    client.force_login(erin)
+    page = _text(client.get(reverse("dashboard")))
+    assert "领导驾驶舱" in page and "我分管的目标任务" not in page
+
+
+def test_a_leader_can_narrow_the_battle_map_to_the_targets_they_lead(client, dave, leader, erin, unit_a):
+    mine = issued_target_of(unit_a, office=erin, leader=leader, title="本人分管的任务")
+    other = issued_target_of(unit_a, office=erin, leader=LeaderFactory(post="市长"), title="其他领导的任务")
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        everything = _text(client.get(reverse("battle_map") + "?year=2018"))
+        narrowed = _text(client.get(reverse("battle_map") + "?year=2018&mine=1"))
+    assert mine.title in everything and other.title in everything
+    assert mine.title in narrowed and other.title not in narrowed

@@ -1,0 +1,83 @@
+"""Files the importer refuses, each with its own clear message, and nothing stored."""
+
+import zipfile
+
+import pytest
+
+from tasks.excel.plan import plan_import
+from tasks.excel.reader import OLE_MAGIC, FileRefused
+from tasks.models import Target
+from tests.sheets import make_sheet, row
+
+
+def _refusal(path, user, name=None) -> str:
+    with pytest.raises(FileRefused) as refused:
+        plan_import(path, name or path.name, year=2018, acting_user=user)
+    assert not Target.objects.exists()
+    return str(refused.value)
+
+
+def test_an_old_xls_workbook_is_refused(tmp_path, erin):
+    path = tmp_path / "old.xls"
+    path.write_bytes(OLE_MAGIC + b"\0" * 600)
+    assert ".xls" in _refusal(path, erin)
+
+
+def test_an_xls_renamed_to_xlsx_is_refused_as_xls(tmp_path, erin):
+    path = tmp_path / "renamed.xlsx"
+    path.write_bytes(OLE_MAGIC + b"\0" * 600)
+    assert "97-2003" in _refusal(path, erin)
+
+
+def test_a_password_protected_workbook_is_refused(tmp_path, erin):
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes(OLE_MAGIC + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100)
+    assert "password" in _refusal(path, erin)
+
+
+def test_a_file_that_is_not_excel_is_refused(tmp_path, erin):
+    path = tmp_path / "notes.txt"
+    path.write_text("序号,目标任务\n1,任务")
+    assert "(.xlsx)" in _refusal(path, erin)
+
+
+def test_a_text_file_named_xlsx_is_refused(tmp_path, erin):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("序号,目标任务\n1,任务")
+    assert "not an Excel workbook" in _refusal(path, erin)
+
+
+def test_a_word_document_named_xlsx_is_refused(tmp_path, erin):
+    path = tmp_path / "letter.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert "not an Excel workbook" in _refusal(path, erin)
+
+
+def test_a_damaged_workbook_is_refused(tmp_path, erin, unit_a):
+    good = make_sheet(tmp_path / "good.xlsx", [row(目标任务="任务")])
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    assert "damaged" in _refusal(path, erin)
+
+
+def test_a_workbook_larger_than_the_limit_is_refused(tmp_path, erin, unit_a, settings):
+    settings.ZMD_IMPORT_MAX_MB = 0
+    path = make_sheet(tmp_path / "big.xlsx", [row(目标任务="任务")])
+    assert "at most 0 MB" in _refusal(path, erin)
+
+
+def test_a_sheet_with_more_rows_than_the_limit_is_refused(tmp_path, erin, unit_a, settings):
+    settings.ZMD_IMPORT_MAX_ROWS = 2
+    path = make_sheet(tmp_path / "long.xlsx", [row(目标任务=f"任务{n}") for n in range(3)])
+    assert "more than 2 rows" in _refusal(path, erin)
+
+
+def test_a_sheet_without_a_header_row_is_refused(tmp_path, erin):
+    path = make_sheet(tmp_path / "nohead.xlsx", [], headers=["名称", "金额"], raw=[["甲", 1]])
+    assert "header" in _refusal(path, erin)
+
+
+def test_a_sheet_without_any_target_is_refused(tmp_path, erin):
+    path = make_sheet(tmp_path / "empty.xlsx", [])
+    assert "no targets" in _refusal(path, erin)

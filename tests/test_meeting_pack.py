@@ -1,0 +1,77 @@
+"""The progress meeting pack (推进例会): lagging targets, open problems, pending instructions, as of a day."""
+
+import pytest
+from django.urls import reverse
+
+from accountability.selectors.meetings import meeting_pack
+from tasks import services
+from tasks.choices import FollowUpKind, FollowUpTopic
+from tests.factories import LeaderFactory, UnitFactory
+from tests.scenarios import D, accept, at, file_report, issued, link
+
+
+@pytest.fixture
+def meeting(erin, alice, bob, dave, leader, unit_a, unit_b):
+    """The leader's target: unit A lags with a problem, unit B is on plan; the leader instructed on 20 August."""
+    target = issued(erin, unit_a, [unit_b], leader=leader, title="农村公路改造")
+    a_report = file_report(
+        link(target, unit_a), alice, D(2018, 7, 27), period="2018-07", percent=10, problems="资金不到位"
+    )
+    accept(a_report, erin, D(2018, 7, 30))
+    accept(file_report(link(target, unit_b), bob, D(2018, 7, 27), period="2018-07", percent=40), erin, D(2018, 7, 30))
+    with at(D(2018, 8, 20)):
+        services.add_follow_up(target=target, kind=FollowUpKind.LEADER, text="加快进度", acting_user=dave)
+    with at(D(2018, 8, 25)):
+        services.add_follow_up(
+            target=target, report=a_report, kind=FollowUpKind.OFFICE, topic=FollowUpTopic.PROBLEM,
+            text="已协调资金", acting_user=erin,
+        )  # fmt: skip
+    return target
+
+
+def test_the_pack_lists_what_lagged_what_was_open_and_what_was_pending_on_the_day(meeting, leader):
+    pack = meeting_pack(leader, D(2018, 8, 22))
+    assert [(a.unit.name, a.progress_on) for a in pack.lagging] == [("甲县", 10)]
+    assert pack.lagging[0].lag >= 10
+    assert [r.problems for r in pack.open_problems] == ["资金不到位"]
+    assert [i.text for i in pack.pending_instructions] == ["加快进度"]
+
+
+def test_a_follow_up_closes_the_problem_and_acts_on_the_instruction_from_its_day(meeting, leader):
+    pack = meeting_pack(leader, D(2018, 8, 26))
+    assert pack.open_problems == [] and pack.pending_instructions == []
+    assert [a.unit.name for a in pack.lagging] == ["甲县"]
+
+
+def test_another_leaders_targets_are_not_in_the_pack(meeting):
+    assert meeting_pack(LeaderFactory(post="副市长（分管其他）"), D(2018, 8, 22)).lagging == []
+
+
+def test_a_leader_prepares_their_own_pack_but_not_anothers(meeting, client, dave, leader):
+    other = LeaderFactory(post="副市长（分管其他）")
+    client.force_login(dave)
+    page = client.get(reverse("meeting-pack"), {"leader": leader.pk, "day": "2018-08-22"}).content.decode()
+    assert "农村公路改造" in page and "资金不到位" in page and "加快进度" in page and "data-print" in page
+    response = client.get(reverse("meeting-pack"), {"leader": other.pk, "day": "2018-08-22"})
+    assert response.context["pack"] is None and "资金不到位" not in response.content.decode()
+
+
+def test_the_pack_takes_the_same_queries_for_few_or_many_targets(
+    erin, alice, leader, client, django_assert_num_queries
+):
+    def lagging_targets(count, prefix):
+        for n in range(count):
+            unit = UnitFactory(name=f"{prefix}{n}县")
+            target = issued(erin, unit, leader=leader, code=f"{prefix}-{n}")
+            report = file_report(link(target, unit), erin, D(2018, 7, 27), period="2018-07", percent=5, problems="难")
+            accept(report, erin, D(2018, 7, 30))
+
+    client.force_login(erin)
+    lagging_targets(2, "少")
+    url = reverse("meeting-pack") + f"?leader={leader.pk}&day=2018-08-22"
+    client.get(url)
+    with django_assert_num_queries(12) as few:  # + the inbox badge
+        client.get(url)
+    lagging_targets(12, "多")
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count("难") == 14

@@ -1,0 +1,104 @@
+"""The permission matrix: every workspace URL × every role × an object of unit A.
+
+Roles: anonymous, alice (staff of A), bob (staff of B), carol (head of A), dave (a city leader),
+erin (the office). Each cell is the status code that role must get; a 302 for anonymous is the
+way to the login page, a 302 for a POST is the action done. Each cell runs on its own copy of
+the data (a rolled-back savepoint), so one role's successful POST does not change the next cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.workspace_data import at, unit_a_world
+
+D = dt.date
+ROLES = ("anonymous", "alice", "bob", "carol", "dave", "erin")
+
+# name, method, how to build the URL's arguments from the world, POST data, expected per role.
+MATRIX = [
+    ("home", "get", None, None, (302, 200, 200, 200, 200, 200)),
+    ("password_change", "get", None, None, (302, 200, 200, 200, 200, 200)),
+    ("unit_workspace", "get", None, None, (302, 200, 200, 200, 403, 403)),
+    ("report_list", "get", None, None, (302, 200, 200, 200, 403, 403)),
+    ("approvals", "get", None, None, (302, 403, 403, 200, 403, 403)),
+    ("assignment_list", "get", None, None, (302, 200, 200, 200, 200, 200)),
+    ("assignment_detail", "get", lambda w: [w.assignment.pk], None, (302, 200, 404, 200, 200, 200)),
+    ("report_edit", "get", lambda w: ([w.assignment.pk], "?period=2018-05"), None, (302, 200, 404, 403, 403, 200)),
+    ("report_detail", "get", lambda w: [w.submitted.pk], None, (302, 200, 404, 200, 200, 200)),
+    ("report_approve", "post", lambda w: [w.pending.pk], {}, (302, 403, 404, 302, 403, 302)),
+    ("report_return", "post", lambda w: [w.submitted.pk], {"reason": "请补充佐证"}, (302, 403, 404, 403, 403, 302)),
+    ("report_accept", "post", lambda w: [w.submitted.pk], {}, (302, 403, 404, 403, 403, 302)),
+    (
+        "report_follow_up",
+        "post",
+        lambda w: [w.submitted.pk],
+        {"topic": "problem", "text": "已协调"},
+        (302, 403, 404, 403, 302, 302),
+    ),
+    ("evidence_download", "get", lambda w: [w.submitted_evidence.pk], None, (302, 200, 404, 200, 200, 200)),
+    ("evidence_remove", "post", lambda w: [w.draft_evidence.pk], {}, (302, 302, 404, 403, 403, 302)),
+    ("target_ledger", "get", None, None, (302, 200, 200, 200, 200, 200)),
+    ("target_create", "get", None, None, (302, 403, 403, 403, 403, 200)),
+    ("target_detail", "get", lambda w: [w.target.pk], None, (302, 200, 404, 200, 200, 200)),
+    ("target_edit", "get", lambda w: [w.target.pk], None, (302, 403, 404, 403, 403, 200)),
+    ("breakdown_edit", "get", lambda w: [w.target.pk], None, (302, 403, 404, 403, 403, 200)),
+    ("target_issue", "post", lambda w: [w.draft_target.pk], {}, (302, 403, 404, 403, 403, 302)),
+    ("target_follow_up", "post", lambda w: [w.target.pk], {"text": "抓紧推进"}, (302, 403, 404, 403, 302, 302)),
+    ("plan_edit", "get", lambda w: [w.assignment.pk], None, (302, 403, 404, 403, 403, 200)),
+    ("check_create", "get", lambda w: [w.assignment.pk], None, (302, 403, 404, 403, 403, 200)),
+    ("review_queue", "get", None, None, (302, 403, 403, 403, 403, 200)),
+    ("follow_up_list", "get", None, None, (302, 403, 403, 403, 200, 200)),
+    ("dashboard", "get", None, None, (302, 403, 403, 403, 200, 200)),
+    ("battle_map", "get", None, None, (302, 403, 403, 403, 200, 200)),
+]
+
+
+@pytest.fixture
+def world(unit_a, alice, bob, carol, dave, erin, leader):
+    return unit_a_world(unit_a=unit_a, alice=alice, erin=erin, leader=leader)
+
+
+@pytest.fixture
+def people(alice, bob, carol, dave, erin):
+    return {"anonymous": None, "alice": alice, "bob": bob, "carol": carol, "dave": dave, "erin": erin}
+
+
+def test_the_matrix_names_every_workspace_url():
+    """A new workspace URL must get its row here (other apps' URLs keep their own matrices)."""
+    from tasks.urls import urlpatterns as task_urls
+
+    named = {pattern.name for pattern in task_urls if hasattr(pattern, "name")} | {"check_create"}
+    assert named == {row[0] for row in MATRIX} - {"password_change"}
+
+
+@pytest.mark.parametrize(("name", "method", "args", "data", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
+def test_each_role_gets_the_expected_status(world, people, name, method, args, data, expected):
+    built = args(world) if args else []
+    built, query = built if isinstance(built, tuple) else (built, "")
+    url = reverse(name, args=built) + query
+    got = {}
+    with at(D(2018, 6, 27)):
+        for role in ROLES:
+            client = Client()
+            if people[role] is not None:
+                client.force_login(people[role])
+            with transaction.atomic():
+                response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+                got[role] = response.status_code
+                transaction.set_rollback(True)
+    assert got == dict(zip(ROLES, expected, strict=True))
+
+
+def test_a_404_for_another_units_object_looks_like_any_missing_page(client, bob, world):
+    client.force_login(bob)
+    hidden = client.get(reverse("report_detail", args=[world.submitted.pk]))
+    missing = client.get(reverse("report_detail", args=[999999]))
+    assert hidden.status_code == missing.status_code == 404
+    assert "不存在" in hidden.content.decode()
+    assert world.submitted.assignment.target.title not in hidden.content.decode()
