@@ -295,6 +295,7 @@ def test_list_pages_take_the_same_queries_for_5_or_40_notices(client, erin, url_
     _many_notices(erin, 40)
     with CaptureQueriesContext(connection) as large:
         response = client.get(reverse(url_name))
+    print(f"QUERIES {url_name}: {len(small)} with 5 notices, {len(large)} with 45")
     assert Notice.objects.count() == 45 and Notice.objects.latest("pk").number in response.content.decode()
     assert len(large) == len(small), [query["sql"] for query in large.captured_queries]
     assert len(small) <= 14
