@@ -8,9 +8,13 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self):
         from .views.checks import register_panels
+        from .views.notice_panels import register_panels as register_notice_panels
         from .views.score_panels import register_panels as register_score_panels
 
         register_panels()
+        register_notice_panels()
         register_score_panels()
-        # Connects the signed letter's veto on assignment changes (tasks.signals.assignment_changing).
+        # The five lists: task and close-out notices when the ledger issues or closes an assignment;
+        # the signed letter's veto on assignment changes (tasks.signals.assignment_changing).
+        from . import receivers  # noqa: F401
         from .services import letters  # noqa: F401

@@ -76,3 +76,95 @@ class DisclosureStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
+
+
+# --- The five lists (五单) ----------------------------------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    """The five lists (五单) the supervision office issues."""
+
+    TASK = "task", _("Task notice")
+    WARNING = "warning", _("Progress warning")
+    SUPERVISION = "supervision", _("Issue supervision notice")
+    CLOSE_OUT = "close_out", _("Close-out notice")
+    EXPOSURE = "exposure", _("Exposure notice")
+
+
+# The character that marks each kind in a notice's number: 驻督预〔2018〕12号.
+NOTICE_NUMBER_MARKS = {
+    NoticeKind.TASK: "告",
+    NoticeKind.WARNING: "预",
+    NoticeKind.SUPERVISION: "查",
+    NoticeKind.CLOSE_OUT: "销",
+    NoticeKind.EXPOSURE: "曝",
+}
+# Counters are always locked in this order, so that two issuers never wait on each other in a circle.
+NOTICE_KIND_ORDER = [
+    NoticeKind.TASK,
+    NoticeKind.WARNING,
+    NoticeKind.SUPERVISION,
+    NoticeKind.CLOSE_OUT,
+    NoticeKind.EXPOSURE,
+]
+
+
+class NoticeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting the office's approval")
+    ISSUED = "issued", _("Awaiting sign-for")
+    SIGNED = "signed", _("Signed for")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    DISMISSED = "dismissed", _("Not approved")
+
+
+# A notice in one of these states still asks something of the unit.
+OPEN_NOTICE_STATUSES = (NoticeStatus.ISSUED, NoticeStatus.SIGNED, NoticeStatus.ANSWERED)
+# Kinds whose required action is a written answer that the office verifies.
+ANSWERED_KINDS = (NoticeKind.SUPERVISION, NoticeKind.EXPOSURE)
+# Kinds whose required action is only to sign for them: signing closes them.
+SIGN_ONLY_KINDS = (NoticeKind.TASK, NoticeKind.CLOSE_OUT)
+
+
+class NoticeCause(models.TextChoices):
+    """Why a notice was issued; with kind, assignment and period it is the notice's natural key."""
+
+    ASSIGNMENT_ISSUED = "issued", _("Assignment issued")
+    BEHIND_PLAN = "behind_plan", _("Behind plan")
+    MISSING_REPORT = "missing_report", _("Report missing")
+    FAR_BEHIND = "far_behind", _("Far behind plan")
+    OVERDUE = "overdue", _("Past the deadline")
+    NOT_ACTED = "not_acted", _("Earlier warning not acted on")
+    STEPPED_DOWN = "stepped_down", _("Stepped down after catching up")
+    PROBLEM = "problem", _("Problem in a report")
+    FINDING = "finding", _("Found by the office")
+    VERIFIED = "verified", _("Completion verified")
+    TWO_REDS = "two_reds", _("Repeated red warnings")
+    OVERDUE_AFTER_RED = "overdue_after_red", _("Overdue after a red warning")
+    MANUAL = "manual", _("Decided by the office")
+
+
+# Causes a person decides case by case: they may recur, so they stay outside the natural key.
+UNKEYED_CAUSES = (NoticeCause.FINDING, NoticeCause.MANUAL)
+
+
+class ClosedReason(models.TextChoices):
+    SIGNED_FOR = "signed_for", _("Signed for")
+    VERIFIED = "verified", _("Answer verified by the office")
+    CAUGHT_UP = "caught_up", _("The unit caught up")
+    ESCALATED = "escalated", _("Replaced by a higher warning")
+    STEPPED_DOWN = "stepped_down", _("Replaced by a lower warning")
+    ASSIGNMENT_ENDED = "assignment_ended", _("The assignment is no longer open")
+
+
+class MessageKind(models.TextChoices):
+    NOTICE = "notice", _("Notice")
+    DIGEST = "digest", _("Daily reminders")
+    APPROVAL = "approval", _("Awaiting approval")
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("To be sent")
+    SENT = "sent", _("Sent")
+    NO_ADDRESS = "no_address", _("No email address")
+    FAILED = "failed", _("Failed")

@@ -1,8 +1,81 @@
-"""Celery jobs of supervision and accountability: thin wrappers that take ids and call a service."""
+"""Celery jobs of supervision and accountability: thin wrappers that take ids, reload and call a service.
+
+The five lists' jobs are safe to run twice (natural keys under unique constraints, compare-and-set on emails) and is
+retried with backoff only for errors that may pass: a database that is briefly away or deadlocked,
+a mail server or network that does not answer. A rule violation or a bug is not retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
 
 from celery import shared_task
+from django.db import InterfaceError
+from django.db import OperationalError as DatabaseOperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from . import services
+from tasks.models import User
+from tasks.services import system_user
+
+from . import scan, services
+from .services import delivery, notices
+
+logger = logging.getLogger(__name__)
+
+# OSError covers SMTP errors, refused connections and timeouts.
+TRANSIENT_ERRORS = (DatabaseOperationalError, InterfaceError, OSError)
+RETRY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+def enqueue(task, *args) -> bool:
+    """Hand a job to the broker; if the broker is unreachable, log it and carry on: the daily scan
+    backfills whatever the job would have done, and the caller's data is already committed."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except (BrokerOperationalError, OSError):
+        logger.warning("Broker unreachable: %s%r not queued; the daily scan will catch up.", task.name, args)
+        return False
+    return True
+
+
+def _acting_user(user_id: int | None):
+    return User.objects.filter(pk=user_id).first() if user_id else None
+
+
+@shared_task(name="accountability.issue_task_notices", **RETRY)
+def issue_task_notices(assignment_ids: list[int], acting_user_id: int | None = None) -> int:
+    """After an assignment is issued: its task notice."""
+    user = _acting_user(acting_user_id) or system_user()
+    return len(notices.issue_task_notices(assignment_ids, acting_user=user))
+
+
+@shared_task(name="accountability.issue_close_out_notices", **RETRY)
+def issue_close_out_notices(assignment_ids: list[int], acting_user_id: int | None = None) -> int:
+    """After an assignment is closed out anywhere: its close-out notice, unless it has one."""
+    user = _acting_user(acting_user_id) or system_user()
+    return len(notices.issue_close_out_notices(assignment_ids, acting_user=user))
+
+
+@shared_task(name="accountability.run_supervision_scan", **RETRY)
+def run_supervision_scan(day: str | None = None, triggered_by_id: int | None = None) -> dict:
+    """Nightly (beat, ZMD_SUPERVISION_SCAN_TIME) or from the office's console."""
+    result = scan.run_scan(dt.date.fromisoformat(day) if day else None, triggered_by=_acting_user(triggered_by_id))
+    return dict(result.summary)
+
+
+@shared_task(name="accountability.send_message_emails", **RETRY)
+def send_message_emails(message_ids: list[int]) -> int:
+    return delivery.send_message_emails(message_ids)
+
+
+# --- Scoring ----------------------------------------------------------------------------------
 
 
 @shared_task(name="accountability.run_scoring")

@@ -109,3 +109,53 @@ def test_the_demos_proposal_targets_carry_proposal_data(demo):
     assert proposals["2018-013"].status == ProposalStatus.CONCLUDED
     assert proposals["2018-014"].status == ProposalStatus.REDO
     assert proposals["2018-014"].replies.filter(kind="views").exists()
+
+
+# --- The five lists in the demo (accountability/demo.py) ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_issued_assignment_has_one_task_notice(demo):
+    from accountability.models import Notice
+
+    issued = Assignment.objects.exclude(status="draft")
+    assert Notice.objects.filter(kind="task").count() == issued.count()
+    assert not issued.exclude(notices__kind="task").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_warnings_of_every_colour_on_its_date(demo):
+    from accountability.models import Notice
+
+    open_levels = set(Notice.objects.open_warnings().values_list("level", flat=True))
+    assert open_levels == {1, 2, 3}
+    badly_behind = Assignment.objects.get(target__code="2018-003", unit__name="正阳县")
+    assert badly_behind.warning_level == 3
+    assert Notice.objects.filter(kind="warning", closed_reason="caught_up").exists()  # some units caught up
+    assert Notice.objects.filter(kind="warning", closed_reason="escalated").exists()
+    assert Notice.objects.filter(kind="warning", cause="stepped_down").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_supervision_close_outs_and_exposures(demo):
+    from accountability.models import Notice
+
+    supervision = {n.unit.name: n.status for n in Notice.objects.filter(kind="supervision").select_related("unit")}
+    assert supervision == {"平舆县": "closed", "正阳县": "signed"}
+    closed = Assignment.objects.filter(status="closed")
+    assert closed.exists() and Notice.objects.filter(kind="close_out").count() == closed.count()
+    assert Notice.objects.filter(kind="exposure", status="proposed").exists()  # waits for the office
+    published = Notice.objects.get(kind="exposure", is_published=True)
+    assert published.number == "驻督曝〔2018〕1号"
+
+
+@pytest.mark.django_db
+def test_the_demo_numbers_have_no_gaps_and_carry_the_replayed_dates(demo):
+    from accountability.models import Notice
+
+    for kind in ("task", "warning", "supervision", "close_out"):
+        serials = list(Notice.objects.filter(kind=kind).order_by("serial").values_list("serial", flat=True))
+        assert serials == list(range(1, len(serials) + 1)), kind
+    assert {n.issued_at.year for n in Notice.objects.exclude(issued_at=None)} == {2018}
+    first_warning = Notice.objects.filter(kind="warning").order_by("serial").first()
+    assert first_warning.history.earliest("history_date").history_date == first_warning.issued_at

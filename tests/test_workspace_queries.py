@@ -19,22 +19,26 @@ from tests.workspace_data import at
 
 D = dt.date
 # Each page's query count is pinned here too, so that a new query is a decision, not an accident.
+# Every page: + the inbox badge in the header (one count of the person's unread messages).
 PAGES = [
-    ("alice", "home", None, 6),
-    ("alice", "unit_workspace", None, 8),
-    ("alice", "report_list", None, 6),
-    ("alice", "assignment_list", None, 8),
-    ("carol", "approvals", None, 6),
-    ("erin", "home", None, 10),  # + scoring's office panel: pending appeals, unpublished disclosures, its render
-    ("erin", "target_ledger", None, 8),
-    ("erin", "review_queue", None, 7),
-    ("erin", "follow_up_list", None, 6),
-    ("dave", "dashboard", None, 20),  # + the rankings-and-grades panel (7 queries, and its render)
-    ("dave", "battle_map", None, 9),
-    ("dave", "battle_map", "?by=unit", 9),
-    ("dave", "assignment_list", "?colour=1", 8),
-    ("erin", "target_detail", "first_target", 9),
-    ("alice", "assignment_detail", "first_assignment", 14),
+    ("alice", "home", None, 9),  # + the five lists' home panel (one count, and its render)
+    ("alice", "unit_workspace", None, 9),
+    ("alice", "report_list", None, 7),
+    ("alice", "assignment_list", None, 9),
+    ("carol", "approvals", None, 7),
+    # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
+    # office panel: pending notices, completions to close out, problems to supervise, its render
+    ("erin", "home", None, 15),
+    ("erin", "target_ledger", None, 9),
+    ("erin", "review_queue", None, 8),
+    ("erin", "follow_up_list", None, 7),
+    # + the rankings-and-grades panel (7 queries, and its render); + the notice counts (one, and its render)
+    ("dave", "dashboard", None, 23),
+    ("dave", "battle_map", None, 10),
+    ("dave", "battle_map", "?by=unit", 10),
+    ("dave", "assignment_list", "?colour=1", 9),
+    ("erin", "target_detail", "first_target", 10),
+    ("alice", "assignment_detail", "first_assignment", 15),
 ]
 
 

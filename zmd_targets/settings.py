@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tasks.context_processors.workspace",
+                "accountability.context_processors.inbox",
             ],
         },
     },
@@ -218,17 +219,31 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Beat's schedule lives in code; only the times are settings (Asia/Shanghai wall clock).
 ZMD_PLAN_REFRESH_TIME = env_time("ZMD_PLAN_REFRESH_TIME", "00:30")
+ZMD_SUPERVISION_SCAN_TIME = env_time("ZMD_SUPERVISION_SCAN_TIME", "02:00")
 ZMD_SCORING_TIME = env_time("ZMD_SCORING_TIME", "03:30")
 CELERY_BEAT_SCHEDULE = {
     "refresh-planned-progress": {
         "task": "tasks.refresh_planned_progress",
         "schedule": crontab(hour=ZMD_PLAN_REFRESH_TIME.hour, minute=ZMD_PLAN_REFRESH_TIME.minute),
     },
+    # The five lists: warnings, escalation, exposure candidates, reminders (accountability.scan).
+    "supervision-scan": {
+        "task": "accountability.run_supervision_scan",
+        "schedule": crontab(hour=ZMD_SUPERVISION_SCAN_TIME.hour, minute=ZMD_SUPERVISION_SCAN_TIME.minute),
+    },
     "daily-scoring": {
         "task": "accountability.run_daily_scoring",
         "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),
     },
 }
+
+# --- Notices (五单) ------------------------------------------------------------------------------
+# Numbers read 驻督预〔2018〕12号: this prefix, a mark per kind, the year, the serial number.
+ZMD_NOTICE_NUMBER_PREFIX = env_str("ZMD_NOTICE_NUMBER_PREFIX", "驻督")
+# The issuer printed at the head and foot of every notice.
+ZMD_NOTICE_ISSUER = env_str("ZMD_NOTICE_ISSUER", "驻马店市人民政府督查室")
+# Links in notice emails start with this address.
+ZMD_SITE_URL = env_str("ZMD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Email -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

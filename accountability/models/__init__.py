@@ -1,6 +1,9 @@
 from .checks import Check
 from .disclosure import Disclosure
+from .inbox import InboxMessage
 from .letters import LetterChangeRequest, ResponsibilityLetter
+from .notices import Notice, NoticeCounter, format_number
+from .rules import SupervisionRules, SupervisionRun
 from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 
 __all__ = [
@@ -8,9 +11,15 @@ __all__ = [
     "Check",
     "Disclosure",
     "GradeBand",
+    "InboxMessage",
     "LetterChangeRequest",
+    "Notice",
+    "NoticeCounter",
     "ResponsibilityLetter",
     "ScoreEntry",
     "ScoreRule",
     "ScoringRun",
+    "SupervisionRules",
+    "SupervisionRun",
+    "format_number",
 ]

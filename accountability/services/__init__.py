@@ -20,6 +20,18 @@ from .letters import (
     sign_for_city,
     sign_for_unit,
 )
+from .notices import (
+    answer_notice,
+    approve_exposure,
+    dismiss_exposure,
+    issue_close_out_notices,
+    issue_supervision,
+    issue_task_notices,
+    propose_exposure,
+    sign_for_notice,
+    verify_and_close_out,
+    verify_answer,
+)
 from .rules import ensure_default_rules, update_grade_bands, update_rule
 from .scoring import (
     execute_run,
@@ -31,18 +43,25 @@ from .scoring import (
 )
 
 __all__ = [
+    "answer_notice",
     "approve_disclosure",
+    "approve_exposure",
     "decide_appeal",
     "decide_letter_change",
     "discard_disclosure",
+    "dismiss_exposure",
     "ensure_default_rules",
     "execute_run",
     "file_appeal",
+    "issue_close_out_notices",
+    "issue_supervision",
+    "issue_task_notices",
     "letter_assignments",
     "letter_content",
     "prepare_correction",
     "prepare_disclosure",
     "prepare_letters",
+    "propose_exposure",
     "publish_disclosure",
     "queued_run_ids",
     "record_check",
@@ -54,7 +73,10 @@ __all__ = [
     "schedule_nightly_run",
     "score_events",
     "sign_for_city",
+    "sign_for_notice",
     "sign_for_unit",
     "update_grade_bands",
     "update_rule",
+    "verify_and_close_out",
+    "verify_answer",
 ]

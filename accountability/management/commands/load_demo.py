@@ -2,18 +2,27 @@
 
 from django.core.management.base import BaseCommand
 
+from accountability.demo import build_supervision_demo
 from accountability.demo_scoring import build_scoring_demo
 from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo, build_proposals_demo
 
 
 class Command(BaseCommand):
-    help = "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports). Safe to run twice."
+    help = (
+        "Load the 2018 Zhumadian demo (units, leaders, logins, targets, plans, reports, proposals, the notices the "
+        "supervision office and the daily scan issued through the year, a month's scoring). Safe to run twice."
+    )
 
     def handle(self, *args, **options):
         result = build_demo()
         build_proposals_demo()
+        supervision = build_supervision_demo()
         build_scoring_demo()  # after everything that earns or costs points
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
+        self.stdout.write(
+            f"Notices: {supervision['task_notices']} task notices issued; "
+            f"the scan replayed on {supervision['scans']} days."
+        )
         self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for username, display_name in DEMO_LOGINS:

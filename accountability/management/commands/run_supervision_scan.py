@@ -1,0 +1,43 @@
+"""python manage.py run_supervision_scan [--date YYYY-MM-DD] [--dry-run] — the daily rules of the five lists."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accountability.scan import run_scan
+from tasks.services import RuleViolation
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date must be a date as YYYY-MM-DD; got {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the supervision scan as of a day (default today): task notices never sent, progress warnings and "
+        "their escalation, exposure candidates, close-out notices never sent, the day's reminder digests. "
+        "--dry-run prints what it would issue and changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=_day, default=None, help="judge as of this day (YYYY-MM-DD)")
+        parser.add_argument("--dry-run", action="store_true", help="print what would be issued; store nothing")
+
+    def handle(self, *args, date=None, dry_run=False, **options):
+        try:
+            result = run_scan(date, dry_run=dry_run)
+        except RuleViolation as error:
+            raise CommandError(" ".join(error.messages)) from None
+        heading = "Would issue" if dry_run else "Issued"
+        self.stdout.write(
+            f"Supervision scan as of {result.day:%Y-%m-%d}{' (dry run: nothing stored)' if dry_run else ''}"
+        )
+        self.stdout.write(f"{heading} {len(result.issued)} notices:")
+        for line in result.describe():
+            self.stdout.write(f"  {line}")
+        for key, value in sorted(result.summary.items()):
+            if value:
+                self.stdout.write(f"  {key}: {value}")

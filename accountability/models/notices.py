@@ -1,0 +1,204 @@
+"""The five lists (五单): numbered notices from the supervision office to a unit about one assignment."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tasks.access import Action, access_for, scope_by_unit
+from tasks.choices import WARNING_COLOURS, WarningLevel
+from tasks.models import Assignment, ProgressReport, Target, Unit
+
+from ..choices import (
+    NOTICE_NUMBER_MARKS,
+    OPEN_NOTICE_STATUSES,
+    UNKEYED_CAUSES,
+    ClosedReason,
+    NoticeCause,
+    NoticeKind,
+    NoticeStatus,
+)
+
+# Not yet issued, or refused: only the office sees these.
+_INTERNAL_STATUSES = (NoticeStatus.PROPOSED, NoticeStatus.DISMISSED)
+
+
+class NoticeQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = Action.VIEW) -> NoticeQuerySet:
+        """A unit sees the notices addressed to it; the office and leaders see all that were issued;
+        exposure candidates stay with the office until it approves them. Signing for and answering
+        (``Action.REPORT``) belong to the unit's own staff: nobody does it on the unit's behalf, not
+        even the office."""
+        access = access_for(user)
+        if action == Action.REPORT:
+            return self.filter(unit__in=access.unit_ids_for(Action.REPORT)).exclude(status__in=_INTERNAL_STATUSES)
+        scoped = scope_by_unit(self, user, action, "unit")
+        if not access.office:
+            scoped = scoped.exclude(status__in=_INTERNAL_STATUSES)
+        return scoped
+
+    def open(self) -> NoticeQuerySet:
+        return self.filter(status__in=OPEN_NOTICE_STATUSES)
+
+    def open_warnings(self) -> NoticeQuerySet:
+        return self.filter(kind=NoticeKind.WARNING, status__in=OPEN_NOTICE_STATUSES)
+
+
+class Notice(models.Model):
+    """One notice of the five lists: 任务告知单, 进度预警单, 问题督查单, 任务销号单 or 落实情况曝光单.
+
+    A notice is numbered per kind and year when it is issued (an exposure candidate has no number
+    until the office approves it). Automatic notices carry a natural key — kind, assignment, cause
+    and period — under a unique constraint, so that the same cause never yields two notices.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=100)
+    assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="notices", verbose_name=_("assignment"))
+    target = models.ForeignKey(Target, models.PROTECT, related_name="notices", verbose_name=_("target"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="notices", verbose_name=_("unit"))
+    report = models.ForeignKey(
+        ProgressReport,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("report the problem came from"),
+    )
+    cause = models.CharField(_("cause of the notice"), max_length=20, choices=NoticeCause.choices)
+    period = models.CharField(
+        _("period of the cause"),
+        max_length=32,
+        blank=True,
+        help_text=_("The plan node, reporting period, deadline or earlier notice the cause refers to."),
+    )
+    level = models.PositiveSmallIntegerField(_("warning level"), choices=WarningLevel.choices, null=True, blank=True)
+    body = models.TextField(_("text"))
+    required_action = models.TextField(_("required action"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("state"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("signed by")
+    )
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    response = models.TextField(_("the unit's response"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_note = models.TextField(_("the office's verification"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.CharField(_("why it was closed"), max_length=20, choices=ClosedReason.choices, blank=True)
+    escalated_from = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("earlier notice"),
+        help_text=_("The notice this one escalated (or stepped down) from."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("An approved exposure is shown on the public disclosure pages.")
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    history = HistoricalRecords()
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "assignment", "cause", "period"],
+                condition=~Q(cause__in=UNKEYED_CAUSES),
+                name="notice_once_per_cause",
+                violation_error_message=_("This notice has already been issued for this cause."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "serial"],
+                name="notice_number_unique",
+                violation_error_message=_("This notice number is already taken."),
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(kind=NoticeKind.WARNING, status__in=OPEN_NOTICE_STATUSES),
+                name="notice_one_open_warning_per_assignment",
+                violation_error_message=_("This assignment already has an open warning."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=NoticeKind.WARNING, level__isnull=False) | Q(~Q(kind=NoticeKind.WARNING), level=None),
+                name="notice_level_only_on_warnings",
+                violation_error_message=_("Only a progress warning has a level."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "kind", "status"]),
+            models.Index(fields=["kind", "status", "level"]),
+            models.Index(fields=["year", "kind", "level"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.get_status_display()} {self.title}"
+
+    @property
+    def colour(self) -> str:
+        return WARNING_COLOURS[WarningLevel(self.level)] if self.level is not None else ""
+
+    @property
+    def period_label(self) -> str:
+        """The period a person can read (escalations name the earlier notice through ``escalated_from``)."""
+        return "" if self.cause in (NoticeCause.NOT_ACTED, NoticeCause.STEPPED_DOWN) else self.period
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_NOTICE_STATUSES
+
+
+def format_number(kind: str, year: int, serial: int) -> str:
+    """The office's style: 驻督预〔2018〕12号 (the prefix is a setting)."""
+    return f"{settings.ZMD_NOTICE_NUMBER_PREFIX}{NOTICE_NUMBER_MARKS[NoticeKind(kind)]}〔{year}〕{serial}号"
+
+
+class NoticeCounter(models.Model):
+    """The last number given to a kind of notice in a year. Its row is locked while a notice is
+    issued, so that numbers have no gaps and no duplicates however many are issued at once."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_serial = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("notice number counter")
+        verbose_name_plural = _("notice number counters")
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="notice_counter_once_per_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}: {self.last_serial}"

@@ -1,0 +1,178 @@
+"""The daily supervision scan: every rule of the five lists, in order, as of one day.
+
+Steps: task notices never issued (the broker was down) and task notices signed with their
+assignment; progress warnings; exposure candidates; close-out notices never issued; the day's
+reminder digests; emails that never left. Each step is its own transaction and first takes the scan
+lock (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions already let one writer in at a
+time), so two scans that start together run one after the other and the second finds nothing left
+to do. A worker killed mid-scan loses at most the step it was in, and the next run completes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from tasks import clock
+from tasks.choices import AssignmentStatus
+from tasks.models import Assignment
+from tasks.services import RuleViolation, system_user
+
+from ..choices import ClosedReason, NoticeKind, NoticeStatus
+from ..models import Notice, SupervisionRules, SupervisionRun
+from ..services import delivery
+from ..services import notices as notice_services
+from .conditions import AsOf, as_of
+from .exposure import propose_exposures
+from .reminders import send_reminders
+from .warnings import apply_warning_rules
+
+SCAN_LOCK_KEY = 2018_0409  # any constant: the day of the plenary meeting
+
+
+@dataclass
+class ScanResult:
+    day: dt.date
+    dry_run: bool
+    summary: Counter = field(default_factory=Counter)
+    issued: list[Notice] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        """One line per notice issued or proposed, for the command and the console."""
+        lines = []
+        for notice in self.issued:
+            label = notice.number or notice.get_status_display()
+            lines.append(f"{label} {notice.title} {notice.unit} · {notice.target.code} {notice.target.title}")
+        return lines
+
+
+@contextmanager
+def scan_step():
+    """A transaction holding the scan lock until it ends."""
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
+        yield
+
+
+def last_scanned_day() -> dt.date | None:
+    return SupervisionRun.objects.filter(finished_at__isnull=False).aggregate(day=Max("day"))["day"]
+
+
+def run_scan(
+    day: dt.date | None = None, *, dry_run: bool = False, triggered_by=None, reminders: bool = True
+) -> ScanResult:
+    """Run every rule as of ``day`` (default today). A dry run does the same work and rolls it back."""
+    asof = as_of(day)
+    latest = last_scanned_day()
+    if latest is not None and asof.day < latest:
+        raise RuleViolation(
+            _("The scan has already judged %(latest)s; it cannot go back to %(day)s.")
+            % {"latest": latest.isoformat(), "day": asof.day.isoformat()}
+        )
+    with ExitStack() as stack:
+        if not asof.live:
+            stack.enter_context(clock.replaying_at(asof.moment))
+        if not dry_run:
+            return _run(asof, dry_run=False, triggered_by=triggered_by, reminders=reminders)
+        with transaction.atomic():
+            result = _run(asof, dry_run=True, triggered_by=triggered_by, reminders=reminders)
+            transaction.set_rollback(True)
+        return result
+
+
+def _run(asof: AsOf, *, dry_run: bool, triggered_by, reminders: bool) -> ScanResult:
+    rules = SupervisionRules.current()
+    try:
+        system = system_user()
+    except IntegrityError:  # another scan created it a moment ago
+        system = system_user()
+    result = ScanResult(asof.day, dry_run)
+    run = SupervisionRun.objects.create(day=asof.day, started_at=clock.now(), triggered_by=triggered_by)
+    with scan_step():
+        task_notices = backfill_task_notices(asof, acting_user=system)
+        result.summary["task_notices_issued"] = len(task_notices)
+        result.issued += task_notices
+        result.summary["task_notices_signed"] = sync_task_notice_signatures(asof, acting_user=system)
+    with scan_step():
+        summary, warnings = apply_warning_rules(asof, rules, acting_user=system)
+        result.summary.update(summary)
+        result.issued += warnings
+    with scan_step():
+        candidates = propose_exposures(asof, rules, acting_user=system)
+        result.summary["exposure_candidates"] = len(candidates)
+        result.issued += candidates
+    with scan_step():
+        close_outs = backfill_close_out_notices(asof, acting_user=system)
+        result.summary["close_out_notices_issued"] = len(close_outs)
+        result.issued += close_outs
+    if reminders:
+        with scan_step():
+            result.summary["digests"] = send_reminders(asof, rules)
+    if asof.live:
+        result.summary["emails_requeued"] = delivery.resend_stale_emails()
+    run.finished_at = clock.now()
+    run.summary = {key: value for key, value in sorted(result.summary.items()) if value}
+    run.save(update_fields=["finished_at", "summary"])
+    return result
+
+
+def backfill_task_notices(asof: AsOf, *, acting_user) -> list[Notice]:
+    """Issued assignments whose task notice never went out (e.g. the broker was down at the time)."""
+    has_notice = Notice.objects.filter(assignment=OuterRef("pk"), kind=NoticeKind.TASK)
+    missing = list(
+        Assignment.objects.order_by()
+        .filter(issued_at__lte=asof.moment)
+        .exclude(status=AssignmentStatus.DRAFT)
+        .exclude(Exists(has_notice))
+        .values_list("pk", flat=True)
+    )
+    return notice_services.issue_task_notices(missing, acting_user=acting_user) if missing else []
+
+
+def backfill_close_out_notices(asof: AsOf, *, acting_user) -> list[Notice]:
+    """Assignments closed out elsewhere (or while the broker was down) without their close-out notice."""
+    has_notice = Notice.objects.filter(assignment=OuterRef("pk"), kind=NoticeKind.CLOSE_OUT)
+    missing = list(
+        Assignment.objects.order_by()
+        .filter(status=AssignmentStatus.CLOSED, closed_at__lte=asof.moment)
+        .exclude(Exists(has_notice))
+        .values_list("pk", flat=True)
+    )
+    return notice_services.issue_close_out_notices(missing, acting_user=acting_user) if missing else []
+
+
+def sync_task_notice_signatures(asof: AsOf, *, acting_user) -> int:
+    """A unit that signed for the assignment itself has signed its task notice: stop chasing it."""
+    signer = (
+        Assignment.history.model.objects.filter(id=OuterRef("assignment_id"), status=AssignmentStatus.SIGNED)
+        .order_by("history_date")
+        .values("history_user_id")[:1]
+    )
+    notices = list(
+        Notice.objects.filter(kind=NoticeKind.TASK, status=NoticeStatus.ISSUED, assignment__signed_at__lte=asof.moment)
+        .annotate(signer_id=Subquery(signer))
+        .select_related("assignment")
+    )
+    for notice in notices:
+        notice.status, notice.closed_reason = NoticeStatus.CLOSED, ClosedReason.SIGNED_FOR
+        notice.signed_at = notice.closed_at = notice.assignment.signed_at
+        notice.signed_by_id = notice.signer_id or acting_user.pk
+    bulk_update_with_history(
+        notices,
+        Notice,
+        ["status", "closed_reason", "signed_at", "closed_at", "signed_by"],
+        default_user=acting_user,
+        default_change_reason=_("Signed for with the assignment"),
+        default_date=clock.now(),
+    )
+    return len(notices)

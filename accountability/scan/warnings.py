@@ -1,0 +1,205 @@
+"""Progress warnings (进度预警单): issue, escalate, step down and close them as the plan is kept or not.
+
+An assignment has at most one open warning (a unique constraint says so). Each day the scan compares
+the assignment's condition with its open warning:
+
+- no warning and lagging → a yellow (10–30 points behind, or a report missing) or a red (more than
+  30 points behind, or past the deadline);
+- condition back on plan → the warning closes (the unit caught up);
+- condition red under a yellow or orange → a red replaces it;
+- a red given for the lag or the deadline, now only yellow → a yellow replaces it (steps down);
+- a yellow or orange still open after its catch-up date → the next colour replaces it.
+
+Acting on a warning means catching up with the plan by its date: an answer alone does not stop the
+escalation. Every new warning has its natural key (assignment, cause, period); a key already used
+is never issued again, and then the open warning stays as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tasks.choices import WarningLevel
+from tasks.models import Assignment
+from tasks.periods import period_from_key
+
+from ..choices import ClosedReason, NoticeCause, NoticeKind
+from ..models import Notice, SupervisionRules
+from ..services import notice_texts
+from ..services.notices import close_notices, draft_notice, save_issued
+from ..services.numbering import lock_counter
+from .conditions import CONDITION_FIELDS, AsOf, assignment_conditions, condition_level, lagging, open_assignments
+
+# Reds given for a condition (not for ignoring a warning) step down when the condition eases.
+CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
+CLOSE_REASONS_TEXT = {
+    ClosedReason.CAUGHT_UP: _("Caught up with the plan"),
+    ClosedReason.ESCALATED: _("Raised to a higher warning"),
+    ClosedReason.STEPPED_DOWN: _("Lowered after catching up"),
+    ClosedReason.ASSIGNMENT_ENDED: _("The assignment is no longer open"),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    level: int
+    cause: str
+    period: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    issue: Issue | None = None
+    close: str | None = None  # a ClosedReason for the open warning
+
+
+def condition_cause(row: dict, day: dt.date, rules: SupervisionRules) -> tuple[str, str]:
+    """Why the row is in its condition, and the period that names it (plan node, report period, deadline)."""
+    if row["deadline_then"] < day:
+        return NoticeCause.OVERDUE, row["deadline_then"].isoformat()
+    if row["lag"] > rules.red_lag_points:
+        return NoticeCause.FAR_BEHIND, row["node_due"].isoformat()
+    if row["lag"] >= rules.yellow_lag_points:
+        return NoticeCause.BEHIND_PLAN, row["node_due"].isoformat()
+    return NoticeCause.MISSING_REPORT, row["missing_period"]
+
+
+def decide(row: dict, warning: Notice | None, day: dt.date, rules: SupervisionRules) -> Decision | None:
+    """What to do with one assignment's warning today (a pure function of the facts)."""
+    level = row["condition"]
+    if warning is None:
+        if level == WarningLevel.GREEN:
+            return None
+        return Decision(issue=Issue(level, *condition_cause(row, day, rules)))
+    if level == WarningLevel.GREEN:
+        return Decision(close=ClosedReason.CAUGHT_UP)
+    if level == WarningLevel.RED and warning.level < WarningLevel.RED:
+        return Decision(issue=Issue(WarningLevel.RED, *condition_cause(row, day, rules)), close=ClosedReason.ESCALATED)
+    if level == WarningLevel.YELLOW and warning.level == WarningLevel.RED and warning.cause in CONDITION_REDS:
+        return Decision(
+            issue=Issue(WarningLevel.YELLOW, NoticeCause.STEPPED_DOWN, str(warning.pk)),
+            close=ClosedReason.STEPPED_DOWN,
+        )
+    if warning.level < WarningLevel.RED and warning.due_date and warning.due_date < day:
+        return Decision(
+            issue=Issue(warning.level + 1, NoticeCause.NOT_ACTED, str(warning.pk)), close=ClosedReason.ESCALATED
+        )
+    return None
+
+
+def catch_up_days(level: int, rules: SupervisionRules) -> int:
+    return {
+        WarningLevel.YELLOW: rules.yellow_catch_up_days,
+        WarningLevel.ORANGE: rules.orange_catch_up_days,
+    }.get(level, rules.red_response_days)
+
+
+def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> tuple[dict[str, int], list[Notice]]:
+    """One pass of the warning rules; call inside a transaction that holds the scan lock."""
+    counter = lock_counter(NoticeKind.WARNING, asof.day.year)
+    summary: Counter[str] = Counter()
+    ended = list(Notice.objects.open_warnings().exclude(assignment__in=open_assignments(asof).values("pk")))
+    _close(ended, ClosedReason.ASSIGNMENT_ENDED, acting_user=acting_user, summary=summary)
+
+    open_warnings = {warning.assignment_id: warning for warning in Notice.objects.open_warnings()}
+    warned = Notice.objects.open_warnings().order_by().values("assignment_id")
+    rows = list(assignment_conditions(asof).filter(lagging(asof, rules) | Q(pk__in=warned)).values(*CONDITION_FIELDS))
+    for row in rows:
+        row["lag"] = row["planned"] - row["actual"]
+        row["condition"] = condition_level(row, asof.day, rules)
+    decisions = {row["pk"]: (row, decide(row, open_warnings.get(row["pk"]), asof.day, rules)) for row in rows}
+    decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
+    wanted = [pk for pk, (_row, decision) in decisions.items() if decision.issue]
+    used_keys = set(
+        Notice.objects.filter(kind=NoticeKind.WARNING, assignment_id__in=wanted).values_list(
+            "assignment_id", "cause", "period"
+        )
+    )
+    assignments = Assignment.objects.select_related("target", "unit").in_bulk(wanted)
+    closing: dict[str, list[Notice]] = {}
+    drafts = []
+    for pk, (row, decision) in sorted(decisions.items(), key=_issue_order(assignments)):
+        issue, warning = decision.issue, open_warnings.get(pk)
+        if issue and (pk, issue.cause, issue.period) in used_keys:
+            continue  # this cause was warned about before: keep the open warning as it is
+        if decision.close:
+            closing.setdefault(decision.close, []).append(warning)
+        if issue:
+            drafts.append(_draft(assignments[pk], row, issue, warning, asof, rules, acting_user))
+    for reason, notices in closing.items():
+        _close(notices, reason, acting_user=acting_user, summary=summary)
+    issued = save_issued(drafts, counter=counter, acting_user=acting_user, reason=_("Issued by the daily scan"))
+    summary.update(f"issued_{WarningLevel(notice.level).name.lower()}" for notice in issued)
+    summary["warnings_issued"] = len(issued)
+    sync_warning_levels()
+    return dict(summary), issued
+
+
+def _issue_order(assignments):
+    def key(item):
+        assignment = assignments.get(item[0])
+        if assignment is None:
+            return ("", "", 0, item[0])
+        return (assignment.target.code, assignment.role, assignment.unit.sort_order, item[0])
+
+    return key
+
+
+def _close(notices, reason, *, acting_user, summary) -> None:
+    close_notices(notices, reason=reason, acting_user=acting_user, change_reason=CLOSE_REASONS_TEXT[reason])
+    summary[f"closed_{reason}"] += len(notices)
+
+
+def _draft(assignment, row, issue: Issue, previous: Notice | None, asof, rules, acting_user) -> Notice:
+    due = asof.day + dt.timedelta(days=catch_up_days(issue.level, rules))
+    facts = notice_texts.WarningFacts(
+        day=asof.day,
+        planned=row["planned"],
+        actual=row["actual"],
+        milestone_due=row["node_due"],
+        deadline=row["deadline_then"],
+        missing_period=row["missing_period"],
+        missing_due=_missing_due(assignment, row["missing_period"]),
+        previous_number=previous.number if previous else "",
+        previous_level=previous.level if previous else None,
+        previous_due=previous.due_date if previous else None,
+    )
+    return draft_notice(
+        NoticeKind.WARNING,
+        assignment,
+        cause=issue.cause,
+        period=issue.period,
+        level=issue.level,
+        wording=notice_texts.warning_wording(assignment, level=issue.level, cause=issue.cause, facts=facts, due=due),
+        due_date=due,
+        escalated_from=previous,
+        acting_user=acting_user,
+    )
+
+
+def _missing_due(assignment: Assignment, period_key: str | None):
+    if not period_key:
+        return None
+    return period_from_key(period_key, assignment.target.report_frequency).due
+
+
+def sync_warning_levels() -> int:
+    """Bookkeeping: ``Assignment.warning_level`` is the level of its open warning (green without one).
+
+    One UPDATE per colour with a semi-join on the open warnings, touching only the rows that differ.
+    """
+    open_warnings = Notice.objects.open_warnings().order_by()
+    changed = (
+        Assignment.objects.exclude(warning_level=WarningLevel.GREEN)
+        .exclude(pk__in=open_warnings.values("assignment_id"))
+        .update(warning_level=WarningLevel.GREEN)
+    )
+    for level in (WarningLevel.YELLOW, WarningLevel.ORANGE, WarningLevel.RED):
+        warned = open_warnings.filter(level=level).values("assignment_id")
+        changed += Assignment.objects.filter(pk__in=warned).exclude(warning_level=level).update(warning_level=level)
+    return changed

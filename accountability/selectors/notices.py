@@ -1,0 +1,109 @@
+"""Read-side queries of the five lists: the register's filters, pending work, dashboard counts.
+
+Each answers in a fixed number of queries, whatever the number of notices.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from tasks import clock
+from tasks.access import Action, access_for
+from tasks.choices import AssignmentStatus, ReportStatus, WarningLevel
+from tasks.models import Assignment, ProgressReport
+
+from ..choices import ANSWERED_KINDS, OPEN_NOTICE_STATUSES, NoticeCause, NoticeKind, NoticeStatus
+from ..models import Notice
+
+STATE_FILTERS = {
+    "open": Q(status__in=OPEN_NOTICE_STATUSES),
+    "unsigned": Q(status=NoticeStatus.ISSUED),
+    "answered": Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS),
+    "closed": Q(status=NoticeStatus.CLOSED),
+    "proposed": Q(status=NoticeStatus.PROPOSED),
+}
+
+
+def register(user, filters: dict) -> QuerySet:
+    """The notices ``user`` may see, filtered as the register's form says."""
+    notices = (
+        Notice.objects.for_user(user).select_related("unit", "target").order_by("-issued_at", "-created_at", "-pk")
+    )
+    if filters.get("kind"):
+        notices = notices.filter(kind=filters["kind"])
+    if filters.get("level") is not None:
+        notices = notices.filter(level=filters["level"])
+    if filters.get("unit"):
+        notices = notices.filter(unit=filters["unit"])
+    if filters.get("state"):
+        notices = notices.filter(STATE_FILTERS[filters["state"]])
+    if filters.get("year"):
+        notices = notices.filter(year=filters["year"])
+    if filters.get("q"):
+        text = filters["q"].strip()
+        notices = notices.filter(Q(number__icontains=text) | Q(target__title__icontains=text) | Q(target__code=text))
+    return notices
+
+
+def open_problems(user) -> QuerySet:
+    """Reports whose problem (问题) has no issue-supervision notice yet, on assignments still open."""
+    supervised = Notice.objects.filter(
+        kind=NoticeKind.SUPERVISION,
+        cause=NoticeCause.PROBLEM,
+        assignment=OuterRef("assignment"),
+        period=OuterRef("period"),
+    )
+    return (
+        ProgressReport.objects.for_user(user, Action.MANAGE)
+        .exclude(problems="")
+        .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
+        .filter(assignment__in=Assignment.objects.open().values("pk"))
+        .exclude(Exists(supervised))
+        .select_related("assignment__unit", "assignment__target")
+        .order_by("-period_end", "assignment__unit__sort_order")
+    )
+
+
+def awaiting_close_out(user) -> QuerySet:
+    return (
+        Assignment.objects.for_user(user, Action.MANAGE)
+        .filter(status__in=[AssignmentStatus.CLAIMED, AssignmentStatus.VERIFIED])
+        .select_related("target", "unit")
+    )
+
+
+def office_pending(user) -> dict[str, int]:
+    """What waits for the office, in four queries."""
+    if not access_for(user).office:
+        return {}
+    counts = Notice.objects.aggregate(
+        proposed=Count("pk", filter=Q(status=NoticeStatus.PROPOSED)),
+        answered=Count("pk", filter=Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS)),
+        unsigned=Count("pk", filter=Q(status=NoticeStatus.ISSUED)),
+    )
+    counts["close_outs"] = awaiting_close_out(user).count()
+    counts["problems"] = open_problems(user).count()
+    return counts
+
+
+def notice_counts(user, *, year: int | None = None) -> dict[str, int]:
+    """The leader dashboard's figures, in one query: open warnings by colour, notices issued this
+    year by kind, what waits for units, published exposures."""
+    year = year or clock.today().year
+    visible = Notice.objects.for_user(user)
+    open_warning = Q(kind=NoticeKind.WARNING, status__in=OPEN_NOTICE_STATUSES)
+    issued = Q(year=year, issued_at__isnull=False)
+    aggregates = {
+        "yellow": Count("pk", filter=open_warning & Q(level=WarningLevel.YELLOW)),
+        "orange": Count("pk", filter=open_warning & Q(level=WarningLevel.ORANGE)),
+        "red": Count("pk", filter=open_warning & Q(level=WarningLevel.RED)),
+        "open_warnings": Count("pk", filter=open_warning),
+        "unsigned": Count("pk", filter=Q(status=NoticeStatus.ISSUED)),
+        "answered": Count("pk", filter=Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS)),
+        "published_exposures": Count("pk", filter=issued & Q(kind=NoticeKind.EXPOSURE, is_published=True)),
+    }
+    for kind in NoticeKind.values:
+        aggregates[f"issued_{kind}"] = Count("pk", filter=issued & Q(kind=kind))
+    counts = visible.aggregate(**aggregates)
+    counts["year"] = year
+    return counts

@@ -1,0 +1,220 @@
+"""Delivery: inbox entries for the people of a unit (or the office) and the emails that carry them.
+
+Inbox entries are written in the transaction that issues the notice, so the inbox never misses one
+even when the broker is down. Emails go out after commit through a Celery job that takes message
+ids and claims each message with a compare-and-set before sending it: a retry or a second job never
+sends the same message twice. Messages still waiting after a while (the broker was down when they
+were made) are picked up again by the daily scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tasks import clock
+from tasks.choices import RoleKind
+from tasks.models import Role
+
+from ..choices import EmailStatus, MessageKind
+from ..models import InboxMessage, Notice
+from .notice_texts import day_text
+
+logger = logging.getLogger(__name__)
+
+EMAIL_BATCH = 200
+# A message still unsent after this long was never handed to a worker (or its worker died).
+STALE_AFTER = dt.timedelta(minutes=10)
+CLAIM_EXPIRES_AFTER = dt.timedelta(hours=1)
+
+
+def unit_people(unit_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+    """Staff and heads of each unit: {unit id: {user id: email}}."""
+    people: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = Role.objects.filter(
+        unit_id__in=set(unit_ids), kind__in=[RoleKind.STAFF, RoleKind.HEAD], user__is_active=True
+    ).values_list("unit_id", "user_id", "user__email")
+    for unit_id, user_id, email in rows:
+        people[unit_id][user_id] = email or ""
+    return people
+
+
+def office_people() -> dict[int, str]:
+    rows = Role.objects.filter(kind=RoleKind.OFFICE, user__is_active=True).values_list("user_id", "user__email")
+    return {user_id: email or "" for user_id, email in rows}
+
+
+def _notice_subject(notice: Notice) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{notice.number} {notice.title}：{notice.target.title}"[:200]
+
+
+def _notice_summary(notice: Notice) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [notice.body]
+        if notice.required_action:
+            lines.append(notice.required_action)
+        return "\n".join(lines)
+
+
+def _message(recipient_id: int, email: str, **fields) -> InboxMessage:
+    return InboxMessage(
+        recipient_id=recipient_id,
+        day=clock.today(),
+        created_at=clock.now(),
+        email_status=EmailStatus.PENDING if email else EmailStatus.NO_ADDRESS,
+        **fields,
+    )
+
+
+def deliver_to_units(notices: list[Notice]) -> list[InboxMessage]:
+    """An inbox entry for every staff member and head of each notice's unit (inside the issuing transaction)."""
+    people = unit_people(notice.unit_id for notice in notices)
+    messages = [
+        _message(
+            user_id,
+            email,
+            kind=MessageKind.NOTICE,
+            notice=notice,
+            subject=_notice_subject(notice),
+            body=_notice_summary(notice),
+        )
+        for notice in notices
+        for user_id, email in people[notice.unit_id].items()
+    ]
+    return _save_and_send(messages)
+
+
+def ask_office_to_approve(notices: list[Notice]) -> list[InboxMessage]:
+    """Exposure candidates go to everyone in the office for a decision."""
+    office = office_people()
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            _message(
+                user_id,
+                email,
+                kind=MessageKind.APPROVAL,
+                notice=notice,
+                subject=(
+                    _("Exposure candidate: %(unit)s, %(target)s") % {"unit": notice.unit, "target": notice.target.title}
+                )[:200],
+                body=notice.body,
+            )
+            for notice in notices
+            for user_id, email in office.items()
+        ]
+    return _save_and_send(messages)
+
+
+def deliver_digests(day: dt.date, lines_by_user: dict[int, list[str]], emails: dict[int, str]) -> list[InboxMessage]:
+    """One digest per person per day; a person who already has today's digest keeps it as it is."""
+    already = set(
+        InboxMessage.objects.filter(kind=MessageKind.DIGEST, day=day, recipient_id__in=list(lines_by_user)).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            _message(
+                user_id,
+                emails.get(user_id, ""),
+                kind=MessageKind.DIGEST,
+                subject=_("Reminders of %(day)s: %(count)s items") % {"day": day_text(day), "count": len(lines)},
+                body="\n".join(lines),
+            )
+            for user_id, lines in sorted(lines_by_user.items())
+            if user_id not in already and lines
+        ]
+    for message in messages:
+        message.day = day
+    return _save_and_send(messages)
+
+
+def _save_and_send(messages: list[InboxMessage]) -> list[InboxMessage]:
+    if not messages:
+        return []
+    InboxMessage.objects.bulk_create(messages, batch_size=500)
+    send_after_commit([message.pk for message in messages if message.email_status == EmailStatus.PENDING])
+    return messages
+
+
+def send_after_commit(message_ids: list[int]) -> None:
+    if not message_ids:
+        return
+
+    def enqueue():
+        from ..tasks import enqueue, send_message_emails
+
+        for start in range(0, len(message_ids), EMAIL_BATCH):
+            enqueue(send_message_emails, message_ids[start : start + EMAIL_BATCH])
+
+    transaction.on_commit(enqueue)
+
+
+def mark_read(messages, *, user) -> int:
+    """Bookkeeping: a person opened these entries (their own only)."""
+    return messages.filter(recipient=user, read_at__isnull=True).update(read_at=clock.now())
+
+
+# --- Email -------------------------------------------------------------------------------------
+
+
+def _link(message: InboxMessage) -> str:
+    if message.notice_id:
+        return settings.ZMD_SITE_URL + reverse("notices:detail", args=[message.notice_id])
+    return settings.ZMD_SITE_URL + reverse("notices:message", args=[message.pk])
+
+
+def send_message_emails(message_ids: list[int]) -> int:
+    """Send each still-unsent message once. A transient failure releases the claim and is raised for a retry."""
+    sent = 0
+    for message_id in message_ids:
+        claimed = InboxMessage.objects.filter(
+            pk=message_id, email_status=EmailStatus.PENDING, email_claimed_at__isnull=True
+        ).update(email_claimed_at=clock.now())
+        if not claimed:
+            continue
+        message = InboxMessage.objects.select_related("recipient").get(pk=message_id)
+        if not message.recipient.email:
+            InboxMessage.objects.filter(pk=message_id).update(email_status=EmailStatus.NO_ADDRESS)
+            continue
+        try:
+            send_mail(
+                subject=message.subject,
+                message=f"{message.body}\n\n{_link(message)}",
+                from_email=None,
+                recipient_list=[message.recipient.email],
+            )
+        except Exception:
+            InboxMessage.objects.filter(pk=message_id).update(email_claimed_at=None)
+            raise
+        InboxMessage.objects.filter(pk=message_id).update(email_status=EmailStatus.SENT, emailed_at=clock.now())
+        sent += 1
+    return sent
+
+
+def resend_stale_emails() -> int:
+    """Hand messages that never reached a worker to one again (run by the daily scan)."""
+    moment = clock.now()
+    InboxMessage.objects.filter(
+        email_status=EmailStatus.PENDING, email_claimed_at__lt=moment - CLAIM_EXPIRES_AFTER
+    ).update(email_claimed_at=None)
+    stale = list(
+        InboxMessage.objects.filter(
+            Q(email_claimed_at__isnull=True), email_status=EmailStatus.PENDING, created_at__lt=moment - STALE_AFTER
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    send_after_commit(stale)
+    return len(stale)

@@ -1,0 +1,221 @@
+"""The wording of each kind of notice.
+
+A notice is an official document of the city: its text is written once, when it is issued, in the
+site's language (``settings.LANGUAGE_CODE``, Chinese), whatever language the person or job issuing
+it happens to use. English source strings keep the code readable; the zh_Hans catalogue holds the
+document's Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+from typing import TypeVar
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tasks.choices import AssignmentRole, WarningLevel
+from tasks.models import Assignment
+
+from ..choices import NoticeCause, NoticeKind
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Wording:
+    title: str
+    body: str
+    required_action: str
+
+
+def in_site_language(function: Callable[..., T]) -> Callable[..., T]:
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def day_text(day: dt.date | None) -> str:
+    """A date as an official document writes it: 2018年9月30日."""
+    if day is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+def _sentences(*parts: str) -> str:
+    """Chinese sentences follow each other without a space; English ones with one."""
+    glue = "" if settings.LANGUAGE_CODE.startswith("zh") else " "
+    return glue.join(part for part in parts if part)
+
+
+def _points(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
+
+
+def _chain(assignment: Assignment) -> dict[str, str]:
+    target = assignment.target
+    return {
+        "unit": str(assignment.unit),
+        "target": target.title,
+        "code": target.code,
+        "role": AssignmentRole(assignment.role).label,
+        "deadline": day_text(assignment.deadline),
+    }
+
+
+def colour_word(level: int) -> str:
+    """The colour as a document names it inside a sentence (黄色), not the label of a list (黄色预警)."""
+    return {
+        WarningLevel.YELLOW: _("yellow"),
+        WarningLevel.ORANGE: _("orange"),
+        WarningLevel.RED: _("red"),
+    }[WarningLevel(level)]
+
+
+def kind_title(kind: str, level: int | None = None) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind == NoticeKind.WARNING and level is not None:
+            return _("Progress warning (%(level)s)") % {"level": colour_word(level)}
+        return str(NoticeKind(kind).label)
+
+
+@in_site_language
+def task_wording(assignment: Assignment, *, due: dt.date) -> Wording:
+    facts = _chain(assignment)
+    body = _(
+        "The city's %(year)s target “%(target)s” (%(code)s) has been broken down. Your unit, %(unit)s, "
+        "carries it as %(role)s and must complete its part by %(deadline)s."
+    ) % {**facts, "year": assignment.target.year}
+    goal = assignment.goal_value
+    if goal is not None and assignment.target.measure_unit:
+        body += _(" Your unit's goal: %(goal)s %(measure)s.") % {
+            "goal": _points(goal),
+            "measure": assignment.target.measure_unit,
+        }
+    body += _(
+        " Following “one leader, one task force, one deadline, one line of accountability”, plan the work "
+        "backwards from the deadline and report progress on time."
+    )
+    action = _("Sign for this notice by %(due)s and report progress as the plan requires.") % {"due": day_text(due)}
+    return Wording(kind_title(NoticeKind.TASK), body, action)
+
+
+@dataclass(frozen=True)
+class WarningFacts:
+    """What the scan found: the numbers a warning quotes."""
+
+    day: dt.date
+    planned: Decimal
+    actual: Decimal
+    milestone_due: dt.date | None
+    deadline: dt.date
+    missing_period: str | None = None
+    missing_due: dt.date | None = None
+    previous_number: str = ""
+    previous_level: int | None = None
+    previous_due: dt.date | None = None
+
+
+@in_site_language
+def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: WarningFacts, due: dt.date) -> Wording:
+    names = {**_chain(assignment), "day": day_text(facts.day)}
+    standing = _(
+        "As of %(day)s, your unit's part of “%(target)s” was planned at %(planned)s%% and has reached "
+        "%(actual)s%%: %(lag)s points behind plan."
+    ) % {
+        **names,
+        "planned": _points(facts.planned),
+        "actual": _points(facts.actual),
+        "lag": _points(facts.planned - facts.actual),
+    }
+    if cause == NoticeCause.MISSING_REPORT:
+        lead = _(
+            "Your unit's progress report on “%(target)s” for %(period)s was due by %(due)s "
+            "and had not been filed as of %(day)s."
+        ) % {
+            **names,
+            "period": facts.missing_period,
+            "due": day_text(facts.missing_due),
+        }
+    elif cause == NoticeCause.OVERDUE:
+        lead = (
+            _("Your unit's part of “%(target)s” was due by %(deadline)s and had not been completed as of %(day)s.")
+            % names
+        )
+    elif cause == NoticeCause.NOT_ACTED:
+        lead = _(
+            "Warning %(number)s (%(previous)s) asked your unit to catch up by %(due)s; as of %(day)s it has not. "
+            "The warning is raised to %(level)s."
+        ) % {
+            **names,
+            "number": facts.previous_number,
+            "previous": colour_word(facts.previous_level),
+            "due": day_text(facts.previous_due),
+            "level": colour_word(level),
+        }
+    elif cause == NoticeCause.STEPPED_DOWN:
+        lead = _("Your unit has narrowed its lag since warning %(number)s; the warning is lowered to %(level)s.") % {
+            "number": facts.previous_number,
+            "level": colour_word(level),
+        }
+    else:
+        lead = ""
+    body = _sentences(lead, standing)
+    action = _(
+        "Take effective measures to catch up with the plan by %(due)s and report them to the supervision office. "
+        "A warning not acted on by then is raised."
+    ) % {"due": day_text(due)}
+    if level == WarningLevel.RED:
+        action = _(
+            "Explain in writing by %(due)s why the work is behind and what will be done; "
+            "the unit's head answers for it. Repeated red warnings are exposed."
+        ) % {"due": day_text(due)}
+    return Wording(kind_title(NoticeKind.WARNING, level), body, action)
+
+
+@in_site_language
+def close_out_wording(assignment: Assignment, *, day: dt.date, due: dt.date, note: str = "") -> Wording:
+    body = _(
+        "The supervision office has verified that your unit, %(unit)s, has completed its part of “%(target)s” "
+        "(%(code)s). The assignment is closed out as of %(day)s."
+    ) % {**_chain(assignment), "day": day_text(day)}
+    if note:
+        body += " " + note
+    action = _("Sign for this notice by %(due)s and keep the evidence on file.") % {"due": day_text(due)}
+    return Wording(kind_title(NoticeKind.CLOSE_OUT), body, action)
+
+
+@in_site_language
+def exposure_wording(
+    assignment: Assignment, *, cause: str, due: dt.date, red_numbers: list[str] = (), reason: str = ""
+) -> Wording:
+    names = _chain(assignment)
+    if cause == NoticeCause.TWO_REDS:
+        body = _(
+            "In %(year)s your unit, %(unit)s, has received %(count)s red progress warnings (%(numbers)s), "
+            "the latest on “%(target)s”. The work has not been carried out as required."
+        ) % {**names, "year": assignment.target.year, "count": len(red_numbers), "numbers": "、".join(red_numbers)}
+    elif cause == NoticeCause.OVERDUE_AFTER_RED:
+        body = _(
+            "After red warning %(numbers)s your unit, %(unit)s, still did not complete its part of “%(target)s” by "
+            "%(deadline)s."
+        ) % {**names, "numbers": "、".join(red_numbers)}
+    else:
+        body = reason
+    return Wording(kind_title(NoticeKind.EXPOSURE), body, exposure_action(due))
+
+
+@in_site_language
+def exposure_action(due: dt.date) -> str:
+    return _(
+        "This is made public. Report in writing by %(due)s why, who answers for it and how it will be put right."
+    ) % {"due": day_text(due)}

@@ -1,0 +1,420 @@
+"""Issuing the five lists (五单) and their life: sign-for, answer, verification, close.
+
+Every issuer follows the same order inside one transaction: lock the kind's number counter, *then*
+look at what is still to be issued (so a second issuer sees the first one's notices), then save
+the notices with history and their inbox entries; emails leave after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from tasks import clock
+from tasks import services as ledger
+from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, WarningLevel
+from tasks.models import Assignment, ProgressReport
+from tasks.services import RuleViolation, save_with_history
+
+from ..choices import (
+    ANSWERED_KINDS,
+    OPEN_NOTICE_STATUSES,
+    SIGN_ONLY_KINDS,
+    ClosedReason,
+    NoticeCause,
+    NoticeKind,
+    NoticeStatus,
+)
+from ..models import Notice, SupervisionRules, format_number
+from . import delivery, notice_texts
+from .notice_texts import Wording
+from .numbering import lock_counter, take_serials
+
+
+def draft_notice(
+    kind: str,
+    assignment: Assignment,
+    *,
+    cause: str,
+    wording: Wording,
+    period: str = "",
+    level: int | None = None,
+    due_date: dt.date | None = None,
+    report: ProgressReport | None = None,
+    escalated_from: Notice | None = None,
+    acting_user,
+) -> Notice:
+    """An unsaved notice about ``assignment`` (its target and unit are copied for filtering)."""
+    return Notice(
+        kind=kind,
+        year=clock.today().year,
+        title=wording.title,
+        assignment=assignment,
+        # The objects, not only their ids: delivery and texts read them without another query.
+        target=assignment.target,
+        unit=assignment.unit,
+        report=report,
+        cause=cause,
+        period=period,
+        level=level,
+        body=wording.body,
+        required_action=wording.required_action,
+        due_date=due_date,
+        issued_by=acting_user,
+        escalated_from=escalated_from,
+        created_at=clock.now(),
+    )
+
+
+def save_issued(drafts: list[Notice], *, counter, acting_user, reason: str) -> list[Notice]:
+    """Number, save and deliver notices of one kind; ``counter`` is the kind's locked counter."""
+    if not drafts:
+        return []
+    moment = clock.now()
+    for notice, serial in zip(drafts, take_serials(counter, len(drafts)), strict=True):
+        notice.year, notice.serial = counter.year, serial
+        notice.number = format_number(notice.kind, counter.year, serial)
+        notice.status, notice.issued_at = NoticeStatus.ISSUED, moment
+    notices = bulk_create_with_history(
+        drafts, Notice, batch_size=500, default_user=acting_user, default_change_reason=str(reason), default_date=moment
+    )
+    delivery.deliver_to_units(notices)
+    return notices
+
+
+def save_proposed(drafts: list[Notice], *, acting_user, reason: str) -> list[Notice]:
+    """Exposure candidates: saved without a number and put before the office."""
+    if not drafts:
+        return []
+    for notice in drafts:
+        notice.status = NoticeStatus.PROPOSED
+    notices = bulk_create_with_history(
+        drafts, Notice, default_user=acting_user, default_change_reason=str(reason), default_date=clock.now()
+    )
+    delivery.ask_office_to_approve(notices)
+    return notices
+
+
+def close_notices(notices: list[Notice], *, reason: str, acting_user, change_reason: str) -> None:
+    """Close open notices: one UPDATE for all (they share the reason and the moment) and a history
+    row each."""
+    if not notices:
+        return
+    moment = clock.now()
+    for notice in notices:
+        notice.status, notice.closed_at, notice.closed_reason = NoticeStatus.CLOSED, moment, reason
+    Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
+        status=NoticeStatus.CLOSED, closed_at=moment, closed_reason=reason
+    )
+    Notice.history.bulk_history_create(
+        notices,
+        update=True,
+        batch_size=500,
+        default_user=acting_user,
+        default_change_reason=str(change_reason),
+        default_date=moment,
+    )
+
+
+def end_warnings(assignment_ids: Iterable[int], *, acting_user) -> None:
+    """The assignment is no longer worked on (closed out): its open warnings close and its colour clears."""
+    assignment_ids = list(assignment_ids)
+    open_warnings = list(Notice.objects.open_warnings().filter(assignment_id__in=assignment_ids))
+    close_notices(
+        open_warnings,
+        reason=ClosedReason.ASSIGNMENT_ENDED,
+        acting_user=acting_user,
+        change_reason=_("The assignment is no longer open"),
+    )
+    # Bookkeeping (not history): the colour the workspaces show.
+    Assignment.objects.filter(pk__in=assignment_ids).exclude(warning_level=WarningLevel.GREEN).update(
+        warning_level=WarningLevel.GREEN
+    )
+
+
+# --- Task notices (任务告知单) ----------------------------------------------------------------
+
+
+def issue_task_notices(assignment_ids: Iterable[int], *, acting_user) -> list[Notice]:
+    """The task notice of each issued assignment that does not have one yet (idempotent)."""
+    rules = SupervisionRules.current()
+    with transaction.atomic():
+        counter = lock_counter(NoticeKind.TASK, clock.today().year)
+        missing = (
+            Assignment.objects.filter(pk__in=list(assignment_ids), issued_at__isnull=False)
+            .exclude(status=AssignmentStatus.DRAFT)
+            .exclude(notices__kind=NoticeKind.TASK)
+            .select_related("target", "unit")
+            .order_by("target__code", "role", "unit__sort_order", "pk")
+        )
+        due = clock.today() + dt.timedelta(days=rules.sign_for_days)
+        drafts = [
+            draft_notice(
+                NoticeKind.TASK,
+                assignment,
+                cause=NoticeCause.ASSIGNMENT_ISSUED,
+                wording=notice_texts.task_wording(assignment, due=due),
+                due_date=due,
+                acting_user=acting_user,
+            )
+            for assignment in missing
+        ]
+        return save_issued(drafts, counter=counter, acting_user=acting_user, reason=_("Task notice issued"))
+
+
+# --- Close-out (任务销号单) --------------------------------------------------------------------
+
+
+def _close_out_draft(assignment: Assignment, *, acting_user, note: str = "") -> Notice:
+    rules = SupervisionRules.current()
+    due = clock.today() + dt.timedelta(days=rules.sign_for_days)
+    day = timezone.localdate(assignment.closed_at) if assignment.closed_at else clock.today()
+    return draft_notice(
+        NoticeKind.CLOSE_OUT,
+        assignment,
+        cause=NoticeCause.VERIFIED,
+        wording=notice_texts.close_out_wording(assignment, day=day, due=due, note=note),
+        due_date=due,
+        acting_user=acting_user,
+    )
+
+
+def issue_close_out_notices(assignment_ids: Iterable[int], *, acting_user) -> list[Notice]:
+    """The close-out notice of each closed assignment that lacks one (after a close-out made elsewhere)."""
+    with transaction.atomic():
+        counter = lock_counter(NoticeKind.CLOSE_OUT, clock.today().year)
+        closed = (
+            Assignment.objects.filter(pk__in=list(assignment_ids), status=AssignmentStatus.CLOSED)
+            .exclude(notices__kind=NoticeKind.CLOSE_OUT)
+            .select_related("target", "unit")
+            .order_by("closed_at", "pk")
+        )
+        drafts = [_close_out_draft(assignment, acting_user=acting_user) for assignment in closed]
+        notices = save_issued(drafts, counter=counter, acting_user=acting_user, reason=_("Close-out notice issued"))
+        end_warnings([notice.assignment_id for notice in notices], acting_user=acting_user)
+        return notices
+
+
+def verify_and_close_out(assignment: Assignment, *, acting_user, note: str = "") -> Notice:
+    """销号: the office verifies the claimed completion, closes the assignment and issues the close-out notice."""
+    with transaction.atomic():
+        counter = lock_counter(NoticeKind.CLOSE_OUT, clock.today().year)
+        assignment = Assignment.objects.select_for_update().select_related("target", "unit").get(pk=assignment.pk)
+        if assignment.status == AssignmentStatus.CLAIMED:
+            ledger.verify_completion(assignment, acting_user=acting_user, note=note)
+        if assignment.status != AssignmentStatus.VERIFIED:
+            raise RuleViolation(
+                _("Only a claimed completion can be verified; this assignment is %(status)s.")
+                % {"status": assignment.get_status_display()}
+            )
+        ledger.close_out(assignment, acting_user=acting_user, reason=note)
+        existing = assignment.notices.filter(kind=NoticeKind.CLOSE_OUT).first()
+        if existing:
+            return existing
+        notice = _close_out_draft(assignment, acting_user=acting_user, note=note)
+        [notice] = save_issued([notice], counter=counter, acting_user=acting_user, reason=_("Close-out notice issued"))
+        end_warnings([assignment.pk], acting_user=acting_user)
+    return notice
+
+
+# --- Issue supervision (问题督查单) --------------------------------------------------------------
+
+
+def issue_supervision(
+    assignment: Assignment,
+    *,
+    acting_user,
+    problem: str,
+    required_action: str,
+    due_date: dt.date,
+    report: ProgressReport | None = None,
+) -> Notice:
+    """The office orders a unit to rectify a problem by a date; the assignment goes under rectification."""
+    errors: dict[str, list[str]] = {}
+    if not problem.strip():
+        errors["problem"] = [_("Describe the problem to be rectified.")]
+    if not required_action.strip():
+        errors["required_action"] = [_("Say what the unit must do.")]
+    if due_date is None or due_date <= clock.today():
+        errors["due_date"] = [_("The rectification date must be after today.")]
+    if errors:
+        raise RuleViolation(errors)
+    if report is not None and report.assignment_id != assignment.pk:
+        raise RuleViolation(_("The report does not belong to this assignment."))
+    with transaction.atomic():
+        counter = lock_counter(NoticeKind.SUPERVISION, clock.today().year)
+        assignment = Assignment.objects.select_for_update().select_related("target", "unit").get(pk=assignment.pk)
+        if assignment.status not in OPEN_ASSIGNMENT_STATUSES:
+            raise RuleViolation(
+                _("Only an open assignment can be put under rectification; this one is %(status)s.")
+                % {"status": assignment.get_status_display()}
+            )
+        cause, period = (NoticeCause.PROBLEM, report.period) if report else (NoticeCause.FINDING, "")
+        if report is not None:
+            earlier = assignment.notices.filter(kind=NoticeKind.SUPERVISION, cause=cause, period=period).first()
+            if earlier is not None:
+                raise RuleViolation(
+                    _("Supervision notice %(number)s was already issued for this report's problem.")
+                    % {"number": earlier.number}
+                )
+        if assignment.status != AssignmentStatus.RECTIFYING:
+            ledger.start_rectification(assignment, acting_user=acting_user, reason=_("Issue supervision notice"))
+        wording = Wording(notice_texts.kind_title(NoticeKind.SUPERVISION), problem.strip(), required_action.strip())
+        notice = draft_notice(
+            NoticeKind.SUPERVISION,
+            assignment,
+            cause=cause,
+            period=period,
+            wording=wording,
+            due_date=due_date,
+            report=report,
+            acting_user=acting_user,
+        )
+        [notice] = save_issued(
+            [notice], counter=counter, acting_user=acting_user, reason=_("Issue supervision notice issued")
+        )
+    return notice
+
+
+# --- Exposure (落实情况曝光单) -------------------------------------------------------------------
+
+
+def propose_exposure(assignment: Assignment, *, acting_user, reason: str) -> Notice:
+    """The office puts an exposure forward by hand; like the scan's candidates it waits for approval."""
+    if not reason.strip():
+        raise RuleViolation({"reason": [_("Say what the unit failed to do.")]})
+    due = clock.today() + dt.timedelta(days=SupervisionRules.current().red_response_days)
+    notice = draft_notice(
+        NoticeKind.EXPOSURE,
+        assignment,
+        cause=NoticeCause.MANUAL,
+        wording=notice_texts.exposure_wording(assignment, cause=NoticeCause.MANUAL, due=due, reason=reason.strip()),
+        due_date=due,
+        acting_user=acting_user,
+    )
+    with transaction.atomic():
+        [notice] = save_proposed([notice], acting_user=acting_user, reason=_("Exposure proposed"))
+    return notice
+
+
+def approve_exposure(notice: Notice, *, acting_user, note: str = "") -> Notice:
+    """The office approves a candidate: it is numbered, issued to the unit and published."""
+    rules = SupervisionRules.current()
+    with transaction.atomic():
+        counter = lock_counter(NoticeKind.EXPOSURE, clock.today().year)
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.kind != NoticeKind.EXPOSURE or notice.status != NoticeStatus.PROPOSED:
+            raise RuleViolation(_("Only an exposure awaiting approval can be approved."))
+        moment = clock.now()
+        due = clock.today() + dt.timedelta(days=rules.red_response_days)
+        notice.year, [notice.serial] = counter.year, take_serials(counter, 1)
+        notice.number = format_number(notice.kind, notice.year, notice.serial)
+        notice.status, notice.issued_at, notice.issued_by = NoticeStatus.ISSUED, moment, acting_user
+        notice.due_date, notice.required_action = due, notice_texts.exposure_action(due)
+        notice.is_published, notice.published_at = True, moment
+        notice.verification_note = note.strip()
+        save_with_history(notice, acting_user=acting_user, reason=_("Exposure approved and published"))
+        delivery.deliver_to_units([notice])
+    return notice
+
+
+def dismiss_exposure(notice: Notice, *, acting_user, reason: str) -> Notice:
+    if not reason.strip():
+        raise RuleViolation({"reason": [_("Say why the exposure is not approved.")]})
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.kind != NoticeKind.EXPOSURE or notice.status != NoticeStatus.PROPOSED:
+            raise RuleViolation(_("Only an exposure awaiting approval can be turned down."))
+        notice.status, notice.closed_at = NoticeStatus.DISMISSED, clock.now()
+        notice.verified_by, notice.verified_at, notice.verification_note = acting_user, clock.now(), reason.strip()
+        save_with_history(notice, acting_user=acting_user, reason=_("Exposure not approved"))
+    return notice
+
+
+# --- The unit's side: sign for, answer; the office's: verify -----------------------------------
+
+
+def _locked(notice: Notice) -> Notice:
+    return Notice.objects.select_for_update().select_related("assignment").get(pk=notice.pk)
+
+
+def sign_for_notice(notice: Notice, *, acting_user) -> Notice:
+    """签收. A task notice signs for its assignment too; a task or close-out notice is done once signed."""
+    with transaction.atomic():
+        notice = _locked(notice)
+        if notice.status != NoticeStatus.ISSUED:
+            raise RuleViolation(_("This notice has already been signed for."))
+        _sign(notice, acting_user=acting_user)
+        save_with_history(notice, acting_user=acting_user, reason=_("Signed for"))
+    return notice
+
+
+def _sign(notice: Notice, *, acting_user) -> None:
+    notice.signed_by, notice.signed_at = acting_user, clock.now()
+    notice.status = NoticeStatus.SIGNED
+    if notice.kind in SIGN_ONLY_KINDS:
+        notice.status, notice.closed_at, notice.closed_reason = (
+            NoticeStatus.CLOSED,
+            notice.signed_at,
+            ClosedReason.SIGNED_FOR,
+        )
+    if notice.kind == NoticeKind.TASK and notice.assignment.status == AssignmentStatus.ISSUED:
+        ledger.sign_for_assignment(notice.assignment, acting_user=acting_user)
+
+
+def answer_notice(notice: Notice, *, acting_user, response: str) -> Notice:
+    """The unit answers: what it did about the warning, the problem or the exposure."""
+    if not response.strip():
+        raise RuleViolation({"response": [_("Write the answer before sending it.")]})
+    with transaction.atomic():
+        notice = _locked(notice)
+        if notice.kind in SIGN_ONLY_KINDS:
+            raise RuleViolation(_("This notice only needs to be signed for."))
+        if notice.status not in (NoticeStatus.ISSUED, NoticeStatus.SIGNED, NoticeStatus.ANSWERED):
+            raise RuleViolation(_("This notice is closed and takes no more answers."))
+        if notice.status == NoticeStatus.ISSUED:
+            _sign(notice, acting_user=acting_user)
+        notice.response = response.strip()
+        notice.responded_by, notice.responded_at = acting_user, clock.now()
+        notice.status = NoticeStatus.ANSWERED
+        save_with_history(notice, acting_user=acting_user, reason=_("Answered"))
+    return notice
+
+
+def verify_answer(notice: Notice, *, acting_user, accepted: bool, note: str = "") -> Notice:
+    """The office checks the answer: accepted closes the notice (and ends the rectification); refused
+    sends it back to the unit with the reason."""
+    if not accepted and not note.strip():
+        raise RuleViolation({"note": [_("Say why the answer is not accepted.")]})
+    with transaction.atomic():
+        notice = _locked(notice)
+        if notice.kind not in ANSWERED_KINDS or notice.status != NoticeStatus.ANSWERED:
+            raise RuleViolation(_("Only an answered supervision or exposure notice can be verified."))
+        notice.verified_by, notice.verified_at, notice.verification_note = acting_user, clock.now(), note.strip()
+        if accepted:
+            notice.status, notice.closed_at, notice.closed_reason = (
+                NoticeStatus.CLOSED,
+                clock.now(),
+                ClosedReason.VERIFIED,
+            )
+            save_with_history(notice, acting_user=acting_user, reason=_("Answer verified"))
+            _end_rectification(notice, acting_user=acting_user)
+        else:
+            notice.status = NoticeStatus.SIGNED
+            save_with_history(notice, acting_user=acting_user, reason=_("Answer not accepted"))
+    return notice
+
+
+def _end_rectification(notice: Notice, *, acting_user) -> None:
+    """The assignment leaves rectification once no supervision notice on it is still open."""
+    if notice.kind != NoticeKind.SUPERVISION:
+        return
+    assignment = Assignment.objects.select_for_update().get(pk=notice.assignment_id)
+    still_open = assignment.notices.filter(kind=NoticeKind.SUPERVISION, status__in=OPEN_NOTICE_STATUSES).exists()
+    if assignment.status == AssignmentStatus.RECTIFYING and not still_open:
+        ledger.mark_in_progress(assignment, acting_user=acting_user, reason=_("Rectification verified"))

@@ -1,0 +1,141 @@
+"""The office's side of the five lists: issue supervision from a problem, close out verified work,
+put an exposure forward, and run the daily scan now."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tasks.access import Action
+from tasks.models import Assignment, ProgressReport
+from tasks.services import RuleViolation
+
+from .. import services, tasks
+from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due
+from ..models import SupervisionRules
+from ..selectors import notices as selectors
+from .notices import PAGE_SIZE, _flash, notice_url, require_office, rule_messages
+
+
+def _assignment_and_report(request):
+    """The assignment (and report) the office is acting on, from ?report= or ?assignment=."""
+    source = request.POST if request.method == "POST" else request.GET
+    report = None
+    if source.get("report"):
+        report = get_object_or_404(
+            ProgressReport.objects.for_user(request.user, Action.MANAGE).select_related("assignment"),
+            pk=source.get("report"),
+        )
+        assignment = report.assignment
+    else:
+        assignment = get_object_or_404(
+            Assignment.objects.for_user(request.user, Action.MANAGE), pk=source.get("assignment") or 0
+        )
+    assignment = Assignment.objects.select_related("target", "unit").get(pk=assignment.pk)
+    return assignment, report
+
+
+def _add_errors(form, error: RuleViolation) -> None:
+    if hasattr(error, "message_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in rule_messages(error):
+            form.add_error(None, message)
+
+
+@login_required
+def new_supervision(request):
+    """问题督查单: from a report's problem (?report=) or a finding on an assignment (?assignment=)."""
+    require_office(request)
+    assignment, report = _assignment_and_report(request)
+    if request.method == "POST":
+        form = SupervisionForm(request.POST)
+        if form.is_valid():
+            try:
+                notice = services.issue_supervision(
+                    assignment, report=report, acting_user=request.user, **form.cleaned_data
+                )
+            except RuleViolation as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Issue supervision notice %(number)s issued.") % {"number": notice.number})
+                return redirect(notice_url(notice))
+    else:
+        problem = report.problems if report else ""
+        form = SupervisionForm(
+            initial={"problem": problem, "due_date": default_due(SupervisionRules.current().supervision_due_days)}
+        )
+    return render(
+        request,
+        "accountability/notices/supervision_form.html",
+        {"form": form, "assignment": assignment, "report": report},
+    )
+
+
+@login_required
+def new_exposure(request):
+    """Put an exposure forward by hand; it waits for approval like the scan's candidates."""
+    require_office(request)
+    assignment, _report = _assignment_and_report(request)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.propose_exposure(assignment, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except RuleViolation as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The exposure is put forward; approve it to issue and publish it."))
+            return redirect(notice_url(notice))
+    return render(request, "accountability/notices/exposure_form.html", {"form": form, "assignment": assignment})
+
+
+@login_required
+def close_outs(request):
+    """Completions claimed by units, waiting for the office to verify and close them out (销号)."""
+    require_office(request)
+    page = Paginator(
+        selectors.awaiting_close_out(request.user).order_by("target__code", "unit__sort_order"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "accountability/notices/close_outs.html", {"page": page, "form": CloseOutForm()})
+
+
+@login_required
+@require_POST
+def close_out(request, assignment_id: int):
+    require_office(request)
+    assignment = get_object_or_404(Assignment.objects.for_user(request.user, Action.MANAGE), pk=assignment_id)
+    form = CloseOutForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        notice = services.verify_and_close_out(assignment, acting_user=request.user, note=note)
+    except RuleViolation as error:
+        _flash(request, error)
+        return redirect("notices:close_outs")
+    messages.success(request, _("Closed out; close-out notice %(number)s issued.") % {"number": notice.number})
+    return redirect(notice_url(notice))
+
+
+@login_required
+def problems(request):
+    """Problems units reported (报问题) that no issue-supervision notice covers yet."""
+    require_office(request)
+    page = Paginator(selectors.open_problems(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accountability/notices/problems.html", {"page": page})
+
+
+@login_required
+@require_POST
+def run_scan(request):
+    """The office asks for the daily scan now; a worker runs it (the same job as the nightly one)."""
+    require_office(request)
+    if tasks.enqueue(tasks.run_supervision_scan, None, request.user.pk):
+        messages.success(request, _("The scan has been started; new notices appear in a minute."))
+    else:
+        messages.error(request, _("The job queue cannot be reached; the scan will run at its usual time tonight."))
+    return redirect("notices:register")

@@ -1,0 +1,30 @@
+"""Sections the five lists add to the workspaces (tasks.panels): notice counts on the leader
+dashboard, what waits for the office or the unit on the home page."""
+
+from __future__ import annotations
+
+from tasks.access import access_for
+from tasks.panels import Panel, register
+
+from ..selectors.notices import notice_counts, office_pending
+
+
+def _dashboard_panel(request, year: int | None = None, **_):
+    """Open warnings by colour, exposures, notices issued in the year (one query)."""
+    if not access_for(request.user).sees_everything:
+        return None
+    return {"counts": notice_counts(request.user, year=year)}
+
+
+def _home_panel(request, **_):
+    access = access_for(request.user)
+    if access.office:
+        return {"pending": office_pending(request.user)}
+    if access.unit_ids:
+        return {"counts": notice_counts(request.user)}
+    return None
+
+
+def register_panels() -> None:
+    register("dashboard", Panel("notices", "accountability/notices/_dashboard_panel.html", _dashboard_panel, order=20))
+    register("home", Panel("notices-home", "accountability/notices/_home_panel.html", _home_panel, order=30))
