@@ -27,8 +27,10 @@ run: $(VENV)/.runtime
 	ZMD_TODAY=$(DEMO_DATE) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run-dev
 
 ## The whole suite (DATABASE_URL and REDIS_URL choose the servers; unset: SQLite, no Redis).
+# Two processes (pytest-xdist) by default: the suite is mostly waiting on the database.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -27,6 +27,15 @@ NO_SKIPS = os.environ.get("ZMD_NO_SKIPS") == "1"
 def pytest_configure(config):
     # The real hasher is slow on purpose; tests log in often.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Under pytest-xdist each process has its own test database (pytest-django suffixes it);
+    # give each its own Celery queue and cache keys too, so that a worker started by one process
+    # never runs a job queued by another against the wrong database.
+    xdist_worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if xdist_worker:
+        from zmd_targets.celery import app
+
+        app.conf.task_default_queue = f"celery-{xdist_worker}"
+        settings.CACHES = {name: {**cache, "KEY_PREFIX": xdist_worker} for name, cache in settings.CACHES.items()}
     if REQUIRE_SERVERS:
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
