@@ -87,3 +87,13 @@ def test_an_inactive_person_loses_every_right(alice, issued_target):
     alice.save()
     forget_access(alice)
     assert not Assignment.objects.for_user(alice).exists()
+
+
+def test_a_reply_to_one_units_report_is_not_shown_to_another_unit(alice, bob, erin, issued_target, reports):
+    """Bob's unit (乙局) cooperates on the target; the office answers 甲县's problem."""
+    services.add_follow_up(
+        target=issued_target, report=reports["甲县"], kind="office", topic="problem", text="已协调", acting_user=erin
+    )
+    services.add_follow_up(target=issued_target, kind="leader", text="抓紧推进", acting_user=erin)
+    assert FollowUp.objects.for_user(alice).count() == 2
+    assert list(FollowUp.objects.for_user(bob).values_list("text", flat=True)) == ["抓紧推进"]

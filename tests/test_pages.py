@@ -75,3 +75,9 @@ def test_the_admin_shows_an_objects_history(client, erin, issued_target):
     response = client.get(reverse("admin:tasks_target_history", args=[issued_target.pk]))
     assert response.status_code == 200
     assert "erin" in response.content.decode()
+
+
+def test_the_browsers_favicon_request_finds_the_site_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

@@ -204,6 +204,8 @@ def _replay_reports(assignment, spec, *, office, closes: bool) -> None:
                 value = (goal * percent / 100).quantize(ONE, ROUND_HALF_UP)
         late = unit_name in data.LATE_FILERS
         filed_on = period.due + dt.timedelta(days=3 if late else -2)
+        if filed_on > DEMO_DATE:
+            continue  # a late filer's last report has not come in by the demo date
         parts = {
             "work_done": f"{period.key}：{target.title}按计划推进，累计完成{percent}%。",
             "problems": data.PROBLEMS.get(unit_name, "") if pace < 1 else "",
@@ -274,7 +276,8 @@ def _instructions(target, *, office, leaders) -> None:
         report = assignment.reports.exclude(problems="").order_by("-period_end").first()
         if report is None or report.period_end.month < 8:
             continue
-        with clock.replaying_at(_at(report.due_date + dt.timedelta(days=4), 9)):
+        answered_on = min(report.due_date + dt.timedelta(days=4), DEMO_DATE)
+        with clock.replaying_at(_at(answered_on, 9)):
             services.add_follow_up(
                 target=target, report=report, kind=FollowUpKind.OFFICE, topic=FollowUpTopic.PROBLEM,
                 text=f"已转请相关部门协调解决，请{assignment.unit}每周报送进展。", acting_user=office,

@@ -124,8 +124,16 @@ class Evidence(models.Model):
 
 class FollowUpQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> FollowUpQuerySet:
-        """Follow-ups are shown to whoever may see the target they are written on."""
-        return self.filter(target__in=Target.objects.for_user(user, action).values("pk"))
+        """A follow-up on a target is shown to whoever may see the target; one that answers a report
+        only to those who may see that report (a unit does not read the office's reply to another
+        unit's problems)."""
+        access = access_for(user)
+        if access.allows_everywhere(action):
+            return self
+        visible_reports = ProgressReport.objects.for_user(user, action).values("pk")
+        return self.filter(target__in=Target.objects.for_user(user, action).values("pk")).filter(
+            Q(report__isnull=True) | Q(report__in=visible_reports)
+        )
 
 
 class FollowUp(models.Model):
