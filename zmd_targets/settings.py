@@ -202,6 +202,8 @@ else:
         "data_folder_out": str(_broker_dir),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # The transport polls its folder; its default second caps a worker at a task a second.
+        "polling_interval": 0.1,
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
