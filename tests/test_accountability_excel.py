@@ -15,8 +15,8 @@ from accountability.models import Notice
 from tasks.choices import RankingGroup, UnitKind
 from tests.factories import TargetFactory, UnitFactory
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, scan
-from tests.scenarios import issued, link, score
 from tests.scenarios import file_report as file_scored_report
+from tests.scenarios import issued, link, score
 
 __all__ = ["co_assignment"]  # a fixture
 

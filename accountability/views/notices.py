@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from tasks import clock
 from tasks.access import Action, access_for
-from tasks.excel.writer import xlsx_response
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
+from tasks.excel.writer import xlsx_response
 from tasks.models import Unit
 from tasks.services import RuleViolation
 
