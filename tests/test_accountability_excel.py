@@ -57,10 +57,10 @@ def test_the_office_downloads_the_whole_register_with_a_title_and_headers(client
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     rows = _rows(response)
     assert "五单台账" in rows[0][0]
-    assert rows[1][:4] == ("编号", "类别", "预警等级", "责任单位")
+    assert rows[1][:4] == ("文号", "类别", "预警等级", "责任单位")
     visible = Notice.objects.for_user(erin)
     assert len(rows) - 2 == visible.count() >= 5
-    red = Notice.objects.get(kind=NoticeKind.WARNING)
+    red = Notice.objects.get(kind=NoticeKind.WARNING, assignment=register)
     [line] = [row for row in rows if row[0] == red.number]
     assert line[1:4] == ("进度预警单", "红色预警", "甲县") and line[5] == register.target.title
     assert line[7].date() == D(2018, 3, 1)
