@@ -39,6 +39,7 @@ def overdue(erin, alice, leader, unit_a):
 
 
 def test_a_candidate_is_not_published_and_the_approved_exposure_is(overdue, erin, unit_a, client):
+    """The public page and the office's preview render the same frozen snapshot."""
     march = _publish(erin, D(2018, 3, 1), D(2018, 4, 2))
     assert _row(march.data, "甲县")["warnings"] == {"yellow": 0, "orange": 0, "red": 1}
     assert march.data["exposures"] == []
@@ -55,8 +56,11 @@ def test_a_candidate_is_not_published_and_the_approved_exposure_is(overdue, erin
         {"unit": "甲县", "target": overdue.target.title, "number": approved.number, "date": "2018-04-03"}
     ]
     page = client.get(reverse("public:detail", args=[april.pk])).content.decode()
-    assert approved.number in page and "曝光" in page
+    assert approved.number in page and "曝光情况" in page and "红色预警" in page
     assert approved.number not in client.get(reverse("public:detail", args=[march.pk])).content.decode()
+    client.force_login(erin)
+    preview = client.get(reverse("disclosures:detail", args=[april.pk])).content.decode()
+    assert approved.number in preview and "曝光情况" in preview
 
 
 def test_a_published_snapshot_keeps_its_warnings_when_later_notices_come(overdue, erin, alice, unit_a, leader):
