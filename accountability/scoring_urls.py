@@ -6,6 +6,7 @@ from .views import disclosure, meetings, scores
 
 score_patterns = [
     path("", scores.ranking_page, name="ranking"),
+    path("ranking.xlsx", scores.ranking_xlsx, name="ranking-xlsx"),
     path("units/<int:unit_id>/", scores.unit_ledger_page, name="ledger"),
     path("entries/<int:entry_id>/appeal/", scores.appeal_new, name="appeal-new"),
     path("appeals/", scores.appeal_list, name="appeals"),

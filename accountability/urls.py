@@ -15,6 +15,7 @@ letter_patterns = [
 # The five lists (五单): /notices/…
 notice_patterns = [
     path("", notices.register, name="register"),
+    path("register.xlsx", notices.register_xlsx, name="register_xlsx"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read-all/", inbox.read_all, name="read_all"),
     path("inbox/<int:pk>/", inbox.message, name="message"),

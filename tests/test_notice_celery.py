@@ -92,6 +92,22 @@ def test_when_the_broker_is_down_the_next_scan_issues_the_task_notice(
     assert Notice.objects.filter(assignment=assignment, kind=NoticeKind.TASK).count() == 1
 
 
+def test_a_dead_broker_is_given_up_after_one_quick_retry(broker_down, monkeypatch):
+    """Issuing must not hang on a dead broker: one connection attempt and one retry after a
+    fifth of a second (kombu's default retries with back-off for broker_connection_timeout:
+    six seconds per request, measured). Sleeps are recorded, not slept, so no clock is read."""
+    import kombu
+    from kombu.utils import functional
+
+    attempts, sleeps = [], []
+    factory = kombu.Connection._connection_factory
+    monkeypatch.setattr(kombu.Connection, "_connection_factory", lambda conn: attempts.append(1) or factory(conn))
+    monkeypatch.setattr(functional, "sleep", sleeps.append)
+    assert tasks.enqueue(tasks.issue_task_notices, [1]) is False
+    assert len(attempts) == 2
+    assert sum(sleeps) <= 0.2
+
+
 def test_the_office_button_says_so_when_the_queue_cannot_be_reached(client, erin, broker_down, transactional_db):
     client.force_login(erin)
     response = client.post("/notices/scan/", follow=True)

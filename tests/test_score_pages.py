@@ -37,6 +37,7 @@ def _urls(unit_a, unit_b):
     disclosure = Disclosure.objects.get()
     return {
         "ranking": reverse("scores:ranking"),
+        "ranking_xlsx": reverse("scores:ranking-xlsx"),
         "ledger_a": reverse("scores:ledger", args=[unit_a.pk]),
         "ledger_b": reverse("scores:ledger", args=[unit_b.pk]),
         "appeal_new_a": reverse("scores:appeal-new", args=[a_entry.pk]),
@@ -55,6 +56,7 @@ def _urls(unit_a, unit_b):
 # Expected status per page × person: alice (staff A), bob (staff B), carol (head A), dave (leader), erin (office).
 MATRIX = {
     "ranking": {"alice": 200, "bob": 200, "carol": 200, "dave": 200, "erin": 200},
+    "ranking_xlsx": {"alice": 200, "bob": 200, "carol": 200, "dave": 200, "erin": 200},
     "ledger_a": {"alice": 200, "bob": 404, "carol": 200, "dave": 200, "erin": 200},
     "ledger_b": {"alice": 404, "bob": 200, "carol": 404, "dave": 200, "erin": 200},
     "appeal_new_a": {"alice": 200, "bob": 404, "carol": 404, "dave": 404, "erin": 404},

@@ -185,10 +185,39 @@ ZMD_IMPORT_INLINE_KB = env_int("ZMD_IMPORT_INLINE_KB", 256, minimum=0)
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
+# A request that enqueues a job (issuing an assignment, the scan button) must not hang on a dead
+# broker: the job is a convenience, the daily scan backfills it. Publishing connects once, retries
+# once after 0.2 s, and gives up after BROKER_GIVE_UP_SECONDS in all (kombu's default keeps trying
+# for broker_connection_timeout, 4 s, with back-off: six seconds per request, measured). Workers
+# are not affected: their consumer reconnects with its own loop (broker_connection_max_retries).
+BROKER_GIVE_UP_SECONDS = 1.0
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_GIVE_UP_SECONDS
+_BROKER_PUBLISH_RETRIES = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "connect_retries_timeout": BROKER_GIVE_UP_SECONDS,
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache is never needed to answer a request: a dead Redis must fail fast there too.
+    _REDIS_TIMEOUTS = {"socket_connect_timeout": BROKER_GIVE_UP_SECONDS, "socket_timeout": 2}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _REDIS_TIMEOUTS,
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        # A Redis that accepts the connection and never answers (wedged, or a firewall that
+        # keeps the socket half open) would otherwise hold a publish forever. Two seconds is
+        # far above a healthy command's time and above the worker's 1 s BRPOP poll.
+        **_REDIS_TIMEOUTS,
+        **_BROKER_PUBLISH_RETRIES,
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's filesystem transport: producer and consumer on one host share one folder.
@@ -204,6 +233,7 @@ else:
         "store_processed": False,
         # The transport polls its folder; its default second caps a worker at a task a second.
         "polling_interval": 0.1,
+        **_BROKER_PUBLISH_RETRIES,
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

@@ -1,15 +1,15 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("Zhumadian Target Responsibility System")
 admin.site.site_title = _("Target system admin")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico before reading any page (and for pages that are not HTML).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,8 +5,8 @@ the scoring job, one per rule and cause (a unique constraint makes re-runs harml
 never edited: an appeal that succeeds adds a reversing entry dated on the day it was decided, so
 a ranking recomputed for an earlier day gives the answer it gave then.
 
-Causes are explicit nullable foreign keys (report, assignment, proposal reply, the reversed
-entry) rather than a generic relation: the database keeps them referentially sound (PROTECT: a
+Causes are explicit nullable foreign keys (report, assignment, proposal reply, notice, the
+reversed entry) rather than a generic relation: the database keeps them referentially sound (PROTECT: a
 report that cost points cannot vanish), the ledger page joins them in one query, and the rule ×
 cause uniqueness is a plain unique constraint on ``cause_key``, a short text naming the cause
 ("report:17", "assignment:5:2018-09"), which also covers causes that are not rows (a missing
@@ -174,6 +174,14 @@ class ScoreEntry(models.Model):
         related_name="score_entries",
         verbose_name=_("proposal reply"),
     )
+    notice = models.ForeignKey(
+        "accountability.Notice",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="score_entries",
+        verbose_name=_("notice"),
+    )
     reverses = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="reversal", verbose_name=_("reverses")
     )
@@ -194,10 +202,19 @@ class ScoreEntry(models.Model):
                 name="score_entry_once_per_rule_and_cause",
                 violation_error_message=_("This cause has already been scored under this rule."),
             ),
+            # A warning or an exposure costs points once per notice (cause_key says so too; this
+            # says it in the terms a reader of the schema looks for).
+            models.UniqueConstraint(
+                fields=["rule", "notice"],
+                condition=Q(notice__isnull=False),
+                name="score_entry_once_per_rule_and_notice",
+                violation_error_message=_("This notice has already been scored under this rule."),
+            ),
             models.CheckConstraint(
                 condition=Q(report__isnull=False)
                 | Q(assignment__isnull=False)
                 | Q(proposal_reply__isnull=False)
+                | Q(notice__isnull=False)
                 | Q(reverses__isnull=False),
                 name="score_entry_names_its_cause",
                 violation_error_message=_("An entry must name what caused it."),

@@ -239,7 +239,7 @@ def unit_ledger(entries, unit: Unit, *, year: int, up_to: dt.date | None = None)
     if up_to is not None:
         entries = entries.filter(occurred_on__lte=up_to)
     return entries.select_related(
-        "rule", "target", "report", "proposal_reply__proposal", "reverses", "appeal", "reversal"
+        "rule", "target", "report", "proposal_reply__proposal", "notice", "reverses", "appeal", "reversal"
     ).order_by("-occurred_on", "-pk")
 
 

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tasks.choices import (
     AssignmentRole,
@@ -29,12 +29,15 @@ from tasks.choices import (
 from tasks.models import Assignment, Proposal, ProposalReply, Target
 from tasks.services.proposals import derive_status
 
-from ..choices import Grade, RankingPeriod
-from ..rulebook import end_of
+from ..choices import Grade, NoticeKind, NoticeStatus, RankingPeriod
+from ..models import Notice
+from ..rulebook import end_of, start_of
 from .progress import actual_value_on, progress_on
 from .scores import ranking
 
-SNAPSHOT_VERSION = 1
+# 2: warnings are the notices issued in the year up to the day (1 had the colours assignments
+# carried when the snapshot was taken), and the published exposures are listed.
+SNAPSHOT_VERSION = 2
 ONE = Decimal("0.1")
 CENT = Decimal("0.01")
 
@@ -53,6 +56,7 @@ def build_snapshot(*, as_of: dt.date, show_responsible_persons: bool = False, sh
     with translation.override(settings.LANGUAGE_CODE):
         table = ranking(as_of=as_of, period=RankingPeriod.YEAR)
         stats = _unit_stats(as_of)
+        warnings = _warnings_by_unit(as_of)
         groups = []
         for group in RankingGroup:
             rows = []
@@ -70,11 +74,7 @@ def build_snapshot(*, as_of: dt.date, show_responsible_persons: bool = False, sh
                         "assignments": unit.get("assignments", 0),
                         "closed": unit.get("closed", 0),
                         "completion_rate": _fixed(unit.get("progress")),
-                        "warnings": {
-                            "yellow": unit.get("yellow", 0),
-                            "orange": unit.get("orange", 0),
-                            "red": unit.get("red", 0),
-                        },
+                        "warnings": warnings.get(row.unit_id, dict.fromkeys(WARNING_KEYS.values(), 0)),
                     }
                 )
             groups.append({"key": str(group), "label": str(group.label), "rows": rows})
@@ -85,6 +85,7 @@ def build_snapshot(*, as_of: dt.date, show_responsible_persons: bool = False, sh
             "base": _fixed(table.base, CENT),
             "bands": [{"grade": grade, "label": str(Grade(grade).label), "min": _plain(m)} for grade, m in table.bands],
             "groups": groups,
+            "exposures": _exposures(as_of),
             "livelihood": _livelihood(as_of, show_responsible_persons),
             "proposals": _proposals(as_of, show_proposers),
         }
@@ -95,8 +96,7 @@ def _issued_by(as_of: dt.date):
 
 
 def _unit_stats(as_of: dt.date) -> dict[int, dict]:
-    """Per unit: assignments, those closed out, average accepted progress (all as of the day) and
-    the warning colours the assignments carry now."""
+    """Per unit: assignments, those closed out and average accepted progress, all as of the day."""
     rows = (
         _issued_by(as_of)
         .filter(target__year=as_of.year)
@@ -106,12 +106,54 @@ def _unit_stats(as_of: dt.date) -> dict[int, dict]:
             assignments=Count("pk"),
             closed=Count("pk", filter=Q(status=AssignmentStatus.CLOSED, closed_at__lt=end_of(as_of))),
             progress=Avg("progress_then"),
-            yellow=Count("pk", filter=Q(warning_level=WarningLevel.YELLOW)),
-            orange=Count("pk", filter=Q(warning_level=WarningLevel.ORANGE)),
-            red=Count("pk", filter=Q(warning_level=WarningLevel.RED)),
         )
     )
     return {row["unit_id"]: row for row in rows}
+
+
+WARNING_KEYS = {WarningLevel.YELLOW: "yellow", WarningLevel.ORANGE: "orange", WarningLevel.RED: "red"}
+# A candidate the office has not approved, or one it refused, was never issued: never public.
+_NEVER_ISSUED = (NoticeStatus.PROPOSED, NoticeStatus.DISMISSED)
+
+
+def _year_to(as_of: dt.date) -> Q:
+    return Q(issued_at__gte=start_of(dt.date(as_of.year, 1, 1)), issued_at__lt=end_of(as_of))
+
+
+def _warnings_by_unit(as_of: dt.date) -> dict[int, dict[str, int]]:
+    """Per unit: the progress warnings (进度预警单) issued to it this year up to the day, by colour.
+    Each notice counts once: an escalation from yellow to red is one yellow and one red."""
+    rows = (
+        Notice.objects.filter(_year_to(as_of), kind=NoticeKind.WARNING)
+        .exclude(status__in=_NEVER_ISSUED)
+        .values("unit_id")
+        .annotate(**{key: Count("pk", filter=Q(level=level)) for level, key in WARNING_KEYS.items()})
+    )
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def _exposures(as_of: dt.date) -> list[dict]:
+    """The exposure notices (曝光单) the office approved and published this year up to the day."""
+    notices = (
+        Notice.objects.filter(
+            kind=NoticeKind.EXPOSURE,
+            is_published=True,
+            published_at__gte=start_of(dt.date(as_of.year, 1, 1)),
+            published_at__lt=end_of(as_of),
+        )
+        .exclude(status__in=_NEVER_ISSUED)
+        .select_related("unit", "target")
+        .order_by("published_at", "pk")
+    )
+    return [
+        {
+            "unit": notice.unit.name,
+            "target": notice.target.title,
+            "number": notice.number,
+            "date": timezone.localtime(notice.published_at).date().isoformat(),
+        }
+        for notice in notices
+    ]
 
 
 def _chain(as_of: dt.date):

@@ -78,6 +78,7 @@ def _reverse(entry: ScoreEntry) -> ScoreEntry:
         assignment_id=entry.assignment_id,
         report_id=entry.report_id,
         proposal_reply_id=entry.proposal_reply_id,
+        notice_id=entry.notice_id,
         period=entry.period,
         created_at=clock.now(),
     )

@@ -27,13 +27,14 @@ from tasks.choices import (
     ReportStatus,
     Satisfaction,
     TargetStatus,
+    WarningLevel,
 )
 from tasks.models import Assignment, ProgressReport, ProposalReply, Target
 from tasks.periods import add_months, periods_between
 
-from ..choices import RuleCode
+from ..choices import NoticeCause, NoticeKind, NoticeStatus, RuleCode
 from ..constants import EARLY_MONTHS, OVER_TARGET_RATIO
-from ..models import ScoreEntry
+from ..models import Notice, ScoreEntry
 from ..rulebook import end_of, start_of
 
 TITLE_LENGTH = 60
@@ -248,4 +249,75 @@ def unsatisfied_replies(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
     return drafts
 
 
-FINDERS = (late_reports, missing_reports, completions, unsatisfied_replies)
+WARNING_RULES = {
+    WarningLevel.YELLOW: RuleCode.WARNING_YELLOW,
+    WarningLevel.ORANGE: RuleCode.WARNING_ORANGE,
+    WarningLevel.RED: RuleCode.WARNING_RED,
+}
+# A candidate the office has not approved, or one it refused, was never issued to the unit.
+_NEVER_ISSUED = (NoticeStatus.PROPOSED, NoticeStatus.DISMISSED)
+
+
+def _issued_notices(kind: str, since: dt.date, up_to: dt.date, rule_codes):
+    """Notices of ``kind`` issued to a unit between the two days and not yet scored under ``rule_codes``."""
+    return (
+        Notice.objects.filter(kind=kind, issued_at__gte=start_of(since), issued_at__lt=end_of(up_to))
+        .exclude(status__in=_NEVER_ISSUED)
+        .exclude(Exists(ScoreEntry.objects.filter(notice=OuterRef("pk"), rule__code__in=rule_codes)))
+        .select_related("target")
+        .order_by("issued_at", "pk")
+    )
+
+
+def _notice_draft(code: str, notice: Notice, reason: str) -> EntryDraft:
+    return EntryDraft(
+        code,
+        notice.unit_id,
+        _local_date(notice.issued_at),
+        reason,
+        f"notice:{notice.pk}",
+        {"notice_id": notice.pk, "assignment_id": notice.assignment_id, "target_id": notice.target_id},
+    )
+
+
+def warnings_issued(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """A progress warning (进度预警单) issued to the unit: yellow, orange or red, each notice once.
+
+    A yellow that replaces a red because the unit caught up (stepped down) costs nothing: it marks
+    an improvement, and the red it replaces has already been scored.
+    """
+    notices = _issued_notices(NoticeKind.WARNING, since, up_to, list(WARNING_RULES.values())).exclude(
+        cause=NoticeCause.STEPPED_DOWN
+    )
+    return [
+        _notice_draft(
+            WARNING_RULES[WarningLevel(notice.level)],
+            notice,
+            _("%(level)s warning %(number)s on “%(target)s” (%(cause)s)")
+            % {
+                "level": WarningLevel(notice.level).label,
+                "number": notice.number,
+                "target": _title(notice.target),
+                "cause": notice.get_cause_display(),
+            },
+        )
+        for notice in notices
+        if notice.level in WARNING_RULES
+    ]
+
+
+def exposures(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """An exposure notice (落实情况曝光单) the office approved and published, dated on its approval."""
+    notices = _issued_notices(NoticeKind.EXPOSURE, since, up_to, [RuleCode.EXPOSURE])
+    return [
+        _notice_draft(
+            RuleCode.EXPOSURE,
+            notice,
+            _("Exposure %(number)s on “%(target)s” approved and published")
+            % {"number": notice.number, "target": _title(notice.target)},
+        )
+        for notice in notices
+    ]
+
+
+FINDERS = (late_reports, missing_reports, warnings_issued, exposures, completions, unsatisfied_replies)

@@ -18,14 +18,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks import clock
 from tasks.access import Action, access_for
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
+from tasks.excel.writer import xlsx_response
 from tasks.models import Unit
 from tasks.services import RuleViolation
 
 from .. import services
 from ..choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, NoticeStatus
 from ..documents import notice_docx
+from ..excel import NoticeRegisterExporter
 from ..forms.notices import AnswerForm, ApproveForm, ReasonForm, RegisterFilterForm, VerifyForm
 from ..models import InboxMessage, Notice, SupervisionRules, SupervisionRun
 from ..selectors import notices as selectors
@@ -77,6 +80,15 @@ def register(request):
         "rules": SupervisionRules.current() if access.office else None,
     }
     return render(request, "accountability/notices/register.html", context)
+
+
+@login_required
+def register_xlsx(request):
+    """The register as a workbook: the same notices as the page, with the same filters and scope."""
+    units = Unit.objects.for_user(request.user).order_by("sort_order", "name")
+    form = RegisterFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return xlsx_response(NoticeRegisterExporter(selectors.register(request.user, filters), today=clock.today()))
 
 
 def _query_without_page(request) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
@@ -13,12 +15,14 @@ from django.views.decorators.http import require_POST
 from tasks import clock
 from tasks.access import Action, access_for
 from tasks.choices import RankingGroup
+from tasks.excel.writer import xlsx_response
 from tasks.form_errors import add_rule_violation
 from tasks.models import Unit
 from tasks.services import RuleViolation
 
 from .. import services
 from ..choices import AppealStatus, RankingPeriod, RuleCode
+from ..excel import RankingExporter
 from ..forms.scores import AppealForm, DecideAppealForm, RankingFilterForm, RulesForm, RunForm
 from ..models import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 from ..selectors.scores import quarter_totals, ranking, unit_ledger
@@ -49,10 +53,21 @@ def ranking_page(request):
         {
             "form": form,
             "ranking": table,
-            "groups": [(RankingGroup(key).label, rows) for key, rows in table.groups.items()],
+            "groups": [(key, RankingGroup(key).label, rows) for key, rows in table.groups.items()],
+            "download_query": urlencode({"as_of": as_of.isoformat(), "period": period}),
             "readable_unit_ids": None if access.sees_everything else access.unit_ids,
         },
     )
+
+
+@role_required
+def ranking_xlsx(request):
+    """The ranking as a workbook: the page's day and period, one group or both."""
+    _form, as_of, period = _as_of_and_period(request)
+    group = request.GET.get("group", "")
+    if group not in RankingGroup.values:
+        group = ""
+    return xlsx_response(RankingExporter(ranking(as_of=as_of, period=period), group=group))
 
 
 @role_required

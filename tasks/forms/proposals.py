@@ -38,6 +38,27 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
 
 
+class RequestExtensionForm(forms.Form):
+    """A unit asks for the proposal's one extension."""
+
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    new_deadline = forms.DateField(label=_("Reply deadline asked for"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Why more time is needed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class DecideExtensionForm(forms.Form):
+    """The office grants or refuses a unit's request."""
+
+    DECISIONS = [("grant", _("Grant the extension")), ("refuse", _("Refuse"))]
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note (required to refuse)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
 class ReplyForm(forms.Form):
     assignment = forms.IntegerField(widget=forms.HiddenInput)
     result_code = forms.ChoiceField(label=_("Result code"), choices=ResultCode.choices)

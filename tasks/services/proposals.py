@@ -17,6 +17,7 @@ from .. import clock
 from ..choices import (
     AssignmentRole,
     AssignmentStatus,
+    ExtensionStatus,
     HandlingMode,
     ProposalKind,
     ProposalStatus,
@@ -26,9 +27,10 @@ from ..choices import (
     TargetStatus,
     TargetType,
 )
-from ..models import Assignment, Proposal, ProposalReply, Target
+from ..models import Assignment, ExtensionRequest, Proposal, ProposalReply, Target
 from ..periods import add_months
 from .common import RuleViolation, save_with_history, validate_and_save
+from .extensions import decide_extension, request_extension
 
 PROPOSAL_FIELDS = {"number", "session", "proposers", "handling_mode"}
 
@@ -146,6 +148,45 @@ def extend_reply_deadline(proposal: Proposal, *, new_deadline: dt.date, reason: 
         )
         _move_deadlines(proposal, new_deadline, acting_user=acting_user, reason=message)
     return proposal
+
+
+def request_proposal_extension(
+    proposal: Proposal, *, assignment: Assignment, new_deadline: dt.date, reason: str, acting_user
+) -> ExtensionRequest:
+    """An answering unit asks for the proposal's one extension; the office grants or refuses it."""
+    if assignment.target_id != proposal.target_id:
+        raise RuleViolation(_("This unit has no part in this proposal."))
+    if proposal.was_extended:
+        raise RuleViolation(_("This proposal has already been extended once; a second extension is not allowed."))
+    if proposal.status == ProposalStatus.CONCLUDED:
+        raise RuleViolation(_("A concluded proposal needs no more time."))
+    if new_deadline <= proposal.reply_deadline:
+        raise RuleViolation({"new_deadline": [_("The new deadline must be later than the current one.")]})
+    if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise RuleViolation(_("An extension request for this assignment is already pending."))
+    try:
+        return request_extension(assignment, new_deadline=new_deadline, reason=reason, acting_user=acting_user)
+    except RuleViolation as error:
+        # The assignment's form calls the date "requested_deadline"; the proposal's "new_deadline".
+        if hasattr(error, "error_dict") and "requested_deadline" in error.error_dict:
+            raise RuleViolation({"new_deadline": error.message_dict["requested_deadline"]}) from error
+        raise
+
+
+def decide_proposal_extension(
+    proposal: Proposal, request: ExtensionRequest, *, grant: bool, acting_user, note: str = ""
+) -> ExtensionRequest:
+    """Grant (the proposal's one extension: every deadline of the chain moves) or refuse a unit's request."""
+    if request.assignment.target_id != proposal.target_id:
+        raise RuleViolation(_("This request is not about this proposal."))
+    if not grant and not note.strip():
+        raise RuleViolation({"note": [_("Say why the request is refused.")]})
+    with transaction.atomic():
+        if grant:
+            extend_reply_deadline(
+                proposal, new_deadline=request.requested_deadline, reason=request.reason, acting_user=acting_user
+            )
+        return decide_extension(request, grant=grant, acting_user=acting_user, note=note)
 
 
 def _check_answering_unit(proposal: Proposal, assignment: Assignment) -> None:

@@ -18,17 +18,27 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import Action, access_for
-from ..choices import AssignmentRole, HandlingMode, ProposalKind, ProposalStatus, ReplyKind, TargetType
+from ..choices import (
+    AssignmentRole,
+    ExtensionStatus,
+    HandlingMode,
+    ProposalKind,
+    ProposalStatus,
+    ReplyKind,
+    TargetType,
+)
 from ..form_errors import add_rule_violation
 from ..forms.proposals import (
+    DecideExtensionForm,
     EditProposalForm,
     ExtendForm,
     RegisterProposalForm,
     ReplyForm,
+    RequestExtensionForm,
     SatisfactionForm,
     ViewsForm,
 )
-from ..models import Assignment, Proposal, ProposalReply, Target
+from ..models import Assignment, ExtensionRequest, Proposal, ProposalReply, Target
 from ..services import RuleViolation
 
 
@@ -134,7 +144,9 @@ def proposal_detail(request, pk: int):
         "office": office,
         "answering_forms": _answering_forms(proposal, request.user),
         "history": proposal.history.select_related("history_user").order_by("-history_date")[:20],
+        "extension_requests": list(_extension_requests(proposal)),
     }
+    context["extension_forms"] = _extension_forms(proposal, request.user, context["extension_requests"])
     if office:
         context["edit_form"] = EditProposalForm(
             initial={
@@ -145,10 +157,44 @@ def proposal_detail(request, pk: int):
             }
         )
         context["extend_form"] = None if proposal.was_extended else ExtendForm()
+        for pending in context["extension_requests"]:
+            if pending.status == ExtensionStatus.PENDING:
+                pending.decide_form = DecideExtensionForm(
+                    initial={"request": pending.pk}, auto_id=f"id_decide{pending.pk}_%s"
+                )
         for reply in replies:  # one form per reply awaiting the proposer's view, with its own ids
             if reply.kind == ReplyKind.REPLY and not reply.satisfaction:
                 reply.view_form = SatisfactionForm(auto_id=f"id_view{reply.pk}_%s")
     return render(request, "tasks/proposals/detail.html", context)
+
+
+def _extension_requests(proposal: Proposal):
+    return (
+        ExtensionRequest.objects.filter(assignment__target=proposal.target)
+        .select_related("assignment__unit", "requested_by", "decided_by")
+        .order_by("requested_at")
+    )
+
+
+def _extension_forms(proposal: Proposal, user, requests: list) -> list[dict]:
+    """The unit's "ask for more time" form, one per assignment of its own, while the proposal's one
+    extension is unused, the proposal is open and the unit has no request waiting."""
+    if proposal.was_extended or proposal.status == ProposalStatus.CONCLUDED:
+        return []
+    waiting = {r.assignment_id for r in requests if r.status == ExtensionStatus.PENDING}
+    mine = (
+        Assignment.objects.for_user(user, Action.REPORT)
+        .filter(target=proposal.target, unit__in=access_for(user).staff_unit_ids)
+        .select_related("unit")
+    )
+    return [
+        {
+            "assignment": assignment,
+            "waiting": assignment.pk in waiting,
+            "form": RequestExtensionForm(initial={"assignment": assignment.pk}, auto_id=f"id_ext{assignment.pk}_%s"),
+        }
+        for assignment in mine
+    ]
 
 
 def _fail(request, form_or_error) -> None:
@@ -193,8 +239,44 @@ def proposal_action(request, pk: int, action: str):
                     proposal, assignment=assignment, text=form.cleaned_data["text"], acting_user=request.user
                 )
                 messages.success(request, _("Your views have been sent to the lead unit."))
+        elif action == "request-extension":
+            form = RequestExtensionForm(request.POST)
+            if not form.is_valid():
+                _fail(request, form)
+                return redirect("proposals:detail", proposal.pk)
+            assignment = (
+                Assignment.objects.for_user(request.user, Action.REPORT)
+                .filter(target=proposal.target, unit__in=access_for(request.user).staff_unit_ids)
+                .filter(pk=form.cleaned_data["assignment"])
+                .first()
+            )
+            if assignment is None:
+                raise Http404
+            services.request_proposal_extension(
+                proposal,
+                assignment=assignment,
+                new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+            messages.success(request, _("Your request for more time has been sent to the office."))
         elif not office:
             raise Http404
+        elif action == "decide-extension":
+            form = DecideExtensionForm(request.POST)
+            if not form.is_valid():
+                _fail(request, form)
+                return redirect("proposals:detail", proposal.pk)
+            pending = get_object_or_404(
+                ExtensionRequest.objects.filter(assignment__target=proposal.target), pk=form.cleaned_data["request"]
+            )
+            grant = form.cleaned_data["decision"] == "grant"
+            services.decide_proposal_extension(
+                proposal, pending, grant=grant, note=form.cleaned_data["note"], acting_user=request.user
+            )
+            messages.success(
+                request, _("The reply deadline has been extended.") if grant else _("The request has been refused.")
+            )
         elif action == "edit":
             form = EditProposalForm(request.POST)
             if not form.is_valid():
