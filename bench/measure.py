@@ -36,14 +36,21 @@ class Result:
         return {**asdict(self), "ratio": self.ratio}
 
 
-def median_seconds(function: Callable[[], object], *, repeat: int = 7, warmup: int = 2) -> float:
+def median_seconds(function: Callable[[], object], *, repeat: int = 7, warmup: int = 2, budget: float = 15.0) -> float:
+    """The median of up to ``repeat`` runs after ``warmup`` runs; once ``budget`` seconds are spent
+    it stops at three runs (a slow page at province scale would otherwise take minutes)."""
     for _ in range(warmup):
+        started = time.perf_counter()
         function()
-    samples = []
-    for _ in range(repeat):
+        if time.perf_counter() - started > budget / 5:
+            break  # warm enough: one slow run fills the caches as well as two
+    samples: list[float] = []
+    while len(samples) < repeat:
         started = time.perf_counter()
         function()
         samples.append(time.perf_counter() - started)
+        if len(samples) >= 3 and sum(samples) > budget:
+            break
     return statistics.median(samples)
 
 
