@@ -36,9 +36,11 @@ class Result:
         return {**asdict(self), "ratio": self.ratio}
 
 
-def median_seconds(function: Callable[[], object], *, repeat: int = 7, warmup: int = 2, budget: float = 15.0) -> float:
+def median_seconds(
+    function: Callable[[], object], *, repeat: int = 7, warmup: int = 2, budget: float = 15.0, minimum: int = 3
+) -> float:
     """The median of up to ``repeat`` runs after ``warmup`` runs; once ``budget`` seconds are spent
-    it stops at three runs (a slow page at province scale would otherwise take minutes)."""
+    it stops after ``minimum`` runs (a slow page at province scale would otherwise take minutes)."""
     for _ in range(warmup):
         started = time.perf_counter()
         function()
@@ -49,7 +51,7 @@ def median_seconds(function: Callable[[], object], *, repeat: int = 7, warmup: i
         started = time.perf_counter()
         function()
         samples.append(time.perf_counter() - started)
-        if len(samples) >= 3 and sum(samples) > budget:
+        if len(samples) >= minimum and sum(samples) > budget:
             break
     return statistics.median(samples)
 

@@ -4,6 +4,7 @@ changelist of the same model. Pages are read on ``TODAY`` with DEBUG off, as in 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -155,7 +156,9 @@ def _getter(username: str, url: str) -> Callable[[], None]:
 
 def measure_pages(scale: str, pages: list[Page] | None = None, *, repeat: int = 7) -> list[Result]:
     results = []
-    with override_settings(ZMD_TODAY=TODAY, DEBUG=False):
+    with override_settings(ZMD_TODAY=TODAY, DEBUG=False), warnings.catch_warnings():
+        # WhiteNoise looks for collected static files; pages are measured without them.
+        warnings.filterwarnings("ignore", message="No directory at")
         for page in pages or PAGES:
             results += _measure_page(page, scale, repeat)
     return results

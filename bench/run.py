@@ -30,7 +30,7 @@ PROVINCE_TIME_RATIO = 10
 
 def _measures() -> dict[str, Callable[..., list[Result]]]:
     from .excel_lines import measure_excel
-    from .http import measure_http
+    from .http_load import measure_http
     from .notice_issue import measure_notice_issue
     from .pages import measure_pages
     from .scan import measure_scan

@@ -79,7 +79,7 @@ def set_based_sql(day: dt.date = TODAY) -> list[str]:
 def measure_scan(scale: str, *, repeat: int = 3, sample: int = LOOP_SAMPLE) -> list[Result]:
     warmup = min(1, repeat - 1)
     count = open_assignments()
-    seconds = median_seconds(scan_once, repeat=repeat, warmup=0, budget=20.0)
+    seconds = median_seconds(scan_once, repeat=repeat, warmup=0, budget=20.0, minimum=1)
     rate = count / seconds
     with transaction.atomic():
         loop = median_seconds(lambda: naive_loop(sample), repeat=repeat, warmup=warmup)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from bench.generator import NotABenchDatabase
-from bench.http import HttpUnavailable
+from bench.http_load import HttpUnavailable
 from bench.run import (
     MEASURE_NAMES,
     ONCE,

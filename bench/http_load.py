@@ -91,7 +91,17 @@ def _check_logged_in(url: str, cookie: str) -> None:
 
 def _wrk(url: str, script: Path, duration: int) -> dict[str, float]:
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{duration}s",
+            f"--timeout={duration}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=duration + 30,
