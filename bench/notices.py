@@ -160,7 +160,7 @@ class NoticeBook:
                 issued = node + dt.timedelta(days=1) if node < self.today else node
                 escalated_from = None
             status = open_statuses[rng.random() < 0.6]
-            self._warning(assignment, level, cause, period, issued, status, staff_id, escalated_from=escalated_from)
+            self._warning(assignment, level, cause, period, issued, status, staff_id, escalated_from_id=escalated_from)
             assignment.warning_level = level
         elif rng.random() < SHARE_WITH_EARLIER_WARNING:
             month = rng.randint(3, 7)
