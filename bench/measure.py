@@ -56,11 +56,15 @@ def median_seconds(
     return statistics.median(samples)
 
 
-def query_count(function: Callable[[], object]) -> int:
+def slowest_query(function: Callable[[], object]) -> tuple[int, str]:
+    """The query count and the slowest query of one run (a first hint where a slow page spends its time)."""
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
         function()
-    return len(captured)
+    if not captured.captured_queries:
+        return 0, ""
+    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+    return len(captured), f"slowest query {float(slowest['time']) * 1000:.0f} ms: {slowest['sql'][:160]}"
 
 
 def run_sql(statements: list[str]) -> Callable[[], None]:
