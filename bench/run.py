@@ -134,21 +134,32 @@ def compare_scales(results: list[Result], small: str = "city", large: str = "pro
     return lines
 
 
-def table(results: list[Result]) -> str:
-    headers = ["measure", "scale", "value", "reference", "ref. value", "ratio", "target", "met"]
-    rows = [
-        [
-            r.measure,
-            r.scale,
-            f"{_number(r.value)} {r.unit}",
-            r.reference,
-            "" if r.reference_value is None else _number(r.reference_value),
-            "" if r.ratio is None else f"{r.ratio}×",
-            r.target,
-            {True: "yes", False: "NO", None: ""}[r.met],
-        ]
-        for r in results
+HEADERS = ["measure", "scale", "value", "reference", "ref. value", "ratio", "target", "met"]
+
+
+def _cells(r: Result) -> list[str]:
+    return [
+        r.measure,
+        r.scale,
+        f"{_number(r.value)} {r.unit}",
+        r.reference,
+        "" if r.reference_value is None else _number(r.reference_value),
+        "" if r.ratio is None else f"{r.ratio}×",
+        r.target,
+        {True: "yes", False: "NO", None: ""}[r.met],
     ]
+
+
+def markdown_table(results: list[Result]) -> str:
+    """The same table for the README (``run_bench --markdown FILE`` rewrites it from results.json)."""
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in _cells(r)) + " |" for r in results]
+    return "\n".join(lines)
+
+
+def table(results: list[Result]) -> str:
+    headers = HEADERS
+    rows = [_cells(r) for r in results]
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
     lines = [
         " | ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [headers, *rows]
@@ -159,6 +170,12 @@ def table(results: list[Result]) -> str:
 
 def _number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 1000) else f"{value}"
+
+
+def read_json(path: Path) -> list[Result]:
+    return [
+        Result(**{k: v for k, v in line.items() if k != "ratio"}) for line in json.loads(path.read_text())["results"]
+    ]
 
 
 def write_json(results: list[Result], path: Path, *, datasets: dict, seed: int) -> None:

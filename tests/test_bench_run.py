@@ -1,6 +1,7 @@
 """run_bench on the tiny year: the measures give lines of the documented shape, the scales are
 compared line by line, the table and the JSON carry every field, bad requests are refused clearly."""
 
+import io
 import json
 
 import pytest
@@ -104,6 +105,15 @@ def test_the_table_and_the_json_have_a_line_per_result(tmp_path):
     assert payload["seed"] == 3 and payload["datasets"] == {"city": {"units": 90}}
     assert [set(line) for line in payload["results"]] == [FIELDS, FIELDS]
     assert payload["results"][0]["ratio"] == 5.0
+
+
+def test_the_json_gives_the_readmes_markdown_table_back(tmp_path):
+    path = tmp_path / "results.json"
+    write_json([Result("a | b", "city", 2.0, "ms", "SQL", 1.0, target="≤ 1.5×", met=False)], path, datasets={}, seed=1)
+    call_command("run_bench", "--markdown", "--output", str(path), stdout=(out := io.StringIO()))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "| measure | scale | value | reference | ref. value | ratio | target | met |"
+    assert lines[2] == "| a / b | city | 2.0 ms | SQL | 1.0 | 2.0× | ≤ 1.5× | NO |"
 
 
 def test_run_bench_refuses_an_unknown_measure():

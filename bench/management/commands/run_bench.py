@@ -19,6 +19,8 @@ from bench.run import (
     compare_scales,
     database_name,
     ensure_data,
+    markdown_table,
+    read_json,
     run_scale,
     table,
     using_database,
@@ -35,8 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--only", default=",".join(MEASURE_NAMES), help="comma-separated measures")
         parser.add_argument("--seed", type=int, default=2018)
         parser.add_argument("--output", default=str(RESULTS_FILE), help="where the JSON goes")
+        parser.add_argument(
+            "--markdown", action="store_true", help="measure nothing: print the JSON's table as Markdown (README)"
+        )
 
-    def handle(self, *args, scale, only, seed, output, **options):
+    def handle(self, *args, scale, only, seed, output, markdown=False, **options):
+        if markdown:
+            self.stdout.write(markdown_table(read_json(Path(output))))
+            return
         names = [name.strip() for name in only.split(",") if name.strip()]
         unknown = set(names) - set(MEASURE_NAMES)
         if unknown:
