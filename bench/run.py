@@ -169,7 +169,7 @@ def table(results: list[Result]) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,}" if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 1000) else f"{value}"
+    return f"{value:,}" if abs(value) >= 1000 else f"{value}"
 
 
 def read_json(path: Path) -> list[Result]:
