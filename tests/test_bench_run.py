@@ -1,6 +1,7 @@
 """run_bench on the tiny year: the measures give lines of the documented shape, the scales are
 compared line by line, the table and the JSON carry every field, bad requests are refused clearly."""
 
+import dataclasses
 import io
 import json
 
@@ -13,10 +14,13 @@ from bench.excel_lines import measure_excel
 from bench.generator import existing_dataset, generate
 from bench.measure import Result
 from bench.models import Dataset
+from bench.pages import measure_pages
 from bench.run import compare_scales, ensure_data, run_scale, table, write_json
 from bench.scales import TINY
 from tasks.models import Assignment
 
+# The tiny year with twice the targets and notices (same units): the pages' query counts must not notice.
+TWICE_TINY = dataclasses.replace(TINY, name="tiny", targets=2 * TINY.targets, notices=2 * TINY.notices)
 FIELDS = {"measure", "scale", "value", "unit", "reference", "reference_value", "ratio", "target", "met", "note"}
 
 
@@ -125,3 +129,17 @@ def test_run_bench_refuses_a_database_that_is_not_postgresql(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("run_bench", "--only", "pages")
+
+
+def _page_queries() -> dict[str, int]:
+    lines = measure_pages("tiny", repeat=1)
+    return {r.measure: r.value for r in lines if r.unit == "queries"}
+
+
+@pytest.mark.django_db
+def test_each_measured_page_asks_as_many_queries_for_a_year_twice_as_large():
+    generate(TINY, seed=11, log=_quiet)
+    small = _page_queries()
+    generate(TWICE_TINY, seed=11, log=_quiet)
+    assert Assignment.objects.count() == 2 * TINY.assignments
+    assert _page_queries() == small
