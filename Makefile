@@ -48,6 +48,14 @@ check: $(VENV)/.dev
 	SECRET_KEY=check-deploy-only-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))") \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## Benchmarks on PostgreSQL: DATABASE_URL names a base database; <name>_city and <name>_province are
+# created beside it, generated once and reused. Prints a table and writes bench/results.json.
+# BENCH_ARGS passes options to run_bench, e.g. BENCH_ARGS="--scale city --only pages,scan".
+bench: $(VENV)/.dev
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/zmd_bench make bench"; exit 2;; esac
+	$(BIN)/python manage.py run_bench $(BENCH_ARGS)
+
 ## Translations: extract and compile (the compiled .mo files are committed).
 messages: $(VENV)/.dev
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests

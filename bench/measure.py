@@ -36,22 +36,35 @@ class Result:
         return {**asdict(self), "ratio": self.ratio}
 
 
-def median_seconds(function: Callable[[], object], *, repeat: int = 7, warmup: int = 2) -> float:
+def median_seconds(
+    function: Callable[[], object], *, repeat: int = 7, warmup: int = 2, budget: float = 15.0, minimum: int = 3
+) -> float:
+    """The median of up to ``repeat`` runs after ``warmup`` runs; once ``budget`` seconds are spent
+    it stops after ``minimum`` runs (a slow page at province scale would otherwise take minutes)."""
     for _ in range(warmup):
+        started = time.perf_counter()
         function()
-    samples = []
-    for _ in range(repeat):
+        if time.perf_counter() - started > budget / 5:
+            break  # warm enough: one slow run fills the caches as well as two
+    samples: list[float] = []
+    while len(samples) < repeat:
         started = time.perf_counter()
         function()
         samples.append(time.perf_counter() - started)
+        if len(samples) >= minimum and sum(samples) > budget:
+            break
     return statistics.median(samples)
 
 
-def query_count(function: Callable[[], object]) -> int:
+def slowest_query(function: Callable[[], object]) -> tuple[int, str]:
+    """The query count and the slowest query of one run (a first hint where a slow page spends its time)."""
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
         function()
-    return len(captured)
+    if not captured.captured_queries:
+        return 0, ""
+    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+    return len(captured), f"slowest query {float(slowest['time']) * 1000:.0f} ms: {slowest['sql'][:160]}"
 
 
 def run_sql(statements: list[str]) -> Callable[[], None]:

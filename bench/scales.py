@@ -38,6 +38,6 @@ PROVINCE = Scale("province", counties=200, departments=700, targets=15000, assig
                  weekly_targets=8000, notices=200000, leaders=60)  # fmt: skip
 # For tests of the generator itself.
 TINY = Scale("tiny", counties=4, departments=6, targets=12, assignments_per_target=3,
-             weekly_targets=4, notices=40, leaders=3)  # fmt: skip
+             weekly_targets=4, notices=100, leaders=3)  # fmt: skip
 
 SCALES = {scale.name: scale for scale in (CITY, PROVINCE, TINY)}

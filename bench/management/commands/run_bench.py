@@ -1,0 +1,81 @@
+"""python manage.py run_bench [--scale city|province|both] [--only pages,scan,notices,excel,http] [--seed N]
+
+What ``make bench`` runs: see ``bench/run.py`` for the databases and README's "Performance" for the measures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from bench.generator import NotABenchDatabase
+from bench.http_load import HttpUnavailable
+from bench.run import (
+    MEASURE_NAMES,
+    ONCE,
+    RESULTS_FILE,
+    compare_scales,
+    database_name,
+    ensure_data,
+    markdown_table,
+    read_json,
+    run_scale,
+    table,
+    using_database,
+    write_json,
+)
+from bench.scales import SCALES
+
+
+class Command(BaseCommand):
+    help = "Generate (once) and measure the benchmark year at city and province scale; print a table, write JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=[*sorted(SCALES), "both"], default="both")
+        parser.add_argument("--only", default=",".join(MEASURE_NAMES), help="comma-separated measures")
+        parser.add_argument("--seed", type=int, default=2018)
+        parser.add_argument("--output", default=str(RESULTS_FILE), help="where the JSON goes")
+        parser.add_argument(
+            "--markdown", action="store_true", help="measure nothing: print the JSON's table as Markdown (README)"
+        )
+
+    def handle(self, *args, scale, only, seed, output, markdown=False, **options):
+        if markdown:
+            self.stdout.write(markdown_table(read_json(Path(output))))
+            return
+        names = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = set(names) - set(MEASURE_NAMES)
+        if unknown:
+            raise CommandError(
+                f"Unknown measures: {', '.join(sorted(unknown))}; choose from {', '.join(MEASURE_NAMES)}"
+            )
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "The benchmark runs on PostgreSQL: set DATABASE_URL, e.g. "
+                "DATABASE_URL=postgres://postgres@127.0.0.1:5432/zmd_bench make bench"
+            )
+        scales = ["city", "province"] if scale == "both" else [scale]
+        base = connection.settings_dict["NAME"]
+        results, datasets, done_once = [], {}, set()
+        for name in scales:
+            database = database_name(base, name)
+            with using_database(database):
+                try:
+                    datasets[name] = {"database": database, **ensure_data(name, seed, self.stdout.write)}
+                except NotABenchDatabase as error:
+                    raise CommandError(f"{database}: {error}") from error
+                todo = [n for n in names if n not in ONCE or n not in done_once]
+                try:
+                    results += run_scale(name, todo, self.stdout.write)
+                except HttpUnavailable as error:
+                    raise CommandError(f"HTTP measure: {error}") from error
+                done_once.update(n for n in todo if n in ONCE)
+        results += compare_scales(results)
+        self.stdout.write("")
+        self.stdout.write(table(results))
+        write_json(results, Path(output), datasets=datasets, seed=seed)
+        met = [r for r in results if r.met is not None]
+        missed = [r for r in met if not r.met]
+        self.stdout.write(f"\n{len(met) - len(missed)} of {len(met)} targets met; results in {output}")

@@ -1,0 +1,145 @@
+"""run_bench on the tiny year: the measures give lines of the documented shape, the scales are
+compared line by line, the table and the JSON carry every field, bad requests are refused clearly."""
+
+import dataclasses
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accountability.models import Notice
+from bench.excel_lines import measure_excel
+from bench.generator import existing_dataset, generate
+from bench.measure import Result
+from bench.models import Dataset
+from bench.pages import measure_pages
+from bench.run import compare_scales, ensure_data, run_scale, table, write_json
+from bench.scales import TINY
+from tasks.models import Assignment
+
+# The tiny year with twice the targets and notices (same units): the pages' query counts must not notice.
+TWICE_TINY = dataclasses.replace(TINY, name="tiny", targets=2 * TINY.targets, notices=2 * TINY.notices)
+FIELDS = {"measure", "scale", "value", "unit", "reference", "reference_value", "ratio", "target", "met", "note"}
+
+
+def _quiet(_line):
+    pass
+
+
+@pytest.fixture
+def tiny_year(db):
+    return generate(TINY, seed=11, log=_quiet)
+
+
+def test_pages_scan_and_notices_measure_the_tiny_year_and_leave_it_as_it_was(tiny_year):
+    notices, colours = Notice.objects.count(), list(Assignment.objects.order_by("pk").values_list("warning_level"))
+    results = run_scale("tiny", ["pages", "scan", "notices"], _quiet, pages={"repeat": 1}, scan={"repeat": 1})
+    measures = {result.measure for result in results}
+    for page in ("leader dashboard", "staff workspace list", "office ledger list", "unit ranking", "public disclosure"):
+        assert f"{page}: server time" in measures
+        assert f"{page}: queries" in measures
+    assert "staff workspace list: server time vs admin" in measures
+    assert "scan: assignments per second vs per-row ORM loop" in measures
+    assert any(m.startswith("five lists: task notices issued per second") for m in measures)
+    for result in results:
+        assert result.value > 0, result
+        assert set(result.as_dict()) == FIELDS
+        if result.unit == "queries":
+            assert result.met == (result.value <= 20)
+    assert Notice.objects.count() == notices
+    assert list(Assignment.objects.order_by("pk").values_list("warning_level")) == colours
+
+
+def test_a_year_already_generated_with_the_same_seed_is_reused(tiny_year):
+    dataset = existing_dataset()
+    assert ensure_data("tiny", 11, _quiet)["notices"] == tiny_year["notices"]
+    assert existing_dataset() == dataset
+    ensure_data("tiny", 12, _quiet)  # another seed: generated again
+    assert existing_dataset().seed == 12
+    assert Dataset.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_excel_lines_carry_their_references_and_targets():
+    results = measure_excel("any", import_rows=60, small_rows=20, export_rows=200)
+    assert [r.measure for r in results] == [
+        "Excel import of 60 rows (dry run + save)",
+        "Excel import: peak memory of a dry run, 60 rows",
+        "Excel export of 200 rows",
+        "Excel export of 200 rows: peak memory",
+    ]
+    assert all(r.reference_value and r.target and r.met is not None for r in results)
+
+
+def _line(measure, scale, value, reference=None):
+    return Result(measure, scale, value, "ms", "x", reference)
+
+
+def test_the_scales_are_compared_on_queries_and_on_time():
+    results = [
+        _line("page: server time", "city", 10.0, 5.0),
+        _line("page: server time", "province", 120.0, 50.0),
+        Result("page: queries", "city", 7, "queries"),
+        Result("page: queries", "province", 8, "queries"),
+    ]
+    compared = {r.measure: r for r in compare_scales(results)}
+    time_line = compared["page: server time, province vs city"]
+    assert (time_line.value, time_line.reference_value, time_line.ratio, time_line.met) == (120.0, 10.0, 12.0, False)
+    queries = compared["page: queries, province vs city"]
+    assert (queries.value, queries.reference_value, queries.met) == (8, 7, False)
+
+
+def test_the_table_and_the_json_have_a_line_per_result(tmp_path):
+    results = [
+        Result("page: server time", "city", 12.5, "ms", "raw SQL alone", 2.5, target="≤ 1.5× SQL", met=False),
+        Result("page: queries", "city", 7, "queries", target="≤ 20", met=True),
+    ]
+    printed = table(results).splitlines()
+    assert printed[0].split(" | ")[0].strip() == "measure"
+    assert [h.strip() for h in printed[0].split("|")] == [
+        "measure", "scale", "value", "reference", "ref. value", "ratio", "target", "met"
+    ]  # fmt: skip
+    assert "5.0×" in printed[2] and "NO" in printed[2]
+    assert printed[3].rstrip().endswith("yes")
+    path = tmp_path / "results.json"
+    write_json(results, path, datasets={"city": {"units": 90}}, seed=3)
+    payload = json.loads(path.read_text())
+    assert payload["seed"] == 3 and payload["datasets"] == {"city": {"units": 90}}
+    assert [set(line) for line in payload["results"]] == [FIELDS, FIELDS]
+    assert payload["results"][0]["ratio"] == 5.0
+
+
+def test_the_json_gives_the_readmes_markdown_table_back(tmp_path):
+    path = tmp_path / "results.json"
+    write_json([Result("a | b", "city", 2.0, "ms", "SQL", 1.0, target="≤ 1.5×", met=False)], path, datasets={}, seed=1)
+    call_command("run_bench", "--markdown", "--output", str(path), stdout=(out := io.StringIO()))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "| measure | scale | value | reference | ref. value | ratio | target | met |"
+    assert lines[2] == "| a / b | city | 2.0 ms | SQL | 1.0 | 2.0× | ≤ 1.5× | NO |"
+
+
+def test_run_bench_refuses_an_unknown_measure():
+    with pytest.raises(CommandError, match="Unknown measures: speed"):
+        call_command("run_bench", "--only", "pages,speed")
+
+
+def test_run_bench_refuses_a_database_that_is_not_postgresql(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("run_bench", "--only", "pages")
+
+
+def _page_queries() -> dict[str, int]:
+    lines = measure_pages("tiny", repeat=1)
+    return {r.measure: r.value for r in lines if r.unit == "queries"}
+
+
+@pytest.mark.django_db
+def test_each_measured_page_asks_as_many_queries_for_a_year_twice_as_large():
+    generate(TINY, seed=11, log=_quiet)
+    small = _page_queries()
+    generate(TWICE_TINY, seed=11, log=_quiet)
+    assert Assignment.objects.count() == 2 * TINY.assignments
+    assert _page_queries() == small
