@@ -10,6 +10,7 @@ selects only the rows due for a reminder today.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -22,9 +23,8 @@ from tasks.periods import period_for
 
 from ..choices import ANSWERED_KINDS, NoticeKind, NoticeStatus
 from ..models import Notice, SupervisionRules
-from ..services import delivery
-from ..services.notice_texts import day_text
-from .conditions import AsOf, missing_report_period, open_assignments, unfiled
+from ..services import delivery, notice_texts
+from .conditions import AsOf, open_assignments, unfiled, with_missing_period
 
 
 def send_reminders(asof: AsOf, rules: SupervisionRules) -> int:
@@ -57,6 +57,8 @@ def gather_unit_reminders(asof: AsOf, rules: SupervisionRules) -> dict[int, list
     soon = [day + dt.timedelta(days=offset) for offset in offsets]
     lines: dict[int, list[str]] = defaultdict(list)
     unit_names: dict[int, str] = {}
+    # Thousands of lines share a handful of dates and sentences: translate and format each once.
+    day_text = functools.lru_cache(maxsize=None)(notice_texts.day_text)
 
     def add(unit_id, unit_name, text):
         unit_names[unit_id] = unit_name
@@ -96,17 +98,13 @@ def gather_unit_reminders(asof: AsOf, rules: SupervisionRules) -> dict[int, list
                 }  # fmt: skip
                 add(unit_id, unit_name, text)
     overdue_reports = (
-        open_assignments(asof)
-        .annotate(missing_period=missing_report_period(asof))
+        with_missing_period(open_assignments(asof), asof)
         .filter(missing_period__isnull=False)
         .values_list("unit_id", "unit__name", "target__title", "missing_period")
     )
+    overdue_text = _("The %(period)s report on “%(target)s” is overdue.")
     for unit_id, unit_name, title, period_key in overdue_reports:
-        add(
-            unit_id,
-            unit_name,
-            _("The %(period)s report on “%(target)s” is overdue.") % {"period": period_key, "target": title},
-        )
+        add(unit_id, unit_name, overdue_text % {"period": period_key, "target": title})
     # Notices not signed for in time.
     unsigned = Notice.objects.filter(
         status=NoticeStatus.ISSUED, issued_at__lte=asof.moment - dt.timedelta(days=rules.sign_for_days)

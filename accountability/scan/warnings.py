@@ -21,7 +21,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tasks.choices import WarningLevel
@@ -33,7 +32,7 @@ from ..models import Notice, SupervisionRules
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, save_issued
 from ..services.numbering import lock_counter
-from .conditions import CONDITION_FIELDS, AsOf, assignment_conditions, condition_level, lagging, open_assignments
+from .conditions import AsOf, condition_level, lagging_conditions, open_assignments
 
 # Reds given for a condition (not for ignoring a warning) step down when the condition eases.
 CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
@@ -53,6 +52,19 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class OpenWarning:
+    """What ``decide`` reads of an assignment's open warning."""
+
+    FIELDS = ("pk", "assignment_id", "level", "cause", "due_date")
+
+    pk: int
+    assignment_id: int
+    level: int
+    cause: str
+    due_date: dt.date | None
+
+
+@dataclass(frozen=True)
 class Decision:
     issue: Issue | None = None
     close: str | None = None  # a ClosedReason for the open warning
@@ -69,7 +81,7 @@ def condition_cause(row: dict, day: dt.date, rules: SupervisionRules) -> tuple[s
     return NoticeCause.MISSING_REPORT, row["missing_period"]
 
 
-def decide(row: dict, warning: Notice | None, day: dt.date, rules: SupervisionRules) -> Decision | None:
+def decide(row: dict, warning: Notice | OpenWarning | None, day: dt.date, rules: SupervisionRules) -> Decision | None:
     """What to do with one assignment's warning today (a pure function of the facts)."""
     level = row["condition"]
     if warning is None:
@@ -106,14 +118,19 @@ def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> 
     ended = list(Notice.objects.open_warnings().exclude(assignment__in=open_assignments(asof).values("pk")))
     _close(ended, ClosedReason.ASSIGNMENT_ENDED, acting_user=acting_user, summary=summary)
 
-    open_warnings = {warning.assignment_id: warning for warning in Notice.objects.open_warnings()}
-    warned = Notice.objects.open_warnings().order_by().values("assignment_id")
-    rows = list(assignment_conditions(asof).filter(lagging(asof, rules) | Q(pk__in=warned)).values(*CONDITION_FIELDS))
+    # Most open warnings stay as they are: judge them on a few columns, load whole ones only to act.
+    warned = {
+        row["assignment_id"]: OpenWarning(**row)
+        for row in Notice.objects.open_warnings().order_by().values(*OpenWarning.FIELDS)
+    }
+    rows = lagging_conditions(asof, rules)
     for row in rows:
         row["lag"] = row["planned"] - row["actual"]
         row["condition"] = condition_level(row, asof.day, rules)
-    decisions = {row["pk"]: (row, decide(row, open_warnings.get(row["pk"]), asof.day, rules)) for row in rows}
+    decisions = {row["pk"]: (row, decide(row, warned.get(row["pk"]), asof.day, rules)) for row in rows}
     decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
+    acted_on = Notice.objects.in_bulk([warned[pk].pk for pk in decisions if pk in warned])
+    open_warnings = {notice.assignment_id: notice for notice in acted_on.values()}
     wanted = [pk for pk, (_row, decision) in decisions.items() if decision.issue]
     used_keys = set(
         Notice.objects.filter(kind=NoticeKind.WARNING, assignment_id__in=wanted).values_list(
