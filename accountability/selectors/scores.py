@@ -3,7 +3,7 @@
 A ranking as of a day reads only what was true on that day: entries dated up to it, the base and
 grade bands then in force (``RuleBook``), and the units as they then were (their history), so
 the same call a month later gives the same table. The query count does not depend on the number
-of units or entries (seven queries for both groups with trends).
+of units or entries (six queries for both groups with trends).
 """
 
 from __future__ import annotations
@@ -153,17 +153,11 @@ def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook 
     units = units_on(as_of)
     taking_part = set(
         Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
+        .order_by()  # the model's ordering would make DISTINCT run over every assignment, not every unit
         .values_list("unit_id", flat=True)
         .distinct()
     )
-    deduction = Q(amount__lt=0, reverses__isnull=True) | Q(amount__gt=0, reverses__isnull=False)
-    totals = {
-        row["unit_id"]: row
-        for row in ScoreEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=as_of)
-        .values("unit_id")
-        .annotate(deductions=_net(deduction), total=Sum("amount"))
-    }
-    monthly = _monthly_totals(dt.date(as_of.year, 1, 1), as_of)
+    monthly, totals = _month_and_period_totals(as_of, start)
     groups: dict[str, list[RankedUnit]] = {group: [] for group in RankingGroup.values}
     for unit_id, unit in units.items():
         if unit_id not in taking_part:
@@ -193,19 +187,27 @@ def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook 
     return Ranking(as_of, period, start, base, book.bands_on(as_of), groups)
 
 
-def _monthly_totals(start: dt.date, as_of: dt.date) -> dict[int, dict[dt.date, Decimal]]:
+def _month_and_period_totals(as_of: dt.date, start: dt.date) -> tuple[dict, dict]:
+    """Each unit's points per month of the year up to ``as_of``, and its total and deductions from
+    ``start`` (a month's first day), in one pass over the year's entries."""
+    deduction = Q(amount__lt=0, reverses__isnull=True) | Q(amount__gt=0, reverses__isnull=False)
     rows = (
-        ScoreEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=as_of)
+        ScoreEntry.objects.filter(occurred_on__gte=dt.date(as_of.year, 1, 1), occurred_on__lte=as_of)
         .annotate(month=TruncMonth("occurred_on"))
         .values("unit_id", "month")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), deductions=_net(deduction))
+        .order_by()
     )
     monthly: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: {"total": ZERO, "deductions": ZERO})
     for row in rows:
         month = row["month"]
         month = month.date() if isinstance(month, dt.datetime) else month
         monthly[row["unit_id"]][month] = _points(row["total"])
-    return monthly
+        if month >= start:
+            totals[row["unit_id"]]["total"] += row["total"] or ZERO
+            totals[row["unit_id"]]["deductions"] += row["deductions"] or ZERO
+    return monthly, totals
 
 
 def _trend(months: dict[dt.date, Decimal], as_of: dt.date, book: RuleBook) -> list[tuple[dt.date, Decimal]]:
