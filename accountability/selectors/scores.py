@@ -3,7 +3,8 @@
 A ranking as of a day reads only what was true on that day: entries dated up to it, the base and
 grade bands then in force (``RuleBook``), and the units as they then were (their history), so
 the same call a month later gives the same table. The query count does not depend on the number
-of units or entries (six queries for both groups with trends).
+of units or entries (seven queries for both groups with trends): whole months are read from
+the kept month sums (``UnitMonthPoints``), only the current month from its entries.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
@@ -21,8 +22,9 @@ from tasks.models import Assignment, Unit
 from tasks.periods import month_end, quarter_of
 
 from ..choices import GRADE_COLOURS, Grade, RankingPeriod
-from ..models import ScoreEntry
+from ..models import ScoreEntry, UnitMonthPoints
 from ..rulebook import RuleBook, end_of
+from ..services.points import month_sums
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -134,11 +136,6 @@ def _group_of(kind: str) -> str:
     return RankingGroup.COUNTIES
 
 
-def _net(condition: Q):
-    """Sum of the entries of one sign; a reversal counts with the entries it takes back."""
-    return Sum("amount", filter=condition)
-
-
 def _rank(rows: list[RankedUnit], attribute: str = "score") -> dict[int, int]:
     """Competition ranks (1, 2, 2, 4): a unit's rank is one more than the units strictly ahead."""
     scores = sorted((getattr(row, attribute) for row in rows), reverse=True)
@@ -189,24 +186,23 @@ def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook 
 
 def _month_and_period_totals(as_of: dt.date, start: dt.date) -> tuple[dict, dict]:
     """Each unit's points per month of the year up to ``as_of``, and its total and deductions from
-    ``start`` (a month's first day), in one pass over the year's entries."""
-    deduction = Q(amount__lt=0, reverses__isnull=True) | Q(amount__gt=0, reverses__isnull=False)
-    rows = (
-        ScoreEntry.objects.filter(occurred_on__gte=dt.date(as_of.year, 1, 1), occurred_on__lte=as_of)
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("unit_id", "month")
-        .annotate(total=Sum("amount"), deductions=_net(deduction))
-        .order_by()
-    )
+    ``start`` (a month's first day). Whole months come from the kept month sums; the month of
+    ``as_of`` itself, which may be cut short, from its entries."""
+    this_month = as_of.replace(day=1)
+    sums = {
+        (row.unit_id, row.month): (row.total, row.deductions)
+        for row in UnitMonthPoints.objects.filter(month__gte=dt.date(as_of.year, 1, 1), month__lt=this_month)
+    }
+    sums.update(month_sums(ScoreEntry.objects.filter(occurred_on__gte=this_month, occurred_on__lte=as_of)))
     monthly: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: {"total": ZERO, "deductions": ZERO})
-    for row in rows:
-        month = row["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
-        monthly[row["unit_id"]][month] = _points(row["total"])
+    for (unit_id, month), (total, deductions) in sums.items():
+        if not total and not deductions:
+            continue
+        monthly[unit_id][month] = _points(total)
         if month >= start:
-            totals[row["unit_id"]]["total"] += row["total"] or ZERO
-            totals[row["unit_id"]]["deductions"] += row["deductions"] or ZERO
+            totals[unit_id]["total"] += Decimal(total)
+            totals[unit_id]["deductions"] += Decimal(deductions)
     return monthly, totals
 
 
