@@ -165,13 +165,25 @@ def assignment_conditions(asof: AsOf) -> QuerySet:
         .order_by("-period_end")
         .values("progress_percent")[:1]
     )
-    node = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__lte=asof.day).order_by("-due_date")
     annotated = open_assignments(asof).annotate(
         planned=planned_percent_subquery(asof.day),
         actual=Coalesce(Subquery(latest_filed), Value(Decimal(0)), output_field=PERCENT),
-        node_due=Subquery(node.values("due_date")[:1], output_field=DateField()),
     )
     return with_missing_period(annotated, asof)
+
+
+def plan_nodes(assignment_ids: list[int], day: dt.date) -> dict[int, dt.date]:
+    """The last milestone due by ``day`` of each assignment: only the few a warning is issued for
+    need it (it names the warning's period), so it is not a fourth probe for every assignment."""
+    if not assignment_ids:
+        return {}
+    node = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__lte=day).order_by("-due_date")
+    return dict(
+        Assignment.objects.filter(pk__in=assignment_ids)
+        .order_by()
+        .annotate(node_due=Subquery(node.values("due_date")[:1], output_field=DateField()))
+        .values_list("pk", "node_due")
+    )
 
 
 def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
@@ -206,9 +218,8 @@ def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
 
 def _typed(row: dict) -> dict:
     """SQLite hands a raw cursor dates as text and decimals as floats; PostgreSQL's types are already right."""
-    for name in ("deadline_then", "node_due"):
-        if isinstance(row[name], str):
-            row[name] = dt.date.fromisoformat(row[name][:10])
+    if isinstance(row["deadline_then"], str):
+        row["deadline_then"] = dt.date.fromisoformat(row["deadline_then"][:10])
     for name in ("planned", "actual"):
         row[name] = Decimal(str(row[name])).quantize(Decimal("0.1"))
     return row
@@ -224,4 +235,4 @@ def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
     return WarningLevel.GREEN
 
 
-CONDITION_FIELDS = ("pk", "unit_id", "deadline_then", "planned", "actual", "node_due", "missing_period")
+CONDITION_FIELDS = ("pk", "unit_id", "deadline_then", "planned", "actual", "missing_period")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,7 @@ from ..models import Notice, SupervisionRules
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, save_issued
 from ..services.numbering import lock_counter
-from .conditions import AsOf, condition_level, lagging_conditions, open_assignments
+from .conditions import AsOf, condition_level, lagging_conditions, open_assignments, plan_nodes
 
 # Reds given for a condition (not for ignoring a warning) step down when the condition eases.
 CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
@@ -74,10 +74,12 @@ def condition_cause(row: dict, day: dt.date, rules: SupervisionRules) -> tuple[s
     """Why the row is in its condition, and the period that names it (plan node, report period, deadline)."""
     if row["deadline_then"] < day:
         return NoticeCause.OVERDUE, row["deadline_then"].isoformat()
+    # Behind plan is named by the plan node; until ``attach_plan_nodes`` has read it, by nothing.
+    node = row["node_due"].isoformat() if row.get("node_due") else ""
     if row["lag"] > rules.red_lag_points:
-        return NoticeCause.FAR_BEHIND, row["node_due"].isoformat()
+        return NoticeCause.FAR_BEHIND, node
     if row["lag"] >= rules.yellow_lag_points:
-        return NoticeCause.BEHIND_PLAN, row["node_due"].isoformat()
+        return NoticeCause.BEHIND_PLAN, node
     return NoticeCause.MISSING_REPORT, row["missing_period"]
 
 
@@ -129,6 +131,7 @@ def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> 
         row["condition"] = condition_level(row, asof.day, rules)
     decisions = {row["pk"]: (row, decide(row, warned.get(row["pk"]), asof.day, rules)) for row in rows}
     decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
+    decisions = attach_plan_nodes(decisions, asof.day)
     acted_on = Notice.objects.in_bulk([warned[pk].pk for pk in decisions if pk in warned])
     open_warnings = {notice.assignment_id: notice for notice in acted_on.values()}
     wanted = [pk for pk, (_row, decision) in decisions.items() if decision.issue]
@@ -157,6 +160,17 @@ def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> 
     return dict(summary), issued
 
 
+def attach_plan_nodes(decisions: dict, day: dt.date) -> dict:
+    """Read the plan node of the rows a warning is issued for, and name the warning by it."""
+    nodes = plan_nodes([pk for pk, (_row, decision) in decisions.items() if decision.issue], day)
+    for pk, node_due in nodes.items():
+        row, decision = decisions[pk]
+        row["node_due"] = node_due
+        if node_due and decision.issue.cause in (NoticeCause.FAR_BEHIND, NoticeCause.BEHIND_PLAN):
+            decisions[pk] = (row, replace(decision, issue=replace(decision.issue, period=node_due.isoformat())))
+    return decisions
+
+
 def _issue_order(assignments):
     def key(item):
         assignment = assignments.get(item[0])
@@ -178,7 +192,7 @@ def _draft(assignment, row, issue: Issue, previous: Notice | None, asof, rules, 
         day=asof.day,
         planned=row["planned"],
         actual=row["actual"],
-        milestone_due=row["node_due"],
+        milestone_due=row.get("node_due"),
         deadline=row["deadline_then"],
         missing_period=row["missing_period"],
         missing_due=_missing_due(assignment, row["missing_period"]),
