@@ -186,6 +186,18 @@ def plan_nodes(assignment_ids: list[int], day: dt.date) -> dict[int, dt.date]:
     )
 
 
+def fenced(queryset: QuerySet, where: str, params: list) -> tuple[str, list]:
+    """``SELECT * FROM (queryset) fenced WHERE where``, with the inner query computed once per row.
+
+    PostgreSQL folds a plain subquery into the outer one and would then evaluate each subquery of
+    the SELECT again in the WHERE; ``OFFSET 0`` keeps it a fence. SQLite wants a LIMIT before an
+    OFFSET, and needs no fence.
+    """
+    sql, inner_params = queryset.query.sql_with_params()
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    return f"SELECT * FROM ({sql}{fence}) fenced WHERE {where}", [*inner_params, *params]  # SQL built by Django
+
+
 def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
     """The rows of ``assignment_conditions`` that may need a warning or already carry one.
 
@@ -195,24 +207,20 @@ def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
     the rows; ``condition_level`` then says exactly.
     """
     inner = assignment_conditions(asof).values(*CONDITION_FIELDS)
-    sql, params = inner.query.sql_with_params()
     warned_sql, warned_params = (
         Notice.objects.open_warnings().order_by().values("assignment_id").query.sql_with_params()
     )
-    maybe = ["conditions.deadline_then < %s", "conditions.planned - conditions.actual >= %s"]
     sqlite = connection.vendor == "sqlite"
+    maybe = ["fenced.deadline_then < %s", "fenced.planned - fenced.actual >= %s"]
     maybe_params = [asof.day, float(rules.yellow_lag_points) if sqlite else rules.yellow_lag_points]
     if rules.missing_report_warns:
-        maybe.append("conditions.missing_period IS NOT NULL")
-    maybe.append(f"conditions.pk IN ({warned_sql})")
-    fence = "" if sqlite else " OFFSET 0"  # SQLite wants a LIMIT before an OFFSET, and needs no fence
-    statement = (
-        f"SELECT {', '.join(f'conditions.{name}' for name in CONDITION_FIELDS)} "  # SQL built by Django
-        f"FROM ({sql}{fence}) conditions WHERE {' OR '.join(maybe)}"
-    )
+        maybe.append("fenced.missing_period IS NOT NULL")
+    maybe.append(f"fenced.pk IN ({warned_sql})")
+    statement, params = fenced(inner, " OR ".join(maybe), [*maybe_params, *warned_params])
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *maybe_params, *warned_params])
-        rows = [dict(zip(CONDITION_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+        cursor.execute(statement, params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return [_typed(row) for row in rows] if sqlite else rows
 
 

@@ -14,6 +14,7 @@ import functools
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from tasks.periods import period_for
 from ..choices import ANSWERED_KINDS, NoticeKind, NoticeStatus
 from ..models import Notice, SupervisionRules
 from ..services import delivery, notice_texts
-from .conditions import AsOf, open_assignments, unfiled, with_missing_period
+from .conditions import AsOf, fenced, open_assignments, unfiled, with_missing_period
 
 
 def send_reminders(asof: AsOf, rules: SupervisionRules) -> int:
@@ -97,11 +98,16 @@ def gather_unit_reminders(asof: AsOf, rules: SupervisionRules) -> dict[int, list
                     "left": _days_left_text((period.due - day).days),
                 }  # fmt: skip
                 add(unit_id, unit_name, text)
-    overdue_reports = (
-        with_missing_period(open_assignments(asof), asof)
-        .filter(missing_period__isnull=False)
-        .values_list("unit_id", "unit__name", "target__title", "missing_period")
+    statement, params = fenced(
+        with_missing_period(open_assignments(asof), asof).values_list(
+            "unit_id", "unit__name", "target__title", "missing_period"
+        ),
+        "fenced.missing_period IS NOT NULL",
+        [],
     )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        overdue_reports = cursor.fetchall()
     overdue_text = _("The %(period)s report on “%(target)s” is overdue.")
     for unit_id, unit_name, title, period_key in overdue_reports:
         add(unit_id, unit_name, overdue_text % {"period": period_key, "target": title})
