@@ -33,7 +33,7 @@ from ..models import Notice, SupervisionRules
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, save_issued
 from ..services.numbering import lock_counter
-from .conditions import AsOf, condition_level, lagging_conditions, open_assignments, plan_nodes
+from .conditions import AsOf, condition_level, lagging_conditions, plan_nodes
 
 # Reds given for a condition (not for ignoring a warning) step down when the condition eases.
 CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
@@ -118,15 +118,22 @@ def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> 
     """One pass of the warning rules; call inside a transaction that holds the scan lock."""
     counter = lock_counter(NoticeKind.WARNING, asof.day.year)
     summary: Counter[str] = Counter()
-    ended = list(Notice.objects.open_warnings().exclude(assignment__in=open_assignments(asof).values("pk")))
-    _close(ended, ClosedReason.ASSIGNMENT_ENDED, acting_user=acting_user, summary=summary)
-
     # Most open warnings stay as they are: judge them on a few columns, load whole ones only to act.
     warned = {
         row["assignment_id"]: OpenWarning(**row)
         for row in Notice.objects.open_warnings().order_by().values(*OpenWarning.FIELDS)
     }
     rows = lagging_conditions(asof, rules)
+    # The rows hold every open assignment that carries a warning: a warning on any other has ended.
+    still_open = {row["pk"] for row in rows}
+    ended = [warning.pk for assignment_id, warning in warned.items() if assignment_id not in still_open]
+    _close(
+        list(Notice.objects.filter(pk__in=ended)),
+        ClosedReason.ASSIGNMENT_ENDED,
+        acting_user=acting_user,
+        summary=summary,
+    )
+    warned = {assignment_id: warning for assignment_id, warning in warned.items() if assignment_id in still_open}
     for row in rows:
         row["lag"] = row["planned"] - row["actual"]
         row["condition"] = condition_level(row, asof.day, rules)
