@@ -1,4 +1,5 @@
-"""The public disclosure pages (/public/): no login, only what was published, one query a page.
+"""The public disclosure pages (/public/): no login, only what was published, one query a page
+(two when a publication's page is rendered for the first time: the snapshot is read only then).
 
 Each page reads the frozen snapshot of a publication, so it is cheap and the same for everyone:
 it is sent with ``Cache-Control: public``, an ETag and Last-Modified, and answers 304 when the
@@ -68,6 +69,7 @@ def detail(request, pk: int):
     disclosure = (
         Disclosure.objects.published()
         .filter(pk=pk)
+        .defer("data")  # a province's snapshot is megabytes of JSON: read only to render it
         .annotate(
             corrected_by=Subquery(_corrections().values("pk")[:1]),
             corrected_at=Subquery(_corrections().values("published_at")[:1]),
@@ -85,6 +87,7 @@ def detail(request, pk: int):
         return _cached(conditional, etag=etag, last_modified=last_modified)
     # Rendering a city's snapshot takes most of the answer's time (3,000 translated cells): the
     # HTML is kept, under a key that names everything it is made of, so nothing invalidates it.
+    # Only when it is not kept is the snapshot read (one more query).
     key = f"public-detail:{disclosure.pk}:{etag}:{translation.get_language()}:{_templates_fingerprint()}"
     body = cache.get(key)
     if body is None:
