@@ -49,3 +49,15 @@ def test_a_reversal_on_appeal_gives_the_points_back_in_its_own_month(erin, alice
     with at(D(2018, 9, 1)):
         row = ranking(as_of=D(2018, 8, 31)).for_unit(unit_a.pk)
     assert (row.score, row.deductions) == (points(100), points(0))
+
+
+def test_a_ranking_as_of_a_day_inside_a_past_month_counts_that_month_up_to_the_day(erin, alice, unit_a):
+    target = issued(erin, unit_a)
+    file_report(link(target, unit_a), alice, D(2018, 7, 1), period="2018-06")  # late: dated 07-01
+    file_report(link(target, unit_a), alice, D(2018, 7, 31), period="2018-07")  # late: dated 07-31
+    score(D(2018, 8, 31), erin)
+    with at(D(2018, 9, 1)):
+        mid_july = ranking(as_of=D(2018, 7, 15)).for_unit(unit_a.pk)
+        end_of_july = ranking(as_of=D(2018, 7, 31)).for_unit(unit_a.pk)
+    assert mid_july.deductions == points("-0.1")
+    assert end_of_july.deductions == points("-0.2")

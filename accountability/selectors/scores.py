@@ -2,14 +2,16 @@
 
 A ranking as of a day reads only what was true on that day: entries dated up to it, the base and
 grade bands then in force (``RuleBook``), and the units as they then were (their history), so
-the same call a month later gives the same table. The query count does not depend on the number
-of units or entries (seven queries for both groups with trends): whole months are read from
-the kept month sums (``UnitMonthPoints``), only the current month from its entries.
+the same call a month later gives the same table. Whole months are read from the kept month sums
+(``UnitMonthPoints``); only a past month cut short by the day asked for is summed from its entries.
+The query count does not depend on the number of units or entries (six queries for both groups
+with trends, seven as of a day inside a past month).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
+from tasks import clock
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
 from tasks.models import Assignment, Unit
 from tasks.periods import month_end, quarter_of
@@ -138,8 +141,10 @@ def _group_of(kind: str) -> str:
 
 def _rank(rows: list[RankedUnit], attribute: str = "score") -> dict[int, int]:
     """Competition ranks (1, 2, 2, 4): a unit's rank is one more than the units strictly ahead."""
-    scores = sorted((getattr(row, attribute) for row in rows), reverse=True)
-    return {row.unit_id: 1 + sum(1 for score in scores if score > getattr(row, attribute)) for row in rows}
+    ascending = sorted(getattr(row, attribute) for row in rows)
+    # Units strictly ahead = all minus those at or below this score (a bisection, not a count over
+    # every other unit: 900 units made that 800,000 comparisons a ranking).
+    return {row.unit_id: 1 + len(ascending) - bisect_right(ascending, getattr(row, attribute)) for row in rows}
 
 
 def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None) -> Ranking:
@@ -188,12 +193,17 @@ def _month_and_period_totals(as_of: dt.date, start: dt.date) -> tuple[dict, dict
     """Each unit's points per month of the year up to ``as_of``, and its total and deductions from
     ``start`` (a month's first day). Whole months come from the kept month sums; the month of
     ``as_of`` itself, which may be cut short, from its entries."""
-    this_month = as_of.replace(day=1)
+    # Entries are never dated after today (events up to yesterday, reversals today): on a month's
+    # last day, or today, the month of ``as_of`` is whole too.
+    whole_to = (
+        as_of if as_of == month_end(as_of) or as_of >= clock.today() else as_of.replace(day=1) - dt.timedelta(days=1)
+    )
     sums = {
         (row.unit_id, row.month): (row.total, row.deductions)
-        for row in UnitMonthPoints.objects.filter(month__gte=dt.date(as_of.year, 1, 1), month__lt=this_month)
+        for row in UnitMonthPoints.objects.filter(month__gte=dt.date(as_of.year, 1, 1), month__lte=whole_to)
     }
-    sums.update(month_sums(ScoreEntry.objects.filter(occurred_on__gte=this_month, occurred_on__lte=as_of)))
+    if whole_to < as_of:
+        sums.update(month_sums(ScoreEntry.objects.filter(occurred_on__gt=whole_to, occurred_on__lte=as_of)))
     monthly: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: {"total": ZERO, "deductions": ZERO})
     for (unit_id, month), (total, deductions) in sums.items():
