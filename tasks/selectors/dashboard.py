@@ -69,6 +69,24 @@ def colour_counts(assignments: QuerySet[Assignment]) -> list[dict]:
         .values_list("warning_level")
         .annotate(n=Count("pk"))
     )
+    return _colour_list(counts)
+
+
+def colour_counts_of(rankings: dict[str, list[Unit]]) -> list[dict]:
+    """``colour_counts`` added up from ``unit_rankings``' per-unit counts (no query of its own)."""
+    counts = {
+        level: sum(getattr(unit, f"open_level_{level.value}") for units in rankings.values() for unit in units)
+        for level in WarningLevel
+    }
+    return _colour_list(counts)
+
+
+def assignment_count_of(rankings: dict[str, list[Unit]]) -> int:
+    """How many assignments ``unit_rankings`` counted (every assignment has a unit)."""
+    return sum(unit.assignment_count for units in rankings.values() for unit in units)
+
+
+def _colour_list(counts: dict) -> list[dict]:
     return [
         {"level": level.value, "label": level.label, "colour": WARNING_COLOURS[level], "count": counts.get(level, 0)}
         for level in WarningLevel
@@ -92,6 +110,13 @@ def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
                 filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES)
                 & (Q(warning_level__gt=WarningLevel.GREEN) | Q(progress_percent__lt=F("planned_percent"))),
             ),
+            # The dashboard's colour counts, added up from these (one pass over the assignments, not three).
+            **{
+                f"open_level_{level.value}": Count(
+                    "pk", filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES, warning_level=level)
+                )
+                for level in WarningLevel
+            },
         )
         .order_by("-completion", "unit__sort_order")
     )
@@ -100,8 +125,9 @@ def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
         unit = Unit(
             id=row["unit_id"], name=row["unit__name"], kind=row["unit__kind"], sort_order=row["unit__sort_order"]
         )
-        for name in ("assignment_count", "completion", "planned", "red_count", "behind_count"):
-            setattr(unit, name, row[name])
+        for name, value in row.items():
+            if not name.startswith("unit"):
+                setattr(unit, name, value)
         units.append(unit)
     groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
     for unit in units:
@@ -120,9 +146,9 @@ def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -
     return _trend(planned.get(0, {}), actual.get(0, {}), assignments.count(), year, today)
 
 
-def year_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -> dict:
-    """``weekly_trend`` of every issued assignment of ``year`` (what leaders and the office see),
-    read from the days the services keep (``YearProgressDay``) instead of from every report."""
+def year_trend(count: int, year: int, today: dt.date) -> dict:
+    """``weekly_trend`` of every issued assignment of ``year`` (``count`` of them: what leaders and
+    the office see), read from the days the services keep (``YearProgressDay``), not every report."""
     planned, actual = {}, {}
     for day, plan, done in YearProgressDay.objects.filter(year=year).values_list(
         "day", "planned_increase", "actual_increase"
@@ -131,7 +157,7 @@ def year_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -> 
             planned[day] = plan
         if done:
             actual[day] = done
-    return _trend(planned, actual, assignments.count(), year, today)
+    return _trend(planned, actual, count, year, today)
 
 
 def _trend(planned: dict, actual: dict, count: int, year: int, today: dt.date) -> dict:
