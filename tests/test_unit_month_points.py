@@ -3,11 +3,16 @@ stay what the entries say after every run and every reversal."""
 
 from __future__ import annotations
 
+from io import StringIO
+
+from django.core.management import call_command
+
 from accountability import services as acc
 from accountability.choices import RuleCode
 from accountability.models import ScoreEntry, UnitMonthPoints
 from accountability.selectors.scores import ranking
 from accountability.services.points import rebuild_unit_month_points
+from tasks.models import YearProgressDay
 from tests.scenarios import D, at, file_report, issued, link, points, score
 
 
@@ -61,3 +66,18 @@ def test_a_ranking_as_of_a_day_inside_a_past_month_counts_that_month_up_to_the_d
         end_of_july = ranking(as_of=D(2018, 7, 31)).for_unit(unit_a.pk)
     assert mid_july.deductions == points("-0.1")
     assert end_of_july.deductions == points("-0.2")
+
+
+def test_the_rebuild_command_recomputes_both_kept_tables(erin, alice, unit_a):
+    target = issued(erin, unit_a)
+    file_report(link(target, unit_a), alice, D(2018, 7, 1), period="2018-06")
+    score(D(2018, 7, 31), erin)
+    kept = _kept()
+    days = set(YearProgressDay.objects.values_list("year", "day", "planned_increase", "actual_increase"))
+    UnitMonthPoints.objects.all().delete()
+    YearProgressDay.objects.all().delete()  # as after a bulk load that bypassed the services
+    out = StringIO()
+    call_command("rebuild_kept_figures", stdout=out)
+    assert _kept() == kept
+    assert set(YearProgressDay.objects.values_list("year", "day", "planned_increase", "actual_increase")) == days
+    assert "unit months of points" in out.getvalue()
