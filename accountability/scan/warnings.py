@@ -114,8 +114,15 @@ def catch_up_days(level: int, rules: SupervisionRules) -> int:
     }.get(level, rules.red_response_days)
 
 
-def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> tuple[dict[str, int], list[Notice]]:
-    """One pass of the warning rules; call inside a transaction that holds the scan lock."""
+def apply_warning_rules(
+    asof: AsOf, rules: SupervisionRules, *, acting_user, missing_reports: dict | None = None
+) -> tuple[dict[str, int], list[Notice]]:
+    """One pass of the warning rules; call inside a transaction that holds the scan lock.
+
+    ``missing_reports``, if given, is filled with {assignment: period} of every open assignment
+    whose due report is missing (when missing reports warn, the rows read hold all of them), so
+    that the reminders need not look for them again.
+    """
     counter = lock_counter(NoticeKind.WARNING, asof.day.year)
     summary: Counter[str] = Counter()
     # Most open warnings stay as they are: judge them on a few columns, load whole ones only to act.
@@ -124,6 +131,8 @@ def apply_warning_rules(asof: AsOf, rules: SupervisionRules, *, acting_user) -> 
         for row in Notice.objects.open_warnings().order_by().values(*OpenWarning.FIELDS)
     }
     rows = lagging_conditions(asof, rules)
+    if missing_reports is not None and rules.missing_report_warns:
+        missing_reports.update((row["pk"], row["missing_period"]) for row in rows if row["missing_period"])
     # The rows hold every open assignment that carries a warning: a warning on any other has ended.
     still_open = {row["pk"] for row in rows}
     ended = [warning.pk for assignment_id, warning in warned.items() if assignment_id not in still_open]
