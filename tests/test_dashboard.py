@@ -11,7 +11,14 @@ from django.urls import reverse
 from tasks import services
 from tasks.choices import WarningLevel
 from tasks.models import Assignment, Target
-from tasks.selectors.dashboard import colour_counts, totals_by_source_and_type, unit_rankings, weekly_trend
+from tasks.selectors.dashboard import (
+    assignment_count_of,
+    colour_counts,
+    colour_counts_of,
+    totals_by_source_and_type,
+    unit_rankings,
+    weekly_trend,
+)
 from tests.factories import LeaderFactory, TargetFactory
 from tests.workspace_data import at, filed_report, issued_target_of
 
@@ -36,6 +43,17 @@ def test_colours_count_open_assignments_by_level(issued_target):
     Assignment.objects.filter(unit__name="甲县").update(warning_level=WarningLevel.RED)
     counts = {c["colour"]: c["count"] for c in colour_counts(Assignment.objects.all())}
     assert counts == {"green": 1, "yellow": 0, "orange": 0, "red": 1}
+
+
+def test_the_colours_and_the_count_added_up_from_the_rankings_are_the_counted_ones(issued_target, unit_a, leader, erin):
+    issued_target_of(unit_a, office=erin, leader=leader, title="第二项")
+    Assignment.objects.filter(unit=unit_a).update(warning_level=WarningLevel.RED)
+    Assignment.objects.filter(unit=unit_a, target=issued_target).update(status="closed")  # closed: not counted
+    everything = Assignment.objects.exclude(status="draft")
+    rankings = unit_rankings(everything)
+    assert colour_counts_of(rankings) == colour_counts(everything)
+    assert [c["count"] for c in colour_counts_of(rankings)] == [1, 0, 0, 1]
+    assert assignment_count_of(rankings) == everything.count() == 3
 
 
 def test_units_rank_by_completion_in_their_own_group(issued_target, unit_a, unit_b):

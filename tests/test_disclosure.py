@@ -103,6 +103,19 @@ def test_a_correction_is_a_new_labelled_publication(august, erin, client):
     assert "更正甲县完成率" in new_page and reverse("public:detail", args=[original.pk]) in new_page
 
 
+def test_a_page_kept_before_its_correction_names_the_correction_afterwards(august, erin, client):
+    original = _publish(erin)
+    before = client.get(reverse("public:detail", args=[original.pk])).content.decode()  # rendered and kept
+    with at(D(2018, 9, 10)):
+        correction = acc.prepare_correction(original, correction_note="更正甲县完成率", acting_user=erin)
+        acc.approve_disclosure(correction, acting_user=erin)
+        acc.publish_disclosure(correction, acting_user=erin)
+    after = client.get(reverse("public:detail", args=[original.pk])).content.decode()
+    link = reverse("public:detail", args=[correction.pk])
+    assert link not in before and link in after
+    assert client.get(reverse("public:detail", args=[original.pk])).content.decode() == after
+
+
 def test_only_an_approved_disclosure_is_published(august, erin):
     with at(D(2018, 9, 3)):
         draft = acc.prepare_disclosure(month=D(2018, 8, 1), acting_user=erin)
@@ -166,7 +179,9 @@ def test_public_pages_take_one_query_however_many_units_and_entries(erin, client
     _many(erin, 2, "小")
     score(D(2018, 8, 31), erin)
     small = _publish(erin)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # rendered the first time: the snapshot is read
+        assert client.get(reverse("public:detail", args=[small.pk])).status_code == 200
+    with django_assert_num_queries(1):  # kept
         assert client.get(reverse("public:detail", args=[small.pk])).status_code == 200
     with django_assert_num_queries(1):
         client.get(reverse("public:index"))
@@ -174,6 +189,8 @@ def test_public_pages_take_one_query_however_many_units_and_entries(erin, client
     score(D(2018, 8, 31), erin)
     large = _publish(erin, month=D(2018, 9, 1), day=D(2018, 9, 30))
     assert len(large.data["groups"][0]["rows"]) == 32 and ScoreEntry.objects.count() > 60
+    with django_assert_num_queries(2):
+        assert client.get(reverse("public:detail", args=[large.pk])).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(reverse("public:detail", args=[large.pk])).status_code == 200
     with django_assert_num_queries(1):

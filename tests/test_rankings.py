@@ -145,11 +145,11 @@ def test_the_ranking_takes_the_same_number_of_queries_for_few_or_many_units(erin
     _many_units(erin, 2, "小")
     score(D(2018, 8, 31), erin)
     acc.ensure_default_rules()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         small = ranking(as_of=D(2018, 8, 31))
     _many_units(erin, 15, "大")
     score(D(2018, 8, 31), erin)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = ranking(as_of=D(2018, 8, 31))
     assert sum(len(rows) for rows in small.groups.values()) == 4
     assert sum(len(rows) for rows in large.groups.values()) == 34

@@ -290,3 +290,18 @@ def test_decide_keeps_a_red_given_for_ignoring_warnings_while_the_unit_is_still_
     assert decide(row, red, D(2018, 5, 1), rules) is None
     row = {"condition": WarningLevel.GREEN}
     assert decide(row, red, D(2018, 5, 1), rules).close == ClosedReason.CAUGHT_UP
+
+
+def test_a_warning_on_an_assignment_no_longer_open_is_closed_and_the_others_stay(
+    erin, alice, bob, lead_assignment, co_assignment
+):
+    scan(D(2018, 3, 1))  # nothing reported: both units are warned
+    lead_warning, co_warning = open_warning(lead_assignment), open_warning(co_assignment)
+    assert lead_warning and co_warning
+    # Closed elsewhere without its warnings being ended (as a bulk change or an old release could).
+    Assignment.objects.filter(pk=lead_assignment.pk).update(status="closed")
+    scan(D(2018, 3, 2))
+    lead_warning.refresh_from_db()
+    assert (lead_warning.status, lead_warning.closed_reason) == (NoticeStatus.CLOSED, ClosedReason.ASSIGNMENT_ENDED)
+    assert open_warning(co_assignment).pk == co_warning.pk
+    assert _level(lead_assignment) == WarningLevel.GREEN

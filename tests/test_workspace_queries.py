@@ -32,8 +32,8 @@ PAGES = [
     ("erin", "target_ledger", None, 9),
     ("erin", "review_queue", None, 8),
     ("erin", "follow_up_list", None, 7),
-    # + the rankings-and-grades panel (7 queries, and its render); + the notice counts (one, and its render)
-    ("dave", "dashboard", None, 23),
+    # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
+    ("dave", "dashboard", None, 19),
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 9),

@@ -4,7 +4,7 @@ from .inbox import InboxMessage
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
 from .rules import SupervisionRules, SupervisionRun
-from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
+from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun, UnitMonthPoints
 
 __all__ = [
     "Appeal",
@@ -21,5 +21,6 @@ __all__ = [
     "ScoringRun",
     "SupervisionRules",
     "SupervisionRun",
+    "UnitMonthPoints",
     "format_number",
 ]

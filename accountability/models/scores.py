@@ -278,3 +278,27 @@ class Appeal(models.Model):
     @property
     def colour(self) -> str:
         return APPEAL_STATUS_COLOURS[AppealStatus(self.status)]
+
+
+class UnitMonthPoints(models.Model):
+    """Bookkeeping for the rankings: one unit's points entries of one month, summed (all of them,
+    and the deductions among them, a reversal counting with the entries it takes back).
+
+    A ranking adds a unit's months instead of every entry of the year: a city's year is about a
+    thousand of these rows and a hundred thousand entries. The services that write entries keep
+    it (``accountability.services.points``); ``rebuild_unit_month_points`` recomputes it.
+    """
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="month_points", verbose_name=_("unit"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    total = models.DecimalField(_("points"), max_digits=12, decimal_places=2, default=0)
+    deductions = models.DecimalField(_("deductions"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("unit's points of a month")
+        verbose_name_plural = _("units' points by month")
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="unit_month_points_once")]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%Y-%m} {self.total:+}"

@@ -1,9 +1,10 @@
 """Where each open assignment stands on a day, as SQL: plan against actual, missing report, deadline.
 
-One queryset annotates every open assignment with what the warning rules need. A cheap filter in
-the same query picks the rows that may lag or already carry a warning, and only those rows come
-back to be judged (``condition_level``): each subquery then appears once or twice in the SQL rather
-than in every branch of a CASE, which a database would evaluate again for each use.
+One queryset annotates every open assignment with what the warning rules need, each figure an
+index probe per row (never a scan of all reports). A cheap filter around that query picks the rows
+that may lag or already carry a warning, and only those rows come back to be judged
+(``condition_level``); the filter reads the figures already computed rather than repeating the
+subqueries, so each runs once per assignment.
 
 The scan can be run as of a past day (the demo replays the year, ``run_supervision_scan --date``):
 then the assignment's status and deadline are read from its history as they stood at that moment,
@@ -21,13 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     DateField,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -45,7 +46,7 @@ from tasks.models import Assignment, Milestone, ProgressReport
 from tasks.periods import Period, period_for
 from tasks.services import planned_percent_subquery
 
-from ..models import SupervisionRules
+from ..models import Notice, SupervisionRules
 
 PERCENT = DecimalField(max_digits=6, decimal_places=1)
 
@@ -111,22 +112,49 @@ def open_assignments(asof: AsOf) -> QuerySet:
 
 def unfiled(period: Period, asof: AsOf) -> Q:
     """The assignment owes a report for ``period`` and none had reached the office by the moment."""
-    expected = Q(
+    filed = filed_reports(asof.moment).filter(assignment=OuterRef("pk"), period=period.key)
+    return _expected(period) & ~Exists(filed)
+
+
+def _expected(period: Period) -> Q:
+    """The assignment was running in ``period`` and had been issued before its report fell due."""
+    return Q(
         target__start_date__lte=period.end,
         deadline_then__gte=period.start,
         issued_at__lt=start_of(period.due + dt.timedelta(days=1)),
     )
-    filed = filed_reports(asof.moment).filter(assignment=OuterRef("pk"), period=period.key)
-    return expected & ~Exists(filed)
 
 
-def missing_report_period(asof: AsOf):
-    """The key of the last period whose report is overdue and missing, else NULL."""
-    whens = [
-        When(Q(target__report_frequency=frequency) & unfiled(period, asof), then=Value(period.key))
-        for frequency, period in ((f, last_due_period(asof.day, f)) for f in Frequency.values)
-    ]
-    return Case(*whens, default=Value(None), output_field=CharField())
+def with_missing_period(queryset: QuerySet, asof: AsOf) -> QuerySet:
+    """``queryset`` (of ``open_assignments``) with ``missing_period``: the key of the last period
+    whose report is overdue and missing, else NULL.
+
+    One probe of the (assignment, period) index per row: the period asked for depends on the
+    target's frequency, so the probe names it with a CASE. (A NOT EXISTS per frequency made
+    PostgreSQL hash every filed report of each period instead: a scan of the reports per branch.)
+    A scalar subquery with LIMIT is never turned into a hashed join, so it stays a probe.
+    """
+    due = {frequency: last_due_period(asof.day, frequency) for frequency in Frequency.values}
+    due_key = Case(
+        *[When(target__report_frequency=frequency, then=Value(period.key)) for frequency, period in due.items()],
+        default=Value(None),
+        output_field=CharField(),
+    )
+    expected = Q()
+    for frequency, period in due.items():
+        expected |= Q(target__report_frequency=frequency) & _expected(period)
+    filed = filed_reports(asof.moment).filter(assignment=OuterRef("pk"), period=OuterRef("zmd_due_key"))
+    return (
+        queryset.alias(zmd_due_key=due_key)
+        .alias(zmd_filed=Subquery(filed.values("assignment_id")[:1]))  # a column of the index: index-only
+        .annotate(
+            missing_period=Case(
+                When(expected & Q(zmd_filed__isnull=True), then=F("zmd_due_key")),
+                default=Value(None),
+                output_field=CharField(),
+            )
+        )
+    )
 
 
 def assignment_conditions(asof: AsOf) -> QuerySet:
@@ -137,25 +165,72 @@ def assignment_conditions(asof: AsOf) -> QuerySet:
         .order_by("-period_end")
         .values("progress_percent")[:1]
     )
-    node = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__lte=asof.day).order_by("-due_date")
-    return (
-        open_assignments(asof)
-        .annotate(
-            planned=planned_percent_subquery(asof.day),
-            actual=Coalesce(Subquery(latest_filed), Value(Decimal(0)), output_field=PERCENT),
-            node_due=Subquery(node.values("due_date")[:1], output_field=DateField()),
-            missing_period=missing_report_period(asof),
-        )
-        .alias(lag=ExpressionWrapper(F("planned") - F("actual"), output_field=PERCENT))
+    annotated = open_assignments(asof).annotate(
+        planned=planned_percent_subquery(asof.day),
+        actual=Coalesce(Subquery(latest_filed), Value(Decimal(0)), output_field=PERCENT),
+    )
+    return with_missing_period(annotated, asof)
+
+
+def plan_nodes(assignment_ids: list[int], day: dt.date) -> dict[int, dt.date]:
+    """The last milestone due by ``day`` of each assignment: only the few a warning is issued for
+    need it (it names the warning's period), so it is not a fourth probe for every assignment."""
+    if not assignment_ids:
+        return {}
+    node = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__lte=day).order_by("-due_date")
+    return dict(
+        Assignment.objects.filter(pk__in=assignment_ids)
+        .order_by()
+        .annotate(node_due=Subquery(node.values("due_date")[:1], output_field=DateField()))
+        .values_list("pk", "node_due")
     )
 
 
-def lagging(asof: AsOf, rules: SupervisionRules) -> Q:
-    """The rows that may need a warning: a cheap filter; ``condition_level`` then says exactly."""
-    maybe = Q(deadline_then__lt=asof.day) | Q(lag__gte=rules.yellow_lag_points)
+def fenced(queryset: QuerySet, where: str, params: list) -> tuple[str, list]:
+    """``SELECT * FROM (queryset) fenced WHERE where``, with the inner query computed once per row.
+
+    PostgreSQL folds a plain subquery into the outer one and would then evaluate each subquery of
+    the SELECT again in the WHERE; ``OFFSET 0`` keeps it a fence. SQLite wants a LIMIT before an
+    OFFSET, and needs no fence.
+    """
+    sql, inner_params = queryset.query.sql_with_params()
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    return f"SELECT * FROM ({sql}{fence}) fenced WHERE {where}", [*inner_params, *params]  # SQL built by Django
+
+
+def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
+    """The rows of ``assignment_conditions`` that may need a warning or already carry one.
+
+    Every figure is computed once per assignment: the annotated query is fenced (``OFFSET 0``
+    keeps PostgreSQL from folding it into the outer query, which would evaluate each subquery
+    again in the WHERE clause) and the cheap filter runs on its result. The filter only narrows
+    the rows; ``condition_level`` then says exactly.
+    """
+    inner = assignment_conditions(asof).values(*CONDITION_FIELDS)
+    warned_sql, warned_params = (
+        Notice.objects.open_warnings().order_by().values("assignment_id").query.sql_with_params()
+    )
+    sqlite = connection.vendor == "sqlite"
+    maybe = ["fenced.deadline_then < %s", "fenced.planned - fenced.actual >= %s"]
+    maybe_params = [asof.day, float(rules.yellow_lag_points) if sqlite else rules.yellow_lag_points]
     if rules.missing_report_warns:
-        maybe |= Q(missing_period__isnull=False)
-    return maybe
+        maybe.append("fenced.missing_period IS NOT NULL")
+    maybe.append(f"fenced.pk IN ({warned_sql})")
+    statement, params = fenced(inner, " OR ".join(maybe), [*maybe_params, *warned_params])
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return [_typed(row) for row in rows] if sqlite else rows
+
+
+def _typed(row: dict) -> dict:
+    """SQLite hands a raw cursor dates as text and decimals as floats; PostgreSQL's types are already right."""
+    if isinstance(row["deadline_then"], str):
+        row["deadline_then"] = dt.date.fromisoformat(row["deadline_then"][:10])
+    for name in ("planned", "actual"):
+        row[name] = Decimal(str(row[name])).quantize(Decimal("0.1"))
+    return row
 
 
 def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
@@ -168,4 +243,4 @@ def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
     return WarningLevel.GREEN
 
 
-CONDITION_FIELDS = ("pk", "unit_id", "deadline_then", "planned", "actual", "node_due", "missing_period")
+CONDITION_FIELDS = ("pk", "unit_id", "deadline_then", "planned", "actual", "missing_period")

@@ -10,27 +10,30 @@ selects only the rows due for a reminder today.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tasks.choices import Frequency
+from tasks.models import Assignment
 from tasks.periods import period_for
 
 from ..choices import ANSWERED_KINDS, NoticeKind, NoticeStatus
 from ..models import Notice, SupervisionRules
-from ..services import delivery
-from ..services.notice_texts import day_text
-from .conditions import AsOf, missing_report_period, open_assignments, unfiled
+from ..services import delivery, notice_texts
+from .conditions import AsOf, fenced, open_assignments, unfiled, with_missing_period
 
 
-def send_reminders(asof: AsOf, rules: SupervisionRules) -> int:
-    """Create today's digests; returns how many people got one."""
+def send_reminders(asof: AsOf, rules: SupervisionRules, *, missing_reports: dict | None = None) -> int:
+    """Create today's digests; returns how many people got one. ``missing_reports`` ({assignment:
+    period}), if the warning rules already found them, saves looking for them again."""
     with translation.override(settings.LANGUAGE_CODE):
-        by_unit = gather_unit_reminders(asof, rules)
+        by_unit = gather_unit_reminders(asof, rules, missing_reports=missing_reports)
         office_lines = gather_office_reminders()
     people = delivery.unit_people(by_unit)
     lines_by_user: dict[int, list[str]] = defaultdict(list)
@@ -52,11 +55,15 @@ def _days_left_text(days: int) -> str:
     return _("%(days)s days left") % {"days": days}
 
 
-def gather_unit_reminders(asof: AsOf, rules: SupervisionRules) -> dict[int, list[str]]:
+def gather_unit_reminders(
+    asof: AsOf, rules: SupervisionRules, *, missing_reports: dict | None = None
+) -> dict[int, list[str]]:
     day, offsets = asof.day, rules.reminder_offsets
     soon = [day + dt.timedelta(days=offset) for offset in offsets]
     lines: dict[int, list[str]] = defaultdict(list)
     unit_names: dict[int, str] = {}
+    # Thousands of lines share a handful of dates and sentences: translate and format each once.
+    day_text = functools.lru_cache(maxsize=None)(notice_texts.day_text)
 
     def add(unit_id, unit_name, text):
         unit_names[unit_id] = unit_name
@@ -95,18 +102,10 @@ def gather_unit_reminders(asof: AsOf, rules: SupervisionRules) -> dict[int, list
                     "left": _days_left_text((period.due - day).days),
                 }  # fmt: skip
                 add(unit_id, unit_name, text)
-    overdue_reports = (
-        open_assignments(asof)
-        .annotate(missing_period=missing_report_period(asof))
-        .filter(missing_period__isnull=False)
-        .values_list("unit_id", "unit__name", "target__title", "missing_period")
-    )
+    overdue_reports = _overdue_reports(asof, missing_reports)
+    overdue_text = _("The %(period)s report on “%(target)s” is overdue.")
     for unit_id, unit_name, title, period_key in overdue_reports:
-        add(
-            unit_id,
-            unit_name,
-            _("The %(period)s report on “%(target)s” is overdue.") % {"period": period_key, "target": title},
-        )
+        add(unit_id, unit_name, overdue_text % {"period": period_key, "target": title})
     # Notices not signed for in time.
     unsigned = Notice.objects.filter(
         status=NoticeStatus.ISSUED, issued_at__lte=asof.moment - dt.timedelta(days=rules.sign_for_days)
@@ -131,6 +130,25 @@ def gather_unit_reminders(asof: AsOf, rules: SupervisionRules) -> dict[int, list
             text = _("%(number)s %(title)s: answer by %(due)s.")
         add(unit_id, unit_name, text % {"number": number, "title": title, "due": day_text(due_date)})
     return {unit_id: [f"【{unit_names[unit_id]}】{text}" for text in texts] for unit_id, texts in lines.items()}
+
+
+def _overdue_reports(asof: AsOf, missing_reports: dict | None) -> list[tuple]:
+    """(unit, unit name, target title, period) of each open assignment whose due report is missing."""
+    if missing_reports is not None:
+        names = Assignment.objects.filter(pk__in=list(missing_reports)).values_list(
+            "pk", "unit_id", "unit__name", "target__title"
+        )
+        return [(unit_id, unit_name, title, missing_reports[pk]) for pk, unit_id, unit_name, title in names]
+    statement, params = fenced(
+        with_missing_period(open_assignments(asof), asof).values_list(
+            "unit_id", "unit__name", "target__title", "missing_period"
+        ),
+        "fenced.missing_period IS NOT NULL",
+        [],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 def gather_office_reminders() -> list[str]:

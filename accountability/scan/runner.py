@@ -61,6 +61,9 @@ def scan_step():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
+                # The scan's queries look costly to the planner (a subquery per row) but run on
+                # index probes; JIT compiling them took 8 s of a 6.3 s EXPLAIN at city scale.
+                cursor.execute("SET LOCAL jit = off")
         yield
 
 
@@ -104,7 +107,8 @@ def _run(asof: AsOf, *, dry_run: bool, triggered_by, reminders: bool) -> ScanRes
         result.issued += task_notices
         result.summary["task_notices_signed"] = sync_task_notice_signatures(asof, acting_user=system)
     with scan_step():
-        summary, warnings = apply_warning_rules(asof, rules, acting_user=system)
+        missing_reports: dict[int, str] = {}
+        summary, warnings = apply_warning_rules(asof, rules, acting_user=system, missing_reports=missing_reports)
         result.summary.update(summary)
         result.issued += warnings
     with scan_step():
@@ -117,7 +121,8 @@ def _run(asof: AsOf, *, dry_run: bool, triggered_by, reminders: bool) -> ScanRes
         result.issued += close_outs
     if reminders:
         with scan_step():
-            result.summary["digests"] = send_reminders(asof, rules)
+            known = missing_reports if rules.missing_report_warns else None
+            result.summary["digests"] = send_reminders(asof, rules, missing_reports=known)
     if asof.live:
         result.summary["emails_requeued"] = delivery.resend_stale_emails()
     run.finished_at = clock.now()

@@ -2,27 +2,32 @@
 
 A ranking as of a day reads only what was true on that day: entries dated up to it, the base and
 grade bands then in force (``RuleBook``), and the units as they then were (their history), so
-the same call a month later gives the same table. The query count does not depend on the number
-of units or entries (seven queries for both groups with trends).
+the same call a month later gives the same table. Whole months are read from the kept month sums
+(``UnitMonthPoints``); only a past month cut short by the day asked for is summed from its entries.
+The query count does not depend on the number of units or entries (six queries for both groups
+with trends, seven as of a day inside a past month).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
+from tasks import clock
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
 from tasks.models import Assignment, Unit
 from tasks.periods import month_end, quarter_of
 
 from ..choices import GRADE_COLOURS, Grade, RankingPeriod
-from ..models import ScoreEntry
+from ..models import ScoreEntry, UnitMonthPoints
 from ..rulebook import RuleBook, end_of
+from ..services.points import month_sums
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -134,15 +139,12 @@ def _group_of(kind: str) -> str:
     return RankingGroup.COUNTIES
 
 
-def _net(condition: Q):
-    """Sum of the entries of one sign; a reversal counts with the entries it takes back."""
-    return Sum("amount", filter=condition)
-
-
 def _rank(rows: list[RankedUnit], attribute: str = "score") -> dict[int, int]:
     """Competition ranks (1, 2, 2, 4): a unit's rank is one more than the units strictly ahead."""
-    scores = sorted((getattr(row, attribute) for row in rows), reverse=True)
-    return {row.unit_id: 1 + sum(1 for score in scores if score > getattr(row, attribute)) for row in rows}
+    ascending = sorted(getattr(row, attribute) for row in rows)
+    # Units strictly ahead = all minus those at or below this score (a bisection, not a count over
+    # every other unit: 900 units made that 800,000 comparisons a ranking).
+    return {row.unit_id: 1 + len(ascending) - bisect_right(ascending, getattr(row, attribute)) for row in rows}
 
 
 def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None) -> Ranking:
@@ -153,17 +155,11 @@ def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook 
     units = units_on(as_of)
     taking_part = set(
         Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
+        .order_by()  # the model's ordering would make DISTINCT run over every assignment, not every unit
         .values_list("unit_id", flat=True)
         .distinct()
     )
-    deduction = Q(amount__lt=0, reverses__isnull=True) | Q(amount__gt=0, reverses__isnull=False)
-    totals = {
-        row["unit_id"]: row
-        for row in ScoreEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=as_of)
-        .values("unit_id")
-        .annotate(deductions=_net(deduction), total=Sum("amount"))
-    }
-    monthly = _monthly_totals(dt.date(as_of.year, 1, 1), as_of)
+    monthly, totals = _month_and_period_totals(as_of, start)
     groups: dict[str, list[RankedUnit]] = {group: [] for group in RankingGroup.values}
     for unit_id, unit in units.items():
         if unit_id not in taking_part:
@@ -193,19 +189,31 @@ def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook 
     return Ranking(as_of, period, start, base, book.bands_on(as_of), groups)
 
 
-def _monthly_totals(start: dt.date, as_of: dt.date) -> dict[int, dict[dt.date, Decimal]]:
-    rows = (
-        ScoreEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=as_of)
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("unit_id", "month")
-        .annotate(total=Sum("amount"))
+def _month_and_period_totals(as_of: dt.date, start: dt.date) -> tuple[dict, dict]:
+    """Each unit's points per month of the year up to ``as_of``, and its total and deductions from
+    ``start`` (a month's first day). Whole months come from the kept month sums; the month of
+    ``as_of`` itself, which may be cut short, from its entries."""
+    # Entries are never dated after today (events up to yesterday, reversals today): on a month's
+    # last day, or today, the month of ``as_of`` is whole too.
+    whole_to = (
+        as_of if as_of == month_end(as_of) or as_of >= clock.today() else as_of.replace(day=1) - dt.timedelta(days=1)
     )
+    sums = {
+        (row.unit_id, row.month): (row.total, row.deductions)
+        for row in UnitMonthPoints.objects.filter(month__gte=dt.date(as_of.year, 1, 1), month__lte=whole_to)
+    }
+    if whole_to < as_of:
+        sums.update(month_sums(ScoreEntry.objects.filter(occurred_on__gt=whole_to, occurred_on__lte=as_of)))
     monthly: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
-    for row in rows:
-        month = row["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
-        monthly[row["unit_id"]][month] = _points(row["total"])
-    return monthly
+    totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: {"total": ZERO, "deductions": ZERO})
+    for (unit_id, month), (total, deductions) in sums.items():
+        if not total and not deductions:
+            continue
+        monthly[unit_id][month] = _points(total)
+        if month >= start:
+            totals[unit_id]["total"] += Decimal(total)
+            totals[unit_id]["deductions"] += Decimal(deductions)
+    return monthly, totals
 
 
 def _trend(months: dict[dt.date, Decimal], as_of: dt.date, book: RuleBook) -> list[tuple[dt.date, Decimal]]:

@@ -14,6 +14,7 @@ from tasks.services import RuleViolation, check_evidence_file, save_with_history
 
 from ..choices import AppealStatus, RuleCode
 from ..models import Appeal, ScoreEntry, ScoreRule
+from .points import recount_unit_months
 from .rules import ensure_default_rules
 
 
@@ -83,4 +84,5 @@ def _reverse(entry: ScoreEntry) -> ScoreEntry:
         created_at=clock.now(),
     )
     reversal.save()
+    recount_unit_months([(reversal.unit_id, reversal.occurred_on)])
     return reversal

@@ -23,6 +23,7 @@ from tasks.services import RuleViolation, system_user
 from ..choices import RunKind
 from ..models import ScoreEntry, ScoreRule, ScoringRun
 from ..rulebook import RuleBook
+from .points import recount_unit_months
 from .rules import ensure_default_rules
 from .scoring_events import FINDERS
 
@@ -63,6 +64,7 @@ def score_events(*, up_to: dt.date, run: ScoringRun) -> dict[str, int]:
         )
     with transaction.atomic():
         ScoreEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=500)
+        recount_unit_months({(entry.unit_id, entry.occurred_on) for entry in entries})
     counted = ScoreEntry.objects.filter(run=run).values_list("rule__code").annotate(n=Count("pk"))
     return dict(counted)
 

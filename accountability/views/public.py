@@ -1,4 +1,5 @@
-"""The public disclosure pages (/public/): no login, only what was published, one query a page.
+"""The public disclosure pages (/public/): no login, only what was published, one query a page
+(two when a publication's page is rendered for the first time: the snapshot is read only then).
 
 Each page reads the frozen snapshot of a publication, so it is cheap and the same for everyone:
 it is sent with ``Cache-Control: public``, an ETag and Last-Modified, and answers 304 when the
@@ -8,17 +9,23 @@ varies the answer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from pathlib import Path
 
+from django.core.cache import cache
 from django.db.models import F, OuterRef, Subquery
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from ..models import Disclosure
 
 MAX_AGE = 300
+RENDERED_TIMEOUT = 24 * 3600
+DETAIL_TEMPLATES = ("public/detail.html", "public/base.html", "public/_snapshot.html")
 INDEX_FIELDS = ["title", "period_label", "as_of", "published_at", "corrects_id", "correction_note"]
 
 
@@ -62,6 +69,7 @@ def detail(request, pk: int):
     disclosure = (
         Disclosure.objects.published()
         .filter(pk=pk)
+        .defer("data")  # a province's snapshot is megabytes of JSON: read only to render it
         .annotate(
             corrected_by=Subquery(_corrections().values("pk")[:1]),
             corrected_at=Subquery(_corrections().values("published_at")[:1]),
@@ -77,5 +85,21 @@ def detail(request, pk: int):
     conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
     if conditional is not None:
         return _cached(conditional, etag=etag, last_modified=last_modified)
-    response = _render("public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
-    return _cached(response, etag=etag, last_modified=last_modified)
+    # Rendering a city's snapshot takes most of the answer's time (3,000 translated cells): the
+    # HTML is kept, under a key that names everything it is made of, so nothing invalidates it.
+    # Only when it is not kept is the snapshot read (one more query).
+    key = f"public-detail:{disclosure.pk}:{etag}:{translation.get_language()}:{_templates_fingerprint()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
+        cache.set(key, body, RENDERED_TIMEOUT)
+    return _cached(HttpResponse(body), etag=etag, last_modified=last_modified)
+
+
+@functools.cache
+def _templates_fingerprint() -> str:
+    """The detail page's templates as they are in this release (a changed template is a new key)."""
+    digest = hashlib.sha256()
+    for name in DETAIL_TEMPLATES:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    return digest.hexdigest()[:12]

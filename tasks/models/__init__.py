@@ -1,6 +1,6 @@
 from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
-from .progress import Evidence, FollowUp, ProgressReport
+from .progress import Evidence, FollowUp, ProgressReport, YearProgressDay
 from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 
@@ -20,4 +20,5 @@ __all__ = [
     "TaskForce",
     "Unit",
     "User",
+    "YearProgressDay",
 ]

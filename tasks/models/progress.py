@@ -160,3 +160,31 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.text[:30]}"
+
+
+class YearProgressDay(models.Model):
+    """Bookkeeping for the leader dashboard's weekly trend: for one target year and one day, the sum
+    over issued assignments of how much their plan rises on that day (a milestone falls due) and how
+    much their accepted progress rises (a report's period ends).
+
+    The running sum of these increases up to a day, divided by the number of assignments, is the
+    average plan and the average accepted progress on that day: a year is a few hundred rows,
+    where the reports are hundreds of thousands. The services that change plans, accept reports or
+    issue assignments keep it (``tasks.services.year_progress``); ``rebuild_year_progress`` recomputes
+    it from scratch.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    day = models.DateField(_("day"))
+    planned_increase = models.DecimalField(_("increase of the plan"), max_digits=14, decimal_places=1, default=0)
+    actual_increase = models.DecimalField(
+        _("increase of accepted progress"), max_digits=14, decimal_places=1, default=0
+    )
+
+    class Meta:
+        verbose_name = _("day of a year's progress")
+        verbose_name_plural = _("days of a year's progress")
+        constraints = [models.UniqueConstraint(fields=["year", "day"], name="year_progress_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.day}"

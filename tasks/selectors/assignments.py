@@ -62,32 +62,37 @@ def _applies(periods: dict[str, Periods], which: str) -> Q:
 
 
 def _report(field: str, key_ref: str) -> Subquery:
-    reports = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=OuterRef(key_ref))
+    # At most one report per (assignment, period): no ordering, or the model's default one joins the
+    # assignment, target and unit into every probe to sort a single row (34 ms → 2 ms for a unit's counts).
+    reports = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=OuterRef(key_ref)).order_by()
     return Subquery(reports.values(field)[:1])
+
+
+def with_report_statuses(queryset: QuerySet[Assignment], day: dt.date | None = None) -> QuerySet[Assignment]:
+    """Annotate only what ``REPORT_FILTERS`` read: the two periods, whether they apply, the statuses.
+
+    For counts: an aggregate computes every annotation of the rows it counts, and ``with_states``
+    adds five more subqueries per row that a count never reads.
+    """
+    periods = periods_on(day or clock.today())
+    return queryset.annotate(
+        due_key=_key_case(periods, "due"),
+        current_key=_key_case(periods, "current"),
+        due_applies=Case(When(_applies(periods, "due"), then=Value(True)), default=Value(False)),
+        current_applies=Case(When(_applies(periods, "current"), then=Value(True)), default=Value(False)),
+    ).annotate(due_status=_report("status", "due_key"), current_status=_report("status", "current_key"))
 
 
 def with_states(queryset: QuerySet[Assignment], day: dt.date | None = None) -> QuerySet[Assignment]:
     """Annotate report states and the next milestone; rows also carry target and unit."""
     day = day or clock.today()
-    periods = periods_on(day)
     upcoming = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__gt=day).order_by("due_date")
-    return (
-        queryset.select_related("target", "unit", "target__leader")
-        .annotate(
-            due_key=_key_case(periods, "due"),
-            current_key=_key_case(periods, "current"),
-            due_applies=Case(When(_applies(periods, "due"), then=Value(True)), default=Value(False)),
-            current_applies=Case(When(_applies(periods, "current"), then=Value(True)), default=Value(False)),
-        )
-        .annotate(
-            due_status=_report("status", "due_key"),
-            due_submitted_at=_report("submitted_at", "due_key"),
-            due_report_pk=_report("pk", "due_key"),
-            current_status=_report("status", "current_key"),
-            current_report_pk=_report("pk", "current_key"),
-            next_due=Subquery(upcoming.values("due_date")[:1]),
-            next_planned=Subquery(upcoming.values("planned_percent")[:1]),
-        )
+    return with_report_statuses(queryset.select_related("target", "unit", "target__leader"), day).annotate(
+        due_submitted_at=_report("submitted_at", "due_key"),
+        due_report_pk=_report("pk", "due_key"),
+        current_report_pk=_report("pk", "current_key"),
+        next_due=Subquery(upcoming.values("due_date")[:1]),
+        next_planned=Subquery(upcoming.values("planned_percent")[:1]),
     )
 
 

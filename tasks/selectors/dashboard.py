@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ..choices import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -19,7 +20,7 @@ from ..choices import (
     UnitKind,
     WarningLevel,
 )
-from ..models import Assignment, Target, Unit
+from ..models import Assignment, Target, Unit, YearProgressDay
 from ..periods import week_end
 from .series import cumulative_at, planned_and_actual
 
@@ -68,6 +69,24 @@ def colour_counts(assignments: QuerySet[Assignment]) -> list[dict]:
         .values_list("warning_level")
         .annotate(n=Count("pk"))
     )
+    return _colour_list(counts)
+
+
+def colour_counts_of(rankings: dict[str, list[Unit]]) -> list[dict]:
+    """``colour_counts`` added up from ``unit_rankings``' per-unit counts (no query of its own)."""
+    counts = {
+        level: sum(getattr(unit, f"open_level_{level.value}") for units in rankings.values() for unit in units)
+        for level in WarningLevel
+    }
+    return _colour_list(counts)
+
+
+def assignment_count_of(rankings: dict[str, list[Unit]]) -> int:
+    """How many assignments ``unit_rankings`` counted (every assignment has a unit)."""
+    return sum(unit.assignment_count for units in rankings.values() for unit in units)
+
+
+def _colour_list(counts: dict) -> list[dict]:
     return [
         {"level": level.value, "label": level.label, "colour": WARNING_COLOURS[level], "count": counts.get(level, 0)}
         for level in WarningLevel
@@ -76,26 +95,40 @@ def colour_counts(assignments: QuerySet[Assignment]) -> list[dict]:
 
 def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
     """Units ranked by average completion of their assignments, counties and departments apart."""
-    scoped = Q(assignments__in=assignments.values("pk"))
-    units = (
-        Unit.objects.filter(scoped)
+    # Grouped from the assignments side: one pass over the year's assignments joined to their units
+    # (counting through Unit → assignments with a semi-join took 109 ms at city scale, this 15 ms).
+    rows = (
+        assignments.order_by()
+        .values("unit_id", "unit__name", "unit__kind", "unit__sort_order")
         .annotate(
-            assignment_count=Count("assignments", filter=scoped, distinct=True),
-            completion=Avg("assignments__progress_percent", filter=scoped),
-            planned=Avg("assignments__planned_percent", filter=scoped),
-            red_count=Count("assignments", filter=scoped & Q(assignments__warning_level=WarningLevel.RED)),
+            assignment_count=Count("pk"),
+            completion=Avg("progress_percent"),
+            planned=Avg("planned_percent"),
+            red_count=Count("pk", filter=Q(warning_level=WarningLevel.RED)),
             behind_count=Count(
-                "assignments",
-                filter=scoped
-                & Q(assignments__status__in=OPEN_ASSIGNMENT_STATUSES)
-                & (
-                    Q(assignments__warning_level__gt=WarningLevel.GREEN)
-                    | Q(assignments__progress_percent__lt=F("assignments__planned_percent"))
-                ),
+                "pk",
+                filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES)
+                & (Q(warning_level__gt=WarningLevel.GREEN) | Q(progress_percent__lt=F("planned_percent"))),
             ),
+            # The dashboard's colour counts, added up from these (one pass over the assignments, not three).
+            **{
+                f"open_level_{level.value}": Count(
+                    "pk", filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES, warning_level=level)
+                )
+                for level in WarningLevel
+            },
         )
-        .order_by("-completion", "sort_order")
+        .order_by("-completion", "unit__sort_order")
     )
+    units = []
+    for row in rows:
+        unit = Unit(
+            id=row["unit_id"], name=row["unit__name"], kind=row["unit__kind"], sort_order=row["unit__sort_order"]
+        )
+        for name, value in row.items():
+            if not name.startswith("unit"):
+                setattr(unit, name, value)
+        units.append(unit)
     groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
     for unit in units:
         unit.completion = _round(unit.completion)
@@ -107,20 +140,38 @@ def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
 
 
 def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -> dict:
-    """Average planned and actual progress at each week's end, from the year's start to today."""
-    count = assignments.count()
+    """Average planned and actual progress at each week's end, from the year's start to today,
+    computed from the milestones and accepted reports of ``assignments`` (any subset)."""
     planned, actual = planned_and_actual(assignments)
+    return _trend(planned.get(0, {}), actual.get(0, {}), assignments.count(), year, today)
+
+
+def year_trend(count: int, year: int, today: dt.date) -> dict:
+    """``weekly_trend`` of every issued assignment of ``year`` (``count`` of them: what leaders and
+    the office see), read from the days the services keep (``YearProgressDay``), not every report."""
+    planned, actual = {}, {}
+    for day, plan, done in YearProgressDay.objects.filter(year=year).values_list(
+        "day", "planned_increase", "actual_increase"
+    ):
+        if plan:
+            planned[day] = plan
+        if done:
+            actual[day] = done
+    return _trend(planned, actual, count, year, today)
+
+
+def _trend(planned: dict, actual: dict, count: int, year: int, today: dt.date) -> dict:
     last = min(today, dt.date(year, 12, 31))
     # Start a week before the first planned or reported figure, not at an empty January.
-    known = [day for line in (planned.get(0, {}), actual.get(0, {})) for day in line if day.year == year]
+    known = [day for line in (planned, actual) for day in line if day.year == year]
     first = min(known, default=dt.date(year, 1, 1)) - dt.timedelta(days=7)
     weeks, cursor = [], week_end(max(first, dt.date(year, 1, 1)))
     while cursor <= week_end(last):
         weeks.append(cursor)
         cursor += dt.timedelta(days=7)
     divide = Decimal(count or 1)
-    planned_line = [float(_round(total / divide)) for total in cumulative_at(planned.get(0, {}), weeks)]
-    actual_line = [float(_round(total / divide)) for total in cumulative_at(actual.get(0, {}), weeks)]
+    planned_line = [float(_round(total / divide)) for total in cumulative_at(planned, weeks)]
+    actual_line = [float(_round(total / divide)) for total in cumulative_at(actual, weeks)]
     return {
         "weeks": [f"{day:%m-%d}" for day in weeks],
         "week_ends": [day.isoformat() for day in weeks],
@@ -141,12 +192,22 @@ def lagging(assignments: QuerySet[Assignment], limit: int = 15) -> list[Assignme
 
 
 def target_figures(targets: QuerySet[Target]) -> QuerySet[Target]:
-    """Targets with lead unit, number of units, average progress and plan, worst colour."""
-    lead = Assignment.objects.filter(target=OuterRef("pk"), role=AssignmentRole.LEAD).values("unit__name")[:1]
+    """Targets with lead unit, number of units, average progress and plan, worst colour.
+
+    Each figure is a subquery on the target's own assignments rather than a join grouped over
+    every target: a page sorts the targets, keeps 25 and only then asks for their figures, and
+    the paginator's count is a plain count of targets (ledger page 67 ms -> a few at city scale).
+    """
+    links = Assignment.objects.filter(target=OuterRef("pk")).order_by().values("target")
+
+    def per_target(aggregate):
+        return Subquery(links.annotate(figure=aggregate).values("figure"))
+
+    lead = Assignment.objects.filter(target=OuterRef("pk"), role=AssignmentRole.LEAD).order_by()
     return targets.select_related("leader").annotate(
-        lead_unit=Subquery(lead),
-        unit_count=Count("assignments"),
-        avg_progress=Avg("assignments__progress_percent"),
-        avg_planned=Avg("assignments__planned_percent"),
-        worst_level=Max("assignments__warning_level"),
+        lead_unit=Subquery(lead.values("unit__name")[:1]),
+        unit_count=Coalesce(per_target(Count("pk")), 0),
+        avg_progress=per_target(Avg("progress_percent")),
+        avg_planned=per_target(Avg("planned_percent")),
+        worst_level=per_target(Max("warning_level")),
     )

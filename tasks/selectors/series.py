@@ -27,7 +27,7 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _increase_sums(queryset: QuerySet, *, value: str, day: str, group: str | None) -> dict:
+def increase_sums(queryset: QuerySet, *, value: str, day: str, group: str | None) -> dict:
     """{group: {date: sum of increases}} for rows of ``queryset`` (milestones or reports)."""
     previous = Window(Lag(value), partition_by=[F("assignment_id")], order_by=F(day).asc())
     inner = (
@@ -55,13 +55,13 @@ def _increase_sums(queryset: QuerySet, *, value: str, day: str, group: str | Non
 def planned_and_actual(assignments: QuerySet[Assignment], *, group: str | None = None) -> tuple[dict, dict]:
     """Increase sums of the plan and of the accepted reports, per group ("target_id", "unit_id")."""
     ids = assignments.values("pk")
-    planned = _increase_sums(
+    planned = increase_sums(
         Milestone.objects.filter(assignment__in=ids),
         value="planned_percent",
         day="due_date",
         group=f"assignment__{group}" if group else None,
     )
-    actual = _increase_sums(
+    actual = increase_sums(
         ProgressReport.objects.filter(assignment__in=ids, status=ReportStatus.ACCEPTED),
         value="progress_percent",
         day="period_end",

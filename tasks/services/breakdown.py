@@ -19,6 +19,7 @@ from ..choices import (
 )
 from ..models import Assignment, Target, Unit
 from .common import RuleViolation, save_with_history, validate_and_save
+from .year_progress import keeping_year_progress
 
 # Which states each state may be entered from. Anything else is refused with a message.
 _ALLOWED_FROM = {
@@ -104,7 +105,7 @@ def update_target(target: Target, *, acting_user, reason: str = "", **changes) -
     _unknown_fields(changes, TARGET_FIELDS)
     if target.status == TargetStatus.CLOSED:
         raise RuleViolation(_("A closed target can no longer be changed."))
-    with transaction.atomic():
+    with transaction.atomic(), keeping_year_progress(target_ids=[target.pk]):  # the year may change
         target = Target.objects.select_for_update().get(pk=target.pk)
         for name, value in changes.items():
             setattr(target, name, value)
@@ -269,7 +270,7 @@ def _issue(assignment: Assignment, *, acting_user) -> None:
 
 def issue_target(target: Target, *, acting_user) -> list[Assignment]:
     """Send the breakdown to the units: the target and every draft link become issued."""
-    with transaction.atomic():
+    with transaction.atomic(), keeping_year_progress(target_ids=[target.pk]):
         target = Target.objects.select_for_update().get(pk=target.pk)
         if target.status != TargetStatus.DRAFT:
             raise RuleViolation(_("This target has already been issued."))

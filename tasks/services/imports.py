@@ -20,6 +20,7 @@ from ..choices import AssignmentRole, AssignmentStatus
 from ..models import Assignment, Milestone, Target
 from .common import RuleViolation
 from .plans import refresh_planned_progress
+from .year_progress import keeping_year_progress
 
 
 @dataclass
@@ -45,7 +46,10 @@ def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
     result = ImportResult()
     works = plan.work
     try:
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            keeping_year_progress(target_ids=lambda: [w.target.pk for w in works if w.target.pk is not None]),
+        ):
             _check_unchanged_since_read(plan)
             _ask_receivers(works, acting_user)
             # New targets, parents before children (the sheet lists a parent first).

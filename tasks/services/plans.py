@@ -18,6 +18,7 @@ from ..measures import ONE_DECIMAL, value_at_fraction
 from ..models import Assignment, Milestone
 from ..periods import coarsest_granularity_ending_on, period_ends_between
 from .common import RuleViolation
+from .year_progress import keeping_year_progress
 
 
 def plan_start(assignment: Assignment) -> dt.date:
@@ -69,7 +70,7 @@ def generate_milestones(
     """Replace the plan from ``start`` on with the proposed one; nodes already past are kept."""
     milestones = propose_milestones(assignment, granularity=granularity, start=start)
     effective_start = max(start or clock.today(), plan_start(assignment))
-    with transaction.atomic():
+    with transaction.atomic(), keeping_year_progress(assignment_ids=[assignment.pk]):
         for stale in assignment.milestones.filter(due_date__gt=effective_start):
             stale._history_user = acting_user
             stale.delete()
@@ -107,7 +108,7 @@ def set_milestones(assignment: Assignment, rows: Iterable[dict], *, acting_user)
         previous = percent
     if errors:
         raise RuleViolation(errors)
-    with transaction.atomic():
+    with transaction.atomic(), keeping_year_progress(assignment_ids=[assignment.pk]):
         existing = {m.due_date: m for m in assignment.milestones.select_for_update()}
         saved = []
         for row in rows:

@@ -24,6 +24,7 @@ from ..models import Assignment, Evidence, FollowUp, ProgressReport, Target
 from ..periods import Period, period_for, period_from_key
 from .breakdown import mark_in_progress
 from .common import RuleViolation, save_with_history, validate_and_save
+from .year_progress import keeping_year_progress
 
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 REPORT_PARTS = ("work_done", "problems", "next_plan", "suggestions")
@@ -176,7 +177,7 @@ def accept_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """The office accepts the report; its figures become the assignment's latest progress."""
     if report.status != ReportStatus.SUBMITTED:
         raise RuleViolation(_("Only a submitted report can be accepted."))
-    with transaction.atomic():
+    with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
         report.status = ReportStatus.ACCEPTED
         report.reviewed_by, report.reviewed_at = acting_user, clock.now()
         save_with_history(

@@ -10,7 +10,13 @@ from ..access import Action, access_for
 from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, FollowUpKind
 from ..forms.filters import AssignmentFilterForm
 from ..models import Assignment, FollowUp, ProgressReport
-from ..selectors.assignments import REPORT_FILTERS, attach_states, filter_assignments, with_states
+from ..selectors.assignments import (
+    REPORT_FILTERS,
+    attach_states,
+    filter_assignments,
+    with_report_statuses,
+    with_states,
+)
 from ..selectors.reports import report_rows
 from .common import object_for, paginate, unit_members
 
@@ -27,17 +33,18 @@ def workspace(request):
     form = AssignmentFilterForm(request.GET)
     filters = form.filters
     filters.setdefault("status", "open")
-    mine = with_states(Assignment.objects.for_user(user).filter(unit__in=access.unit_ids))
-    counts = filter_assignments(mine, {"status": "open"}).aggregate(
+    mine = Assignment.objects.for_user(user).filter(unit__in=access.unit_ids)
+    counts = filter_assignments(with_report_statuses(mine), {"status": "open"}).aggregate(
         **{name: Count("pk", filter=condition) for name, condition in REPORT_FILTERS.items()}
     )
+    mine = with_states(mine)
     page = paginate(request, _ordered(filter_assignments(mine, filters)))
     page.object_list = attach_states(page.object_list)
     instructions = (
         FollowUp.objects.for_user(user)
-        .filter(target__assignments__unit__in=access.unit_ids)
+        # A semi-join, not a join and DISTINCT over every column of the rows and their relations.
+        .filter(target__in=Assignment.objects.filter(unit__in=access.unit_ids).values("target_id"))
         .select_related("target", "author", "report__assignment__unit")
-        .distinct()
         .order_by("-created_at")[:8]
     )
     return render(

@@ -32,7 +32,8 @@ def dashboard(request):
     targets = Target.objects.for_user(user).filter(year=year).exclude(status=TargetStatus.DRAFT)
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
     rankings = figures.unit_rankings(assignments)
-    trend = figures.weekly_trend(assignments, year, today)
+    # Leaders and the office see every assignment: the kept trend is theirs.
+    trend = figures.year_trend(figures.assignment_count_of(rankings), year, today)
     mine = []
     if access.is_leader:
         mine = figures.target_figures(targets.filter(leader__in=access.leader_ids)).order_by("code")
@@ -41,7 +42,7 @@ def dashboard(request):
         "years": year_choices(),
         "today": today,
         "matrix": figures.totals_by_source_and_type(targets),
-        "colours": figures.colour_counts(assignments),
+        "colours": figures.colour_counts_of(rankings),
         "rankings": [(group, label, rankings[group]) for group, label in RankingGroup.choices],
         "trend": trend,
         "trend_rows": list(zip(trend["week_ends"], trend["planned"], trend["actual"], strict=True)),

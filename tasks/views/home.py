@@ -7,7 +7,7 @@ from django.shortcuts import render
 from ..access import Action, access_for
 from ..choices import FollowUpKind, ReportStatus, TargetStatus
 from ..models import Assignment, FollowUp, ProgressReport, Target
-from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_states
+from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_report_statuses
 from ..selectors.reports import open_follow_up_reports
 
 
@@ -17,7 +17,7 @@ def home(request):
     access = access_for(user)
     context = {"access": access}
     if access.unit_ids:
-        mine = with_states(Assignment.objects.for_user(user).filter(unit__in=access.unit_ids))
+        mine = with_report_statuses(Assignment.objects.for_user(user).filter(unit__in=access.unit_ids))
         context["unit_counts"] = mine.aggregate(
             total=Count("pk"),
             missing=Count("pk", filter=MISSING),
