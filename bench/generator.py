@@ -37,6 +37,7 @@ from accountability.models import (
     SupervisionRun,
 )
 from accountability.services.disclosure import approve_disclosure, prepare_disclosure, publish_disclosure
+from accountability.services.points import rebuild_unit_month_points
 from accountability.services.rules import ensure_default_rules
 from tasks.choices import (
     AssignmentRole,
@@ -53,6 +54,7 @@ from tasks.choices import (
 )
 from tasks.models import Assignment, Leader, Milestone, ProgressReport, Role, Target, Unit, User
 from tasks.periods import month_end, periods_between
+from tasks.services.year_progress import rebuild_year_progress
 
 from .models import Dataset
 from .notices import LOCAL, NoticeBook, local, planned_counts, share
@@ -145,6 +147,9 @@ def generate(scale: Scale, *, seed: int = 2018, log: Callable[[str], None] = pri
         _continue_sequences([Notice, ProgressReport])
     counts["notices"] = Notice.objects.count()
     counts["score_entries"] = ScoreEntry.objects.count()
+    # The rows went in past the services, which keep these figures as they write.
+    counts["year_progress_days"] = rebuild_year_progress()
+    counts["unit_months"] = rebuild_unit_month_points()
     tidy_database()
     counts["disclosures"] = _publish_disclosure(office)
     counts["seconds"] = round(time.monotonic() - started, 1)

@@ -6,11 +6,11 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from accountability.choices import DisclosureStatus, NoticeKind, NoticeStatus
-from accountability.models import Disclosure, Notice, NoticeCounter, ScoreEntry
+from accountability.models import Disclosure, Notice, NoticeCounter, ScoreEntry, UnitMonthPoints
 from bench.generator import VERSION, existing_dataset, generate
 from bench.scales import TINY, TODAY
 from tasks import services
-from tasks.models import Assignment, ProgressReport, Target
+from tasks.models import Assignment, ProgressReport, Target, YearProgressDay
 from tests.factories import TargetFactory
 
 
@@ -125,3 +125,15 @@ def test_ids_given_by_the_generator_leave_the_database_numbering_after_them():
     notice.kind, notice.serial, notice.cause = NoticeKind.SUPERVISION, 9999, "finding"
     notice.save()
     assert notice.pk > last
+
+
+@pytest.mark.django_db
+def test_the_figures_the_services_keep_are_rebuilt_after_the_bulk_load():
+    """The rows bypass the services, so the dashboard's trend and the rankings' monthly points
+    would be empty without the rebuild."""
+    counts = generate(TINY, seed=5, log=_quiet)
+    assert YearProgressDay.objects.count() == counts["year_progress_days"] > 0
+    kept = {(row.unit_id, row.month): row.total for row in UnitMonthPoints.objects.all()}
+    assert counts["unit_months"] == len(kept) > 0
+    entries = ScoreEntry.objects.filter(unit_id__in={unit for unit, _month in kept})
+    assert sum(kept.values()) == sum(entry.amount for entry in entries)
