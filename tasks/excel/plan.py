@@ -68,17 +68,9 @@ class NewLink:
     deadline: dt.date
     responsible_person: str
     status: str = AssignmentStatus.DRAFT
-    instance: Assignment | None = None
-    pk = None
+    pk: int | None = None  # set once saved
 
     goal_value = Assignment.goal_value
-
-    def build(self) -> Assignment:
-        self.instance = Assignment(
-            target=self.target, unit=self.unit, role=self.role, share=self.share, deadline=self.deadline,
-            responsible_person=self.responsible_person, status=self.status,
-        )  # fmt: skip
-        return self.instance
 
 
 @dataclass(slots=True)
@@ -91,12 +83,9 @@ class NewNode:
     planned_value: Decimal | None
     description: str
 
-    def build(self) -> Milestone:
-        assignment = self.assignment.instance if isinstance(self.assignment, NewLink) else self.assignment
-        return Milestone(
-            assignment=assignment, due_date=self.due_date, granularity=_granularity(self.due_date),
-            planned_percent=self.planned_percent, planned_value=self.planned_value, description=self.description,
-        )  # fmt: skip
+    @property
+    def granularity(self) -> str:
+        return _granularity(self.due_date)
 
 
 @dataclass
