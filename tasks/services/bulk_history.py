@@ -150,7 +150,8 @@ def _copy_batch(cursor, meta, fields, batch, tail) -> list[int]:
     columns = ", ".join(_quote(c) for c in [pk, *(f.column for f in fields)])
     sql = f"COPY {_quote(table)} ({columns}) FROM STDIN"
     started = time.monotonic()
-    cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
+    with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError …), as execute() does
+        cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
     if connection.queries_logged:  # COPY bypasses Django's cursor wrapper: count it like any query
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
     return ids
