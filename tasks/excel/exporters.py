@@ -9,9 +9,11 @@ queries per chunk, so neither memory nor the query count grows with a row.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 
 from django.utils.translation import gettext as _
 
@@ -50,29 +52,35 @@ class BreakdownExporter(Exporter):
     def headers(self) -> list[str]:
         return [header_name(key) for key in EXPORT_COLUMNS]
 
-    def _ordered(self) -> list[tuple[int, str]]:
-        """(pk, 序号) of every target the user may see, parents before their children."""
+    def _ordered(self) -> Iterator[tuple[int, str]]:
+        """(pk, 序号) of every target the user may see, parents before their children.
+
+        Only the tree is held (ids in arrays and lists, no tuples per target): the rows are read
+        chunk by chunk as the numbering reaches them.
+        """
         # No user: a command run by the operator, who reads the whole ledger.
         targets = Target.objects.all() if self.user is None else Target.objects.for_user(self.user, Action.VIEW)
-        skeleton = targets.filter(year=self.year).order_by("code", "pk")
-        nodes = list(skeleton.values_list("pk", "parent_id"))
-        present = {pk for pk, _parent in nodes}
+        skeleton = targets.filter(year=self.year).order_by("code", "pk").values_list("pk", "parent_id")
+        pks, parents = array("q"), array("q")
+        for pk, parent in skeleton.iterator(chunk_size=10 * CHUNK):
+            pks.append(pk)
+            parents.append(parent or 0)
+        present = set(pks)
         children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent in nodes:
+        for pk, parent in zip(pks, parents, strict=True):
             children[parent if parent in present else None].append(pk)
-        ordered: list[tuple[int, str]] = []
-        stack = [(pk, str(n)) for n, pk in reversed(list(enumerate(children[None], start=1)))]
+        del pks, parents, present
+        stack = [(pk, str(n)) for n, pk in reversed(list(enumerate(children.pop(None, []), start=1)))]
         while stack:
             pk, seq = stack.pop()
-            ordered.append((pk, seq))
-            stack.extend((child, f"{seq}.{n}") for n, child in reversed(list(enumerate(children[pk], start=1))))
-        return ordered
+            yield pk, seq
+            below = children.pop(pk, ())
+            stack.extend((child, f"{seq}.{n}") for n, child in reversed(list(enumerate(below, start=1))))
 
     def rows(self) -> Iterator[list]:
         ordered = self._ordered()
         quarter_ends = [quarter_end(dt.date(self.year, q * 3, 1)) for q in range(1, 5)]
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start : start + CHUNK]
+        while chunk := list(islice(ordered, CHUNK)):
             pks = [pk for pk, _seq in chunk]
             # Plain rows in at most three queries per chunk: model instances and prefetch querysets would
             # cost more than the workbook's own writing of the cells.
