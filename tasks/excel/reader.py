@@ -1,5 +1,6 @@
 """Reading an uploaded breakdown sheet: refusing what is not a usable .xlsx, finding the header row
-below any title rows, and streaming the data rows in read-only mode.
+below any title rows (openpyxl, read-only), and streaming the data rows below it (expat, see
+``stream_cells``).
 
 Read-only worksheets do not know their merged cells, so the ranges are read from the sheet's XML
 (a fast byte scan: they sit after the cell data) and a vertically merged cell hands its value down
