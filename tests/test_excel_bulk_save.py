@@ -2,6 +2,7 @@
 write them, a query count that does not grow with the rows, and planned progress set on insert."""
 
 import datetime as dt
+import gc
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from tasks import services
 from tasks.choices import Source, TargetType
 from tasks.excel.plan import plan_import
 from tasks.models import Assignment, Milestone, Target
-from tasks.services.bulk_history import HistoryStamp, insert_rows
+from tasks.services.bulk_history import HistoryStamp, fewer_collections, insert_rows
 from tasks.services.plans import planned_percent_at
 from tests.sheets import make_sheet, row
 
@@ -142,3 +143,15 @@ def test_a_clash_found_only_while_saving_stores_nothing(tmp_path, erin, unit_a, 
         services.import_breakdown(plan, acting_user=erin)
     assert Target.objects.count() == 1
     assert (Assignment.objects.count(), Assignment.history.count(), Target.history.count()) == (0, 0, 1)
+
+
+def test_the_collector_threshold_is_raised_while_importing_and_restored_after(tmp_path, erin, unit_a, unit_b):
+    before = gc.get_threshold()
+    seen = []
+    with fewer_collections():
+        with fewer_collections():
+            seen.append(gc.get_threshold()[0])
+        seen.append(gc.get_threshold()[0])
+    services.import_breakdown(_plan(make_sheet(tmp_path / "s.xlsx", _rows(2)), erin), acting_user=erin)
+    assert seen == [max(100_000, before[0])] * 2
+    assert gc.get_threshold() == before

@@ -33,6 +33,7 @@ from ..measures import ONE_DECIMAL, percent_of_goal, value_at_fraction
 from ..models import Assignment, Leader, Milestone, Target, Unit
 from ..periods import coarsest_granularity_ending_on, quarter_end
 from ..services.breakdown import _check_target, breakdown_errors, chain_errors
+from ..services.bulk_history import fewer_collections
 from ..services.common import RuleViolation
 from .cells import normalise_name, year_in_text
 from .layout import QUARTERS, SOURCE_NAMES, TYPE_NAMES, header_name
@@ -162,6 +163,7 @@ class ImportPlan:
         }
 
 
+@fewer_collections()
 def plan_import(
     path: Path,
     original_name: str,

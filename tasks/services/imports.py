@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .. import clock, signals
 from ..choices import AssignmentRole, AssignmentStatus
 from ..models import Assignment, Milestone, Target
-from .bulk_history import HistoryStamp, insert_rows, update_rows
+from .bulk_history import HistoryStamp, fewer_collections, insert_rows, update_rows
 from .common import RuleViolation
 from .plans import refresh_planned_progress
 
@@ -36,6 +36,7 @@ class ImportResult:
         return dict(self.__dict__)
 
 
+@fewer_collections()
 def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
     """Store a valid import plan. Raises ``RuleViolation`` (and stores nothing) on any problem.
 
