@@ -9,11 +9,12 @@ queries per chunk, so neither memory nor the query count grows with a row.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from .. import clock
@@ -30,12 +31,6 @@ CHUNK = 2000
 
 def _number_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
-
-
-def _unit_list(assignments) -> str:
-    return "、".join(
-        f"{a.unit.name}（{_number_text(a.share)}）" if a.share is not None else a.unit.name for a in assignments
-    )
 
 
 class BreakdownExporter(Exporter):
@@ -57,87 +52,122 @@ class BreakdownExporter(Exporter):
     def headers(self) -> list[str]:
         return [header_name(key) for key in EXPORT_COLUMNS]
 
-    def _ordered(self) -> list[tuple[int, str]]:
-        """(pk, 序号) of every target the user may see, parents before their children."""
+    def _ordered(self) -> Iterator[tuple[int, str]]:
+        """(pk, 序号) of every target the user may see, parents before their children.
+
+        Only the tree is held (ids in arrays and lists, no tuples per target): the rows are read
+        chunk by chunk as the numbering reaches them.
+        """
         # No user: a command run by the operator, who reads the whole ledger.
         targets = Target.objects.all() if self.user is None else Target.objects.for_user(self.user, Action.VIEW)
-        skeleton = targets.filter(year=self.year).order_by("code", "pk")
-        nodes = list(skeleton.values_list("pk", "parent_id"))
-        present = {pk for pk, _parent in nodes}
+        skeleton = targets.filter(year=self.year).order_by("code", "pk").values_list("pk", "parent_id")
+        pks, parents = array("q"), array("q")
+        for pk, parent in skeleton.iterator(chunk_size=10 * CHUNK):
+            pks.append(pk)
+            parents.append(parent or 0)
+        present = set(pks)
         children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent in nodes:
+        for pk, parent in zip(pks, parents, strict=True):
             children[parent if parent in present else None].append(pk)
-        ordered: list[tuple[int, str]] = []
-        stack = [(pk, str(n)) for n, pk in reversed(list(enumerate(children[None], start=1)))]
+        del pks, parents, present
+        stack = [(pk, str(n)) for n, pk in reversed(list(enumerate(children.pop(None, []), start=1)))]
         while stack:
             pk, seq = stack.pop()
-            ordered.append((pk, seq))
-            stack.extend((child, f"{seq}.{n}") for n, child in reversed(list(enumerate(children[pk], start=1))))
-        return ordered
+            yield pk, seq
+            below = children.pop(pk, ())
+            stack.extend((child, f"{seq}.{n}") for n, child in reversed(list(enumerate(below, start=1))))
 
     def rows(self) -> Iterator[list]:
         ordered = self._ordered()
         quarter_ends = [quarter_end(dt.date(self.year, q * 3, 1)) for q in range(1, 5)]
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start : start + CHUNK]
-            milestones = Milestone.objects.filter(due_date__in=quarter_ends)
-            assignments = Assignment.objects.select_related("unit").order_by("unit__sort_order", "unit__name")
-            assignments = assignments.prefetch_related(Prefetch("milestones", queryset=milestones))
-            targets = Target.objects.filter(pk__in=[pk for pk, _seq in chunk]).select_related("leader")
-            targets = {t.pk: t for t in targets.prefetch_related(Prefetch("assignments", queryset=assignments))}
+        while chunk := list(islice(ordered, CHUNK)):
+            pks = [pk for pk, _seq in chunk]
+            # Plain rows in at most three queries per chunk: model instances and prefetch querysets would
+            # cost more than the workbook's own writing of the cells.
+            targets = {row[0]: row for row in Target.objects.filter(pk__in=pks).values_list(*_TARGET_VALUES)}
+            chains: dict[int, list[tuple]] = defaultdict(list)
+            assignments = Assignment.objects.filter(target_id__in=pks).order_by("unit__sort_order", "unit__name")
+            for link in assignments.values_list(*_LINK_VALUES):
+                chains[link[0]].append(link)
+            plans: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
+            leads = [link[_ID] for chain in chains.values() for link in chain if link[_ROLE] == AssignmentRole.LEAD]
+            if leads:
+                nodes = Milestone.objects.filter(assignment_id__in=leads, due_date__in=quarter_ends)
+                for node in nodes.values_list(*_NODE_VALUES):
+                    plans[node[0]][node[1]] = node
             for pk, seq in chunk:
-                yield self._row(targets[pk], seq)
+                yield self._row(targets[pk], chains.get(pk, []), plans, seq, quarter_ends)
 
-    def _row(self, target: Target, seq: str) -> list:
-        chain = list(target.assignments.all())
-        lead = [a for a in chain if a.role == AssignmentRole.LEAD]
-        co = [a for a in chain if a.role != AssignmentRole.LEAD]
-        title = f"{target.title}\n{target.description}" if target.description else target.title
-        values = {
-            "seq": seq,
-            "code": target.code,
-            "source": SOURCE_NAMES[target.source][0],
-            "type": TYPE_NAMES[target.target_type][0],
-            "title": title,
-            "leader": target.leader.post if target.leader else None,
-            "lead": _unit_list(lead) or None,
-            "co": _unit_list(co) or None,
-            "person": self._people(lead, co),
-            "deadline": target.deadline,
-            "value": format_value(target.target_value, target.direction),
-            "measure_unit": target.measure_unit or None,
-            "remarks": target.remarks or None,
-        }
+    def _row(self, target: tuple, chain: list[tuple], plans, seq: str, quarter_ends: list[dt.date]) -> list:
+        _pk, code, title, description, source, target_type, leader, deadline, value, direction, unit, remarks = target
+        lead = [link for link in chain if link[_ROLE] == AssignmentRole.LEAD]
+        co = [link for link in chain if link[_ROLE] != AssignmentRole.LEAD]
+        row = [
+            seq,
+            code,
+            SOURCE_NAMES[source][0],
+            TYPE_NAMES[target_type][0],
+            f"{title}\n{description}" if description else title,
+            leader,
+            _unit_list(lead) or None,
+            _unit_list(co) or None,
+            _people(lead, co),
+            deadline,
+            format_value(value, direction),
+            unit or None,
+            None,
+            None,
+            None,
+            None,
+            remarks or None,
+        ]
         if lead:
-            values.update(self._quarters(target, lead[0]))
-        return [values.get(key) for key in EXPORT_COLUMNS]
+            has_value = value is not None and bool(unit)
+            by_date = plans.get(lead[0][_ID], {})
+            for index, due in enumerate(quarter_ends):
+                node = by_date.get(due)
+                if node is not None:
+                    row[_FIRST_QUARTER + index] = _quarter_cell(node, has_value)
+        return row
 
-    @staticmethod
-    def _people(lead, co) -> str | None:
-        if not any(a.responsible_person for a in co):
-            return lead[0].responsible_person or None if lead else None
-        return "\n".join(f"{a.unit.name}：{a.responsible_person}" for a in [*lead, *co] if a.responsible_person)
 
-    def _quarters(self, target: Target, lead: Assignment) -> dict:
-        has_value = target.has_value
-        cells = {}
-        by_date = {m.due_date: m for m in lead.milestones.all()}
-        for index, key in enumerate(QUARTERS, start=1):
-            milestone = by_date.get(quarter_end(dt.date(self.year, index * 3, 1)))
-            if milestone is None:
-                continue
-            percent = f"{_number_text(milestone.planned_percent)}%"
-            if has_value and milestone.planned_value is not None:
-                cell = number_or_text(milestone.planned_value)
-                text = _number_text(milestone.planned_value)
-            elif has_value:
-                cell = text = f"进度{percent}"
-            else:
-                cell = text = percent
-            if milestone.description:
-                cell = f"{text}：{milestone.description}"
-            cells[key] = cell
-        return cells
+# ``_row`` fills a row by position, in the order of EXPORT_COLUMNS (the round-trip tests read it back).
+_FIRST_QUARTER = EXPORT_COLUMNS.index(QUARTERS[0])
+_TARGET_VALUES = (
+    "pk", "code", "title", "description", "source", "target_type", "leader__post", "deadline", "target_value",
+    "direction", "measure_unit", "remarks",
+)  # fmt: skip
+_LINK_VALUES = ("target_id", "pk", "role", "unit__name", "share", "responsible_person")
+_ID, _ROLE, _UNIT_NAME, _SHARE, _PERSON = 1, 2, 3, 4, 5
+_NODE_VALUES = ("assignment_id", "due_date", "planned_percent", "planned_value", "description")
+
+
+def _unit_list(links: list[tuple]) -> str:
+    return "、".join(
+        f"{link[_UNIT_NAME]}（{_number_text(link[_SHARE])}）" if link[_SHARE] is not None else link[_UNIT_NAME]
+        for link in links
+    )
+
+
+def _people(lead: list[tuple], co: list[tuple]) -> str | None:
+    if not any(link[_PERSON] for link in co):
+        return lead[0][_PERSON] or None if lead else None
+    return "\n".join(f"{link[_UNIT_NAME]}：{link[_PERSON]}" for link in [*lead, *co] if link[_PERSON])
+
+
+def _quarter_cell(node: tuple, has_value: bool):
+    _assignment, _due, planned_percent, planned_value, description = node
+    percent = f"{_number_text(planned_percent)}%"
+    if has_value and planned_value is not None:
+        cell = number_or_text(planned_value)
+        text = _number_text(planned_value)
+    elif has_value:
+        cell = text = f"进度{percent}"
+    else:
+        cell = text = percent
+    if description:
+        cell = f"{text}：{description}"
+    return cell
 
 
 class UnitStatusExporter(Exporter):

@@ -33,6 +33,7 @@ from ..measures import ONE_DECIMAL, percent_of_goal, value_at_fraction
 from ..models import Assignment, Leader, Milestone, Target, Unit
 from ..periods import coarsest_granularity_ending_on, quarter_end
 from ..services.breakdown import _check_target, breakdown_errors, chain_errors
+from ..services.bulk_history import fewer_collections
 from ..services.common import RuleViolation
 from .cells import normalise_name, year_in_text
 from .layout import QUARTERS, SOURCE_NAMES, TYPE_NAMES, header_name
@@ -68,17 +69,9 @@ class NewLink:
     deadline: dt.date
     responsible_person: str
     status: str = AssignmentStatus.DRAFT
-    instance: Assignment | None = None
-    pk = None
+    pk: int | None = None  # set once saved
 
     goal_value = Assignment.goal_value
-
-    def build(self) -> Assignment:
-        self.instance = Assignment(
-            target=self.target, unit=self.unit, role=self.role, share=self.share, deadline=self.deadline,
-            responsible_person=self.responsible_person, status=self.status,
-        )  # fmt: skip
-        return self.instance
 
 
 @dataclass(slots=True)
@@ -91,12 +84,9 @@ class NewNode:
     planned_value: Decimal | None
     description: str
 
-    def build(self) -> Milestone:
-        assignment = self.assignment.instance if isinstance(self.assignment, NewLink) else self.assignment
-        return Milestone(
-            assignment=assignment, due_date=self.due_date, granularity=_granularity(self.due_date),
-            planned_percent=self.planned_percent, planned_value=self.planned_value, description=self.description,
-        )  # fmt: skip
+    @property
+    def granularity(self) -> str:
+        return _granularity(self.due_date)
 
 
 @dataclass
@@ -173,6 +163,7 @@ class ImportPlan:
         }
 
 
+@fewer_collections()
 def plan_import(
     path: Path,
     original_name: str,
@@ -267,19 +258,22 @@ class _Builder:
     # --- matching -------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        targets = list(Target.objects.filter(year=self.year))
+        targets = list(Target.objects.filter(year=self.year).order_by("pk"))
         self.by_pk = {t.pk: t for t in targets}
+        # Related objects are put straight into Django's per-instance cache: the descriptors' checks
+        # cost more than the loading itself when a year holds ten thousand targets and their links.
         for target in targets:  # ancestors resolve in memory when the rules walk them
             if target.parent_id in self.by_pk:
-                target.parent = self.by_pk[target.parent_id]
+                target._state.fields_cache["parent"] = self.by_pk[target.parent_id]
         self.by_code = {t.code: t for t in targets}
         self.by_title: dict[str, list[Target]] = defaultdict(list)
         for target in targets:
             self.by_title[normalise_name(target.title)].append(target)
         self.assignments: dict[int, list[Assignment]] = defaultdict(list)
-        for assignment in Assignment.objects.filter(target__year=self.year):
-            assignment.target = self.by_pk[assignment.target_id]
-            assignment.unit = self.units_by_pk[assignment.unit_id]
+        for assignment in Assignment.objects.filter(target__year=self.year).order_by("pk"):
+            cache = assignment._state.fields_cache
+            cache["target"] = self.by_pk[assignment.target_id]
+            cache["unit"] = self.units_by_pk[assignment.unit_id]
             self.assignments[assignment.target_id].append(assignment)
         quarter_ends = [quarter_end(dt.date(self.year, q * 3, 1)) for q in range(1, 5)]
         # Plain rows, not model instances: a re-imported sheet compares tens of thousands of nodes and
@@ -392,7 +386,7 @@ class _Builder:
             desired["source"] = row.source
         if row.target_type:
             desired["target_type"] = row.target_type
-        if "leader" in columns and header_name("leader") not in {p.column for p in row.problems}:
+        if "leader" in columns and not any(p.column == header_name("leader") for p in row.problems):
             desired["leader"] = row.leader
         if columns & {"value", "measure_unit"}:
             desired["target_value"], desired["measure_unit"] = row.value, row.measure_unit

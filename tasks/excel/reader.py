@@ -1,5 +1,6 @@
 """Reading an uploaded breakdown sheet: refusing what is not a usable .xlsx, finding the header row
-below any title rows, and streaming the data rows in read-only mode.
+below any title rows (openpyxl, read-only), and streaming the data rows below it (expat, see
+``stream_cells``).
 
 Read-only worksheets do not know their merged cells, so the ranges are read from the sheet's XML
 (a fast byte scan: they sit after the cell data) and a vertically merged cell hands its value down
@@ -14,11 +15,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from .cells import clean, normalise_name
 from .layout import HEADER_LOOKUP, REQUIRED_COLUMNS, header_name
@@ -199,8 +203,7 @@ class SheetReader:
         for min_col, min_row, _max_col, max_row in merged_ranges(self.workbook, sheet):
             if max_row > min_row and min_row > layout.header_row:
                 self._fill_starts[(min_row, min_col - 1)] = max_row
-        # Read the sheet once: the rows after the header scan continue the same pass.
-        self._rows = sheet.iter_rows(min_row=layout.header_row + 1)
+        self._rows = stream_cells(self.workbook, sheet, set(layout.columns.values()), after=layout.header_row)
 
     def rows(self) -> Iterator[RawRow]:
         """Data rows below the header; empty rows and repeated header rows are skipped."""
@@ -211,16 +214,14 @@ class SheetReader:
         starts = self._fill_starts
         limit = settings.ZMD_IMPORT_MAX_ROWS
         count = 0
-        for number, row in enumerate(self._rows, start=layout.header_row + 1):
+        for number, row in self._rows:
             values: dict[str, object] = {}
             percent = set()
-            width = len(row)
             for key, column in columns.items():
-                cell = row[column] if column < width else None
-                value = clean(cell.value) if cell is not None else None
-                is_percent = False
-                if value is not None and value != "" and key in percent_keys:
-                    is_percent = "%" in (cell.number_format or "")
+                value, is_percent = row.get(column, _EMPTY)
+                value = clean(value)
+                if key not in percent_keys:
+                    is_percent = False
                 end = starts.get((number, column))
                 if end is not None:
                     filling[column] = (value, is_percent, end)
@@ -245,3 +246,163 @@ class SheetReader:
                     _("The sheet has more than %(limit)d rows; split it or ask for a higher limit.") % {"limit": limit}
                 )
             yield RawRow(number, values, frozenset(percent))
+
+
+# --- The data rows, streamed -------------------------------------------------------------------
+#
+# openpyxl's read-only parse builds a dictionary and a cell object for every cell and costs about
+# as much again as the rest of the import. The rows below the header are read here with expat,
+# keeping only the columns the table uses; shared strings, styles and the date epoch come from the
+# workbook openpyxl has opened. Values are converted as openpyxl's ``WorkSheetParser.parse_cell``
+# does with ``data_only=True`` (``tests/test_excel_reader.py`` compares the two cell by cell).
+
+_EMPTY = (None, False)
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _PHONETIC = (_MAIN + tag for tag in ("row", "c", "v", "is", "t", "rPh"))
+_CHUNK = 1 << 16
+
+
+def _number(text: str):
+    return float(text) if "." in text or "E" in text or "e" in text else int(text)
+
+
+class _Styles:
+    """Per style id: whether a number is a date (and which kind), and whether it is shown as a percent."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.dates = workbook._date_formats
+        self.durations = workbook._timedelta_formats
+        self.percent: dict[int, bool] = {}
+
+    def is_percent(self, style_id: int) -> bool:
+        known = self.percent.get(style_id)
+        if known is None:
+            known = self.percent[style_id] = "%" in self._number_format(style_id)
+        return known
+
+    def _number_format(self, style_id: int) -> str:
+        styles = self.workbook._cell_styles
+        if style_id >= len(styles):
+            return "General"
+        format_id = styles[style_id].numFmtId
+        if format_id < BUILTIN_FORMATS_MAX_SIZE:
+            return BUILTIN_FORMATS.get(format_id, "General")
+        return self.workbook._number_formats[format_id - BUILTIN_FORMATS_MAX_SIZE] or "General"
+
+
+class _SheetStream:
+    """expat handlers collecting (row number, {column index: (value, is percent)}) for the wanted columns."""
+
+    def __init__(self, workbook, columns: set[int], after: int):
+        self.strings = workbook.shared_strings
+        self.epoch = workbook.epoch
+        self.styles = _Styles(workbook)
+        self.columns = columns  # 0-based
+        self.after = after
+        self.rows: list[tuple[int, dict]] = []
+        self.row_number = 0
+        self.column = 0
+        self.cells: dict[int, tuple] = {}
+        self.wanted = False
+        self.kind = "n"
+        self.style = 0
+        self.text: list[str] | None = None
+        self.parts: list[str] = []
+        self.inline: list[str] | None = None
+        self.phonetic = False
+        self.letters: dict[str, int] = {}
+
+    def start(self, name: str, attrs: dict) -> None:
+        if name == _CELL:
+            reference = attrs.get("r")
+            if reference:
+                letters = reference.rstrip("0123456789")
+                column = self.letters.get(letters)
+                if column is None:
+                    column = self.letters[letters] = column_index_from_string(letters) - 1
+                self.column = column
+            else:
+                self.column += 1
+            self.wanted = self.row_number > self.after and self.column in self.columns
+            if self.wanted:
+                self.kind = attrs.get("t", "n")
+                self.style = int(attrs.get("s") or 0)
+                self.parts = []
+                self.inline = None
+        elif not self.wanted:
+            if name == _ROW:
+                number = attrs.get("r")
+                self.row_number = int(float(number)) if number else self.row_number + 1
+                self.column = -1
+                self.cells = {}
+        elif name == _VALUE:
+            self.text = self.parts
+        elif name == _INLINE:
+            self.inline = []
+        elif name == _PHONETIC:
+            self.phonetic = True
+        elif name == _TEXT and self.inline is not None and not self.phonetic:
+            self.text = self.inline
+
+    def end(self, name: str) -> None:
+        if name == _CELL:
+            if self.wanted:
+                self.wanted = False
+                value = self._value()
+                if value is not None:
+                    percent = self.styles.is_percent(self.style)
+                    self.cells[self.column] = (value, percent)
+        elif name == _ROW:
+            if self.cells:
+                self.rows.append((self.row_number, self.cells))
+                self.cells = {}
+        elif name in (_VALUE, _TEXT):
+            self.text = None
+        elif name == _PHONETIC:
+            self.phonetic = False
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def _value(self):
+        kind = self.kind
+        if kind == "inlineStr":
+            return "".join(self.inline) if self.inline is not None else None
+        text = "".join(self.parts)
+        if not text:
+            return None
+        if kind == "n":
+            number = _number(text)
+            if self.style in self.styles.dates:
+                try:
+                    return from_excel(number, self.epoch, timedelta=self.style in self.styles.durations)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return from_ISO8601(text)
+        return text  # "str" (a formula's text result) and "e" (an error such as #N/A)
+
+
+def stream_cells(workbook, sheet, columns: set[int], *, after: int) -> Iterator[tuple[int, dict]]:
+    """(row number, {column index: (value, shown as percent)}) for each row below ``after`` that has
+    a value in one of ``columns``, in sheet order."""
+    stream = _SheetStream(workbook, columns, after)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = stream.start
+    parser.EndElementHandler = stream.end
+    parser.CharacterDataHandler = stream.characters
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        while chunk := source.read(_CHUNK):
+            parser.Parse(chunk, False)
+            yield from stream.rows
+            stream.rows.clear()
+        parser.Parse(b"", True)
+    yield from stream.rows

@@ -18,12 +18,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from ..services.bulk_history import fewer_collections
 from .cells import needs_neutralising
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_AS_IS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
 
 
 class Exporter:
@@ -92,7 +94,8 @@ def write_rows(sheet, exporter: Exporter, rows: Iterable[list]) -> int:
     sheet.append([_styled(sheet, header, _BOLD) for header in exporter.headers()])
     count = 0
     for row in rows:
-        sheet.append([safe_cell(sheet, value) for value in row])
+        # Numbers, dates and empty cells go in as they are; only text (and decimals) need looking at.
+        sheet.append([value if value.__class__ in _AS_IS else safe_cell(sheet, value) for value in row])
         count += 1
     return count
 
@@ -101,8 +104,9 @@ def write_xlsx(exporter: Exporter, target: IO[bytes] | str) -> int:
     """Write the exporter's table to ``target`` (a path or a binary file); return the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(exporter.sheet_title[:31])
-    count = write_rows(sheet, exporter, exporter.rows())
-    workbook.save(target)
+    with fewer_collections():  # a hundred thousand rows of short-lived cells
+        count = write_rows(sheet, exporter, exporter.rows())
+        workbook.save(target)
     return count
 
 

@@ -10,14 +10,15 @@ receivers' veto. The model constraints are the last guard: any failure rolls eve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import clock, signals
 from ..choices import AssignmentRole, AssignmentStatus
 from ..models import Assignment, Milestone, Target
+from .bulk_history import HistoryStamp, fewer_collections, insert_rows, update_rows
 from .common import RuleViolation
 from .plans import refresh_planned_progress
 from .year_progress import keeping_year_progress
@@ -36,13 +37,16 @@ class ImportResult:
         return dict(self.__dict__)
 
 
+@fewer_collections()
 def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
-    """Store a valid import plan. Raises ``RuleViolation`` (and stores nothing) on any problem."""
+    """Store a valid import plan. Raises ``RuleViolation`` (and stores nothing) on any problem.
+
+    Set-based: a fixed number of statements per batch of rows (``bulk_history``), whatever the
+    sheet's length; a sheet that changes nothing writes nothing.
+    """
     if not plan.is_valid:
         raise RuleViolation([str(problem) for problem in plan.problems[:20]])
-    reason = _("Imported from the breakdown sheet")
-    now = clock.now()
-    history = {"default_user": acting_user, "default_change_reason": reason, "default_date": now}
+    stamp = HistoryStamp.now(acting_user, _("Imported from the breakdown sheet"))
     result = ImportResult()
     works = plan.work
     try:
@@ -52,36 +56,25 @@ def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
         ):
             _check_unchanged_since_read(plan)
             _ask_receivers(works, acting_user)
-            # New targets, parents before children (the sheet lists a parent first).
             new_targets = [w.target for w in works if w.is_new]
-            for target in new_targets:
-                target.parent = target.parent  # picks up the parent's primary key once it has one
-            _create_in_order(new_targets, history)
+            _create_targets(new_targets, stamp)
             result.created = len(new_targets)
-            changed = [w for w in works if not w.is_new and w.fields]
-            for work in changed:
-                work.target.updated_at = now
-                if work.target.parent is not None:
-                    work.target.parent = work.target.parent
-            fields = sorted({name for w in changed for name in w.fields} | {"updated_at"})
-            if changed:
-                bulk_update_with_history([w.target for w in changed], Target, fields, batch_size=500, **history)
+            _update_targets([w for w in works if not w.is_new and w.fields], stamp)
             result.updated = sum(1 for w in works if not w.is_new and w.changes)
             result.unchanged = sum(1 for w in works if w.action == "unchanged")
             if progress:
                 progress("saving", 1, 3)
-            _save_assignments(works, history, result, now)
+            _save_assignments(works, stamp, result)
             if progress:
                 progress("saving", 2, 3)
-            _save_milestones(works, history, result)
-            touched = [getattr(a, "instance", a).pk for w in works for a in (w.assignments or [])]
-            if touched:
-                refresh_planned_progress(assignment_ids=touched)
+            replanned = _save_milestones(works, stamp, result)
+            if replanned:  # stored links with new or changed plan nodes; new links got theirs on insert
+                refresh_planned_progress(assignment_ids=replanned)
     except IntegrityError as error:
         raise RuleViolation(
             _("The sheet breaks a rule of the ledger and nothing was saved: %(error)s") % {"error": error}
         ) from None
-    issued = [link.instance.pk for w in works for link in w.new_assignments if link.status == AssignmentStatus.ISSUED]
+    issued = [link.pk for w in works for link in w.new_assignments if link.status == AssignmentStatus.ISSUED]
     if issued:
         transaction.on_commit(
             lambda: signals.assignments_issued.send(Assignment, assignment_ids=issued, acting_user_id=acting_user.pk)
@@ -110,48 +103,105 @@ def _ask_receivers(works, acting_user) -> None:
                 )
 
 
-def _create_in_order(targets: list[Target], history: dict) -> None:
+_TARGET_COLUMNS = [
+    f.attname for f in Target._meta.concrete_fields if not f.primary_key and f.name not in {"created_at", "updated_at"}
+]
+
+
+def _parent_pk(target: Target) -> int | None:
+    # The plan links a new sub-target to its parent object before either has a primary key.
+    if Target.parent.is_cached(target):
+        return target.parent.pk if target.parent is not None else None
+    return target.parent_id
+
+
+def _create_targets(targets: list[Target], stamp: HistoryStamp) -> None:
+    """New targets, parents before children (a child needs its parent's primary key): one round per level."""
     remaining = targets
     while remaining:
-        ready = [t for t in remaining if t.parent is None or t.parent.pk is not None]
+        ready = [t for t in remaining if not Target.parent.is_cached(t) or t.parent is None or t.parent.pk]
         if not ready:
             raise RuleViolation(_("The sub-targets in the sheet form a loop."))
         for target in ready:
-            target.parent = target.parent
-        bulk_create_with_history(ready, Target, batch_size=500, **history)
+            target.parent_id = _parent_pk(target)
+        rows = [tuple(getattr(t, name) for name in _TARGET_COLUMNS) for t in ready]
+        for target, pk in zip(ready, insert_rows(Target, _TARGET_COLUMNS, rows, stamp=stamp), strict=True):
+            target.pk, target.created_at, target.updated_at = pk, stamp.date, stamp.date
+            target._state.adding, target._state.db = False, "default"
         ready_ids = {id(t) for t in ready}
         remaining = [t for t in remaining if id(t) not in ready_ids]
 
 
-def _save_assignments(works, history: dict, result: ImportResult, now) -> None:
+def _update_targets(changed, stamp: HistoryStamp) -> None:
+    for work in changed:
+        work.target.updated_at = stamp.date
+        if "parent" in work.fields:
+            work.target.parent_id = _parent_pk(work.target)
+    update_rows([w.target for w in changed], {name for w in changed for name in w.fields} | {"updated_at"}, stamp=stamp)
+
+
+_ASSIGNMENT_COLUMNS = [
+    "target_id", "unit_id", "role", "share", "deadline", "responsible_person", "status", "issued_at",
+    "planned_percent", "planned_as_of",
+]  # fmt: skip
+
+
+def _save_assignments(works, stamp: HistoryStamp, result: ImportResult) -> None:
     for assignment in (a for w in works for a in w.removed_assignments):  # drafts only (the plan checked)
-        assignment._history_user = history["default_user"]
-        assignment._change_reason = history["default_change_reason"]
+        assignment._history_user = stamp.user
+        assignment._change_reason = stamp.reason
         assignment.delete()
     changed = [(a, names) for w in works for a, names in w.changed_assignments]
     # A lead moving to another unit: the old lead steps down first (one lead per target at any moment).
     demoted = [(a, names) for a, names in changed if "role" in names and a.role == AssignmentRole.CO]
     others = [(a, names) for a, names in changed if not ("role" in names and a.role == AssignmentRole.CO)]
     for batch in (demoted, others):
-        if batch:
-            fields = sorted({name for _a, names in batch for name in names})
-            bulk_update_with_history([a for a, _n in batch], Assignment, fields, batch_size=500, **history)
+        update_rows([a for a, _n in batch], {name for _a, names in batch for name in names}, stamp=stamp)
     result.assignments_changed = len(changed)
-    new = [link.build() for w in works for link in w.new_assignments]
-    for assignment in new:
-        if assignment.status == AssignmentStatus.ISSUED:
-            assignment.issued_at = now
-    if new:
-        bulk_create_with_history(new, Assignment, batch_size=500, **history)
+    new = [link for w in works for link in w.new_assignments]
+    today = clock.today()
+    planned = _planned_percent_of_new_links(works, today)
+    rows = [_assignment_row(link, stamp, planned.get(id(link), _ZERO), today) for link in new]
+    for link, pk in zip(new, insert_rows(Assignment, _ASSIGNMENT_COLUMNS, rows, stamp=stamp), strict=True):
+        link.pk = pk
     result.assignments_created = len(new)
 
 
-def _save_milestones(works, history: dict, result: ImportResult) -> None:
-    new = [node.build() for w in works for node in w.new_milestones]
-    if new:
-        bulk_create_with_history(new, Milestone, batch_size=500, **history)
+_ZERO = Decimal(0)
+
+
+def _assignment_row(link, stamp: HistoryStamp, planned_percent: Decimal, today) -> tuple:
+    issued_at = stamp.date if link.status == AssignmentStatus.ISSUED else None
+    return (
+        link.target.pk, link.unit.pk, link.role, link.share, link.deadline, link.responsible_person, link.status,
+        issued_at, planned_percent, today,
+    )  # fmt: skip
+
+
+def _planned_percent_of_new_links(works, today) -> dict[int, Decimal]:
+    """What ``refresh_planned_progress`` would write on a new link: its last plan node due by today."""
+    latest: dict[int, tuple] = {}
+    for work in works:
+        for node in work.new_milestones:
+            if not isinstance(node.assignment, Assignment) and node.due_date <= today:
+                key = id(node.assignment)
+                if key not in latest or latest[key][0] < node.due_date:
+                    latest[key] = (node.due_date, node.planned_percent)
+    return {key: percent for key, (_due, percent) in latest.items()}
+
+
+_MILESTONE_COLUMNS = ["assignment_id", "due_date", "granularity", "planned_percent", "planned_value", "description"]
+
+
+def _save_milestones(works, stamp: HistoryStamp, result: ImportResult) -> set[int]:
+    """Store new and changed plan nodes; return the stored links whose plan changed."""
+    new = [node for w in works for node in w.new_milestones]
+    rows = [
+        (n.assignment.pk, n.due_date, n.granularity, n.planned_percent, n.planned_value, n.description) for n in new
+    ]
+    insert_rows(Milestone, _MILESTONE_COLUMNS, rows, stamp=stamp)
     changed = [(m, names) for w in works for m, names in w.changed_milestones]
-    if changed:
-        fields = sorted({name for _m, names in changed for name in names})
-        bulk_update_with_history([m for m, _n in changed], Milestone, fields, batch_size=500, **history)
+    update_rows([m for m, _n in changed], {name for _m, names in changed for name in names}, stamp=stamp)
     result.milestones_saved = len(new) + len(changed)
+    replanned = {node.assignment.pk for node in new if isinstance(node.assignment, Assignment)}
+    return replanned | {m.assignment_id for m, _n in changed}
