@@ -69,7 +69,11 @@ def test_excel_lines_carry_their_references_and_targets():
         (measure, size)
         for size in ("15 rows", "60 rows")
         for measure in ("Excel import, first (dry run + save)", "Excel re-import of the same sheet")
-    } | {("Excel import: peak memory", "60 rows"), ("Excel export", "200 rows"), ("Excel export: peak memory", "200 rows")}
+    } | {
+        ("Excel import: peak memory", "60 rows"),
+        ("Excel export", "200 rows"),
+        ("Excel export: peak memory", "200 rows"),
+    }
     assert all(r.reference_value and r.met is not None for r in results if r.target)
 
 

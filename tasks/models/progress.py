@@ -35,7 +35,10 @@ class ProgressReportQuerySet(models.QuerySet):
 class ProgressReport(models.Model):
     """A unit's report for one assignment and one period: progress, problems, plan, suggestions."""
 
-    assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="reports", verbose_name=_("assignment"))
+    # Served by the unique (assignment, period) index.
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="reports", verbose_name=_("assignment"), db_index=False
+    )
     period = models.CharField(_("period"), max_length=16)
     period_end = models.DateField(_("period end"))
     due_date = models.DateField(_("due date"))

@@ -137,8 +137,12 @@ class AssignmentQuerySet(models.QuerySet):
 class Assignment(models.Model):
     """One link of the responsibility chain (责任分解): a target's share carried by one unit."""
 
-    target = models.ForeignKey(Target, models.CASCADE, related_name="assignments", verbose_name=_("target"))
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    # No single-column indexes: (target, unit) is unique and (unit, status) is indexed, and both
+    # serve lookups by their first column; a third and fourth index only slow every insert.
+    target = models.ForeignKey(
+        Target, models.CASCADE, related_name="assignments", verbose_name=_("target"), db_index=False
+    )
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="assignments", verbose_name=_("unit"), db_index=False)
     role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices)
     responsible_person = models.CharField(_("responsible person"), max_length=64, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True)
@@ -229,7 +233,10 @@ class Assignment(models.Model):
 class Milestone(models.Model):
     """A plan node (节点): by its due date the unit should have reached this cumulative progress."""
 
-    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="milestones", verbose_name=_("assignment"))
+    # Served by the unique (assignment, due_date) index.
+    assignment = models.ForeignKey(
+        Assignment, models.CASCADE, related_name="milestones", verbose_name=_("assignment"), db_index=False
+    )
     due_date = models.DateField(_("due date"))
     granularity = models.CharField(_("level"), max_length=8, choices=Granularity.choices, default=Granularity.MONTH)
     planned_percent = _percent(_("planned progress (%)"))
