@@ -123,14 +123,18 @@ def update_proposal(proposal: Proposal, *, acting_user, **changes) -> Proposal:
     return proposal
 
 
-def extend_reply_deadline(proposal: Proposal, *, new_deadline: dt.date, reason: str, acting_user) -> Proposal:
-    """The one extension a proposal may have; the chain's deadlines move with it."""
+def _check_extension_allowed(proposal: Proposal, new_deadline: dt.date) -> None:
     if proposal.was_extended:
         raise RuleViolation(_("This proposal has already been extended once; a second extension is not allowed."))
     if proposal.status == ProposalStatus.CONCLUDED:
         raise RuleViolation(_("A concluded proposal needs no more time."))
     if new_deadline <= proposal.reply_deadline:
         raise RuleViolation({"new_deadline": [_("The new deadline must be later than the current one.")]})
+
+
+def extend_reply_deadline(proposal: Proposal, *, new_deadline: dt.date, reason: str, acting_user) -> Proposal:
+    """The one extension a proposal may have; the chain's deadlines move with it."""
+    _check_extension_allowed(proposal, new_deadline)
     if not reason.strip():
         raise RuleViolation({"reason": [_("Say why more time is needed.")]})
     with transaction.atomic():
@@ -156,12 +160,7 @@ def request_proposal_extension(
     """An answering unit asks for the proposal's one extension; the office grants or refuses it."""
     if assignment.target_id != proposal.target_id:
         raise RuleViolation(_("This unit has no part in this proposal."))
-    if proposal.was_extended:
-        raise RuleViolation(_("This proposal has already been extended once; a second extension is not allowed."))
-    if proposal.status == ProposalStatus.CONCLUDED:
-        raise RuleViolation(_("A concluded proposal needs no more time."))
-    if new_deadline <= proposal.reply_deadline:
-        raise RuleViolation({"new_deadline": [_("The new deadline must be later than the current one.")]})
+    _check_extension_allowed(proposal, new_deadline)
     if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise RuleViolation(_("An extension request for this assignment is already pending."))
     try:
