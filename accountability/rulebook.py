@@ -29,9 +29,15 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 class RuleBook:
-    """Loaded once (two queries), then answers for any code and day without touching the database."""
+    """Loaded once (two queries), then answers for any code and day without touching the database.
+
+    Its answers are remembered per (code, day) and per day: a ranking asks the same few days over
+    and over (every unit's trend reads the base on each month end).
+    """
 
     def __init__(self) -> None:
+        self._rule_answers: dict[tuple[str, dt.date], tuple[Decimal | None, bool]] = {}
+        self._band_answers: dict[dt.date, list[tuple[str, Decimal]]] = {}
         self._rules = defaultdict(list)
         for code, amount, active, when, kind in ScoreRule.history.order_by("history_date", "history_id").values_list(
             "code", "amount", "is_active", "history_date", "history_type"
@@ -54,6 +60,12 @@ class RuleBook:
 
     def rule_on(self, code: str, day: dt.date) -> tuple[Decimal | None, bool]:
         """(amount, in force) of the rule on ``day``."""
+        key = (code, day)
+        if key not in self._rule_answers:
+            self._rule_answers[key] = self._rule_on(code, day)
+        return self._rule_answers[key]
+
+    def _rule_on(self, code: str, day: dt.date) -> tuple[Decimal | None, bool]:
         values = self._latest_before(self._rules.get(code, ()), end_of(day))
         if values is None:
             return DEFAULT_RULES[RuleCode(code)][0], True
@@ -69,6 +81,11 @@ class RuleBook:
 
     def bands_on(self, day: dt.date) -> list[tuple[str, Decimal]]:
         """(grade, lowest score) from the best grade down, as they stood on ``day``."""
+        if day not in self._band_answers:
+            self._band_answers[day] = self._bands_on(day)
+        return self._band_answers[day]
+
+    def _bands_on(self, day: dt.date) -> list[tuple[str, Decimal]]:
         bands = []
         for grade, default in DEFAULT_GRADE_BANDS.items():
             values = self._latest_before(self._bands.get(grade, ()), end_of(day))

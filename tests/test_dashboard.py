@@ -140,3 +140,18 @@ def test_a_leader_can_narrow_the_battle_map_to_the_targets_they_lead(client, dav
         narrowed = _text(client.get(reverse("battle_map") + "?year=2018&mine=1"))
     assert mine.title in everything and other.title in everything
     assert mine.title in narrowed and other.title not in narrowed
+
+
+def test_my_targets_show_the_worst_first_and_link_to_the_rest(client, dave, leader, erin, unit_a, monkeypatch):
+    monkeypatch.setattr("tasks.views.dashboard.MY_TARGETS_SHOWN", 2)
+    titles = ["甲项任务", "乙项任务", "丙项任务"]
+    targets = [issued_target_of(unit_a, office=erin, leader=leader, title=title) for title in titles]
+    Assignment.objects.filter(target=targets[2]).update(warning_level=WarningLevel.RED)
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        page = _text(client.get(reverse("dashboard") + "?year=2018"))
+    section = page.split("我分管的目标任务")[1].split("滞后任务")[0]
+    shown = [title for title in titles if title in section]
+    assert len(shown) == 2 and "丙项任务" in shown
+    assert section.index("丙项任务") < section.index(shown[0] if shown[0] != "丙项任务" else shown[1])
+    assert f"{reverse('target_ledger')}?year=2018&amp;leader={leader.pk}" in section

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.shortcuts import render
 
 from .. import clock
@@ -12,6 +13,8 @@ from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
 from ..selectors.battle_map import LAG_RED, LAG_YELLOW, battle_map
 from .common import leaders_and_office, paginate
+
+MY_TARGETS_SHOWN = 20
 
 
 def _year(request) -> int:
@@ -36,7 +39,13 @@ def dashboard(request):
     trend = figures.year_trend(figures.assignment_count_of(rankings), year, today)
     mine = []
     if access.is_leader:
-        mine = figures.target_figures(targets.filter(leader__in=access.leader_ids)).order_by("code")
+        # The worst first, and one row more than shown, to know whether to link to the rest
+        # (a city leader may have hundreds; the dashboard is read at a glance).
+        mine = list(
+            figures.target_figures(targets.filter(leader__in=access.leader_ids)).order_by(
+                F("worst_level").desc(nulls_last=True), "code"
+            )[: MY_TARGETS_SHOWN + 1]
+        )
     context = {
         "year": year,
         "years": year_choices(),
@@ -58,7 +67,9 @@ def dashboard(request):
             },
         },
         "lagging": figures.lagging(assignments),
-        "my_targets": mine,
+        "my_targets": mine[:MY_TARGETS_SHOWN],
+        "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
+        "my_leader_id": min(access.leader_ids, default=None),
         "is_leader": access.is_leader,
     }
     return render(request, "tasks/dashboard/dashboard.html", context)
