@@ -135,6 +135,14 @@ def compare_scales(results: list[Result], small: str = "city", large: str = "pro
     return lines
 
 
+def merged(earlier: list[Result], fresh: list[Result]) -> list[Result]:
+    """The earlier lines with those measured again replaced in place (and new ones after them);
+    the comparisons of the two scales are left out, to be computed again from the merged lines."""
+    by_key = {(r.measure, r.scale): r for r in fresh}
+    lines = [by_key.pop((r.measure, r.scale), r) for r in earlier if r.scale != "both"]
+    return lines + [r for r in fresh if (r.measure, r.scale) in by_key]
+
+
 HEADERS = ["measure", "scale", "value", "reference", "ref. value", "ratio", "target", "met"]
 
 

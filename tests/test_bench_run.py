@@ -15,7 +15,7 @@ from bench.generator import existing_dataset, generate
 from bench.measure import Result
 from bench.models import Dataset
 from bench.pages import measure_pages
-from bench.run import compare_scales, ensure_data, run_scale, table, write_json
+from bench.run import compare_scales, ensure_data, merged, run_scale, table, write_json
 from bench.scales import TINY
 from tasks.models import Assignment
 
@@ -147,3 +147,18 @@ def test_each_measured_page_asks_as_many_queries_for_a_year_twice_as_large():
     generate(TWICE_TINY, seed=11, log=_quiet)
     assert Assignment.objects.count() == 2 * TINY.assignments
     assert _page_queries() == small
+
+
+def test_an_update_replaces_the_lines_measured_again_and_keeps_the_rest():
+    earlier = [
+        _line("page: server time", "city", 10.0, 5.0),
+        _line("scan: rate", "city", 100.0, 50.0),
+        _line("page: server time, province vs city", "both", 1.0, 1.0),
+    ]
+    fresh = [_line("scan: rate", "city", 300.0, 50.0), _line("scan: rate", "province", 250.0, 40.0)]
+    lines = merged(earlier, fresh)
+    assert [(r.measure, r.scale, r.value) for r in lines] == [
+        ("page: server time", "city", 10.0),
+        ("scan: rate", "city", 300.0),
+        ("scan: rate", "province", 250.0),
+    ]

@@ -20,6 +20,7 @@ from bench.run import (
     database_name,
     ensure_data,
     markdown_table,
+    merged,
     read_json,
     run_scale,
     table,
@@ -38,10 +39,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2018)
         parser.add_argument("--output", default=str(RESULTS_FILE), help="where the JSON goes")
         parser.add_argument(
+            "--update",
+            action="store_true",
+            help="merge into the existing JSON: the lines measured now replace theirs, the others stay",
+        )
+        parser.add_argument(
             "--markdown", action="store_true", help="measure nothing: print the JSON's table as Markdown (README)"
         )
 
-    def handle(self, *args, scale, only, seed, output, markdown=False, **options):
+    def handle(self, *args, scale, only, seed, output, markdown=False, update=False, **options):
         if markdown:
             self.stdout.write(markdown_table(read_json(Path(output))))
             return
@@ -72,6 +78,8 @@ class Command(BaseCommand):
                 except HttpUnavailable as error:
                     raise CommandError(f"HTTP measure: {error}") from error
                 done_once.update(n for n in todo if n in ONCE)
+        if update and Path(output).exists():
+            results = merged(read_json(Path(output)), results)
         results += compare_scales(results)
         self.stdout.write("")
         self.stdout.write(table(results))
