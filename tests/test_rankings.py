@@ -154,3 +154,17 @@ def test_the_ranking_takes_the_same_number_of_queries_for_few_or_many_units(erin
     assert sum(len(rows) for rows in small.groups.values()) == 4
     assert sum(len(rows) for rows in large.groups.values()) == 34
     assert ScoreEntry.objects.count() > 60
+
+
+def test_a_ranking_without_trends_ranks_and_scores_the_same(year):
+    full, compact = ranking(as_of=D(2018, 8, 31)), ranking(as_of=D(2018, 8, 31), with_trend=False)
+
+    def figures(result):
+        return {
+            group: [(r.unit_id, r.rank, r.score, r.grade, r.rank_change) for r in rows]
+            for group, rows in result.groups.items()
+        }
+
+    assert figures(compact) == figures(full)
+    assert any(row.trend for rows in full.groups.values() for row in rows)
+    assert not any(row.trend for rows in compact.groups.values() for row in rows)

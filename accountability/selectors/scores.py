@@ -147,8 +147,11 @@ def _rank(rows: list[RankedUnit], attribute: str = "score") -> dict[int, int]:
     return {row.unit_id: 1 + len(ascending) - bisect_right(ascending, getattr(row, attribute)) for row in rows}
 
 
-def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None) -> Ranking:
-    """Score = base + bonuses − deductions per unit over the year (or quarter) so far, both groups."""
+def ranking(
+    *, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None, with_trend: bool = True
+) -> Ranking:
+    """Score = base + bonuses − deductions per unit over the year (or quarter) so far, both groups.
+    ``with_trend=False`` leaves out each unit's month-end scores (the compact tables show none)."""
     book = book or RuleBook()
     start = period_start(as_of, period)
     base = book.base_on(as_of)
@@ -175,7 +178,7 @@ def ranking(*, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook 
             deductions=deductions,
             score=(base + total).quantize(CENT),
             grade=book.grade_for(base + total, as_of),
-            trend=_trend(monthly.get(unit_id, {}), as_of, book),
+            trend=_trend(monthly.get(unit_id, {}), as_of, book) if with_trend else [],
         )
         groups[ranked.group].append(ranked)
     previous_day = as_of.replace(day=1) - dt.timedelta(days=1)
@@ -199,8 +202,10 @@ def _month_and_period_totals(as_of: dt.date, start: dt.date) -> tuple[dict, dict
         as_of if as_of == month_end(as_of) or as_of >= clock.today() else as_of.replace(day=1) - dt.timedelta(days=1)
     )
     sums = {
-        (row.unit_id, row.month): (row.total, row.deductions)
-        for row in UnitMonthPoints.objects.filter(month__gte=dt.date(as_of.year, 1, 1), month__lte=whole_to)
+        (unit_id, month): (total, deductions)
+        for unit_id, month, total, deductions in UnitMonthPoints.objects.filter(
+            month__gte=dt.date(as_of.year, 1, 1), month__lte=whole_to
+        ).values_list("unit_id", "month", "total", "deductions")
     }
     if whole_to < as_of:
         sums.update(month_sums(ScoreEntry.objects.filter(occurred_on__gt=whole_to, occurred_on__lte=as_of)))

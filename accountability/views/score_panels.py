@@ -23,7 +23,7 @@ def _ranking_panel(request, year: int | None = None, **_):
         return None
     today = clock.today()
     as_of = today if year is None or year >= today.year else dt.date(year, 12, 31)
-    return {"ranking": ranking(as_of=as_of)}
+    return {"ranking": ranking(as_of=as_of, with_trend=False)}  # the compact tables draw no trend
 
 
 def _office_panel(request, **_):
