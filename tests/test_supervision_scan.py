@@ -80,6 +80,7 @@ def test_two_reds_in_a_year_make_an_exposure_candidate_the_office_approves(
     candidate = Notice.objects.get(kind=NoticeKind.EXPOSURE)
     assert (candidate.status, candidate.cause, candidate.number) == (NoticeStatus.PROPOSED, NoticeCause.TWO_REDS, "")
     assert candidate.assignment == short and candidate.escalated_from == reds.get(cause=NoticeCause.OVERDUE)
+    assert all(red.number in candidate.body for red in reds)  # the wording names every red of the year
     assert InboxMessage.objects.filter(recipient=erin, kind=MessageKind.APPROVAL, notice=candidate).exists()
     assert not Notice.objects.for_user(alice).filter(pk=candidate.pk).exists()  # not the unit's until approved
 

@@ -51,17 +51,22 @@ def _repeated_reds(asof: AsOf, rules: SupervisionRules, *, due, acting_user) -> 
         .filter(reds__gte=rules.exposure_red_count)
         .values_list("unit_id", flat=True)
     )
+    # Every red of those units is named in the wording, but only the N-th of each is linked to: read
+    # the others as (id, number) pairs. (Whole notices for the ~24,000 reds of a province took 0.5 s.)
+    ordered_reds = _reds().filter(year=year, unit__in=list(units)).order_by("unit_id", "issued_at", "serial")
     reds_by_unit = defaultdict(list)
-    for red in _reds().filter(year=year, unit__in=list(units)).order_by("unit_id", "issued_at", "serial"):
-        reds_by_unit[red.unit_id].append(red)
-    triggers = {unit_id: reds[rules.exposure_red_count - 1] for unit_id, reds in reds_by_unit.items()}
+    for unit_id, red_id, number in ordered_reds.values_list("unit_id", "pk", "number"):
+        reds_by_unit[unit_id].append((red_id, number))
+    trigger_ids = {unit_id: pairs[rules.exposure_red_count - 1][0] for unit_id, pairs in reds_by_unit.items()}
+    triggers = Notice.objects.in_bulk(list(trigger_ids.values()))
     assignments = Assignment.objects.select_related("target", "unit").in_bulk(
         [red.assignment_id for red in triggers.values()]
     )
     drafts = []
-    for unit_id, trigger in sorted(triggers.items()):
+    for unit_id, trigger_id in sorted(trigger_ids.items()):
+        trigger = triggers[trigger_id]
         assignment = assignments[trigger.assignment_id]
-        numbers = [red.number for red in reds_by_unit[unit_id]]
+        numbers = [number for _red_id, number in reds_by_unit[unit_id]]
         wording = notice_texts.exposure_wording(assignment, cause=NoticeCause.TWO_REDS, due=due, red_numbers=numbers)
         drafts.append(
             draft_notice(
