@@ -54,6 +54,9 @@ check: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 	  *) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/zmd_bench make bench"; exit 2;; esac
+	@# The HTTP measure's load generator, from Debian like CI's Chromium.
+	@command -v wrk >/dev/null 2>&1 || { echo "--- installing wrk"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	$(BIN)/python manage.py run_bench $(BENCH_ARGS)
 
 ## Translations: extract and compile (the compiled .mo files are committed).
