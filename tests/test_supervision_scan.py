@@ -56,6 +56,11 @@ def test_a_lagging_unit_goes_yellow_then_orange_then_red(erin, alice, bob, lead_
     assert (yellow.status, yellow.closed_reason) == (NoticeStatus.CLOSED, ClosedReason.ESCALATED)
     closing = yellow.history.latest("history_id")
     assert (closing.history_user.username, closing.history_change_reason) == ("system", "Raised to a higher warning")
+    # History rows are copied from the stored rows: the issue as issued, the close as closed.
+    closed_as = ("~", NoticeStatus.CLOSED, ClosedReason.ESCALATED)
+    assert (closing.history_type, closing.status, closing.closed_reason) == closed_as
+    issued_row = yellow.history.earliest("history_id")
+    assert (issued_row.history_type, issued_row.status, issued_row.number) == ("+", NoticeStatus.ISSUED, yellow.number)
     assert orange.due_date == D(2018, 4, 16) and _level(lead_assignment) == WarningLevel.ORANGE
 
     scan(D(2018, 4, 17))

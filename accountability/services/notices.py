@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from tasks import clock
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, WarningLevel
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation, save_with_history
+from tasks.services.bulk_history import HistoryStamp, write_history
 
 from ..choices import (
     ANSWERED_KINDS,
@@ -80,10 +80,18 @@ def save_issued(drafts: list[Notice], *, counter, acting_user, reason: str) -> l
         notice.year, notice.serial = counter.year, serial
         notice.number = format_number(notice.kind, counter.year, serial)
         notice.status, notice.issued_at = NoticeStatus.ISSUED, moment
-    notices = bulk_create_with_history(
-        drafts, Notice, batch_size=500, default_user=acting_user, default_change_reason=str(reason), default_date=moment
-    )
+    notices = _create_with_history(drafts, acting_user=acting_user, reason=reason, moment=moment)
     delivery.deliver_to_units(notices)
+    return notices
+
+
+def _create_with_history(drafts: list[Notice], *, acting_user, reason: str, moment) -> list[Notice]:
+    """The rows in batches, then their history rows copied from what was stored by one
+    ``INSERT … SELECT`` (a night's scan issues thousands: building each history instance in
+    Python was a quarter of the scan's time)."""
+    notices = Notice.objects.bulk_create(drafts, batch_size=500)
+    stamp = HistoryStamp(user=acting_user, reason=str(reason)[:100], date=moment)
+    write_history(Notice, [notice.pk for notice in notices], history_type="+", stamp=stamp)
     return notices
 
 
@@ -93,9 +101,7 @@ def save_proposed(drafts: list[Notice], *, acting_user, reason: str) -> list[Not
         return []
     for notice in drafts:
         notice.status = NoticeStatus.PROPOSED
-    notices = bulk_create_with_history(
-        drafts, Notice, default_user=acting_user, default_change_reason=str(reason), default_date=clock.now()
-    )
+    notices = _create_with_history(drafts, acting_user=acting_user, reason=reason, moment=clock.now())
     delivery.ask_office_to_approve(notices)
     return notices
 
@@ -111,14 +117,8 @@ def close_notices(notices: list[Notice], *, reason: str, acting_user, change_rea
     Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
         status=NoticeStatus.CLOSED, closed_at=moment, closed_reason=reason
     )
-    Notice.history.bulk_history_create(
-        notices,
-        update=True,
-        batch_size=500,
-        default_user=acting_user,
-        default_change_reason=str(change_reason),
-        default_date=moment,
-    )
+    stamp = HistoryStamp(user=acting_user, reason=str(change_reason)[:100], date=moment)
+    write_history(Notice, [notice.pk for notice in notices], history_type="~", stamp=stamp)
 
 
 def end_warnings(assignment_ids: Iterable[int], *, acting_user) -> None:
