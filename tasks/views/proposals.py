@@ -101,19 +101,21 @@ def proposal_register(request, target_id: int):
     return render(request, "tasks/proposals/register.html", {"target": target, "form": form})
 
 
-def _answering_forms(proposal: Proposal, user) -> list[dict]:
-    """The reply or views forms the person may fill in, one per assignment of their own unit.
+def _own_assignments(proposal: Proposal, user):
+    """The person's own units' assignments on the proposal: what they answer or ask time for.
 
-    Units answer for themselves: the office sees the forms of no unit (it records the proposer's
-    view instead), even though its access reaches every unit.
+    Units answer for themselves: the office sees no unit's forms (it records the proposer's view
+    instead), even though its access reaches every unit.
     """
-    forms = []
-    staff_units = access_for(user).staff_unit_ids
-    mine = (
-        Assignment.objects.for_user(user, Action.REPORT)
-        .filter(target=proposal.target, unit__in=staff_units)
-        .select_related("unit")
+    return Assignment.objects.for_user(user, Action.REPORT).filter(
+        target=proposal.target, unit__in=access_for(user).staff_unit_ids
     )
+
+
+def _answering_forms(proposal: Proposal, user) -> list[dict]:
+    """The reply or views forms the person may fill in, one per assignment of their own unit."""
+    forms = []
+    mine = _own_assignments(proposal, user).select_related("unit")
     lead = proposal.target.assignments.filter(role=AssignmentRole.LEAD).first()
     for assignment in mine:
         if proposal.handling_mode == HandlingMode.JOINT and assignment.role == AssignmentRole.CO:
@@ -182,11 +184,7 @@ def _extension_forms(proposal: Proposal, user, requests: list) -> list[dict]:
     if proposal.was_extended or proposal.status == ProposalStatus.CONCLUDED:
         return []
     waiting = {r.assignment_id for r in requests if r.status == ExtensionStatus.PENDING}
-    mine = (
-        Assignment.objects.for_user(user, Action.REPORT)
-        .filter(target=proposal.target, unit__in=access_for(user).staff_unit_ids)
-        .select_related("unit")
-    )
+    mine = _own_assignments(proposal, user).select_related("unit")
     return [
         {
             "assignment": assignment,
@@ -219,10 +217,7 @@ def proposal_action(request, pk: int, action: str):
             if not form.is_valid():
                 _fail(request, form)
                 return redirect("proposals:detail", proposal.pk)
-            mine = Assignment.objects.for_user(request.user, Action.REPORT).filter(
-                target=proposal.target, unit__in=access_for(request.user).staff_unit_ids
-            )
-            assignment = mine.filter(pk=form.cleaned_data["assignment"]).first()
+            assignment = _own_assignments(proposal, request.user).filter(pk=form.cleaned_data["assignment"]).first()
             if assignment is None:
                 raise Http404
             if action == "reply":
@@ -244,12 +239,7 @@ def proposal_action(request, pk: int, action: str):
             if not form.is_valid():
                 _fail(request, form)
                 return redirect("proposals:detail", proposal.pk)
-            assignment = (
-                Assignment.objects.for_user(request.user, Action.REPORT)
-                .filter(target=proposal.target, unit__in=access_for(request.user).staff_unit_ids)
-                .filter(pk=form.cleaned_data["assignment"])
-                .first()
-            )
+            assignment = _own_assignments(proposal, request.user).filter(pk=form.cleaned_data["assignment"]).first()
             if assignment is None:
                 raise Http404
             services.request_proposal_extension(
