@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 
 import pytest
 import time_machine
@@ -35,7 +36,10 @@ def pytest_configure(config):
         from zmd_targets.celery import app
 
         app.conf.task_default_queue = f"celery-{xdist_worker}"
-        settings.CACHES = {name: {**cache, "KEY_PREFIX": xdist_worker} for name, cache in settings.CACHES.items()}
+    # Redis keeps its keys between runs, and a run's rows (ids, digests) repeat the last run's: a
+    # prefix of this run's own keeps a page cached by the last run from answering in this one.
+    run_prefix = f"test-{xdist_worker or 'main'}-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {name: {**cache, "KEY_PREFIX": run_prefix} for name, cache in settings.CACHES.items()}
     if REQUIRE_SERVERS:
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
