@@ -3,22 +3,13 @@
 
 import pytest
 
+from bench.libreoffice import convert
 from tasks import services
 from tasks.excel.exporters import BreakdownExporter
 from tasks.excel.plan import plan_import
 from tasks.excel.writer import write_xlsx
 from tasks.models import Assignment, Milestone, Target
-from tests.conftest import NO_SKIPS
 from tests.data.office import office_file
-from tests.data.office.build import convert, soffice
-
-
-@pytest.fixture
-def libreoffice():
-    if soffice() is None:
-        if NO_SKIPS:
-            pytest.fail("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui (the CI script does)")
-        pytest.skip("LibreOffice is not installed")
 
 
 def _history_count() -> int:

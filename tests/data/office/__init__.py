@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+from .build import FORMATS
+
 OFFICE = Path(__file__).parent
-FORMATS = ("xlsx", "xls", "ods")
+__all__ = ["FORMATS", "OFFICE", "office_file"]
 
 
 def office_file(name: str, fmt: str) -> Path:

@@ -15,9 +15,7 @@ Run it again after changing a case (LibreOffice from Debian: apt-get install lib
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -275,30 +273,10 @@ def control_characters_source(path: Path) -> Path:
 # --- LibreOffice ------------------------------------------------------------------------------------
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert(source: Path, fmt: str, outdir: Path) -> Path:
-    """LibreOffice saves ``source`` as ``fmt`` into ``outdir``. Each call has its own profile folder, so
-    parallel test processes do not trip over one another's LibreOffice lock."""
-    program = soffice()
-    if program is None:
-        raise RuntimeError("LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)")
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        subprocess.run(
-            [program, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(outdir), str(source)],
-            check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": profile},
-        )  # fmt: skip
-    result = outdir / f"{source.stem}.{fmt}"
-    if not result.exists():
-        raise RuntimeError(f"LibreOffice did not write {result}")
-    return result
-
-
 def build(outdir: Path = HERE, only: list[str] | None = None) -> list[Path]:
     """Every case (or the ``only`` ones) in the three formats, written into ``outdir``."""
+    from bench.libreoffice import convert
+
     written = []
     with tempfile.TemporaryDirectory() as folder:
         sources = []
@@ -321,6 +299,8 @@ def build(outdir: Path = HERE, only: list[str] | None = None) -> list[Path]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parents[2]))  # run as a script from anywhere: the repository's modules
+
     # build.py [CASE ...]: the named cases only (the others' files stay as they are)
     for path in build(HERE, only=sys.argv[1:] or None):
         print(path)
