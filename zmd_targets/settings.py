@@ -182,6 +182,9 @@ ZMD_EVIDENCE_EXTENSIONS = env_list(
 ZMD_IMPORT_MAX_MB = env_int("ZMD_IMPORT_MAX_MB", 20, minimum=1, maximum=500)
 ZMD_IMPORT_MAX_ROWS = env_int("ZMD_IMPORT_MAX_ROWS", 20000, minimum=1)
 ZMD_IMPORT_INLINE_KB = env_int("ZMD_IMPORT_INLINE_KB", 256, minimum=0)
+# An upload is read in a child process with these limits: a damaged file cannot take the worker down.
+ZMD_IMPORT_READ_MEMORY_MB = env_int("ZMD_IMPORT_READ_MEMORY_MB", 2048, minimum=256)
+ZMD_IMPORT_READ_SECONDS = env_int("ZMD_IMPORT_READ_SECONDS", 120, minimum=5)
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))

@@ -5,23 +5,30 @@ Cell values come from python-calamine (Rust calamine) for every format: .xlsx, .
 with the values Excel, WPS or LibreOffice last computed for formulas, rich text as its plain text
 and dates as dates. calamine gives no number formats and no hidden rows, so those (and an .ods
 sheet's merged cells, which calamine leaves out) come from the file's own parts: see
-``office_extras``. ``tests/test_excel_office.py`` pins what this module relies on from the library.
+``office_extras``. The reading runs in a child process with a memory and time limit
+(``office_child``): a damaged file must not take the worker down with it.
+``tests/test_excel_office.py`` pins what this module relies on from the library.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import python_calamine
+from django.conf import settings
 
-from .office_extras import SheetExtras, extras_for
+from .office_extras import SheetExtras
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+CHILD = Path(__file__).with_name("office_child.py")
 
 
 class Kind:
@@ -70,7 +77,7 @@ def _zip_kind(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
+    except Exception:  # zipfile raises BadZipFile, zlib.error, UnicodeDecodeError … on a broken archive
         return Kind.DAMAGED
     if "xl/workbook.xml" in names:
         return Kind.XLSX
@@ -90,6 +97,8 @@ def _text_kind(head: bytes) -> str:
             continue
     else:
         return Kind.UNKNOWN
+    if any(ord(char) < 32 and char not in "\t\r\n" for char in text):
+        return Kind.UNKNOWN  # binary that happens to decode
     lowered = text.lstrip().lower()
     if lowered.startswith(("<!doctype html", "<html", "<table", "<?xml")) or "<table" in lowered[:1000]:
         return Kind.HTML  # web systems often send an HTML table named .xls
@@ -105,66 +114,91 @@ class SheetInfo:
     visible: bool
 
 
-class Workbook:
-    """An opened workbook: its sheets, and a sheet's rows and extras (merges, hidden rows, percents).
+class WorkbookUnreadable(Exception):
+    """The file could not be read (damaged, too large to read within the limits, or a library failure)."""
 
-    Raises ``python_calamine.PasswordError`` for an encrypted file and ``WorkbookUnreadable`` for
-    anything else calamine cannot read.
-    """
+
+class WorkbookEncrypted(WorkbookUnreadable):
+    """The file asks for a password."""
+
+
+class Workbook:
+    """An uploaded workbook, read whole by the child process: its sheets, and a sheet's rows and extras
+    (merges, hidden rows, percent cells)."""
 
     def __init__(self, path: Path, kind: str):
         self.path = path
         self.kind = kind
+        data = _read_in_child(path, kind)
+        self._sheets = {sheet["name"]: sheet for sheet in data["sheets"]}
+        self.sheets = [SheetInfo(sheet["name"], sheet["visible"]) for sheet in data["sheets"]]
+
+    def _sheet(self, name: str) -> dict:
         try:
-            # From the bytes, not the path: calamine picks a format by the file's extension, and the
-            # kind was decided by content (an upload's name proves nothing).
-            with path.open("rb") as handle:
-                self._book = python_calamine.CalamineWorkbook.from_filelike(handle)
-        except python_calamine.PasswordError:
-            raise
-        except Exception as error:  # calamine raises its own errors, ValueError and others on broken files
-            raise WorkbookUnreadable(str(error)) from error
-        self.sheets = [
-            SheetInfo(meta.name, meta.visible == python_calamine.SheetVisibleEnum.Visible)
-            for meta in self._book.sheets_metadata
-            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-        ]
-        self._extras: dict[str, SheetExtras] = {}
+            return self._sheets[name]
+        except KeyError:
+            raise WorkbookUnreadable(name) from None
 
     def rows(self, sheet: str, *, limit: int | None = None) -> Iterator[tuple[int, list]]:
         """(row number as Excel shows it, values by 0-based column) for every row of ``sheet``; an empty
         cell is None. Rows come in sheet order, empty ones included."""
-        try:
-            data = self._book.get_sheet_by_name(sheet)
-        except Exception as error:
-            raise WorkbookUnreadable(str(error)) from error
-        # calamine's rows start at the sheet's first row but its columns at the first used column.
-        padding = [None] * data.start[1] if data.start else []
-        for index, values in enumerate(data.iter_rows()):
+        data = self._sheet(sheet)
+        padding = [None] * data["offset"]
+        for index, values in enumerate(data["rows"]):
             if limit is not None and index >= limit:
                 return
-            yield index + 1, [*padding, *(None if value == "" else value for value in values)]
+            yield index + 1, [*padding, *(_decode(value) for value in values)]
 
     def row_count(self, sheet: str) -> int:
-        end = self._book.get_sheet_by_name(sheet).end
-        return end[0] + 1 if end else 0
+        return len(self._sheet(sheet)["rows"])
 
     def extras(self, sheet: str) -> SheetExtras:
-        if sheet not in self._extras:
-            try:
-                self._extras[sheet] = extras_for(self.path, self.kind, sheet, self._calamine_merges(sheet))
-            except Exception as error:  # a part calamine read but our reader cannot: treat as damaged
-                raise WorkbookUnreadable(str(error)) from error
-        return self._extras[sheet]
-
-    def _calamine_merges(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        """(first row, first column, last row, last column), 1-based, as calamine knows them (not for .ods)."""
-        ranges = self._book.get_sheet_by_name(sheet).merged_cell_ranges or []
-        return [(top + 1, left + 1, bottom + 1, right + 1) for (top, left), (bottom, right) in ranges]
+        data = self._sheet(sheet)
+        return SheetExtras(
+            merges=[tuple(merge) for merge in data["merges"]],
+            hidden_rows=set(data["hidden"]),
+            percent_cells={(row, column) for row, column in data["percent"]},
+        )
 
     def close(self) -> None:
-        self._book.close()
+        self._sheets.clear()
 
 
-class WorkbookUnreadable(Exception):
-    """calamine (or our reading of a part it skips) could not read the file."""
+def _decode(value):
+    if value == "":
+        return None
+    if isinstance(value, list):
+        tag, text = value
+        if tag == "dt":
+            return dt.datetime.fromisoformat(text)
+        if tag == "d":
+            return dt.date.fromisoformat(text)
+        if tag == "t":
+            return dt.time.fromisoformat(text)
+        return dt.timedelta(seconds=text)
+    return value
+
+
+def _read_in_child(path: Path, kind: str) -> dict:
+    """The child's reading of the whole workbook. It limits its own address space before it imports the
+    libraries (no preexec_fn: the workers that call this may run threads)."""
+    memory = str(settings.ZMD_IMPORT_READ_MEMORY_MB)
+    try:
+        finished = subprocess.run(
+            [sys.executable, str(CHILD), str(path), kind, memory],
+            capture_output=True, timeout=settings.ZMD_IMPORT_READ_SECONDS,
+            env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8", "RUST_BACKTRACE": "0"},
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise WorkbookUnreadable("timed out") from None
+    if finished.returncode != 0:
+        raise WorkbookUnreadable(f"reader exited with {finished.returncode}")
+    try:
+        data = json.loads(finished.stdout)
+    except ValueError:
+        raise WorkbookUnreadable("no answer from the reader") from None
+    if data.get("error") == "password":
+        raise WorkbookEncrypted(path.name)
+    if "error" in data:
+        raise WorkbookUnreadable(data["error"])
+    return data

@@ -8,7 +8,8 @@ which number cells are shown as a percent, and (for .ods) which cells are merged
 - .ods: one pass over ``content.xml`` for the sheet: ``table:visibility`` of rows, cells whose value
   type is ``percentage``, and the spans of merged cells.
 
-Rows and columns here are 1-based, as Excel shows them.
+Rows and columns here are 1-based, as Excel shows them. This module runs in the reading child process
+(``office_child``): it imports nothing of Django or of this project.
 """
 
 from __future__ import annotations
@@ -16,22 +17,33 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS
-from openpyxl.utils.cell import column_index_from_string
-
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column
+
+
+# The number formats every .xlsx knows without listing them (ECMA-376 18.8.30) that show a percent.
+BUILTIN_PERCENT_FORMATS = {9: "0%", 10: "0.00%"}
 
 
 @dataclass
 class SheetExtras:
     merges: list[Merge] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
-    percent: Callable[[int, int], bool] = lambda _row, _column: False
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+
+    def percent(self, row: int, column: int) -> bool:
+        return (row, column) in self.percent_cells
+
+
+def column_index(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
 
 
 def extras_for(path: Path, kind: str, sheet: str, calamine_merges: list[Merge]) -> SheetExtras:
@@ -77,7 +89,7 @@ def _xlsx_percent_styles(archive: zipfile.ZipFile) -> set[int]:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
     except KeyError:
         return set()
-    codes = dict(BUILTIN_FORMATS)
+    codes: dict[int, str] = dict(BUILTIN_PERCENT_FORMATS)
     for number_format in styles.iter(f"{_MAIN}numFmt"):
         codes[int(number_format.get("numFmtId"))] = number_format.get("formatCode", "")
     cell_formats = styles.find(f"{_MAIN}cellXfs")
@@ -109,9 +121,9 @@ def _xlsx_extras(path: Path, sheet: str, merges: list[Merge]) -> SheetExtras:
         for match in pattern.finditer(data):
             reference = _CELL_REF.search(match.group(0))
             if reference:  # every writer we know names its cells; one that does not gets no percents
-                column = column_index_from_string(reference.group(1).decode())
+                column = column_index(reference.group(1).decode())
                 percent_cells.add((int(reference.group(2)), column))
-    return SheetExtras(merges=merges, hidden_rows=hidden, percent=lambda row, column: (row, column) in percent_cells)
+    return SheetExtras(merges=merges, hidden_rows=hidden, percent_cells=percent_cells)
 
 
 # --- .xls --------------------------------------------------------------------------------------
@@ -136,7 +148,7 @@ def _xls_extras(path: Path, sheet: str, merges: list[Merge]) -> SheetExtras:
                         percent_cells.add((row + 1, column + 1))
     finally:
         book.release_resources()
-    return SheetExtras(merges=merges, hidden_rows=hidden, percent=lambda row, column: (row, column) in percent_cells)
+    return SheetExtras(merges=merges, hidden_rows=hidden, percent_cells=percent_cells)
 
 
 class _Silent:
@@ -157,7 +169,7 @@ _MAX_ROWS = 1_048_576
 
 def _ods_extras(path: Path, sheet: str) -> SheetExtras:
     extras = SheetExtras()
-    percent_cells: set[tuple[int, int]] = set()
+    percent_cells = extras.percent_cells
     in_sheet = False
     row = 0
     column = 0
@@ -193,5 +205,4 @@ def _ods_extras(path: Path, sheet: str) -> SheetExtras:
                     extras.merges.append((row + 1, column + 1, row + rows_spanned, column + columns_spanned))
                 column += repeat
                 element.clear()
-    extras.percent = lambda r, c: (r, c) in percent_cells
     return extras

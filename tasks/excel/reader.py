@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -123,7 +122,7 @@ def _check_archive(path: Path, size: int, limit_mb: int) -> None:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
             bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except Exception:  # BadZipFile, zlib.error, UnicodeDecodeError …: the archive is broken
         raise FileRefused(damaged) from None
     if bad is not None:
         raise FileRefused(damaged)
@@ -134,7 +133,7 @@ def _check_archive(path: Path, size: int, limit_mb: int) -> None:
 def open_workbook(path: Path, kind: str) -> office.Workbook:
     try:
         return office.Workbook(path, kind)
-    except python_calamine.PasswordError:
+    except office.WorkbookEncrypted:
         raise FileRefused(_refusal_for(office.Kind.ENCRYPTED)) from None
     except office.WorkbookUnreadable:
         raise FileRefused(_refusal_for(office.Kind.DAMAGED)) from None
