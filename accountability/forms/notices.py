@@ -16,7 +16,11 @@ from ..choices import NoticeKind
 
 def _text(label, *, required=True, rows=4, help_text=""):
     return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 

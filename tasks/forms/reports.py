@@ -12,6 +12,8 @@ from ..choices import FollowUpKind, FollowUpTopic
 from ..services import RuleViolation, check_evidence_file
 
 MAX_FILES = 10
+# Each part of the four-part report: a long page of text, and a bound on what one post may carry.
+REPORT_TEXT_MAX = 5000
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,14 +58,25 @@ class ReportForm(forms.Form):
         label=_("Cumulative actual value"), max_digits=18, decimal_places=4, required=False
     )
     work_done = forms.CharField(
-        label=_("Progress: work done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Progress: work done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=REPORT_TEXT_MAX,
     )
-    problems = forms.CharField(label=_("Problems met"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    problems = forms.CharField(
+        label=_("Problems met"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=REPORT_TEXT_MAX
+    )
     next_plan = forms.CharField(
-        label=_("Plan for the next period"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Plan for the next period"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=REPORT_TEXT_MAX,
     )
     suggestions = forms.CharField(
-        label=_("Suggestions and support needed"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Suggestions and support needed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=REPORT_TEXT_MAX,
     )
     evidence = EvidenceField(label=_("Evidence files"), required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUBMIT, SUBMIT)], widget=forms.HiddenInput, required=False)

@@ -12,8 +12,19 @@ from ..services.breakdown import TARGET_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _long_text(name: str, rows: int) -> forms.CharField:
+    """A text column of the target, bounded here (the database takes any length)."""
+    field = Target._meta.get_field(name)
+    return forms.CharField(
+        label=field.verbose_name, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
 class TargetForm(forms.ModelForm):
     """Fields and the model's own checks; saving goes through create_target / update_target."""
+
+    description = _long_text("description", 3)
+    remarks = _long_text("remarks", 2)
 
     class Meta:
         model = Target
@@ -25,8 +36,6 @@ class TargetForm(forms.ModelForm):
         widgets = {
             "start_date": DATE,
             "deadline": DATE,
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "remarks": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
