@@ -16,6 +16,12 @@ MAX_FILES = 10
 REPORT_TEXT_MAX = 5000
 
 
+def _report_text(label, *, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": rows}), required=False, max_length=REPORT_TEXT_MAX
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -57,27 +63,10 @@ class ReportForm(forms.Form):
     actual_value = forms.DecimalField(
         label=_("Cumulative actual value"), max_digits=18, decimal_places=4, required=False
     )
-    work_done = forms.CharField(
-        label=_("Progress: work done"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=REPORT_TEXT_MAX,
-    )
-    problems = forms.CharField(
-        label=_("Problems met"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=REPORT_TEXT_MAX
-    )
-    next_plan = forms.CharField(
-        label=_("Plan for the next period"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=REPORT_TEXT_MAX,
-    )
-    suggestions = forms.CharField(
-        label=_("Suggestions and support needed"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=REPORT_TEXT_MAX,
-    )
+    work_done = _report_text(_("Progress: work done"), rows=4)
+    problems = _report_text(_("Problems met"))
+    next_plan = _report_text(_("Plan for the next period"))
+    suggestions = _report_text(_("Suggestions and support needed"))
     evidence = EvidenceField(label=_("Evidence files"), required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUBMIT, SUBMIT)], widget=forms.HiddenInput, required=False)
 
