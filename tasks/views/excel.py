@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from ..access import Action, access_for
 from ..excel.exporters import BreakdownExporter, UnitStatusExporter
 from ..excel.report import action_labels
 from ..excel.writer import xlsx_response
+from ..forms.bounds import year_param
 from ..models import ImportJob, Unit
 
 
@@ -103,10 +104,7 @@ def import_commit(request, pk: int):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        raise Http404 from None
+    return year_param(request, clock.today().year)
 
 
 @login_required
