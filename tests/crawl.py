@@ -113,3 +113,32 @@ def crawl(client: Client, seeds: list[str], *, per_pattern: int = 2, limit: int 
             if target and target not in statuses:
                 queue.append(target)
     return Crawl(pages, statuses)
+
+
+def seeds() -> list[str]:
+    """Every page of the site that takes no argument in its path, from the URL configuration."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns, prefix: str):
+        for entry in patterns:
+            route = str(entry.pattern)
+            if "<" in route or route.startswith("^"):
+                continue
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + route)
+            elif isinstance(entry, URLPattern):
+                found.append("/" + prefix + route)
+
+    walk(get_resolver().url_patterns, "")
+    return [url for url in found if not SKIP.match(url)]
+
+
+# Values nobody should send, and some they might: out-of-range dates and years, other calendars'
+# days, numbers too large for any column, text where a number belongs, nothing at all.
+AWKWARD = [
+    "", " ", "0", "-1", "-5", "1", "2", "2017", "2019", "1999", "2101", "99999999999999999999", "1e309", "NaN",
+    "0001-01-01", "9999-12-31", "2018-02-30", "2018-13-01", "2019-01-01", "2018-09", "0001-01", "9999-12",
+    "2018年9月", "abc", "<script>", "'; --", "on", "１２", "\u202e", "x" * 300,
+]  # fmt: skip
