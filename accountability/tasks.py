@@ -13,8 +13,8 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from tasks.jobs import enqueue  # noqa: F401  (the jobs of this app are sent through it)
 from tasks.models import User
 from tasks.services import system_user
 
@@ -32,17 +32,6 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
-
-
-def enqueue(task, *args) -> bool:
-    """Hand a job to the broker; if the broker is unreachable, log it and carry on: the daily scan
-    backfills whatever the job would have done, and the caller's data is already committed."""
-    try:
-        task.apply_async(args=args, retry=False)
-    except (BrokerOperationalError, OSError):
-        logger.warning("Broker unreachable: %s%r not queued; the daily scan will catch up.", task.name, args)
-        return False
-    return True
 
 
 def _acting_user(user_id: int | None):

@@ -185,6 +185,8 @@ ZMD_IMPORT_INLINE_KB = env_int("ZMD_IMPORT_INLINE_KB", 256, minimum=0)
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
+# Answers as a cache miss, and stops asking for a while, when Redis is down or hangs.
+REDIS_CACHE_BACKEND = "zmd_targets.cache.ForgivingRedisCache"
 # A request that enqueues a job (issuing an assignment, the scan button) must not hang on a dead
 # broker: the job is a convenience, the daily scan backfills it. Publishing connects once, retries
 # once after 0.2 s, and gives up after BROKER_GIVE_UP_SECONDS in all (kombu's default keeps trying
@@ -204,7 +206,7 @@ if REDIS_URL:
     _REDIS_TIMEOUTS = {"socket_connect_timeout": BROKER_GIVE_UP_SECONDS, "socket_timeout": 2}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "OPTIONS": _REDIS_TIMEOUTS,
         }
@@ -263,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accountability.run_supervision_scan",
         "schedule": crontab(hour=ZMD_SUPERVISION_SCAN_TIME.hour, minute=ZMD_SUPERVISION_SCAN_TIME.minute),
     },
+    # Breakdown-sheet imports whose job was lost (the broker was away, a worker died) are resumed.
+    "resume-stalled-imports": {"task": "tasks.resume_stalled_imports", "schedule": crontab(minute="*/5")},
     "daily-scoring": {
         "task": "accountability.run_daily_scoring",
         "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),

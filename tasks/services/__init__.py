@@ -20,7 +20,7 @@ from .breakdown import (
 from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
-from .import_jobs import check_import, commit_import, run_commit, start_import
+from .import_jobs import check_import, commit_import, resume_stalled_imports, retry_import, run_commit, start_import
 from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
@@ -93,6 +93,8 @@ __all__ = [
     "reply_deadline_for",
     "request_extension",
     "request_proposal_extension",
+    "resume_stalled_imports",
+    "retry_import",
     "return_for_redo",
     "return_report",
     "run_commit",

@@ -103,6 +103,19 @@ def import_commit(request, pk: int):
     return redirect("excel:import-detail", pk=job.pk)
 
 
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    """重试: a sheet whose job was lost is checked (or saved) now."""
+    _office_only(request)
+    job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
+    try:
+        services.retry_import(job, acting_user=request.user)
+    except services.RuleViolation as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("excel:import-detail", pk=job.pk)
+
+
 def _year(request) -> int:
     return year_param(request, clock.today().year)
 
