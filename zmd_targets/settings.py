@@ -193,6 +193,8 @@ REDIS_CACHE_BACKEND = "zmd_targets.cache.ForgivingRedisCache"
 # for broker_connection_timeout, 4 s, with back-off: six seconds per request, measured). Workers
 # are not affected: their consumer reconnects with its own loop (broker_connection_max_retries).
 BROKER_GIVE_UP_SECONDS = 1.0
+JOB_VISIBILITY_SECONDS = env_int("ZMD_JOB_VISIBILITY_SECONDS", 600, minimum=120, maximum=86400)
+JOB_TIME_LIMIT_SECONDS = JOB_VISIBILITY_SECONDS - 60
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_GIVE_UP_SECONDS
 _BROKER_PUBLISH_RETRIES = {
     "max_retries": 1,
@@ -213,7 +215,7 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": 3600,
+        "visibility_timeout": JOB_VISIBILITY_SECONDS,
         # A Redis that accepts the connection and never answers (wedged, or a firewall that
         # keeps the socket half open) would otherwise hold a publish forever. Two seconds is
         # far above a healthy command's time and above the worker's 1 s BRPOP poll.
@@ -245,6 +247,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # A task is acknowledged only after it ran, and a worker takes one at a time: a worker killed
 # mid-task leaves it for another, and every task is written to run twice without harm.
 CELERY_TASK_ACKS_LATE = True
+# How long the broker waits for a job's acknowledgement before it hands the job to another worker.
+# The longest jobs (the daily scan at province scale, a 20,000-row import, a scoring run) take
+# seconds to a minute or two; a job is stopped at JOB_TIME_LIMIT_SECONDS, under the visibility
+# timeout, so a job still running is never handed out twice, and a job whose worker was killed is
+# redelivered within JOB_VISIBILITY_SECONDS (ten minutes by default), not an hour.
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS - 30
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

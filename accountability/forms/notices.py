@@ -69,6 +69,7 @@ STATE_CHOICES = [
     ("answered", _("Answered, awaiting verification")),
     ("closed", _("Closed")),
     ("proposed", _("Exposure candidates")),
+    ("withdrawn", _("Withdrawn")),
 ]
 
 
