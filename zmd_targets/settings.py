@@ -129,6 +129,12 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind ZMD_PROXY_COUNT proxies of ours (X-Forwarded-For), not the proxy's.
+ZMD_PROXY_COUNT = env_int("ZMD_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "zmd_targets.client_ip.client_address"
+# An address whose failures name this many usernames is refused on all of them (password spraying).
+ZMD_LOGIN_ADDRESS_USERNAMES = env_int("ZMD_LOGIN_ADDRESS_USERNAMES", 10, minimum=2)
+AXES_HANDLER = "zmd_targets.login_throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
