@@ -18,7 +18,7 @@ from .breakdown import (
     verify_completion,
 )
 from .breakdown_rows import save_breakdown
-from .common import RuleViolation, save_with_history, system_user, validate_and_save
+from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
 from .import_jobs import check_import, commit_import, resume_stalled_imports, retry_import, run_commit, start_import
 from .imports import ImportResult, import_breakdown
@@ -50,6 +50,7 @@ from .reports import (
     approve_report,
     check_evidence_file,
     current_period,
+    delete_report,
     remove_evidence,
     return_report,
     save_report,
@@ -57,6 +58,7 @@ from .reports import (
 )
 
 __all__ = [
+    "AlreadyDone",
     "ImportResult",
     "RuleViolation",
     "accept_report",
@@ -76,11 +78,13 @@ __all__ = [
     "current_round",
     "decide_extension",
     "decide_proposal_extension",
+    "delete_report",
     "extend_reply_deadline",
     "generate_milestones",
     "import_breakdown",
     "is_overdue",
     "issue_target",
+    "lock_fresh",
     "mark_in_progress",
     "planned_percent_at",
     "planned_percent_subquery",
