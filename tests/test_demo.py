@@ -167,7 +167,7 @@ def test_the_demo_numbers_have_no_gaps_and_carry_the_replayed_dates(demo):
 # --- Every page as every demo role, and again with awkward parameters (no 5xx) ----------------
 
 ROLES = [None, *(username for username, _display, _roles in LOGINS)]
-PAGES_PER_ROLE = 45
+PAGES_PER_ROLE = 32
 
 
 def _client(username):
@@ -222,8 +222,9 @@ def _fuzz(client, crawled, examples: int) -> None:
 
 
 NUMBER_IN_PATH = re.compile(r"(?<=/)\d+(?=/)")
-# Posting these would end the session or change the language for the rest of the walk.
-SKIP_POST = re.compile(r"logout|setlang|password_change")
+# Posting these would end the session or change the language for the rest of the walk, or queue a
+# real job for a worker of another test (the scan button); undoing a scan is tested on its own.
+SKIP_POST = re.compile(r"logout|setlang|password_change|/notices/scan/")
 
 
 @pytest.mark.django_db
@@ -237,11 +238,11 @@ def test_every_page_answers_every_role_without_a_server_error_also_with_awkward_
         crawled = crawl(client, ["/", *seeds()], per_pattern=1, limit=PAGES_PER_ROLE)
         assert crawled.server_errors() == {}
         assert sum(status == 200 for status in crawled.statuses.values()) >= (3 if username is None else 15)
-        _fuzz(client, crawled, examples=25)
+        _fuzz(client, crawled, examples=15)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["office", "mayor", "staff_yicheng"])
+@pytest.mark.parametrize("username", ["office", "mayor"])
 def test_on_new_years_day_the_pages_of_a_year_without_targets_are_empty_not_errors(demo, username):
     """The demo run without its pinned date, or a leader's first click on 1 January."""
     from tests.crawl import crawl, seeds
@@ -251,6 +252,5 @@ def test_on_new_years_day_the_pages_of_a_year_without_targets_are_empty_not_erro
         client = _client(username)
         crawled = crawl(client, ["/", *seeds()], per_pattern=1, limit=PAGES_PER_ROLE)
         assert crawled.server_errors() == {}
-        if username != "staff_yicheng":
-            assert client.get("/dashboard/battle-map/").status_code == 200
-            assert client.get("/dashboard/battle-map/?by=unit").status_code == 200
+        assert client.get("/dashboard/battle-map/").status_code == 200
+        assert client.get("/dashboard/battle-map/?by=unit").status_code == 200

@@ -238,7 +238,7 @@ def test_kept_figures_equal_a_recompute_after_any_interleaving_of_services(erin,
             services.generate_milestones(assignment, granularity=rest[0], acting_user=erin)
 
     @settings(
-        max_examples=20, deadline=None, database=None, derandomize=True,
+        max_examples=14, deadline=None, database=None, derandomize=True,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )  # fmt: skip
     @given(st.lists(OPERATIONS, min_size=1, max_size=12))

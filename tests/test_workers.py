@@ -52,6 +52,6 @@ def test_a_scoring_run_its_worker_left_running_is_closed_and_the_night_scores_ag
     with at(D(2018, 3, 11), 3):
         run_daily_scoring.run()
     stuck.refresh_from_db()
-    assert stuck.state == "failed" and "Abandoned" in stuck.error
+    assert stuck.state == "failed" and "已中断" in stuck.error  # written in the office's language
     nightly = ScoringRun.objects.get(up_to=D(2018, 3, 10))
     assert nightly.state == "done"
