@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accountability', '0008_notice_indexes_only_where_searched'),
-        ('tasks', '0008_import_job_heartbeat'),
+        ('tasks', '0009_import_job_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -20,7 +20,15 @@ from .breakdown import (
 from .breakdown_rows import save_breakdown
 from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
-from .import_jobs import check_import, commit_import, resume_stalled_imports, retry_import, run_commit, start_import
+from .import_jobs import (
+    check_import,
+    choose_import_options,
+    commit_import,
+    resume_stalled_imports,
+    retry_import,
+    run_commit,
+    start_import,
+)
 from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
@@ -70,6 +78,7 @@ __all__ = [
     "breakdown_errors",
     "check_evidence_file",
     "check_import",
+    "choose_import_options",
     "claim_completion",
     "close_out",
     "commit_import",
