@@ -64,11 +64,11 @@ def undo_scan_run(run: SupervisionRun, *, acting_user, note: str = "") -> UndoRe
             raise RuleViolation(_("This scan has already been undone."))
         if run.finished_at is None and run.abandoned_at is None:
             raise RuleViolation(_("This scan is still running; wait for it to finish."))
-        later = undoable_runs().filter(started_at__gt=run.started_at).exclude(pk=run.pk)
+        later = undoable_runs().filter(created_at__gt=run.created_at).exclude(pk=run.pk)
         if later.exists():
             raise RuleViolation(
                 _("Later scans built on this one (the latest judged %(day)s): undo them first, newest first.")
-                % {"day": later.order_by("-started_at").first().day.isoformat()}
+                % {"day": later.order_by("-created_at").first().day.isoformat()}
             )
         moment = clock.now()
         with translation.override(settings.LANGUAGE_CODE):

@@ -99,6 +99,6 @@ def undo(request, pk: int):
         "issued": issued.order_by("kind", "serial")[:SHOWN],
         "issued_count": issued.count(),
         "closed_count": len(run.changes.get("closed", [])),
-        "latest": undoable_runs().order_by("-started_at", "-pk").first() == run,
+        "latest": undoable_runs().order_by("-created_at", "-pk").first() == run,
     }
     return render(request, "accountability/notices/scan_undo.html", context)

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="undo it (without: list the runs only)")
 
     def handle(self, *args, run=None, note="", yes=False, **options):
-        runs = undoable_runs().order_by("-started_at", "-pk")
+        runs = undoable_runs().order_by("-created_at", "-pk")
         chosen = runs.filter(pk=run).first() if run else runs.first()
         if chosen is None:
             raise CommandError(f"No scan run {run} to undo." if run else "No scan run to undo.")
