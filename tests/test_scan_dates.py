@@ -130,6 +130,7 @@ def test_an_undone_run_withdraws_its_notices_for_good_and_the_scan_goes_on(clien
 def test_the_command_undoes_the_2030_run_reverses_its_points_and_unsticks_the_scan(erin, lagging, unit_a, leader):
     issue_single(unit_a, erin, leader, deadline=D(2030, 12, 31))  # a long target: 2030 finds it behind
     _mistaken_run(D(2030, 1, 1))
+    SupervisionRun.objects.filter(day=D(2030, 1, 1)).update(changes={})  # as runs made before they recorded it
     score(D(2030, 1, 31), erin)  # the nightly scoring counted the mistaken warnings
     scored = list(ScoreEntry.objects.filter(notice__year=2030))
     assert scored

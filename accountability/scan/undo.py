@@ -73,14 +73,32 @@ def undo_scan_run(run: SupervisionRun, *, acting_user, note: str = "") -> UndoRe
         moment = clock.now()
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Withdrawn: the scan as of %(day)s was undone") % {"day": run.day.isoformat()}
-            withdrawn = _withdraw(run.changes.get("issued", []), moment=moment, acting_user=acting_user, reason=reason)
-            reopened = _reopen(run.changes.get("closed", []), moment=moment, acting_user=acting_user, reason=reason)
+            issued, closed = _changes_of(run)
+            withdrawn = _withdraw(issued, moment=moment, acting_user=acting_user, reason=reason)
+            reopened = _reopen(closed, moment=moment, acting_user=acting_user, reason=reason)
             reversed_entries = _reverse_points(withdrawn, reason=reason)
             units_told = _tell_units(run, withdrawn, note=note)
         sync_warning_levels()
         run.undone_at, run.undone_by, run.undo_note = moment, acting_user, note.strip()
         run.save(update_fields=["undone_at", "undone_by", "undo_note"])
     return UndoResult(run, len(withdrawn), reopened, reversed_entries, units_told)
+
+
+def _changes_of(run: SupervisionRun) -> tuple[list[int], list[int]]:
+    """What the run issued and closed: as it recorded them, or, for a run made before runs recorded
+    their changes, what the system did between its start and its end on the scan's clock."""
+    if run.changes:
+        return run.changes.get("issued", []), run.changes.get("closed", [])
+    end = run.finished_at or run.abandoned_at or run.started_at
+    system = Notice.all_notices.filter(issued_by__username=SYSTEM_USERNAME)
+    issued = list(system.filter(created_at__gte=run.started_at, created_at__lte=end).values_list("pk", flat=True))
+    closed = list(
+        Notice.history.filter(
+            history_date__gte=run.started_at, history_date__lte=end, history_user__username=SYSTEM_USERNAME,
+            status=NoticeStatus.CLOSED, closed_reason__in=JUDGED_CLOSURES,
+        ).values_list("id", flat=True)
+    )  # fmt: skip
+    return issued, closed
 
 
 def _withdraw(ids: list[int], *, moment, acting_user, reason: str) -> list[Notice]:
