@@ -120,6 +120,8 @@ class NoticeStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
     DISMISSED = "dismissed", _("Not approved")
+    # Issued by a scan run that was undone: the number stays taken, the notice asks nothing.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # A notice in one of these states still asks something of the unit.
@@ -165,6 +167,7 @@ class MessageKind(models.TextChoices):
     NOTICE = "notice", _("Notice")
     DIGEST = "digest", _("Daily reminders")
     APPROVAL = "approval", _("Awaiting approval")
+    CORRECTION = "correction", _("Correction")
 
 
 class EmailStatus(models.TextChoices):

@@ -13,13 +13,13 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from tasks.jobs import enqueue  # noqa: F401  (the jobs of this app are sent through it)
 from tasks.models import User
-from tasks.services import system_user
+from tasks.services import RuleViolation, system_user
 
 from . import scan, services
-from .services import delivery, notices
+from .services import delivery, notices, scoring
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +32,6 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
-
-
-def enqueue(task, *args) -> bool:
-    """Hand a job to the broker; if the broker is unreachable, log it and carry on: the daily scan
-    backfills whatever the job would have done, and the caller's data is already committed."""
-    try:
-        task.apply_async(args=args, retry=False)
-    except (BrokerOperationalError, OSError):
-        logger.warning("Broker unreachable: %s%r not queued; the daily scan will catch up.", task.name, args)
-        return False
-    return True
 
 
 def _acting_user(user_id: int | None):
@@ -66,7 +55,14 @@ def issue_close_out_notices(assignment_ids: list[int], acting_user_id: int | Non
 @shared_task(name="accountability.run_supervision_scan", **RETRY)
 def run_supervision_scan(day: str | None = None, triggered_by_id: int | None = None) -> dict:
     """Nightly (beat, ZMD_SUPERVISION_SCAN_TIME) or from the office's console."""
-    result = scan.run_scan(dt.date.fromisoformat(day) if day else None, triggered_by=_acting_user(triggered_by_id))
+    from .scan.undo import mark_abandoned_runs
+
+    mark_abandoned_runs()  # runs a dead worker left behind; this run completes their work
+    try:
+        result = scan.run_scan(dt.date.fromisoformat(day) if day else None, triggered_by=_acting_user(triggered_by_id))
+    except RuleViolation as refused:  # a day after today, or before the last judged day: said, not retried
+        logger.warning("Supervision scan refused: %s", " ".join(refused.messages))
+        return {"refused": " ".join(refused.messages)}
     return dict(result.summary)
 
 
@@ -87,5 +83,6 @@ def run_scoring(run_id: int) -> bool:
 @shared_task(name="accountability.run_daily_scoring")
 def run_daily_scoring() -> int:
     """Nightly (beat): score up to yesterday, and work any run the broker failed to deliver."""
+    scoring.mark_abandoned_runs()
     services.schedule_nightly_run()
     return sum(1 for run_id in services.queued_run_ids() if services.execute_run(run_id))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import checks, inbox, letters, notice_office, notices
+from .views import checks, inbox, letters, notice_office, notices, scan_console
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -32,6 +32,8 @@ notice_patterns = [
     path("close-outs/<int:assignment_id>/", notice_office.close_out, name="close_out"),
     path("problems/", notice_office.problems, name="problems"),
     path("scan/", notice_office.run_scan, name="run_scan"),
+    path("scan/dry-run/", scan_console.dry_run, name="scan_dry_run"),
+    path("scan/runs/<int:pk>/undo/", scan_console.undo, name="scan_undo"),
 ]
 
 urlpatterns: list = [

@@ -4,7 +4,7 @@ The admin is the office's back room, not the workspace. Saving records who did i
 same helper the services use; the workspace views call the services for state changes.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,7 +25,7 @@ from .models import (
     Unit,
     User,
 )
-from .services import save_with_history
+from .services import RuleViolation, delete_report, save_with_history
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -134,6 +134,17 @@ class ProgressReportAdmin(HistoryAdmin):
     list_select_related = ["assignment__target", "assignment__unit"]
     raw_id_fields = ["assignment", "author", "approved_by", "reviewed_by"]
     inlines = [EvidenceInline]
+
+    # Deleting goes through the service: the assignment's progress and the kept figures follow.
+    def delete_model(self, request, obj):
+        try:
+            delete_report(obj, acting_user=request.user)
+        except RuleViolation as error:
+            messages.error(request, " ".join(error.messages))
+
+    def delete_queryset(self, request, queryset):
+        for report in queryset:
+            self.delete_model(request, report)
 
 
 @admin.register(FollowUp)

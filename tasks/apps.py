@@ -19,3 +19,5 @@ class TasksConfig(AppConfig):
                 clean_text_fields(sender, instance)
 
         pre_save.connect(clean_our_models, dispatch_uid="tasks.clean_text_fields")
+        # History reasons longer than the history column keeps are cut, never refused.
+        from . import history  # noqa: F401

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:pk>/", excel.import_detail, name="import-detail"),
     path("import/<int:pk>/status.json", excel.import_status, name="import-status"),
     path("import/<int:pk>/commit/", excel.import_commit, name="import-commit"),
+    path("import/<int:pk>/retry/", excel.import_retry, name="import-retry"),
     path("import/<int:pk>/options/", excel.import_options, name="import-options"),
     path("export/", excel.export_page, name="export"),
     path("export/breakdown.xlsx", excel.export_breakdown, name="export-breakdown"),

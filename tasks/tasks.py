@@ -21,3 +21,9 @@ def check_import_job(job_id: int) -> None:
 def commit_import_job(job_id: int) -> None:
     """Save a large breakdown sheet that the office committed (all or nothing, idempotent)."""
     services.run_commit(job_id)
+
+
+@shared_task(name="tasks.resume_stalled_imports")
+def resume_stalled_imports() -> int:
+    """Every few minutes: imports whose job was lost (broker or worker) are taken back and run."""
+    return services.resume_stalled_imports()

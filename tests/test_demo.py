@@ -1,4 +1,7 @@
-"""load_demo: the 2018 scenario, complete and idempotent."""
+"""load_demo: the 2018 scenario, complete and idempotent; every page of it answers every role."""
+
+import datetime as dt
+import re
 
 import pytest
 from django.apps import apps
@@ -159,3 +162,95 @@ def test_the_demo_numbers_have_no_gaps_and_carry_the_replayed_dates(demo):
     assert {n.issued_at.year for n in Notice.objects.exclude(issued_at=None)} == {2018}
     first_warning = Notice.objects.filter(kind="warning").order_by("serial").first()
     assert first_warning.history.earliest("history_date").history_date == first_warning.issued_at
+
+
+# --- Every page as every demo role, and again with awkward parameters (no 5xx) ----------------
+
+ROLES = [None, *(username for username, _display, _roles in LOGINS)]
+PAGES_PER_ROLE = 32
+
+
+def _client(username):
+    from django.test import Client
+
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _fuzz(client, crawled, examples: int) -> None:
+    """Replay the crawled pages with awkward query parameters and form values (hypothesis)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.crawl import AWKWARD
+
+    pages = sorted(crawled.pages.values(), key=lambda page: page.path)
+    value = st.one_of(st.sampled_from(AWKWARD), st.integers(-(10**20), 10**20).map(str), st.text(max_size=12))
+
+    @settings(
+        max_examples=examples, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(st.data())
+    def replay(data):
+        page = data.draw(st.sampled_from(pages))
+        names = [*sorted(page.params), "year", "day", "as_of", "month", "page", "unit", "leader"]
+        query = data.draw(st.dictionaries(st.sampled_from(names), value, max_size=3))
+        path = page.path
+        if data.draw(st.booleans()) and any(ch.isdigit() for ch in path):
+            path = NUMBER_IN_PATH.sub(data.draw(st.sampled_from(["0", "99999999999999999999", "1"])), path)
+        response = client.get(path, query)
+        assert response.status_code < 500, (path, query)
+        posts = [form for form in page.forms if form.method == "post" and not SKIP_POST.search(form.action)]
+        if posts:
+            form = data.draw(st.sampled_from(posts))
+            values = {
+                name: data.draw(
+                    st.one_of(st.just(default), st.sampled_from(form.choices.get(name) or [default]), value)
+                )
+                for name, default in form.fields.items()
+                if name != "csrfmiddlewaretoken"
+            }
+            with transaction.atomic():
+                response = client.post(form.action, values)
+                transaction.set_rollback(True)
+            assert response.status_code < 500, (form.action, values)
+
+    replay()
+
+
+NUMBER_IN_PATH = re.compile(r"(?<=/)\d+(?=/)")
+# Posting these would end the session or change the language for the rest of the walk, or queue a
+# real job for a worker of another test (the scan button); undoing a scan is tested on its own.
+SKIP_POST = re.compile(r"logout|setlang|password_change|/notices/scan/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_answers_every_role_without_a_server_error_also_with_awkward_parameters(demo, username):
+    from tests.crawl import crawl, seeds
+    from tests.scenarios import at
+
+    with at(dt.date(2018, 9, 30)):
+        client = _client(username)
+        crawled = crawl(client, ["/", *seeds()], per_pattern=1, limit=PAGES_PER_ROLE)
+        assert crawled.server_errors() == {}
+        assert sum(status == 200 for status in crawled.statuses.values()) >= (3 if username is None else 15)
+        _fuzz(client, crawled, examples=15)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["office", "mayor"])
+def test_on_new_years_day_the_pages_of_a_year_without_targets_are_empty_not_errors(demo, username):
+    """The demo run without its pinned date, or a leader's first click on 1 January."""
+    from tests.crawl import crawl, seeds
+    from tests.scenarios import at
+
+    with at(dt.date(2019, 1, 1)):
+        client = _client(username)
+        crawled = crawl(client, ["/", *seeds()], per_pattern=1, limit=PAGES_PER_ROLE)
+        assert crawled.server_errors() == {}
+        assert client.get("/dashboard/battle-map/").status_code == 200
+        assert client.get("/dashboard/battle-map/?by=unit").status_code == 200

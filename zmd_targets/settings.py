@@ -129,6 +129,12 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind ZMD_PROXY_COUNT proxies of ours (X-Forwarded-For), not the proxy's.
+ZMD_PROXY_COUNT = env_int("ZMD_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "zmd_targets.client_ip.client_address"
+# An address whose failures name this many usernames is refused on all of them (password spraying).
+ZMD_LOGIN_ADDRESS_USERNAMES = env_int("ZMD_LOGIN_ADDRESS_USERNAMES", 10, minimum=2)
+AXES_HANDLER = "zmd_targets.login_throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -188,12 +194,16 @@ ZMD_IMPORT_READ_SECONDS = env_int("ZMD_IMPORT_READ_SECONDS", 120, minimum=5)
 
 # --- Redis, cache and Celery -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
+# Answers as a cache miss, and stops asking for a while, when Redis is down or hangs.
+REDIS_CACHE_BACKEND = "zmd_targets.cache.ForgivingRedisCache"
 # A request that enqueues a job (issuing an assignment, the scan button) must not hang on a dead
 # broker: the job is a convenience, the daily scan backfills it. Publishing connects once, retries
 # once after 0.2 s, and gives up after BROKER_GIVE_UP_SECONDS in all (kombu's default keeps trying
 # for broker_connection_timeout, 4 s, with back-off: six seconds per request, measured). Workers
 # are not affected: their consumer reconnects with its own loop (broker_connection_max_retries).
 BROKER_GIVE_UP_SECONDS = 1.0
+JOB_VISIBILITY_SECONDS = env_int("ZMD_JOB_VISIBILITY_SECONDS", 600, minimum=120, maximum=86400)
+JOB_TIME_LIMIT_SECONDS = JOB_VISIBILITY_SECONDS - 60
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_GIVE_UP_SECONDS
 _BROKER_PUBLISH_RETRIES = {
     "max_retries": 1,
@@ -207,14 +217,14 @@ if REDIS_URL:
     _REDIS_TIMEOUTS = {"socket_connect_timeout": BROKER_GIVE_UP_SECONDS, "socket_timeout": 2}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "OPTIONS": _REDIS_TIMEOUTS,
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": 3600,
+        "visibility_timeout": JOB_VISIBILITY_SECONDS,
         # A Redis that accepts the connection and never answers (wedged, or a firewall that
         # keeps the socket half open) would otherwise hold a publish forever. Two seconds is
         # far above a healthy command's time and above the worker's 1 s BRPOP poll.
@@ -246,6 +256,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # A task is acknowledged only after it ran, and a worker takes one at a time: a worker killed
 # mid-task leaves it for another, and every task is written to run twice without harm.
 CELERY_TASK_ACKS_LATE = True
+# How long the broker waits for a job's acknowledgement before it hands the job to another worker.
+# The longest jobs (the daily scan at province scale, a 20,000-row import, a scoring run) take
+# seconds to a minute or two; a job is stopped at JOB_TIME_LIMIT_SECONDS, under the visibility
+# timeout, so a job still running is never handed out twice, and a job whose worker was killed is
+# redelivered within JOB_VISIBILITY_SECONDS (ten minutes by default), not an hour.
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS - 30
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -266,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accountability.run_supervision_scan",
         "schedule": crontab(hour=ZMD_SUPERVISION_SCAN_TIME.hour, minute=ZMD_SUPERVISION_SCAN_TIME.minute),
     },
+    # Breakdown-sheet imports whose job was lost (the broker was away, a worker died) are resumed.
+    "resume-stalled-imports": {"task": "tasks.resume_stalled_imports", "schedule": crontab(minute="*/5")},
     "daily-scoring": {
         "task": "accountability.run_daily_scoring",
         "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tasks.forms.bounds import DayField
+
 from .fields import DateInput, MonthField
 
 
@@ -33,7 +35,7 @@ class CorrectionForm(forms.Form):
 
 class MeetingPackForm(forms.Form):
     leader = forms.ModelChoiceField(label=_("City leader"), queryset=None, empty_label=None)
-    day = forms.DateField(label=_("Meeting date"), widget=DateInput)
+    day = DayField(label=_("Meeting date"), widget=DateInput)
 
     def __init__(self, *args, leaders, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tasks.forms.bounds import check_day
+
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*$")
 
 
@@ -29,7 +31,9 @@ class MonthField(forms.Field):
         match = _MONTH.match(str(value))
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+        month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+        check_day(month)
+        return month
 
     def prepare_value(self, value):
         return value.strftime("%Y-%m") if isinstance(value, dt.date) else value

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks import clock
 from tasks.choices import WarningLevel
+from tasks.forms.bounds import DayField
 from tasks.models import Unit
 
 from ..choices import NoticeKind
@@ -16,7 +17,11 @@ from ..choices import NoticeKind
 
 def _text(label, *, required=True, rows=4, help_text=""):
     return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -44,7 +49,7 @@ class ReasonForm(forms.Form):
 class SupervisionForm(forms.Form):
     problem = _text(_("Problem found"), rows=5)
     required_action = _text(_("Required rectification"), rows=3)
-    due_date = forms.DateField(label=_("Rectify by"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DayField(label=_("Rectify by"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
@@ -64,6 +69,7 @@ STATE_CHOICES = [
     ("answered", _("Answered, awaiting verification")),
     ("closed", _("Closed")),
     ("proposed", _("Exposure candidates")),
+    ("withdrawn", _("Withdrawn")),
 ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tasks.forms.bounds import DayField
+
 from ..choices import Grade, RankingPeriod, RuleCode
 from .fields import DateInput, MonthField
 
@@ -12,7 +14,7 @@ POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
 class RankingFilterForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput)
+    as_of = DayField(label=_("As of"), required=False, widget=DateInput)
     period = forms.ChoiceField(label=_("Period"), choices=RankingPeriod.choices, required=False)
 
 

@@ -36,8 +36,10 @@ class NoticeQuerySet(models.QuerySet):
         if action == Action.REPORT:
             return self.filter(unit__in=access.unit_ids_for(Action.REPORT)).exclude(status__in=_INTERNAL_STATUSES)
         scoped = scope_by_unit(self, user, action, "unit")
-        if not access.office:
-            scoped = scoped.exclude(status__in=_INTERNAL_STATUSES)
+        if not access.office:  # a withdrawn candidate never reached anyone but the office
+            scoped = scoped.exclude(status__in=_INTERNAL_STATUSES).exclude(
+                status=NoticeStatus.WITHDRAWN, serial__isnull=True
+            )
         return scoped
 
     def open(self) -> NoticeQuerySet:
@@ -45,6 +47,14 @@ class NoticeQuerySet(models.QuerySet):
 
     def open_warnings(self) -> NoticeQuerySet:
         return self.filter(kind=NoticeKind.WARNING, status__in=OPEN_NOTICE_STATUSES)
+
+
+class NoticeManager(models.Manager.from_queryset(NoticeQuerySet)):
+    """Every notice that counts: a withdrawn notice (its scan run was undone) is left out of every
+    rule, count, score and page, except the register's own listing (``Notice.all_notices``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=NoticeStatus.WITHDRAWN)
 
 
 class Notice(models.Model):
@@ -140,16 +150,18 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("created at"))
     history = HistoricalRecords()
 
-    objects = NoticeQuerySet.as_manager()
+    objects = NoticeManager()
+    all_notices = NoticeQuerySet.as_manager()  # withdrawn ones too: the register accounts for every number
 
     class Meta:
         verbose_name = _("notice")
+        base_manager_name = "all_notices"
         verbose_name_plural = _("notices")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "assignment", "cause", "period"],
-                condition=~Q(cause__in=UNKEYED_CAUSES),
+                condition=~Q(cause__in=UNKEYED_CAUSES) & ~Q(status=NoticeStatus.WITHDRAWN),
                 name="notice_once_per_cause",
                 violation_error_message=_("This notice has already been issued for this cause."),
             ),

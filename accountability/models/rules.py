@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -111,6 +112,19 @@ class SupervisionRun(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("run by")
     )
     summary = models.JSONField(_("summary"), default=dict)
+    # What the run did, written by each step in its own transaction: the notices it issued or put
+    # forward, and the notices it closed. Undoing the run works from these lists.
+    changes = models.JSONField(_("notices issued and closed"), default=dict, blank=True)
+    # Real time (``started_at`` is the scan's clock, which replays a past day): how long ago it began.
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    abandoned_at = models.DateTimeField(
+        _("marked abandoned at"), null=True, blank=True, help_text=_("Its worker died before it finished.")
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("undone by")
+    )
+    undo_note = models.TextField(_("why it was undone"), blank=True)
 
     class Meta:
         verbose_name = _("supervision scan")

@@ -21,13 +21,15 @@ STATE_FILTERS = {
     "answered": Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS),
     "closed": Q(status=NoticeStatus.CLOSED),
     "proposed": Q(status=NoticeStatus.PROPOSED),
+    "withdrawn": Q(status=NoticeStatus.WITHDRAWN),
 }
 
 
 def register(user, filters: dict) -> QuerySet:
-    """The notices ``user`` may see, filtered as the register's form says."""
+    """The notices ``user`` may see, filtered as the register's form says (withdrawn ones too: the
+    register accounts for every number given)."""
     notices = (
-        Notice.objects.for_user(user).select_related("unit", "target").order_by("-issued_at", "-created_at", "-pk")
+        Notice.all_notices.for_user(user).select_related("unit", "target").order_by("-issued_at", "-created_at", "-pk")
     )
     if filters.get("kind"):
         notices = notices.filter(kind=filters["kind"])

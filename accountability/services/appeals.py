@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from tasks import clock
 from tasks.services import RuleViolation, check_evidence_file, save_with_history, validate_and_save
 
-from ..choices import AppealStatus, RuleCode
-from ..models import Appeal, ScoreEntry, ScoreRule
-from .points import recount_unit_months
+from ..choices import AppealStatus
+from ..models import Appeal, ScoreEntry
+from .points import reverse_entry
 from .rules import ensure_default_rules
 
 
@@ -67,22 +67,4 @@ def decide_appeal(appeal: Appeal, *, reverse: bool, note: str, acting_user) -> A
 def _reverse(entry: ScoreEntry) -> ScoreEntry:
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("Reversed on appeal: %(reason)s") % {"reason": entry.reason}
-    reversal = ScoreEntry(
-        unit_id=entry.unit_id,
-        rule=ScoreRule.objects.get(code=RuleCode.REVERSAL),
-        amount=-entry.amount,
-        occurred_on=clock.today(),
-        reason=reason[:300],
-        cause_key=f"reversal:{entry.pk}",
-        reverses=entry,
-        target_id=entry.target_id,
-        assignment_id=entry.assignment_id,
-        report_id=entry.report_id,
-        proposal_reply_id=entry.proposal_reply_id,
-        notice_id=entry.notice_id,
-        period=entry.period,
-        created_at=clock.now(),
-    )
-    reversal.save()
-    recount_unit_months([(reversal.unit_id, reversal.occurred_on)])
-    return reversal
+    return reverse_entry(entry, reason=reason)

@@ -62,6 +62,15 @@ def prepare_disclosure(
     return disclosure
 
 
+def _correction_title(title: str) -> str:
+    """The original's title marked as a correction, the title cut so that the mark always fits."""
+    marked = _("%(title)s (correction)") % {"title": title}
+    room = Disclosure._meta.get_field("title").max_length
+    if len(marked) <= room:
+        return marked
+    return _("%(title)s (correction)") % {"title": title[: room - (len(marked) - len(title)) - 1] + "…"}
+
+
 def prepare_correction(original: Disclosure, *, correction_note: str, acting_user) -> Disclosure:
     """A corrected publication of the same period; the original stays readable, marked as corrected."""
     if original.status != DisclosureStatus.PUBLISHED:
@@ -71,7 +80,7 @@ def prepare_correction(original: Disclosure, *, correction_note: str, acting_use
     if not correction_note.strip():
         raise RuleViolation({"correction_note": [_("Say what the correction changes.")]})
     correction = Disclosure(
-        title=_("%(title)s (correction)") % {"title": original.title},
+        title=_correction_title(original.title),
         period_label=original.period_label,
         as_of=original.as_of,
         note=original.note,

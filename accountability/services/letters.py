@@ -23,7 +23,14 @@ from simple_history.utils import bulk_create_with_history
 from tasks import clock, signals
 from tasks.access import access_for
 from tasks.models import Assignment, Milestone, Unit
-from tasks.services import RuleViolation, save_with_history, update_assignment, validate_and_save
+from tasks.services import (
+    AlreadyDone,
+    RuleViolation,
+    lock_fresh,
+    save_with_history,
+    update_assignment,
+    validate_and_save,
+)
 
 from ..choices import ChangeRequestStatus
 from ..models import LetterChangeRequest, ResponsibilityLetter
@@ -109,10 +116,11 @@ def sign_for_unit(letter: ResponsibilityLetter, *, signatory: str, acting_user, 
     access = access_for(acting_user)
     if not (access.office or letter.unit_id in access.head_unit_ids):
         raise RuleViolation(_("Only the unit head or the supervision office records the unit's signature."))
-    if letter.unit_signed_on:
-        raise RuleViolation(_("The unit has already signed this letter."))
-    signatory, signed_on = _signing(letter, signatory, signed_on)
     with transaction.atomic():
+        lock_fresh(letter)  # the city may be signing the same letter at this moment
+        if letter.unit_signed_on:
+            raise AlreadyDone(_("The unit has already signed this letter."))
+        signatory, signed_on = _signing(letter, signatory, signed_on)
         letter.unit_signatory, letter.unit_signed_on = signatory, signed_on
         _freeze_when_signed(letter)
         save_with_history(letter, acting_user=acting_user, reason=_("Signed for the unit"))
@@ -121,10 +129,11 @@ def sign_for_unit(letter: ResponsibilityLetter, *, signatory: str, acting_user, 
 def sign_for_city(letter: ResponsibilityLetter, *, signatory: str, acting_user, signed_on=None) -> None:
     """Record the city's signature (the mayor or the leader in charge), entered by the office."""
     _office(acting_user)
-    if letter.city_signed_on:
-        raise RuleViolation(_("The city has already signed this letter."))
-    signatory, signed_on = _signing(letter, signatory, signed_on)
     with transaction.atomic():
+        lock_fresh(letter)  # the unit may be signing the same letter at this moment
+        if letter.city_signed_on:
+            raise AlreadyDone(_("The city has already signed this letter."))
+        signatory, signed_on = _signing(letter, signatory, signed_on)
         letter.city_signatory, letter.city_signed_on = signatory, signed_on
         _freeze_when_signed(letter)
         save_with_history(letter, acting_user=acting_user, reason=_("Signed for the city"))

@@ -8,7 +8,9 @@ the notices with history and their inbox entries; emails leave after commit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from tasks import clock
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, WarningLevel
+from tasks.history import fit_reason
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation, save_with_history
 from tasks.services.bulk_history import HistoryStamp, write_history
@@ -71,6 +74,27 @@ def draft_notice(
     )
 
 
+# While a scan runs, the ids of the notices it creates and closes, so that the run can be undone.
+_recording: ContextVar[dict[str, list[int]] | None] = ContextVar("scan_changes", default=None)
+
+
+@contextmanager
+def recording_changes() -> Iterator[dict[str, list[int]]]:
+    """Collect {"issued": [...], "closed": [...]} of the notices saved and closed inside the block."""
+    changes: dict[str, list[int]] = {"issued": [], "closed": []}
+    token = _recording.set(changes)
+    try:
+        yield changes
+    finally:
+        _recording.reset(token)
+
+
+def _record(what: str, notices) -> None:
+    changes = _recording.get()
+    if changes is not None:
+        changes[what].extend(notice.pk for notice in notices)
+
+
 def save_issued(drafts: list[Notice], *, counter, acting_user, reason: str) -> list[Notice]:
     """Number, save and deliver notices of one kind; ``counter`` is the kind's locked counter."""
     if not drafts:
@@ -90,8 +114,9 @@ def _create_with_history(drafts: list[Notice], *, acting_user, reason: str, mome
     ``INSERT … SELECT`` (a night's scan issues thousands: building each history instance in
     Python was a quarter of the scan's time)."""
     notices = Notice.objects.bulk_create(drafts, batch_size=500)
-    stamp = HistoryStamp(user=acting_user, reason=str(reason)[:100], date=moment)
+    stamp = HistoryStamp(user=acting_user, reason=fit_reason(reason), date=moment)
     write_history(Notice, [notice.pk for notice in notices], history_type="+", stamp=stamp)
+    _record("issued", notices)
     return notices
 
 
@@ -117,8 +142,9 @@ def close_notices(notices: list[Notice], *, reason: str, acting_user, change_rea
     Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
         status=NoticeStatus.CLOSED, closed_at=moment, closed_reason=reason
     )
-    stamp = HistoryStamp(user=acting_user, reason=str(change_reason)[:100], date=moment)
+    stamp = HistoryStamp(user=acting_user, reason=fit_reason(change_reason), date=moment)
     write_history(Notice, [notice.pk for notice in notices], history_type="~", stamp=stamp)
+    _record("closed", notices)
 
 
 def end_warnings(assignment_ids: Iterable[int], *, acting_user) -> None:

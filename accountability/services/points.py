@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
+from tasks import clock
 from tasks.periods import month_end
 
 from ..models import ScoreEntry, UnitMonthPoints
@@ -83,3 +84,30 @@ def rebuild_unit_month_points() -> int:
             batch_size=1000,
         )
     return UnitMonthPoints.objects.count()
+
+
+def reverse_entry(entry: ScoreEntry, *, reason: str) -> ScoreEntry:
+    """A new entry that cancels ``entry`` (dated today; the original is never edited), and the
+    unit's kept month sums brought in line."""
+    from ..choices import RuleCode
+    from ..models import ScoreRule
+
+    reversal = ScoreEntry(
+        unit_id=entry.unit_id,
+        rule=ScoreRule.objects.get(code=RuleCode.REVERSAL),
+        amount=-entry.amount,
+        occurred_on=clock.today(),
+        reason=reason[:300],
+        cause_key=f"reversal:{entry.pk}",
+        reverses=entry,
+        target_id=entry.target_id,
+        assignment_id=entry.assignment_id,
+        report_id=entry.report_id,
+        proposal_reply_id=entry.proposal_reply_id,
+        notice_id=entry.notice_id,
+        period=entry.period,
+        created_at=clock.now(),
+    )
+    reversal.save()
+    recount_unit_months([(reversal.unit_id, reversal.occurred_on)])
+    return reversal

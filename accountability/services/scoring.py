@@ -107,6 +107,20 @@ def schedule_nightly_run(day: dt.date | None = None) -> ScoringRun | None:
         return None
 
 
+# A scoring run takes seconds to a minute; one still running after this lost its worker.
+ABANDONED_AFTER = dt.timedelta(hours=1)
+
+
+def mark_abandoned_runs() -> int:
+    """Runs a dead worker left "running" are closed as failed (the page says so); the nightly run
+    that follows scores the same days again, and scoring twice adds nothing twice."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Abandoned: its worker stopped before it finished; the next run scores these days.")
+    return ScoringRun.objects.filter(started_at__lt=clock.now() - ABANDONED_AFTER, finished_at__isnull=True).update(
+        error=message, finished_at=clock.now()
+    )
+
+
 def queued_run_ids() -> list[int]:
     return list(
         ScoringRun.objects.filter(started_at__isnull=True).order_by("requested_at").values_list("pk", flat=True)

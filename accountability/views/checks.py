@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from tasks import clock
 from tasks.access import Action
+from tasks.forms.bounds import DayField
 from tasks.models import Assignment
 from tasks.panels import Panel, register
 from tasks.services import RuleViolation
@@ -23,7 +24,7 @@ from ..services import record_check
 
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of check"), choices=CheckKind.choices)
-    checked_on = forms.DateField(
+    checked_on = DayField(
         label=gettext_lazy("Checked on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     finding = forms.CharField(label=gettext_lazy("Finding"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tasks import clock
 from tasks.access import Action, access_for
 from tasks.excel.writer import xlsx_response
+from tasks.forms.bounds import DayField, year_param
 from tasks.models import Assignment
 from tasks.services import RuleViolation
 
@@ -28,14 +29,14 @@ from ..models import LetterChangeRequest, ResponsibilityLetter
 
 class SignForm(forms.Form):
     signatory = forms.CharField(label=gettext_lazy("Signed by (name and post)"), max_length=64)
-    signed_on = forms.DateField(
+    signed_on = DayField(
         label=gettext_lazy("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class ChangeRequestForm(forms.Form):
     assignment = forms.TypedChoiceField(label=gettext_lazy("Assignment"), coerce=int)
-    deadline = forms.DateField(
+    deadline = DayField(
         label=gettext_lazy("New deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     share = forms.DecimalField(label=gettext_lazy("New share"), required=False, max_digits=18, decimal_places=4)
@@ -49,10 +50,7 @@ class ChangeRequestForm(forms.Form):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        raise Http404 from None
+    return year_param(request, clock.today().year)
 
 
 @login_required

@@ -100,7 +100,7 @@ def _query_without_page(request) -> str:
 @login_required
 def detail(request, pk: int):
     notice = get_object_or_404(
-        Notice.objects.for_user(request.user).select_related(
+        Notice.all_notices.for_user(request.user).select_related(
             "unit", "target", "assignment", "report", "issued_by", "signed_by", "responded_by", "verified_by",
             "escalated_from",
         ),

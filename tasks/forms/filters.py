@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import clock
 from ..choices import AssignmentStatus, RankingGroup, Source, TargetStatus, TargetType, WarningLevel
 from ..models import Leader, Unit
+from .bounds import IdField
 
 REPORT_STATE_CHOICES = [
     ("missing", _("Report missing")),
@@ -75,7 +76,7 @@ class AssignmentFilterForm(_FilterForm):
     colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
     report = forms.ChoiceField(label=_("Reporting"), choices=_blank(REPORT_STATE_CHOICES))
     lagging = forms.BooleanField(label=_("Behind plan only"))
-    target = forms.IntegerField(widget=forms.HiddenInput)
+    target = IdField()
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import HandlingMode, ProposalKind, ResultCode, Satisfaction
+from .bounds import DayField, IdField
 
 
 class DateInput(forms.DateInput):
@@ -21,7 +22,7 @@ class RegisterProposalForm(forms.Form):
     session = forms.CharField(label=_("Session"), max_length=100)
     proposers = forms.CharField(label=_("Proposers"), max_length=200)
     handling_mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices)
-    assigned_on = forms.DateField(
+    assigned_on = DayField(
         label=_("Assigned on"), required=False, widget=DateInput, help_text=_("Empty: the target's start date.")
     )
 
@@ -34,15 +35,15 @@ class EditProposalForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_deadline = forms.DateField(label=_("New reply deadline"), widget=DateInput)
+    new_deadline = DayField(label=_("New reply deadline"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
 
 
 class RequestExtensionForm(forms.Form):
     """A unit asks for the proposal's one extension."""
 
-    assignment = forms.IntegerField(widget=forms.HiddenInput)
-    new_deadline = forms.DateField(label=_("Reply deadline asked for"), widget=DateInput)
+    assignment = IdField()
+    new_deadline = DayField(label=_("Reply deadline asked for"), widget=DateInput)
     reason = forms.CharField(
         label=_("Why more time is needed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -52,7 +53,7 @@ class DecideExtensionForm(forms.Form):
     """The office grants or refuses a unit's request."""
 
     DECISIONS = [("grant", _("Grant the extension")), ("refuse", _("Refuse"))]
-    request = forms.IntegerField(widget=forms.HiddenInput)
+    request = IdField()
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Note (required to refuse)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
@@ -60,13 +61,13 @@ class DecideExtensionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    assignment = IdField()
     result_code = forms.ChoiceField(label=_("Result code"), choices=ResultCode.choices)
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=5000)
 
 
 class ViewsForm(forms.Form):
-    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    assignment = IdField()
     text = forms.CharField(label=_("Views for the lead unit"), widget=forms.Textarea, max_length=5000)
 
 

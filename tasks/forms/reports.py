@@ -12,6 +12,14 @@ from ..choices import FollowUpKind, FollowUpTopic
 from ..services import RuleViolation, check_evidence_file
 
 MAX_FILES = 10
+# Each part of the four-part report: a long page of text, and a bound on what one post may carry.
+REPORT_TEXT_MAX = 5000
+
+
+def _report_text(label, *, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": rows}), required=False, max_length=REPORT_TEXT_MAX
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -55,16 +63,10 @@ class ReportForm(forms.Form):
     actual_value = forms.DecimalField(
         label=_("Cumulative actual value"), max_digits=18, decimal_places=4, required=False
     )
-    work_done = forms.CharField(
-        label=_("Progress: work done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
-    problems = forms.CharField(label=_("Problems met"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    next_plan = forms.CharField(
-        label=_("Plan for the next period"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    suggestions = forms.CharField(
-        label=_("Suggestions and support needed"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    work_done = _report_text(_("Progress: work done"), rows=4)
+    problems = _report_text(_("Problems met"))
+    next_plan = _report_text(_("Plan for the next period"))
+    suggestions = _report_text(_("Suggestions and support needed"))
     evidence = EvidenceField(label=_("Evidence files"), required=False)
     action = forms.ChoiceField(choices=[(SAVE, SAVE), (SUBMIT, SUBMIT)], widget=forms.HiddenInput, required=False)
 

@@ -8,12 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import AssignmentRole, Granularity
 from ..models import Target, Unit
 from ..services.breakdown import TARGET_FIELDS
+from .bounds import DayField, IdField, bound_dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _long_text(name: str, rows: int) -> forms.CharField:
+    """A text column of the target, bounded here (the database takes any length)."""
+    field = Target._meta.get_field(name)
+    return forms.CharField(
+        label=field.verbose_name, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
 class TargetForm(forms.ModelForm):
     """Fields and the model's own checks; saving goes through create_target / update_target."""
+
+    description = _long_text("description", 3)
+    remarks = _long_text("remarks", 2)
 
     class Meta:
         model = Target
@@ -25,13 +37,12 @@ class TargetForm(forms.ModelForm):
         widgets = {
             "start_date": DATE,
             "deadline": DATE,
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "remarks": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         assert set(self.Meta.fields) <= TARGET_FIELDS
+        bound_dates(self)
         parents = Target.objects.all()
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -44,13 +55,13 @@ class TargetForm(forms.ModelForm):
 class AssignmentRowForm(forms.Form):
     """One link of the chain in the breakdown table."""
 
-    assignment_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assignment_id = IdField(required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=AssignmentRole.choices, initial=AssignmentRole.CO)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=64, required=False)
     responsible_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     share = forms.DecimalField(label=_("Share"), max_digits=18, decimal_places=4, required=False, min_value=0)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    deadline = DayField(label=_("Deadline"), widget=DATE, required=False)
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
     def clean(self):
@@ -83,11 +94,11 @@ class GenerateForm(forms.Form):
     """倒排工期: propose milestones from a start date back from the deadline."""
 
     granularity = forms.ChoiceField(label=_("Plan by"), choices=Granularity.choices, initial=Granularity.MONTH)
-    start = forms.DateField(label=_("From"), widget=DATE, required=False)
+    start = DayField(label=_("From"), widget=DATE, required=False)
 
 
 class MilestoneRowForm(forms.Form):
-    due_date = forms.DateField(label=_("Due date"), widget=DATE, required=False)
+    due_date = DayField(label=_("Due date"), widget=DATE, required=False)
     granularity = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Granularity.choices], required=False)
     planned_percent = forms.DecimalField(
         label=_("Planned progress (%)"), max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..access import Action, access_for
 from ..choices import RUNNING_IMPORT_STATUSES, ImportStatus
+
+# A job waits at most this long for a worker to take it, and a running step reports progress at
+# least every few seconds (every chunk of rows); longer than that, the job was lost.
+QUEUED_GRACE = dt.timedelta(minutes=2)
+STALLED_AFTER = dt.timedelta(minutes=10)
+QUEUED = "queued"  # the phase of a job handed to the queue and not yet taken
 
 
 def import_path(instance: ImportJob, filename: str) -> str:
@@ -39,6 +47,9 @@ class ImportJob(models.Model):
     phase = models.CharField(_("phase"), max_length=16, blank=True)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in the sheet"), null=True, blank=True)
+    # When the step that holds the job last reported (its lease): a step that stops reporting for
+    # STALLED_AFTER was lost with its worker, and the sweep or the retry button takes the job back.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     report = models.JSONField(_("dry-run report"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     result = models.JSONField(_("what was saved"), default=dict, blank=True)
@@ -50,7 +61,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saved by")
     )
     committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["phase", "rows_done", "rows_total", "report"])
+    history = HistoricalRecords(excluded_fields=["phase", "rows_done", "rows_total", "report", "heartbeat_at"])
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -65,6 +76,16 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_IMPORT_STATUSES
+
+    @property
+    def is_stalled(self) -> bool:
+        """Waiting or running, but nothing has moved it for longer than a job may take to start or report."""
+        if self.status not in RUNNING_IMPORT_STATUSES:
+            return False
+        if self.heartbeat_at is None:
+            return False
+        grace = QUEUED_GRACE if self.phase == QUEUED else STALLED_AFTER
+        return timezone.now() - self.heartbeat_at > grace
 
     @property
     def can_commit(self) -> bool:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import DecimalField, F, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Lag
@@ -39,7 +40,10 @@ def increase_sums(queryset: QuerySet, *, value: str, day: str, group: str | None
         .values("zmd_group", "zmd_day", "zmd_increase")
         .order_by()
     )
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (no targets in the year yet): no rows
+        return {}
     wrapped = (
         f"SELECT zmd_group, zmd_day, SUM(zmd_increase) FROM ({sql}) zmd_rows "  # SQL built by Django, values as params
         "GROUP BY zmd_group, zmd_day ORDER BY zmd_group, zmd_day"

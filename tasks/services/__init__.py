@@ -18,9 +18,17 @@ from .breakdown import (
     verify_completion,
 )
 from .breakdown_rows import save_breakdown
-from .common import RuleViolation, save_with_history, system_user, validate_and_save
+from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, system_user, validate_and_save
 from .extensions import decide_extension, request_extension
-from .import_jobs import check_import, choose_import_options, commit_import, run_commit, start_import
+from .import_jobs import (
+    check_import,
+    choose_import_options,
+    commit_import,
+    resume_stalled_imports,
+    retry_import,
+    run_commit,
+    start_import,
+)
 from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
@@ -50,6 +58,7 @@ from .reports import (
     approve_report,
     check_evidence_file,
     current_period,
+    delete_report,
     remove_evidence,
     return_report,
     save_report,
@@ -57,6 +66,7 @@ from .reports import (
 )
 
 __all__ = [
+    "AlreadyDone",
     "ImportResult",
     "RuleViolation",
     "accept_report",
@@ -77,11 +87,13 @@ __all__ = [
     "current_round",
     "decide_extension",
     "decide_proposal_extension",
+    "delete_report",
     "extend_reply_deadline",
     "generate_milestones",
     "import_breakdown",
     "is_overdue",
     "issue_target",
+    "lock_fresh",
     "mark_in_progress",
     "planned_percent_at",
     "planned_percent_subquery",
@@ -94,6 +106,8 @@ __all__ = [
     "reply_deadline_for",
     "request_extension",
     "request_proposal_extension",
+    "resume_stalled_imports",
+    "retry_import",
     "return_for_redo",
     "return_report",
     "run_commit",

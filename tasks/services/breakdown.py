@@ -244,6 +244,14 @@ def _raise_breakdown_errors(target: Target) -> None:
 
 
 def _transition(assignment: Assignment, new_status: str, *, acting_user, reason: str, extra_fields=()) -> None:
+    with transaction.atomic():
+        # The row is locked and its state read again: another request may have moved it since.
+        list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk", flat=True))
+        assignment.refresh_from_db(fields=["status"])
+        _change_status(assignment, new_status, acting_user=acting_user, reason=reason, extra_fields=extra_fields)
+
+
+def _change_status(assignment: Assignment, new_status: str, *, acting_user, reason: str, extra_fields=()) -> None:
     if assignment.status not in _ALLOWED_FROM[new_status]:
         raise RuleViolation(
             _("This assignment is %(current)s and cannot become %(new)s.")

@@ -27,6 +27,7 @@ from django.db import connection, models
 from simple_history.utils import get_history_model_for_model
 
 from .. import clock
+from ..history import fit_reason
 
 # Rows per statement. Postgres takes any number of parameters; SQLite allows fewer (see _batch_size).
 BATCH_ROWS = 2000
@@ -45,7 +46,7 @@ class HistoryStamp:
 
     @classmethod
     def now(cls, user, reason) -> HistoryStamp:
-        return cls(user=user, reason=str(reason)[:100], date=clock.now())
+        return cls(user=user, reason=fit_reason(reason), date=clock.now())
 
 
 _collections_lock = threading.Lock()

@@ -17,6 +17,17 @@ class RuleViolation(ValidationError):
     """A request that breaks a rule of the domain. The message is translated and safe to show."""
 
 
+class AlreadyDone(RuleViolation):
+    """The change asked for is already made (a double click, two people at once): nothing changed."""
+
+
+def lock_fresh(obj: models.Model) -> None:
+    """Lock ``obj``'s row until the transaction ends and reload it as now stored, so that the
+    service re-checks the state another request may have changed since ``obj`` was read."""
+    list(type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
+    obj.refresh_from_db()
+
+
 def save_with_history(
     obj: models.Model,
     *,

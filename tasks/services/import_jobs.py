@@ -1,8 +1,11 @@
 """The office console's import: upload → dry run → commit. Small files are handled at once, large
 ones by a Celery job (``tasks.tasks``) whose progress the page polls.
 
-Each step claims its job with a compare-and-set on the status, so a retried or doubled job does
-nothing the second time; the import itself is idempotent as well (the same sheet changes nothing).
+Each step claims its job with a compare-and-set on the status (and, once running, on its
+heartbeat: a lease), so a retried or doubled job does nothing the second time; the import itself is
+idempotent as well (the same sheet changes nothing). A job the broker never took is run at once in
+the request; one a worker lost is taken back by ``resume_stalled_imports`` (beat, every few
+minutes) or the page's retry button. Nothing stays "uploaded".
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import clock
 from ..access import access_for
 from ..choices import ImportStatus
+from ..jobs import enqueue
 from ..models import ImportJob
+from ..models.imports import QUEUED, QUEUED_GRACE, STALLED_AFTER
 from .common import RuleViolation, save_with_history
 from .imports import import_breakdown
 
@@ -46,6 +53,8 @@ def start_import(
         include_hidden=include_hidden,
         uploaded_by=acting_user,
         uploaded_at=clock.now(),
+        phase=QUEUED,
+        heartbeat_at=timezone.now(),
     )
     with transaction.atomic():
         save_with_history(job, acting_user=acting_user, reason=_("Sheet uploaded"))
@@ -59,14 +68,14 @@ def _queue_check(job: ImportJob) -> None:
     if not _is_inline(job):
         from ..tasks import check_import_job
 
-        transaction.on_commit(lambda: check_import_job.delay(job.pk))
+        transaction.on_commit(lambda: _queue_or_run(check_import_job, check_import, job.pk))
 
 
 def _check_inline(job: ImportJob) -> None:
     """A small sheet's dry run, at once (after the upload's own transaction)."""
     if _is_inline(job):
         check_import(job.pk)
-        job.refresh_from_db()
+    job.refresh_from_db()  # a large one may have been checked here too, when the queue was away
 
 
 def choose_import_options(job: ImportJob, *, sheet: str, include_hidden: bool, acting_user) -> ImportJob:
@@ -81,15 +90,24 @@ def choose_import_options(job: ImportJob, *, sheet: str, include_hidden: bool, a
         job.refresh_from_db()
         job.sheet, job.include_hidden = sheet[:100], include_hidden
         job.report, job.message = {}, ""
+        job.phase, job.heartbeat_at = QUEUED, timezone.now()
         save_with_history(job, acting_user=acting_user, reason=_("Sheet to check chosen"))
         _queue_check(job)
     _check_inline(job)
     return job
 
 
+def _queue_or_run(task, step, job_id: int) -> None:
+    """Hand the step to a worker; when the broker cannot take it, do it here and now."""
+    if not enqueue(task, job_id):
+        step(job_id)
+
+
 def _progress(job_id: int):
     def report(phase: str, done: int, total: int | None) -> None:
-        ImportJob.objects.filter(pk=job_id).update(phase=phase, rows_done=done, rows_total=total)
+        ImportJob.objects.filter(pk=job_id).update(
+            phase=phase, rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+        )
 
     return report
 
@@ -100,7 +118,7 @@ def check_import(job_id: int) -> None:
     from ..excel.reader import FileRefused, SheetChoiceNeeded
 
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.UPLOADED).update(
-        status=ImportStatus.CHECKING, phase="reading"
+        status=ImportStatus.CHECKING, phase="reading", heartbeat_at=timezone.now()
     )
     if not claimed:
         return
@@ -131,14 +149,15 @@ def commit_import(job: ImportJob, *, acting_user) -> ImportJob:
         raise RuleViolation(_("Only a checked sheet without problems can be saved."))
     with transaction.atomic():
         claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-            status=ImportStatus.COMMITTING, phase="checking", rows_done=0, committed_by=acting_user
-        )
+            status=ImportStatus.COMMITTING, phase=QUEUED, rows_done=0, committed_by=acting_user,
+            heartbeat_at=timezone.now(),
+        )  # fmt: skip
         if not claimed:
             raise RuleViolation(_("This sheet is already being saved."))
         if not _is_inline(job):
             from ..tasks import commit_import_job
 
-            transaction.on_commit(lambda: commit_import_job.delay(job.pk))
+            transaction.on_commit(lambda: _queue_or_run(commit_import_job, run_commit, job.pk))
     if _is_inline(job):
         run_commit(job.pk)
     job.refresh_from_db()
@@ -154,9 +173,15 @@ def run_commit(job_id: int) -> None:
     from ..excel.plan import plan_import
     from ..excel.reader import FileRefused
 
-    job = ImportJob.objects.select_related("committed_by").filter(pk=job_id, status=ImportStatus.COMMITTING).first()
-    if job is None:
+    now = timezone.now()
+    claimed = (
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.COMMITTING)
+        .filter(Q(phase=QUEUED) | Q(heartbeat_at__lt=now - STALLED_AFTER) | Q(heartbeat_at=None))
+        .update(phase="checking", heartbeat_at=now)
+    )
+    if not claimed:  # another run holds it (a redelivered message while the first one works)
         return
+    job = ImportJob.objects.select_related("committed_by").get(pk=job_id)
     user = job.committed_by
     try:
         plan = plan_import(
@@ -182,3 +207,49 @@ def run_commit(job_id: int) -> None:
     job.status, job.result, job.committed_at, job.message = ImportStatus.COMMITTED, result.as_dict(), clock.now(), ""
     job.report = plan.report()
     save_with_history(job, acting_user=user, reason=_("Sheet saved"))
+
+
+def resume_stalled_imports() -> int:
+    """Take back every import whose job was lost (never taken, or its worker died); run it here.
+
+    Beat runs this every few minutes; the import page's retry button runs it for one job. Each
+    step's own claim keeps a job that is in fact still running from being run twice.
+    """
+    now = timezone.now()
+    resumed = 0
+    never_taken = ImportJob.objects.filter(phase=QUEUED, heartbeat_at__lt=now - QUEUED_GRACE)
+    for job_id in never_taken.filter(status=ImportStatus.UPLOADED).values_list("pk", flat=True):
+        check_import(job_id)
+        resumed += 1
+    lost = ImportJob.objects.filter(status=ImportStatus.CHECKING, heartbeat_at__lt=now - STALLED_AFTER)
+    for job_id in lost.values_list("pk", flat=True):
+        if ImportJob.objects.filter(
+            pk=job_id, status=ImportStatus.CHECKING, heartbeat_at__lt=now - STALLED_AFTER
+        ).update(status=ImportStatus.UPLOADED):
+            check_import(job_id)
+            resumed += 1
+    committing = ImportJob.objects.filter(status=ImportStatus.COMMITTING).filter(
+        Q(phase=QUEUED, heartbeat_at__lt=now - QUEUED_GRACE) | Q(heartbeat_at__lt=now - STALLED_AFTER)
+    )
+    for job_id in committing.values_list("pk", flat=True):
+        run_commit(job_id)
+        resumed += 1
+    return resumed
+
+
+def retry_import(job: ImportJob, *, acting_user) -> ImportJob:
+    """The import page's retry: a stalled job is taken back and run now, in the request."""
+    if not access_for(acting_user).office:
+        raise RuleViolation(_("Only the supervision office imports the breakdown sheet."))
+    job.refresh_from_db()
+    if not job.is_stalled:
+        raise RuleViolation(_("This sheet is not stalled; wait for it to finish."))
+    if job.status == ImportStatus.CHECKING:
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(status=ImportStatus.UPLOADED)
+    if job.status in (ImportStatus.UPLOADED, ImportStatus.CHECKING):
+        check_import(job.pk)
+    else:
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.COMMITTING).update(phase=QUEUED)
+        run_commit(job.pk)
+    job.refresh_from_db()
+    return job

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from .. import clock, signals
@@ -23,7 +24,7 @@ from ..measures import percent_of_goal
 from ..models import Assignment, Evidence, FollowUp, ProgressReport, Target
 from ..periods import Period, period_for, period_from_key
 from .breakdown import mark_in_progress
-from .common import RuleViolation, save_with_history, validate_and_save
+from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
 
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -100,17 +101,20 @@ def save_report(
 
 def submit_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """Send the report on: to the unit head when the unit asks for approval, else to the office."""
-    if report.status not in EDITABLE_REPORT_STATUSES:
-        raise RuleViolation(_("Only a draft or returned report can be submitted."))
-    if not report.work_done.strip():
-        raise RuleViolation({"work_done": [_("Describe the work done before submitting.")]})
-    assignment = report.assignment
-    if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
-        raise RuleViolation(
-            _("No report can be filed while the assignment is %(status)s.")
-            % {"status": assignment.get_status_display()}
-        )
     with transaction.atomic():
+        lock_fresh(report)
+        if report.status in (ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED):
+            raise AlreadyDone(_("This report has already been submitted."))
+        if report.status not in EDITABLE_REPORT_STATUSES:
+            raise RuleViolation(_("Only a draft or returned report can be submitted."))
+        if not report.work_done.strip():
+            raise RuleViolation({"work_done": [_("Describe the work done before submitting.")]})
+        assignment = report.assignment
+        if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
+            raise RuleViolation(
+                _("No report can be filed while the assignment is %(status)s.")
+                % {"status": assignment.get_status_display()}
+            )
         report.submitted_at = clock.now()
         if assignment.unit.requires_head_approval:
             report.status = ReportStatus.PENDING_APPROVAL
@@ -139,9 +143,12 @@ def _after_filed(report: ProgressReport, *, acting_user) -> None:
 
 def approve_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """The unit head lets the report go out to the office."""
-    if report.status != ReportStatus.PENDING_APPROVAL:
-        raise RuleViolation(_("Only a report awaiting approval can be approved."))
     with transaction.atomic():
+        lock_fresh(report)
+        if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED) and report.approved_at:
+            raise AlreadyDone(_("This report has already been approved."))
+        if report.status != ReportStatus.PENDING_APPROVAL:
+            raise RuleViolation(_("Only a report awaiting approval can be approved."))
         report.status = ReportStatus.SUBMITTED
         report.approved_by, report.approved_at = acting_user, clock.now()
         save_with_history(
@@ -156,11 +163,14 @@ def approve_report(report: ProgressReport, *, acting_user) -> ProgressReport:
 
 def return_report(report: ProgressReport, *, acting_user, reason: str) -> ProgressReport:
     """Send the report back with a reason: by the unit head before approval, or by the office."""
-    if report.status not in (ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED):
-        raise RuleViolation(_("Only a report waiting for review can be returned."))
     if not reason.strip():
         raise RuleViolation({"return_reason": [_("Say why the report is returned.")]})
     with transaction.atomic():
+        lock_fresh(report)
+        if report.status == ReportStatus.RETURNED:
+            raise AlreadyDone(_("This report has already been returned."))
+        if report.status not in (ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED):
+            raise RuleViolation(_("Only a report waiting for review can be returned."))
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.reviewed_by, report.reviewed_at = acting_user, clock.now()
@@ -174,10 +184,14 @@ def return_report(report: ProgressReport, *, acting_user, reason: str) -> Progre
 
 
 def accept_report(report: ProgressReport, *, acting_user) -> ProgressReport:
-    """The office accepts the report; its figures become the assignment's latest progress."""
-    if report.status != ReportStatus.SUBMITTED:
-        raise RuleViolation(_("Only a submitted report can be accepted."))
+    """The office accepts the report; its figures become the assignment's latest progress.
+    A second accept (a double click, two people at once) finds it accepted and changes nothing."""
     with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
+        lock_fresh(report)
+        if report.status == ReportStatus.ACCEPTED:
+            raise AlreadyDone(_("This report has already been accepted."))
+        if report.status != ReportStatus.SUBMITTED:
+            raise RuleViolation(_("Only a submitted report can be accepted."))
         report.status = ReportStatus.ACCEPTED
         report.reviewed_by, report.reviewed_at = acting_user, clock.now()
         save_with_history(
@@ -186,23 +200,56 @@ def accept_report(report: ProgressReport, *, acting_user) -> ProgressReport:
             reason=_("Accepted"),
             update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"],
         )
-        assignment = Assignment.objects.select_for_update().get(pk=report.assignment_id)
-        latest = assignment.reports.filter(status=ReportStatus.ACCEPTED).order_by("-period_end").first()
-        if latest.pk == report.pk:
-            assignment.progress_percent = report.progress_percent
-            assignment.actual_value = report.actual_value
-            assignment.last_report_period = report.period
-            assignment.last_reported_at = report.submitted_at
-            save_with_history(
-                assignment,
-                acting_user=acting_user,
-                reason=_("Progress from the report of %(period)s") % {"period": report.period},
-                update_fields=["progress_percent", "actual_value", "last_report_period", "last_reported_at"],
-            )
+        sync_progress(report.assignment_id, acting_user=acting_user)
         transaction.on_commit(
             lambda: signals.report_accepted.send(ProgressReport, report_id=report.pk, acting_user_id=acting_user.pk)
         )
     return report
+
+
+def sync_progress(assignment_id: int, *, acting_user) -> None:
+    """The assignment's kept progress is its latest accepted report's (none: nothing reported)."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
+    latest = assignment.reports.filter(status=ReportStatus.ACCEPTED).order_by("-period_end").first()
+    kept = (
+        (latest.progress_percent, latest.actual_value, latest.period, latest.submitted_at)
+        if latest
+        else (Decimal(0), None, "", None)
+    )
+    stored = (assignment.progress_percent, assignment.actual_value, assignment.last_report_period,
+              assignment.last_reported_at)  # fmt: skip
+    if stored == kept:
+        return
+    assignment.progress_percent, assignment.actual_value, assignment.last_report_period = kept[:3]
+    assignment.last_reported_at = kept[3]
+    reason = (
+        _("Progress from the report of %(period)s") % {"period": latest.period}
+        if latest
+        else _("No accepted report left")
+    )
+    save_with_history(
+        assignment,
+        acting_user=acting_user,
+        reason=reason,
+        update_fields=["progress_percent", "actual_value", "last_report_period", "last_reported_at"],
+    )
+
+
+def delete_report(report: ProgressReport, *, acting_user) -> None:
+    """Remove a report (the admin's delete): the assignment's progress and the kept day figures follow."""
+    with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
+        lock_fresh(report)
+        report._history_user = acting_user
+        report._history_date = clock.now()
+        report._change_reason = _("Deleted")
+        try:
+            with transaction.atomic():
+                report.delete()
+        except ProtectedError:
+            raise RuleViolation(
+                _("Notices or points entries refer to this report: it cannot be deleted; return it instead.")
+            ) from None
+        sync_progress(report.assignment_id, acting_user=acting_user)
 
 
 # --- Evidence ----------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from ..models import Assignment, Milestone, ProgressReport, YearProgressDay
 from ..selectors.series import increase_sums
 
 Increases = dict[tuple[int, object], tuple[Decimal, Decimal]]
+# Kept figures: ``YearProgressDay`` here; each assignment's progress (its latest accepted report)
+# in ``reports.sync_progress``. Both always equal a rebuild (tests/test_kept_figures.py).
 
 
 def _increases(assignments: QuerySet[Assignment] | None) -> Increases:
@@ -78,6 +80,12 @@ def keeping_year_progress(
         return Assignment.objects.filter(Q(pk__in=assignment_ids) | Q(target__in=targets))
 
     with transaction.atomic():
+        # Two services changing the same assignments at once must not both take "before" from the
+        # same state (each would add the other's change again): the rows are locked first, in
+        # one order, and the second service reads "before" after the first has committed.
+        locked = scope()
+        if locked is not None:
+            list(locked.select_for_update().order_by("pk").values_list("pk", flat=True))
         before = _increases(scope())
         yield
         after = _increases(scope())

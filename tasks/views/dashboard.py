@@ -8,6 +8,7 @@ from django.shortcuts import render
 from .. import clock
 from ..access import access_for
 from ..choices import RankingGroup, TargetStatus
+from ..forms.bounds import year_param
 from ..forms.filters import year_choices
 from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
@@ -19,10 +20,7 @@ MY_TARGETS_SHOWN = 20
 
 def _year(request) -> int:
     years = [year for year, _ in year_choices()]
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = clock.today().year
+    year = year_param(request, clock.today().year)
     return year if year in years else clock.today().year
 
 

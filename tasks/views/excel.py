@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from ..access import Action, access_for
 from ..excel.exporters import BreakdownExporter, UnitStatusExporter
 from ..excel.report import action_labels
 from ..excel.writer import xlsx_response
+from ..forms.bounds import year_param
 from ..models import ImportJob, Unit
 
 
@@ -139,11 +140,21 @@ def import_commit(request, pk: int):
     return redirect("excel:import-detail", pk=job.pk)
 
 
-def _year(request) -> int:
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    """重试: a sheet whose job was lost is checked (or saved) now."""
+    _office_only(request)
+    job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
     try:
-        return int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        raise Http404 from None
+        services.retry_import(job, acting_user=request.user)
+    except services.RuleViolation as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("excel:import-detail", pk=job.pk)
+
+
+def _year(request) -> int:
+    return year_param(request, clock.today().year)
 
 
 @login_required

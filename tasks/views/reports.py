@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import services
+from .. import services, versions
 from ..access import Action, access_for
 from ..choices import FollowUpTopic, ReportStatus
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
@@ -27,6 +27,10 @@ def _period(assignment: Assignment, key: str | None):
         except ValueError:
             return None
     return services.current_period(assignment)
+
+
+def _report_label(row) -> str:
+    return _("Report of %(period)s") % {"period": row.period}
 
 
 @login_required
@@ -49,10 +53,17 @@ def report_edit(request, pk: int):
             for name in ("progress_percent", "actual_value", "work_done", "problems", "next_plan", "suggestions")
         }
     form = ReportForm(request.POST or None, request.FILES or None, assignment=assignment, initial=initial)
+    history = ProgressReport.history.filter(assignment_id=assignment.pk, period=period.key)
+    version, stale = versions.version_of(history), []
     if request.method == "POST" and form.is_valid():
         stored_files = []
         try:
             with transaction.atomic():
+                ProgressReport.objects.select_for_update().filter(assignment=assignment, period=period.key).first()
+                version = versions.version_of(history)
+                if versions.is_stale(request, version):
+                    stale = versions.changes_since(history, request.POST.get(versions.FIELD), describe=_report_label)
+                    raise versions.StaleEdit
                 report = services.save_report(
                     assignment, acting_user=user, period_key=period.key, **form.service_arguments()
                 )
@@ -61,6 +72,8 @@ def report_edit(request, pk: int):
                     stored_files.append((evidence.file.storage, evidence.file.name))
                 if form.submitting:
                     services.submit_report(report, acting_user=user)
+        except versions.StaleEdit:
+            report = assignment.reports.filter(period=period.key).first()
         except RuleViolation as error:
             # The rows rolled back; the files written meanwhile must go too.
             for storage, name in stored_files:
@@ -87,9 +100,12 @@ def report_edit(request, pk: int):
             "period": period,
             "report": report,
             "form": form,
+            "version": version,
+            "stale": stale,
             "evidence": report.evidence.all() if report else [],
             "milestones": assignment.milestones.filter(due_date__gte=period.start).order_by("due_date")[:3],
         },
+        status=409 if stale else 200,
     )
 
 

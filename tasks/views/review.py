@@ -21,6 +21,9 @@ from .common import leaders_and_office, object_for, office_only, paginate
 def _run(request, report, action, success: str):
     try:
         action()
+    except services.AlreadyDone as done:  # a double click or a colleague was first: nothing to do
+        for message in done.messages:
+            messages.info(request, message)
     except RuleViolation as error:
         for message in error.messages:
             messages.error(request, message)

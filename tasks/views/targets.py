@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import services, versions
 from ..access import Action, access_for
 from ..choices import TargetStatus
 from ..forms.filters import LedgerFilterForm
@@ -97,15 +97,26 @@ def target_create(request):
 def target_edit(request, pk: int):
     target = object_for(Target, request.user, Action.MANAGE, pk)
     form = TargetForm(request.POST or None, instance=target)
+    history = Target.history.filter(id=target.pk)
+    version, stale = versions.version_of(history), []
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_target(target, acting_user=request.user, **form.changes())
+            with transaction.atomic():
+                Target.objects.select_for_update().filter(pk=target.pk).first()
+                version = versions.version_of(history)
+                if versions.is_stale(request, version):
+                    stale = versions.changes_since(history, request.POST.get(versions.FIELD), describe=str)
+                    raise versions.StaleEdit
+                services.update_target(target, acting_user=request.user, **form.changes())
+        except versions.StaleEdit:
+            pass
         except RuleViolation as error:
             add_rule_errors(form, error)
         else:
             messages.success(request, _("Target saved."))
             return redirect("target_detail", pk=target.pk)
-    return render(request, "tasks/targets/form.html", {"form": form, "target": target})
+    context = {"form": form, "target": target, "version": version, "stale": stale}
+    return render(request, "tasks/targets/form.html", context, status=409 if stale else 200)
 
 
 def _breakdown_initial(assignments) -> list[dict]:
@@ -131,6 +142,8 @@ def breakdown_edit(request, pk: int):
     assignments = {a.pk: a for a in target.assignments.select_related("unit").order_by("role", "unit__sort_order")}
     formset = BreakdownFormSet(request.POST or None, initial=_breakdown_initial(assignments.values()))
     chain_errors: list[str] = []
+    history = Assignment.history.filter(target_id=target.pk)
+    version, stale = versions.version_of(history), []
     for form in formset.forms:
         form.assignment = assignments.get(form.initial.get("assignment_id"))
     if request.method == "POST" and formset.is_valid():
@@ -148,17 +161,33 @@ def breakdown_edit(request, pk: int):
             row["deadline"] = data.get("deadline") or (existing.deadline if existing else target.deadline)
             rows.append(row)
         try:
-            services.save_breakdown(target, rows=rows, acting_user=user)
+            with transaction.atomic():
+                Target.objects.select_for_update().filter(pk=target.pk).first()
+                version = versions.version_of(history)
+                if versions.is_stale(request, version):
+                    stale = versions.changes_since(history, request.POST.get(versions.FIELD), describe=_unit_of)
+                    raise versions.StaleEdit
+                services.save_breakdown(target, rows=rows, acting_user=user)
+        except versions.StaleEdit:
+            pass
         except RuleViolation as error:
             chain_errors = error.messages
         else:
             messages.success(request, _("The breakdown is saved."))
             return redirect("target_detail", pk=target.pk)
-    return render(
-        request,
-        "tasks/targets/breakdown.html",
-        {"target": target, "formset": formset, "assignments": assignments, "chain_errors": chain_errors},
-    )
+    context = {
+        "target": target,
+        "formset": formset,
+        "assignments": assignments,
+        "chain_errors": chain_errors,
+        "version": version,
+        "stale": stale,
+    }
+    return render(request, "tasks/targets/breakdown.html", context, status=409 if stale else 200)
+
+
+def _unit_of(row) -> str:
+    return str(row.unit)
 
 
 @require_POST

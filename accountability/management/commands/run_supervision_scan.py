@@ -1,25 +1,32 @@
 """python manage.py run_supervision_scan [--date YYYY-MM-DD] [--dry-run] — the daily rules of the five lists."""
 
+import argparse
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accountability.scan import run_scan
+from tasks.forms.bounds import FIRST_DAY, LAST_DAY
 from tasks.services import RuleViolation
 
 
 def _day(value: str) -> dt.date:
+    """argparse reports what this raises as one line (a CommandError here would be a traceback)."""
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD; got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD; got {value!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"must be between {FIRST_DAY} and {LAST_DAY}; got {value}")
+    return day
 
 
 class Command(BaseCommand):
     help = (
         "Run the supervision scan as of a day (default today): task notices never sent, progress warnings and "
         "their escalation, exposure candidates, close-out notices never sent, the day's reminder digests. "
-        "--dry-run prints what it would issue and changes nothing."
+        "--dry-run prints what it would issue and changes nothing. A day after today is refused unless it "
+        "is a dry run; a mistaken run is undone with undo_supervision_scan."
     )
 
     def add_arguments(self, parser):
