@@ -10,11 +10,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tasks import clock
-from tasks.services import RuleViolation, check_evidence_file, save_with_history, validate_and_save
+from tasks.services import (
+    RuleViolation,
+    check_evidence_file,
+    refuse_closed_year,
+    save_with_history,
+    validate_and_save,
+)
 
-from ..choices import AppealStatus, RuleCode
-from ..models import Appeal, ScoreEntry, ScoreRule
-from .points import recount_unit_months
+from ..choices import AppealStatus
+from ..models import Appeal, ScoreEntry
+from .points import reverse_entry
 from .rules import ensure_default_rules
 
 
@@ -22,6 +28,7 @@ def file_appeal(entry: ScoreEntry, *, reason: str, acting_user, evidence=None) -
     """The unit says why the entry is wrong, optionally with a file that shows it."""
     if entry.is_reversal:
         raise RuleViolation(_("A reversal cannot be appealed."))
+    refuse_closed_year(entry.occurred_on.year)
     if Appeal.objects.filter(entry=entry).exists():
         raise RuleViolation(_("This entry has already been appealed; an entry can be appealed once."))
     if not reason.strip():
@@ -51,6 +58,7 @@ def decide_appeal(appeal: Appeal, *, reverse: bool, note: str, acting_user) -> A
         appeal = Appeal.objects.select_for_update().select_related("entry").get(pk=appeal.pk)
         if appeal.status != AppealStatus.PENDING:
             raise RuleViolation(_("This appeal has already been decided."))
+        refuse_closed_year(appeal.entry.occurred_on.year)
         appeal.status = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
         appeal.decided_by, appeal.decided_at, appeal.decision_note = acting_user, clock.now(), note.strip()
         save_with_history(
@@ -67,22 +75,4 @@ def decide_appeal(appeal: Appeal, *, reverse: bool, note: str, acting_user) -> A
 def _reverse(entry: ScoreEntry) -> ScoreEntry:
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("Reversed on appeal: %(reason)s") % {"reason": entry.reason}
-    reversal = ScoreEntry(
-        unit_id=entry.unit_id,
-        rule=ScoreRule.objects.get(code=RuleCode.REVERSAL),
-        amount=-entry.amount,
-        occurred_on=clock.today(),
-        reason=reason[:300],
-        cause_key=f"reversal:{entry.pk}",
-        reverses=entry,
-        target_id=entry.target_id,
-        assignment_id=entry.assignment_id,
-        report_id=entry.report_id,
-        proposal_reply_id=entry.proposal_reply_id,
-        notice_id=entry.notice_id,
-        period=entry.period,
-        created_at=clock.now(),
-    )
-    reversal.save()
-    recount_unit_months([(reversal.unit_id, reversal.occurred_on)])
-    return reversal
+    return reverse_entry(entry, reason=reason)

@@ -16,9 +16,11 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
+from tasks import clock
 from tasks.periods import month_end
 
-from ..models import ScoreEntry, UnitMonthPoints
+from ..choices import RuleCode
+from ..models import ScoreEntry, ScoreRule, UnitMonthPoints
 
 POINTS_LOCK_KEY = 2018_0930  # any constant, distinct from the scan's
 # A reversal (it names the entry it takes back) counts with what it reverses: a reversed deduction
@@ -83,3 +85,27 @@ def rebuild_unit_month_points() -> int:
             batch_size=1000,
         )
     return UnitMonthPoints.objects.count()
+
+
+def reverse_entry(entry: ScoreEntry, *, reason: str) -> ScoreEntry:
+    """Take an entry back: a new entry of the opposite amount, dated today, naming the one it reverses
+    (an appeal that succeeds, a close-out returned for redo). The ledger is never edited."""
+    reversal = ScoreEntry(
+        unit_id=entry.unit_id,
+        rule=ScoreRule.objects.get(code=RuleCode.REVERSAL),
+        amount=-entry.amount,
+        occurred_on=clock.today(),
+        reason=reason[:300],
+        cause_key=f"reversal:{entry.pk}",
+        reverses=entry,
+        target_id=entry.target_id,
+        assignment_id=entry.assignment_id,
+        report_id=entry.report_id,
+        proposal_reply_id=entry.proposal_reply_id,
+        notice_id=entry.notice_id,
+        period=entry.period,
+        created_at=clock.now(),
+    )
+    reversal.save()
+    recount_unit_months([(reversal.unit_id, reversal.occurred_on)])
+    return reversal

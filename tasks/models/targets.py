@@ -89,6 +89,15 @@ class Target(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
     remarks = models.TextField(_("remarks"), blank=True)
+    # 结转: the unfinished target of an earlier year this one carries on.
+    carried_from = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried over from"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()

@@ -3,23 +3,21 @@
 from .breakdown import (
     add_assignment,
     breakdown_errors,
-    claim_completion,
     close_out,
     create_target,
     is_overdue,
     issue_target,
     mark_in_progress,
     remove_assignment,
-    return_for_redo,
     sign_for_assignment,
     start_rectification,
     update_assignment,
     update_target,
-    verify_completion,
 )
 from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
-from .extensions import decide_extension, request_extension
+from .completion import claim_completion, pending_claim, refuse_completion, return_for_redo, verify_completion
+from .extensions import decide_extension, pending_extension, request_extension
 from .import_jobs import check_import, commit_import, run_commit, start_import
 from .imports import ImportResult, import_breakdown
 from .plans import (
@@ -33,12 +31,10 @@ from .plans import (
 from .proposals import (
     answering_assignments,
     current_round,
-    decide_proposal_extension,
     extend_reply_deadline,
     record_satisfaction,
     register_proposal,
     reply_deadline_for,
-    request_proposal_extension,
     send_views,
     submit_reply,
     update_proposal,
@@ -55,6 +51,7 @@ from .reports import (
     save_report,
     submit_report,
 )
+from .years import closed_years, is_closed_year, refuse_closed_year
 
 __all__ = [
     "ImportResult",
@@ -70,29 +67,33 @@ __all__ = [
     "check_import",
     "claim_completion",
     "close_out",
+    "closed_years",
     "commit_import",
     "create_target",
     "current_period",
     "current_round",
     "decide_extension",
-    "decide_proposal_extension",
     "extend_reply_deadline",
     "generate_milestones",
     "import_breakdown",
+    "is_closed_year",
     "is_overdue",
     "issue_target",
     "mark_in_progress",
+    "pending_claim",
+    "pending_extension",
     "planned_percent_at",
     "planned_percent_subquery",
     "propose_milestones",
     "record_satisfaction",
     "refresh_planned_progress",
+    "refuse_closed_year",
+    "refuse_completion",
     "register_proposal",
     "remove_assignment",
     "remove_evidence",
     "reply_deadline_for",
     "request_extension",
-    "request_proposal_extension",
     "return_for_redo",
     "return_report",
     "run_commit",

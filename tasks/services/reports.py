@@ -25,6 +25,7 @@ from ..periods import Period, period_for, period_from_key
 from .breakdown import mark_in_progress
 from .common import RuleViolation, save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
+from .years import refuse_closed_assignment, refuse_closed_year
 
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 REPORT_PARTS = ("work_done", "problems", "next_plan", "suggestions")
@@ -69,6 +70,7 @@ def save_report(
     if unknown:
         raise TypeError(f"unknown report parts: {sorted(unknown)}")
     target = assignment.target
+    refuse_closed_year(target.year)
     if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
         raise RuleViolation(
             _("No report can be filed while the assignment is %(status)s.")
@@ -105,6 +107,7 @@ def submit_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     if not report.work_done.strip():
         raise RuleViolation({"work_done": [_("Describe the work done before submitting.")]})
     assignment = report.assignment
+    refuse_closed_assignment(assignment)
     if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
         raise RuleViolation(
             _("No report can be filed while the assignment is %(status)s.")
@@ -141,6 +144,7 @@ def approve_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """The unit head lets the report go out to the office."""
     if report.status != ReportStatus.PENDING_APPROVAL:
         raise RuleViolation(_("Only a report awaiting approval can be approved."))
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic():
         report.status = ReportStatus.SUBMITTED
         report.approved_by, report.approved_at = acting_user, clock.now()
@@ -160,6 +164,7 @@ def return_report(report: ProgressReport, *, acting_user, reason: str) -> Progre
         raise RuleViolation(_("Only a report waiting for review can be returned."))
     if not reason.strip():
         raise RuleViolation({"return_reason": [_("Say why the report is returned.")]})
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic():
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
@@ -177,6 +182,7 @@ def accept_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """The office accepts the report; its figures become the assignment's latest progress."""
     if report.status != ReportStatus.SUBMITTED:
         raise RuleViolation(_("Only a submitted report can be accepted."))
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
         report.status = ReportStatus.ACCEPTED
         report.reviewed_by, report.reviewed_at = acting_user, clock.now()
@@ -235,6 +241,7 @@ def check_evidence_file(uploaded) -> None:
 def add_evidence(report: ProgressReport, *, uploaded_file, acting_user) -> Evidence:
     if report.status not in (*EDITABLE_REPORT_STATUSES, ReportStatus.PENDING_APPROVAL):
         raise RuleViolation(_("Evidence can only be added while the report is a draft or returned."))
+    refuse_closed_assignment(report.assignment)
     check_evidence_file(uploaded_file)
     evidence = Evidence(
         report=report,
@@ -275,6 +282,7 @@ def add_follow_up(
     """The office's follow-up or a leader's instruction (批示) on a target or one of its reports."""
     if report is not None and report.assignment.target_id != target.pk:
         raise RuleViolation(_("The report does not belong to this target."))
+    refuse_closed_year(target.year)
     if topic != FollowUpTopic.GENERAL and report is None:
         raise RuleViolation(_("A follow-up on a problem or suggestion must name the report it answers."))
     if kind not in FollowUpKind.values:
