@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import checks, inbox, letters, notice_office, notices
+from .views import checks, inbox, letters, notice_office, notices, year_end
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -30,14 +30,23 @@ notice_patterns = [
     path("exposure/new/", notice_office.new_exposure, name="new_exposure"),
     path("close-outs/", notice_office.close_outs, name="close_outs"),
     path("close-outs/<int:assignment_id>/", notice_office.close_out, name="close_out"),
+    path("close-outs/<int:assignment_id>/refuse/", notice_office.refuse_claim, name="refuse_claim"),
+    path("close-outs/<int:assignment_id>/redo/", notice_office.return_for_redo, name="redo"),
     path("problems/", notice_office.problems, name="problems"),
     path("scan/", notice_office.run_scan, name="run_scan"),
+]
+
+# 年终: /year-end/…
+year_end_patterns = [
+    path("", year_end.index, name="index"),
+    path("<int:year>/close/", year_end.close, name="close"),
 ]
 
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
+    path("year-end/", include((year_end_patterns, "year_end"))),
     path("", include("accountability.scoring_urls")),
     path("public/", include("accountability.public_urls")),
 ]

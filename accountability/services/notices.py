@@ -21,8 +21,8 @@ from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, WarningLevel
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation, save_with_history
-from tasks.services.years import refuse_closed_assignment
 from tasks.services.bulk_history import HistoryStamp, write_history
+from tasks.services.years import refuse_closed_assignment
 
 from ..choices import (
     ANSWERED_KINDS,

@@ -274,8 +274,13 @@ class Milestone(models.Model):
         return f"{self.due_date:%Y-%m-%d} {self.planned_percent}%"
 
 
+class ExtensionRequestQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = Action.VIEW) -> ExtensionRequestQuerySet:
+        return scope_by_unit(self, user, action, "assignment__unit")
+
+
 class ExtensionRequest(models.Model):
-    """A unit's request to move an assignment's deadline, and the office's decision."""
+    """A unit's request to move an assignment's deadline (申请延期), and the office's decision."""
 
     assignment = models.ForeignKey(
         Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("assignment")
@@ -296,6 +301,8 @@ class ExtensionRequest(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     history = HistoricalRecords()
+
+    objects = ExtensionRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("extension request")

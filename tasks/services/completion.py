@@ -23,6 +23,13 @@ from .years import refuse_closed_assignment
 HUNDRED = 100
 
 
+def _lock(assignment: Assignment) -> None:
+    """Lock the row and bring the caller's instance up to date with it (callers keep using theirs)."""
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    for name in ("status", "progress_percent", "actual_value", "closed_at", "deadline"):
+        setattr(assignment, name, getattr(locked, name))
+
+
 def pending_claim(assignment: Assignment) -> CompletionClaim | None:
     return assignment.claims.filter(status=ClaimStatus.PENDING).first()
 
@@ -57,7 +64,7 @@ def claim_completion(
     for uploaded in evidence:
         check_evidence_file(uploaded)
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("target", "unit").get(pk=assignment.pk)
+        _lock(assignment)
         if pending_claim(assignment) is not None:
             raise RuleViolation(_("A completion claim for this assignment is already waiting."))
         _transition(
@@ -72,8 +79,14 @@ def claim_completion(
             claimed_at=clock.now(),
         )
         validate_and_save(claim, acting_user=acting_user, reason=_("Completion claimed"))
-        for uploaded in evidence:
-            _attach(claim, uploaded, acting_user=acting_user)
+        stored = []
+        try:
+            for uploaded in evidence:
+                stored.append(_attach(claim, uploaded, acting_user=acting_user).file)
+        except Exception:
+            for file in stored:  # the rows roll back; the files written meanwhile must go too
+                file.storage.delete(file.name)
+            raise
     return claim
 
 
@@ -130,7 +143,7 @@ def refuse_completion(assignment: Assignment, *, acting_user, reason: str) -> Co
     if not reason.strip():
         raise RuleViolation({"reason": [_("Say why the claim is refused.")]})
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        _lock(assignment)
         if assignment.status != AssignmentStatus.CLAIMED:
             raise RuleViolation(
                 _("Only a claimed completion can be refused; this assignment is %(status)s.")
@@ -154,7 +167,7 @@ def return_for_redo(assignment: Assignment, *, acting_user, reason: str) -> None
         raise RuleViolation(_("Say why the assignment is returned."))
     reason = reason.strip()
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("target").get(pk=assignment.pk)
+        _lock(assignment)
         was_closed = assignment.status == AssignmentStatus.CLOSED
         fields = []
         if was_closed:
