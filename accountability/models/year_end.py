@@ -21,7 +21,7 @@ class YearResult(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="year_results", verbose_name=_("unit"))
     ranking_group = models.CharField(_("ranking group"), max_length=12, choices=RankingGroup.choices)
     as_of = models.DateField(_("figures as of"))
-    assignments = models.PositiveIntegerField(_("assignments"))
+    assignments = models.PositiveIntegerField(_("number of assignments"))
     closed = models.PositiveIntegerField(_("closed out"))
     completion_rate = models.DecimalField(_("average completion (%)"), max_digits=5, decimal_places=1)
     base = models.DecimalField(_("base score"), **POINTS)

@@ -16,6 +16,7 @@ from tasks.access import Action
 from tasks.forms.completion import ExtensionDecisionForm
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation
+from tasks.views.common import object_for
 
 from .. import services, tasks
 from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due
@@ -126,8 +127,7 @@ def close_outs(request):
 @login_required
 @require_POST
 def close_out(request, assignment_id: int):
-    require_office(request)
-    assignment = get_object_or_404(Assignment.objects.for_user(request.user, Action.MANAGE), pk=assignment_id)
+    assignment = object_for(Assignment, request.user, Action.MANAGE, assignment_id)
     form = CloseOutForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -144,9 +144,9 @@ def close_out(request, assignment_id: int):
 
 
 def _with_reason(request, assignment_id: int, action, done_message: str):
-    """Refuse a claim or return for redo: both need the office's reason, which the unit sees."""
-    require_office(request)
-    assignment = get_object_or_404(Assignment.objects.for_user(request.user, Action.MANAGE), pk=assignment_id)
+    """Refuse a claim or return for redo: both need the office's reason, which the unit sees. Only the
+    office acts (another unit's assignment is a 404, one the person may only read a 403)."""
+    assignment = object_for(Assignment, request.user, Action.MANAGE, assignment_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason; the unit will see it."))

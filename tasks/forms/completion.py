@@ -92,7 +92,7 @@ class ClaimForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
+    new_deadline = forms.DateField(label=_("Deadline asked for"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
     def clean_reason(self):

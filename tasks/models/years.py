@@ -17,7 +17,7 @@ class ClosedYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    closed_at = models.DateTimeField(_("closed at"))
+    closed_at = models.DateTimeField(_("year closed at"))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("closed by")
     )
