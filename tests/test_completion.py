@@ -147,7 +147,10 @@ def test_closed_out_again_after_redo_it_gets_a_new_notice_and_earns_its_points_a
     assert (first.period, second.period) == ("", "redo1")
     assert second.number == "驻督销〔2018〕2号"
     completions = ScoreEntry.objects.filter(assignment=lead, rule__code=RuleCode.COMPLETED_LEAD)
-    assert sorted(completions.values_list("cause_key", flat=True)) == [f"assignment:{lead.pk}", f"assignment:{lead.pk}:redo1"]
+    assert sorted(completions.values_list("cause_key", flat=True)) == [
+        f"assignment:{lead.pk}",
+        f"assignment:{lead.pk}:redo1",
+    ]
     total = sum(ScoreEntry.objects.filter(unit=unit_a).values_list("amount", flat=True))
     assert total == Decimal("3.00")  # 2 + 1 earned, taken back, earned again
     # The scan's backfill and the job see both close-outs have their notices.
