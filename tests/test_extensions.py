@@ -21,7 +21,10 @@ def task(erin, unit_a, unit_b):
     return issued(erin, unit_a, [unit_b])
 
 
-def _ask(assignment, user, day=D(2018, 9, 10), new_deadline=D(2019, 3, 31), reason="汛期影响施工"):
+ASKED_ON, ASKED_FOR = D(2018, 9, 10), D(2019, 3, 31)
+
+
+def _ask(assignment, user, day=ASKED_ON, new_deadline=ASKED_FOR, reason="汛期影响施工"):
     with at(day):
         return services.request_extension(assignment, new_deadline=new_deadline, reason=reason, acting_user=user)
 

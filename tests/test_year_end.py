@@ -36,7 +36,10 @@ def year(erin, unit_a, unit_b, alice, bob, leader):
     return {"done": done, "behind": behind}
 
 
-def _close(erin, carry=(), day=D(2019, 1, 5), **kwargs):
+CLOSED_ON = D(2019, 1, 5)
+
+
+def _close(erin, carry=(), day=CLOSED_ON, **kwargs):
     with at(day):
         return acc.close_year(2018, acting_user=erin, carry_over_ids=carry, **kwargs)
 
