@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from .views import checks, inbox, letters, notice_office, notices, year_end
 
@@ -15,6 +16,8 @@ letter_patterns = [
 # The five lists (五单): /notices/…
 notice_patterns = [
     path("", notices.register, name="register"),
+    # The register is also found where people look for it by name (the filters are kept).
+    path("register/", RedirectView.as_view(pattern_name="notices:register", query_string=True), name="register_alias"),
     path("register.xlsx", notices.register_xlsx, name="register_xlsx"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read-all/", inbox.read_all, name="read_all"),
