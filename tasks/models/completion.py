@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from ..access import Action, scope_by_unit
 from ..choices import CLAIM_STATUS_COLOURS, ClaimStatus
+from .files import UploadedFile
 from .targets import PERCENT_VALIDATORS, Assignment, _decimal
 
 
@@ -84,24 +85,13 @@ def claim_file_path(instance: ClaimEvidence, filename: str) -> str:
     return f"claims/{uuid4().hex}{suffix}"
 
 
-class ClaimEvidence(models.Model):
+class ClaimEvidence(UploadedFile):
     """A supporting file (佐证材料) of a completion claim; served only through permission checks."""
 
     claim = models.ForeignKey(CompletionClaim, models.CASCADE, related_name="evidence", verbose_name=_("claim"))
     file = models.FileField(_("file"), upload_to=claim_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"))
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("claim evidence file")
         verbose_name_plural = _("claim evidence files")
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name

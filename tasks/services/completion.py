@@ -7,7 +7,6 @@ close-out notice and the points follow in ``accountability``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -91,15 +90,7 @@ def claim_completion(
 
 
 def _attach(claim: CompletionClaim, uploaded, *, acting_user) -> ClaimEvidence:
-    evidence = ClaimEvidence(
-        claim=claim,
-        file=uploaded,
-        original_name=PurePath(uploaded.name).name[:200],
-        size=uploaded.size,
-        content_type=(getattr(uploaded, "content_type", "") or "")[:100],
-        uploaded_by=acting_user,
-        uploaded_at=clock.now(),
-    )
+    evidence = ClaimEvidence.from_upload(uploaded, acting_user=acting_user, claim=claim)
     save_with_history(evidence, acting_user=acting_user, reason=_("Evidence uploaded"))
     return evidence
 

@@ -243,15 +243,7 @@ def add_evidence(report: ProgressReport, *, uploaded_file, acting_user) -> Evide
         raise RuleViolation(_("Evidence can only be added while the report is a draft or returned."))
     refuse_closed_assignment(report.assignment)
     check_evidence_file(uploaded_file)
-    evidence = Evidence(
-        report=report,
-        file=uploaded_file,
-        original_name=PurePath(uploaded_file.name).name[:200],
-        size=uploaded_file.size,
-        content_type=(getattr(uploaded_file, "content_type", "") or "")[:100],
-        uploaded_by=acting_user,
-        uploaded_at=clock.now(),
-    )
+    evidence = Evidence.from_upload(uploaded_file, acting_user=acting_user, report=report)
     with transaction.atomic():
         save_with_history(evidence, acting_user=acting_user, reason=_("Evidence uploaded"))
     return evidence
