@@ -57,6 +57,9 @@ bench: $(VENV)/.dev
 	@# The HTTP measure's load generator, from Debian like CI's Chromium.
 	@command -v wrk >/dev/null 2>&1 || { echo "--- installing wrk"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
+	@# The Excel measure's sheets are saved by LibreOffice, as an office's own software stores them.
+	@command -v soffice >/dev/null 2>&1 || { echo "--- installing LibreOffice Calc"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null; } || { echo "make bench needs LibreOffice: apt-get install libreoffice-calc-nogui"; exit 2; }
 	$(BIN)/python manage.py run_bench $(BENCH_ARGS)
 
 ## Translations: extract and compile (the compiled .mo files are committed).

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tasks.text import strip_control
+
 from .models import Notice
 from .services.notice_texts import day_text
 
@@ -57,7 +59,7 @@ def _run(text: str, *, font: str = BODY_FONT, size: int = 32, bold: bool = False
     if colour:
         props += f'<w:color w:val="{colour}"/>'
     props += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(strip_control(text))}</w:t></w:r>'
 
 
 def _paragraph(

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Apps whose models hold text people type; their saves go through ``tasks.text.clean_text_fields``.
+TEXT_CLEANED_APPS = ("tasks", "accountability")
+
 
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Targets and responsibility chain")
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from .text import clean_text_fields
+
+        def clean_our_models(sender, instance, **kwargs):
+            if sender._meta.app_label in TEXT_CLEANED_APPS:
+                clean_text_fields(sender, instance)
+
+        pre_save.connect(clean_our_models, dispatch_uid="tasks.clean_text_fields")

@@ -197,6 +197,7 @@ class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked")
     REFUSED = "refused", _("Refused")
+    CHOOSE_SHEET = "choose_sheet", _("Sheet to be chosen")
     COMMITTING = "committing", _("Being saved")
     COMMITTED = "committed", _("Saved")
     FAILED = "failed", _("Not saved")

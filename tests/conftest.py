@@ -136,3 +136,15 @@ def _english_outside_requests():
     """Service tests read messages in English; pages go through LocaleMiddleware (zh-hans)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def libreoffice():
+    """LibreOffice Calc, for tests of sheets as office software saves them. CI installs it; without it a
+    test is skipped on a laptop and fails under ZMD_NO_SKIPS."""
+    from bench.libreoffice import soffice
+
+    if soffice() is None:
+        if NO_SKIPS:
+            pytest.fail("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui (the CI script does)")
+        pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)")

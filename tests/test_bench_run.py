@@ -63,7 +63,7 @@ def test_a_year_already_generated_with_the_same_seed_is_reused(tiny_year):
 
 
 @pytest.mark.django_db
-def test_excel_lines_carry_their_references_and_targets():
+def test_excel_lines_carry_their_references_and_targets(libreoffice):
     results = measure_excel(rows=60, export_rows=200, log=lambda _line: None)
     judged = {(r.measure, r.scale) for r in results if r.target}
     assert judged == {

@@ -4,8 +4,9 @@ import zipfile
 
 import pytest
 
+from tasks.excel.office import OLE_MAGIC
 from tasks.excel.plan import plan_import
-from tasks.excel.reader import OLE_MAGIC, FileRefused
+from tasks.excel.reader import FileRefused
 from tasks.models import Target
 from tests.sheets import make_sheet, row
 
@@ -17,48 +18,60 @@ def _refusal(path, user, name=None) -> str:
     return str(refused.value)
 
 
-def test_an_old_xls_workbook_is_refused(tmp_path, erin):
-    path = tmp_path / "old.xls"
-    path.write_bytes(OLE_MAGIC + b"\0" * 600)
-    assert ".xls" in _refusal(path, erin)
-
-
-def test_an_xls_renamed_to_xlsx_is_refused_as_xls(tmp_path, erin):
-    path = tmp_path / "renamed.xlsx"
-    path.write_bytes(OLE_MAGIC + b"\0" * 600)
-    assert "97-2003" in _refusal(path, erin)
+def test_an_old_word_document_is_refused_as_not_a_spreadsheet(tmp_path, erin):
+    path = tmp_path / "letter.xls"
+    path.write_bytes(OLE_MAGIC + b"\0" * 100 + "WordDocument".encode("utf-16-le") + b"\0" * 500)
+    message = _refusal(path, erin)
+    assert "不是表格文件" in message and "letter.xls" in message
 
 
 def test_a_password_protected_workbook_is_refused(tmp_path, erin):
     path = tmp_path / "secret.xlsx"
     path.write_bytes(OLE_MAGIC + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100)
-    assert "password" in _refusal(path, erin)
+    message = _refusal(path, erin)
+    assert "文件已加密" in message and "secret.xlsx" in message
 
 
-def test_a_file_that_is_not_excel_is_refused(tmp_path, erin):
-    path = tmp_path / "notes.txt"
-    path.write_text("序号,目标任务\n1,任务")
-    assert "(.xlsx)" in _refusal(path, erin)
+def test_a_csv_file_is_refused_as_csv_whatever_its_name(tmp_path, erin):
+    for name in ("notes.csv", "fake.xlsx", "old.xls"):
+        path = tmp_path / name
+        path.write_text("序号,目标任务\n1,任务", encoding="gbk")
+        message = _refusal(path, erin)
+        assert "这是CSV文件" in message and name in message
 
 
-def test_a_text_file_named_xlsx_is_refused(tmp_path, erin):
-    path = tmp_path / "fake.xlsx"
-    path.write_text("序号,目标任务\n1,任务")
-    assert "not an Excel workbook" in _refusal(path, erin)
+def test_a_web_page_saved_as_xls_is_refused(tmp_path, erin):
+    path = tmp_path / "export.xls"
+    path.write_text("<html><body><table><tr><td>序号</td></tr></table></body></html>")
+    assert "web page" in _refusal(path, erin)
+
+
+def test_a_binary_xlsb_workbook_is_refused_with_what_to_do(tmp_path, erin):
+    path = tmp_path / "book.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\0")
+    assert ".xlsb" in _refusal(path, erin)
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(tmp_path, erin):
+    path = tmp_path / "photo.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    assert "不是表格文件" in _refusal(path, erin)
 
 
 def test_a_word_document_named_xlsx_is_refused(tmp_path, erin):
     path = tmp_path / "letter.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    assert "not an Excel workbook" in _refusal(path, erin)
+    assert "不是表格文件" in _refusal(path, erin)
 
 
 def test_a_damaged_workbook_is_refused(tmp_path, erin, unit_a):
     good = make_sheet(tmp_path / "good.xlsx", [row(目标任务="任务")])
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    assert "damaged" in _refusal(path, erin)
+    message = _refusal(path, erin)
+    assert "damaged" in message and "damaged.xlsx" in message
 
 
 def test_a_workbook_larger_than_the_limit_is_refused(tmp_path, erin, unit_a, settings):

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from tasks.choices import ImportStatus
 from tasks.models import ImportJob, Target
+from tests.data.office import OFFICE
 from tests.factories import TargetFactory
 from tests.sheets import make_sheet, row
 
@@ -41,10 +42,65 @@ def test_the_office_uploads_sees_the_dry_run_and_commits(client, erin, sheet):
 def test_a_refused_file_shows_its_reason_in_chinese(client, erin, tmp_path):
     client.force_login(erin)
     path = tmp_path / "旧表.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    response = client.get(_upload(client, path)["Location"])
-    assert "另存为" in response.content.decode()
+    path.write_text("序号,目标任务\n1,压缩审批时限", encoding="gbk")
+    page = client.get(_upload(client, path)["Location"]).content.decode()
+    assert "这是CSV文件" in page and "另存为" in page and "旧表.xls" in page
     assert ImportJob.objects.get().status == ImportStatus.REFUSED
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_a_sheet_saved_by_office_software_uploads_and_commits(client, erin, unit_a, unit_b, leader, fmt):
+    client.force_login(erin)
+    page = client.get(_upload(client, OFFICE / f"breakdown.{fmt}")["Location"]).content.decode()
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.CHECKED and job.report["valid"]
+    assert "工作表：分解表" in page
+    assert "第7行（隐藏）：已经取消的任务" in page  # listed, left out
+    client.post(reverse("excel:import-commit", args=[job.pk]))
+    assert Target.objects.filter(title="全市固定资产投资").exists()
+    assert not Target.objects.filter(title="已经取消的任务").exists()
+
+
+def test_ticking_include_hidden_rows_checks_the_sheet_again_with_them(client, erin, unit_a, unit_b, leader):
+    client.force_login(erin)
+    _upload(client, OFFICE / "breakdown.ods")
+    job = ImportJob.objects.get()
+    client.post(reverse("excel:import-options", args=[job.pk]), {"sheet": "分解表", "include_hidden": "1"})
+    job.refresh_from_db()
+    assert job.include_hidden and job.report["hidden_rows"] == []
+    assert "已经取消的任务" in [row["title"] for row in job.report["rows"]]
+
+
+def test_include_hidden_rows_can_be_ticked_when_uploading(client, erin, unit_a, unit_b, leader):
+    client.force_login(erin)
+    _upload(client, OFFICE / "breakdown.xlsx", include_hidden="on")
+    job = ImportJob.objects.get()
+    assert "已经取消的任务" in [row["title"] for row in job.report["rows"]]
+
+
+def test_a_workbook_with_two_tables_asks_which_sheet_to_read(client, erin, unit_a, unit_b):
+    client.force_login(erin)
+    page = client.get(_upload(client, OFFICE / "two_tables.xls")["Location"]).content.decode()
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.CHOOSE_SHEET
+    assert 'value="县区"' in page and 'value="市直部门"' in page
+    assert not Target.objects.exists()
+    client.post(reverse("excel:import-options", args=[job.pk]), {"sheet": "市直部门"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED and job.sheet == "市直部门"
+    client.post(reverse("excel:import-commit", args=[job.pk]))
+    assert list(Target.objects.values_list("title", flat=True)) == ["部门任务"]
+
+
+def test_a_sheet_being_saved_cannot_be_checked_again(client, erin, sheet):
+    client.force_login(erin)
+    _upload(client, sheet)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.COMMITTING)
+    response = client.post(reverse("excel:import-options", args=[job.pk]), {"sheet": "Sheet"}, follow=True)
+    assert "正在" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.COMMITTING
 
 
 def test_a_sheet_with_problems_cannot_be_committed(client, erin, tmp_path, unit_a):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accountability', '0008_notice_indexes_only_where_searched'),
-        ('tasks', '0008_completion_claims_closed_years_carry_over'),
+        ('tasks', '0009_completion_claims_closed_years_carry_over'),
     ]
 
     operations = [

@@ -16,11 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from ..choices import Direction
+from ..text import strip_control
 
 FOUR_PLACES = Decimal("0.0001")
 _WHITESPACE = re.compile(r"[ \t\u3000\xa0]+")
 # Leading or trailing space, a run of spaces, a tab, an ideographic or no-break space, a line break.
-_UNTIDY = re.compile(r"^\s|\s$|  |[\t\u3000\xa0\r\n]")
+_UNTIDY = re.compile(r"^\s|\s$|  |[\t\u3000\xa0\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class CellError(ValueError):
@@ -36,7 +37,7 @@ def clean(value):
     if isinstance(value, str):
         if not _UNTIDY.search(value):
             return value  # the common case, and a sheet has a hundred thousand cells
-        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        text = strip_control(value).replace("\r\n", "\n").replace("\r", "\n")
         lines = [_WHITESPACE.sub(" ", line).strip() for line in text.split("\n")]
         return "\n".join(line for line in lines if line)
     return value
@@ -252,6 +253,7 @@ _DEADLINE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^(?:(?P<y>\d{4})年)?(?P<m>[一二三四五六七八九十]{1,3})月(?:底|末|份)?$"), "month"),
     (re.compile(r"^(?:(?P<y>\d{4})年)?(?:年底|年末|年内|全年|12月底)$"), "year"),
     (re.compile(r"^(?P<y>\d{4})年$"), "year"),
+    (re.compile(r"^(?P<y>\d{4})年(?:底|末|内)$"), "year"),  # 2018年底
     (re.compile(r"^(?:(?P<y>\d{4})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?$"), "quarter"),
     (re.compile(r"^(?:(?P<y>\d{4})年)?上半年(?:末|底)?$"), "half1"),
     (re.compile(r"^(?:(?P<y>\d{4})年)?下半年(?:末|底)?$"), "year"),

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import islice
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from .. import clock
@@ -92,7 +93,9 @@ class BreakdownExporter(Exporter):
             plans: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
             leads = [link[_ID] for chain in chains.values() for link in chain if link[_ROLE] == AssignmentRole.LEAD]
             if leads:
-                nodes = Milestone.objects.filter(assignment_id__in=leads, due_date__in=quarter_ends)
+                nodes = Milestone.objects.filter(assignment_id__in=leads).filter(
+                    Q(due_date__in=quarter_ends) | Q(due_date=F("assignment__deadline"))
+                )
                 for node in nodes.values_list(*_NODE_VALUES):
                     plans[node[0]][node[1]] = node
             for pk, seq in chunk:
@@ -124,7 +127,10 @@ class BreakdownExporter(Exporter):
         if lead:
             has_value = value is not None and bool(unit)
             by_date = plans.get(lead[0][_ID], {})
+            deadline = lead[0][_DEADLINE]
             for index, due in enumerate(quarter_ends):
+                if dt.date(self.year, index * 3 + 1, 1) <= deadline < due:
+                    due = deadline  # the quarter the deadline falls in holds the node at the deadline
                 node = by_date.get(due)
                 if node is not None:
                     row[_FIRST_QUARTER + index] = _quarter_cell(node, has_value)
@@ -137,8 +143,8 @@ _TARGET_VALUES = (
     "pk", "code", "title", "description", "source", "target_type", "leader__post", "deadline", "target_value",
     "direction", "measure_unit", "remarks",
 )  # fmt: skip
-_LINK_VALUES = ("target_id", "pk", "role", "unit__name", "share", "responsible_person")
-_ID, _ROLE, _UNIT_NAME, _SHARE, _PERSON = 1, 2, 3, 4, 5
+_LINK_VALUES = ("target_id", "pk", "role", "unit__name", "share", "responsible_person", "deadline")
+_ID, _ROLE, _UNIT_NAME, _SHARE, _PERSON, _DEADLINE = 1, 2, 3, 4, 5, 6
 _NODE_VALUES = ("assignment_id", "due_date", "planned_percent", "planned_value", "description")
 
 

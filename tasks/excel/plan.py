@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -122,6 +123,10 @@ class ImportPlan:
     work: list[TargetWork] = field(default_factory=list)
     sheet_title: str = ""
     ignored_headers: list[str] = field(default_factory=list)
+    file: str = ""
+    sheet: str = ""
+    include_hidden: bool = False
+    hidden_rows: list[tuple[int, str]] = field(default_factory=list)  # left out: (row, title)
     # Existing targets the plan read, with the time they were last changed (checked when saving).
     read_versions: dict[int, dt.datetime] = field(default_factory=dict)
 
@@ -147,6 +152,10 @@ class ImportPlan:
             "valid": self.is_valid,
             "counts": self.counts(),
             "ignored_headers": self.ignored_headers,
+            "file": self.file,
+            "sheet": self.sheet,
+            "include_hidden": self.include_hidden,
+            "hidden_rows": [{"row": number, "title": title} for number, title in self.hidden_rows],
             "rows": [
                 {
                     "row": work.row.number,
@@ -171,35 +180,52 @@ def plan_import(
     year: int | None,
     acting_user,
     progress: Progress | None = None,
+    sheet: str | None = None,
+    include_hidden: bool = False,
 ) -> ImportPlan:
-    """Read and check the whole sheet; raise ``FileRefused`` when the file itself cannot be used."""
-    check_file(Path(path), original_name)
-    workbook = open_workbook(Path(path))
+    """Read and check the whole sheet; raise ``FileRefused`` (naming the file, and the sheet once it is
+    known) when the file itself cannot be used, ``SheetChoiceNeeded`` when several sheets qualify."""
     try:
-        reader = SheetReader(workbook)
+        return _plan(path, year=year, acting_user=acting_user, progress=progress, sheet=sheet,
+                     include_hidden=include_hidden, original_name=original_name)  # fmt: skip
+    except FileRefused as refused:
+        refused.file = original_name
+        raise
+
+
+def _plan(path, *, year, acting_user, progress, sheet, include_hidden, original_name) -> ImportPlan:
+    kind = check_file(Path(path), original_name)
+    workbook = open_workbook(Path(path), kind)
+    try:
+        reader = SheetReader(workbook, sheet=sheet, include_hidden=include_hidden)
         layout = reader.find_table()
         title_year = year_in_text(layout.title)
         if year and title_year and year != title_year:
             raise FileRefused(
                 _("The sheet's title is for %(title)d but the import is for %(year)d.")
-                % {"title": title_year, "year": year}
+                % {"title": title_year, "year": year},
+                sheet=layout.sheet,
             )
         year = year or title_year
         if not year:
-            raise FileRefused(_("The sheet's title names no year; choose the year to import into."))
+            raise FileRefused(_("The sheet's title names no year; choose the year to import into."), sheet=layout.sheet)
         all_units = list(Unit.objects.all())
         units = {normalise_name(unit.name): unit for unit in all_units}
         leaders = {normalise_name(leader.post): leader for leader in Leader.objects.all()}
         parser = RowParser(year=year, columns=layout.columns, units=units, leaders=leaders)
-        plan = ImportPlan(year=year, sheet_title=layout.title, ignored_headers=layout.ignored_headers)
+        plan = ImportPlan(
+            year=year, sheet_title=layout.title, ignored_headers=layout.ignored_headers, file=original_name,
+            sheet=layout.sheet, include_hidden=include_hidden,
+        )  # fmt: skip
         for raw in reader.rows():
             plan.rows.append(parser.parse(raw))
             if progress and len(plan.rows) % PROGRESS_EVERY == 0:
                 progress("reading", len(plan.rows), layout.max_row)
+        plan.hidden_rows = reader.hidden_rows
     finally:
         workbook.close()
     if not plan.rows:
-        raise FileRefused(_("The sheet has a header row but no targets below it."))
+        raise FileRefused(_("The sheet has a header row but no targets below it."), sheet=layout.sheet)
     if progress:
         progress("checking", len(plan.rows), len(plan.rows))
     _Builder(plan, layout.columns, acting_user=acting_user, units=all_units).build()
@@ -278,7 +304,9 @@ class _Builder:
         quarter_ends = [quarter_end(dt.date(self.year, q * 3, 1)) for q in range(1, 5)]
         # Plain rows, not model instances: a re-imported sheet compares tens of thousands of nodes and
         # changes few; the changed ones become instances (``_stored_milestone``).
-        nodes = Milestone.objects.filter(assignment__target__year=self.year, due_date__in=quarter_ends)
+        nodes = Milestone.objects.filter(assignment__target__year=self.year).filter(
+            Q(due_date__in=quarter_ends) | Q(due_date=F("assignment__deadline"))
+        )
         self.milestones: dict[tuple[int, dt.date], tuple] = {
             (row[1], row[2]): row for row in nodes.values_list(*_MILESTONE_FIELDS)
         }
@@ -552,12 +580,14 @@ class _Builder:
             if quarter is None:
                 continue
             due = quarter_end(dt.date(self.year, index * 3, 1))
+            if dt.date(self.year, index * 3 - 2, 1) <= lead.deadline < due:
+                due = lead.deadline  # the quarter the deadline falls in: its figure is due at the deadline
             if due > lead.deadline or due < target.start_date:
                 self.problem(
                     row,
                     key,
                     quarter.text or quarter.number,
-                    _("a plan node within the target's time (the quarter ends after the deadline)"),
+                    _("a plan node within the target's time (the quarter starts after the deadline)"),
                 )
                 continue
             planned_value = None

@@ -18,6 +18,12 @@ def action_labels() -> dict[str, str]:
 
 def report_lines(report: dict) -> Iterator[str]:
     labels = action_labels()
+    if report.get("file"):
+        yield _("File “%(file)s”, sheet “%(sheet)s”, year %(year)d") % {
+            "file": report["file"],
+            "sheet": report.get("sheet", ""),
+            "year": report["year"],
+        }
     for row in report["rows"]:
         yield _("Row %(row)d [%(action)s] %(code)s %(title)s") % {
             "row": row["row"],
@@ -36,5 +42,12 @@ def report_lines(report: dict) -> Iterator[str]:
         _("%(rows)d rows: %(create)d new, %(update)d changed, %(unchanged)d unchanged, %(error)d with problems.")
         % counts
     )
+    hidden = report.get("hidden_rows") or []
+    if hidden:
+        yield _("%(count)d hidden row(s) left out (include them with --include-hidden / 包含隐藏行):") % {
+            "count": len(hidden)
+        }
+        for row in hidden:
+            yield "    " + _("Row %(row)d (hidden) %(title)s") % row
     if report.get("ignored_headers"):
         yield _("Columns not read: %(names)s") % {"names": "、".join(report["ignored_headers"])}

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from ..services.bulk_history import fewer_collections
+from ..text import strip_control
 from .cells import needs_neutralising
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,6 +56,7 @@ def safe_cell(sheet, value):
     if isinstance(value, Decimal):
         return number_or_text(value)
     if isinstance(value, str):
+        value = strip_control(value)  # a row stored before the rule, or pasted through a bulk path
         if needs_neutralising(value):
             cell = WriteOnlyCell(sheet, value)
             cell.data_type = "s"  # stored as text: Excel shows it, never evaluates it

@@ -14,8 +14,9 @@ from ..choices import RUNNING_IMPORT_STATUSES, ImportStatus
 
 
 def import_path(instance: ImportJob, filename: str) -> str:
-    # A random name: the original is kept in original_name and never used as a path.
-    return f"imports/{uuid4().hex}.xlsx"
+    # A random name: the original is kept in original_name and never used as a path. The suffix says
+    # nothing either: the importer tells the formats apart by content.
+    return f"imports/{uuid4().hex}.sheet"
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -31,6 +32,8 @@ class ImportJob(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    include_hidden = models.BooleanField(_("hidden rows included"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     # Progress of the running job (bookkeeping written with .update(): no history).
     phase = models.CharField(_("phase"), max_length=16, blank=True)

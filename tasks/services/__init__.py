@@ -18,7 +18,7 @@ from .breakdown_rows import save_breakdown
 from .common import RuleViolation, save_with_history, system_user, validate_and_save
 from .completion import claim_completion, pending_claim, refuse_completion, return_for_redo, verify_completion
 from .extensions import decide_extension, pending_extension, request_extension
-from .import_jobs import check_import, commit_import, run_commit, start_import
+from .import_jobs import check_import, choose_import_options, commit_import, run_commit, start_import
 from .imports import ImportResult, import_breakdown
 from .plans import (
     generate_milestones,
@@ -65,6 +65,7 @@ __all__ = [
     "breakdown_errors",
     "check_evidence_file",
     "check_import",
+    "choose_import_options",
     "claim_completion",
     "close_out",
     "closed_years",

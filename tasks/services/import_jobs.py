@@ -25,7 +25,9 @@ def _is_inline(job: ImportJob) -> bool:
     return job.size <= settings.ZMD_IMPORT_INLINE_KB * 1024
 
 
-def start_import(uploaded_file, *, year: int | None, acting_user) -> ImportJob:
+def start_import(
+    uploaded_file, *, year: int | None, acting_user, sheet: str = "", include_hidden: bool = False
+) -> ImportJob:
     """Store the upload and check it: at once when small, in a job when large."""
     if not access_for(acting_user).office:
         raise RuleViolation(_("Only the supervision office imports the breakdown sheet."))
@@ -40,18 +42,48 @@ def start_import(uploaded_file, *, year: int | None, acting_user) -> ImportJob:
         original_name=Path(uploaded_file.name).name[:200],
         size=uploaded_file.size,
         year=year,
+        sheet=sheet[:100],
+        include_hidden=include_hidden,
         uploaded_by=acting_user,
         uploaded_at=clock.now(),
     )
     with transaction.atomic():
         save_with_history(job, acting_user=acting_user, reason=_("Sheet uploaded"))
-        if not _is_inline(job):
-            from ..tasks import check_import_job
+        _queue_check(job)
+    _check_inline(job)
+    return job
 
-            transaction.on_commit(lambda: check_import_job.delay(job.pk))
+
+def _queue_check(job: ImportJob) -> None:
+    """A large sheet's dry run: a Celery job, started once the upload is committed."""
+    if not _is_inline(job):
+        from ..tasks import check_import_job
+
+        transaction.on_commit(lambda: check_import_job.delay(job.pk))
+
+
+def _check_inline(job: ImportJob) -> None:
+    """A small sheet's dry run, at once (after the upload's own transaction)."""
     if _is_inline(job):
         check_import(job.pk)
         job.refresh_from_db()
+
+
+def choose_import_options(job: ImportJob, *, sheet: str, include_hidden: bool, acting_user) -> ImportJob:
+    """Check the sheet again with the sheet the person chose and whether hidden rows count."""
+    if not access_for(acting_user).office:
+        raise RuleViolation(_("Only the supervision office imports the breakdown sheet."))
+    choosable = (ImportStatus.CHOOSE_SHEET, ImportStatus.CHECKED, ImportStatus.REFUSED)
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status__in=choosable).update(status=ImportStatus.UPLOADED)
+        if not claimed:
+            raise RuleViolation(_("This sheet is being checked or saved; wait until it is done."))
+        job.refresh_from_db()
+        job.sheet, job.include_hidden = sheet[:100], include_hidden
+        job.report, job.message = {}, ""
+        save_with_history(job, acting_user=acting_user, reason=_("Sheet to check chosen"))
+        _queue_check(job)
+    _check_inline(job)
     return job
 
 
@@ -65,7 +97,7 @@ def _progress(job_id: int):
 def check_import(job_id: int) -> None:
     """The dry run. Claims an uploaded job (compare-and-set); anything else is left alone."""
     from ..excel.plan import plan_import
-    from ..excel.reader import FileRefused
+    from ..excel.reader import FileRefused, SheetChoiceNeeded
 
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.UPLOADED).update(
         status=ImportStatus.CHECKING, phase="reading"
@@ -76,8 +108,12 @@ def check_import(job_id: int) -> None:
     try:
         plan = plan_import(
             Path(job.file.path), job.original_name, year=job.year, acting_user=job.uploaded_by,
-            progress=_progress(job_id),
+            progress=_progress(job_id), sheet=job.sheet or None, include_hidden=job.include_hidden,
         )  # fmt: skip
+    except SheetChoiceNeeded as choice:
+        job.status, job.message, job.report = ImportStatus.CHOOSE_SHEET, str(choice), {"sheets": choice.sheets}
+        save_with_history(job, acting_user=job.uploaded_by, reason=_("Sheet to be chosen"))
+        return
     except FileRefused as refused:
         job.status, job.message = ImportStatus.REFUSED, str(refused)
         save_with_history(job, acting_user=job.uploaded_by, reason=_("Sheet refused"))
@@ -124,8 +160,9 @@ def run_commit(job_id: int) -> None:
     user = job.committed_by
     try:
         plan = plan_import(
-            Path(job.file.path), job.original_name, year=job.year, acting_user=user, progress=_progress(job_id)
-        )
+            Path(job.file.path), job.original_name, year=job.year, acting_user=user, progress=_progress(job_id),
+            sheet=job.sheet or None, include_hidden=job.include_hidden,
+        )  # fmt: skip
     except FileRefused as refused:
         job.status, job.message = ImportStatus.FAILED, str(refused)
         save_with_history(job, acting_user=user, reason=_("Sheet not saved"))

@@ -22,7 +22,11 @@ from ..models import ImportJob, Unit
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Breakdown sheet (.xlsx)"))
+    file = forms.FileField(
+        label=gettext_lazy("Breakdown sheet"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
+        help_text=gettext_lazy("Excel or WPS workbooks (.xlsx, .xls) and LibreOffice sheets (.ods)."),
+    )
     year = forms.IntegerField(
         label=gettext_lazy("Year"),
         min_value=2000,
@@ -30,6 +34,18 @@ class UploadForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty to take the year from the sheet's title."),
     )
+    include_hidden = forms.BooleanField(
+        label=gettext_lazy("Include hidden rows"),
+        required=False,
+        help_text=gettext_lazy("Hidden rows are usually rows the office retired; they are left out unless ticked."),
+    )
+
+
+class SheetOptionsForm(forms.Form):
+    """The sheet to read (when several hold a table) and whether hidden rows count, for a new dry run."""
+
+    sheet = forms.CharField(label=gettext_lazy("Sheet"), max_length=100, required=False)
+    include_hidden = forms.BooleanField(label=gettext_lazy("Include hidden rows"), required=False)
 
 
 def _office_only(request) -> None:
@@ -44,8 +60,9 @@ def import_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_import(
-                form.cleaned_data["file"], year=form.cleaned_data["year"], acting_user=request.user
-            )
+                form.cleaned_data["file"], year=form.cleaned_data["year"], acting_user=request.user,
+                include_hidden=form.cleaned_data["include_hidden"],
+            )  # fmt: skip
         except services.RuleViolation as error:
             form.add_error("file", error.messages)
         else:
@@ -85,6 +102,26 @@ def import_status(request, pk: int):
             "running": job.is_running,
         }
     )
+
+
+@login_required
+@require_POST
+def import_options(request, pk: int):
+    """包含隐藏行 / the chosen sheet: check the same upload again."""
+    _office_only(request)
+    job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
+    form = SheetOptionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a sheet of the workbook."))
+        return redirect("excel:import-detail", pk=job.pk)
+    try:
+        services.choose_import_options(
+            job, sheet=form.cleaned_data["sheet"], include_hidden=form.cleaned_data["include_hidden"],
+            acting_user=request.user,
+        )  # fmt: skip
+    except services.RuleViolation as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("excel:import-detail", pk=job.pk)
 
 
 @login_required

@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 
 from tasks import services
 from tasks.excel.plan import plan_import
-from tasks.excel.reader import FileRefused
+from tasks.excel.reader import FileRefused, SheetChoiceNeeded
 from tasks.excel.report import report_lines
 
 
 class Command(BaseCommand):
     help = (
-        "Import a breakdown sheet (目标任务分解表, .xlsx). Prints what each row would create or change and "
-        "every problem; saves all rows or none. Exits non-zero when the file is refused or a row has a problem."
+        "Import a breakdown sheet (目标任务分解表: .xlsx, .xlsm, .xls or .ods). Prints what each row would create "
+        "or change and every problem; saves all rows or none. Exits non-zero when the file is refused or a row "
+        "has a problem."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="the year of the targets (default: from the sheet's title)")
         parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
         parser.add_argument("--as-user", help="the person the history names (default: the system user)")
+        parser.add_argument("--sheet", help="the sheet to read, when several hold a breakdown table")
+        parser.add_argument(
+            "--include-hidden", action="store_true", help="read hidden rows too (by default they are left out)"
+        )
 
     def handle(self, *args, **options):
         with translation.override(settings.LANGUAGE_CODE):
@@ -40,7 +45,12 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(_("No such user: %(name)s") % {"name": options["as_user"]})
         try:
-            plan = plan_import(path, path.name, year=options["year"], acting_user=user)
+            plan = plan_import(
+                path, path.name, year=options["year"], acting_user=user, sheet=options["sheet"],
+                include_hidden=options["include_hidden"],
+            )  # fmt: skip
+        except SheetChoiceNeeded as refused:
+            raise CommandError(f"{refused} " + _("Name it with --sheet NAME.")) from None
         except FileRefused as refused:
             raise CommandError(str(refused)) from None
         for line in report_lines(plan.report()):

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0007_drop_indexes_covered_by_composites'),
+        ('tasks', '0008_import_sheet_choice'),
     ]
 
     operations = [
