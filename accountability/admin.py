@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tasks.admin import HistoryAdmin
+from tasks.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import (
     Appeal,
@@ -15,6 +15,7 @@ from .models import (
     ScoringRun,
     SupervisionRules,
     SupervisionRun,
+    YearResult,
 )
 
 
@@ -25,19 +26,6 @@ class CheckAdmin(HistoryAdmin):
     search_fields = ["finding", "assignment__target__title", "assignment__unit__name"]
     list_select_related = ["assignment__target", "assignment__unit", "checked_by"]
     raw_id_fields = ["assignment", "checked_by"]
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    """Scoring and disclosure change only through their services (and pages); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScoreRule)
@@ -142,6 +130,13 @@ class SupervisionRunAdmin(LogAdmin):
 class NoticeCounterAdmin(LogAdmin):
     list_display = ["kind", "year", "last_serial"]
     list_filter = ["year"]
+
+
+@admin.register(YearResult)
+class YearResultAdmin(LogAdmin):
+    list_display = ["year", "unit", "ranking_group", "rank", "score", "completion_rate", "as_of"]
+    list_filter = ["year", "ranking_group"]
+    list_select_related = ["unit"]
 
 
 @admin.register(InboxMessage)

@@ -15,6 +15,7 @@ class AccountabilityConfig(AppConfig):
         register_notice_panels()
         register_score_panels()
         # The five lists: task and close-out notices when the ledger issues or closes an assignment;
-        # the signed letter's veto on assignment changes (tasks.signals.assignment_changing).
+        # the signed letter's veto on assignment changes (tasks.signals.assignment_changing) and its
+        # record of granted extensions; the points a close-out earned, taken back on a redo.
         from . import receivers  # noqa: F401
-        from .services import letters  # noqa: F401
+        from .services import letters, redo  # noqa: F401

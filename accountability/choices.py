@@ -39,7 +39,7 @@ class RuleCode(models.TextChoices):
     COMPLETED_CO = "completed_co", _("Co-unit assignment completed")
     EARLY_OR_OVER = "early_or_over", _("Finished a month early or 10 percent over target")
     PROPOSAL_UNSATISFIED = "proposal_unsatisfied", _("Proposal reply found unsatisfactory")
-    REVERSAL = "reversal", _("Entry reversed on appeal")
+    REVERSAL = "reversal", _("Entry reversed (appeal upheld or task returned for redo)")
 
 
 class Grade(models.TextChoices):

@@ -19,9 +19,11 @@ from tasks.choices import Frequency, RoleKind
 from tasks.demo import DEMO_DATE
 from tasks.models import Assignment, Milestone, ProgressReport, User
 from tasks.periods import periods_between
+from tasks.services import refresh_planned_progress
 
 from . import services
 from .choices import NoticeKind, NoticeStatus
+from .demo_task_life import TASK_LIFE_ACTIONS
 from .models import Notice
 from .scan import last_scanned_day, run_scan
 from .scan.conditions import filed_reports
@@ -59,6 +61,7 @@ def build_supervision_demo() -> dict[str, int]:
         # A warning escalates the day after its catch-up date.
         pending.update(due + ONE_DAY for due in Notice.objects.open().values_list("due_date", flat=True) if due)
         day = min((d for d in pending if day < d <= DEMO_DATE), default=None)
+    refresh_planned_progress(day=DEMO_DATE)  # plans the replayed extensions moved, as of the demo date
     return {"task_notices": issued, "scans": scans}
 
 
@@ -175,3 +178,6 @@ OFFICE_ACTIONS = {
     dt.date(2018, 9, 5): [_supervise_zhengyang],
     DEMO_DATE: [_approve_first_exposure],
 }
+# The end of tasks' lives (claims, close-out, redo, extensions), on their days after the office's own.
+for _day, _steps in TASK_LIFE_ACTIONS.items():
+    OFFICE_ACTIONS[_day] = [*OFFICE_ACTIONS.get(_day, []), *_steps]

@@ -1,6 +1,7 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from .views import checks, inbox, letters, notice_office, notices, scan_console
+from .views import checks, inbox, letters, notice_office, notices, scan_console, year_end
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -15,6 +16,8 @@ letter_patterns = [
 # The five lists (五单): /notices/…
 notice_patterns = [
     path("", notices.register, name="register"),
+    # The register is also found where people look for it by name (the filters are kept).
+    path("register/", RedirectView.as_view(pattern_name="notices:register", query_string=True), name="register_alias"),
     path("register.xlsx", notices.register_xlsx, name="register_xlsx"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read-all/", inbox.read_all, name="read_all"),
@@ -30,16 +33,25 @@ notice_patterns = [
     path("exposure/new/", notice_office.new_exposure, name="new_exposure"),
     path("close-outs/", notice_office.close_outs, name="close_outs"),
     path("close-outs/<int:assignment_id>/", notice_office.close_out, name="close_out"),
+    path("close-outs/<int:assignment_id>/refuse/", notice_office.refuse_claim, name="refuse_claim"),
+    path("close-outs/<int:assignment_id>/redo/", notice_office.return_for_redo, name="redo"),
     path("problems/", notice_office.problems, name="problems"),
     path("scan/", notice_office.run_scan, name="run_scan"),
     path("scan/dry-run/", scan_console.dry_run, name="scan_dry_run"),
     path("scan/runs/<int:pk>/undo/", scan_console.undo, name="scan_undo"),
 ]
 
+# 年终: /year-end/…
+year_end_patterns = [
+    path("", year_end.index, name="index"),
+    path("<int:year>/close/", year_end.close, name="close"),
+]
+
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
+    path("year-end/", include((year_end_patterns, "year_end"))),
     path("", include("accountability.scoring_urls")),
     path("public/", include("accountability.public_urls")),
 ]

@@ -11,6 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Assignment,
+    ClaimEvidence,
+    ClosedYear,
+    CompletionClaim,
     Evidence,
     ExtensionRequest,
     FollowUp,
@@ -170,6 +173,43 @@ class EvidenceAdmin(HistoryAdmin):
     list_display = ["original_name", "report", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name"]
     raw_id_fields = ["report", "uploaded_by"]
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """Records that change only through their services and pages (claims, closed years, scoring,
+    disclosure, notices): the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClaimEvidenceInline(admin.TabularInline):
+    model = ClaimEvidence
+    extra = 0
+    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(CompletionClaim)
+class CompletionClaimAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "final_percent", "final_value", "status", "claimed_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["assignment__target__title", "assignment__unit__name", "statement"]
+    list_select_related = ["assignment__target", "assignment__unit"]
+    inlines = [ClaimEvidenceInline]
+
+
+@admin.register(ClosedYear)
+class ClosedYearAdmin(ReadOnlyAdmin):
+    list_display = ["year", "closed_at", "closed_by"]
+    list_select_related = ["closed_by"]
 
 
 class ProposalReplyInline(admin.TabularInline):

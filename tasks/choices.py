@@ -108,6 +108,9 @@ class AssignmentStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for redo")
     VERIFIED = "verified", _("Verified")
     CLOSED = "closed", _("Closed out")
+    # The office closed the year (年终) before this link was done: it is kept as it stood, and what
+    # is left of it may be carried into the next year's target (结转).
+    ENDED = "ended", _("Unfinished at year end")
 
 
 # States in which the unit is still working and reports are due.
@@ -162,6 +165,23 @@ class FollowUpTopic(models.TextChoices):
     PROBLEM = "problem", _("Problem")
     SUGGESTION = "suggestion", _("Suggestion")
     GENERAL = "general", _("General")
+
+
+class ClaimStatus(models.TextChoices):
+    """申请销号: a unit's claim that its part is done, and what the office made of it."""
+
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REFUSED = "refused", _("Refused")
+    RETURNED = "returned", _("Returned for redo")
+
+
+CLAIM_STATUS_COLOURS = {
+    ClaimStatus.PENDING: "yellow",
+    ClaimStatus.VERIFIED: "green",
+    ClaimStatus.REFUSED: "red",
+    ClaimStatus.RETURNED: "red",
+}
 
 
 class ExtensionStatus(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .choices import Direction
+from .choices import AssignmentRole, Direction, MeasureKind, ShareRule
 
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -41,3 +41,29 @@ def value_at_fraction(fraction: Decimal, *, goal: Decimal, baseline: Decimal | N
     """The cumulative value planned once ``fraction`` of the time has passed (straight line)."""
     start = baseline if baseline is not None else Decimal(0)
     return (start + (Decimal(goal) - start) * fraction).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def rolled_up(target, links, *, value: str = "actual_value", percent: str = "progress_percent"):
+    """The target's own figures from its units' accepted ones: ``(value, percent)``.
+
+    Under shares that add up (``sum``), the target's actual is the sum of the accepted figures of
+    the units that carry a share (a lead that only coordinates carries none); otherwise the lead
+    unit answers for the target and its figure is the target's. ``links`` are the target's
+    assignments; ``value`` and ``percent`` name the attributes holding their figures (the live ones,
+    or those as of a day).
+    """
+    links = list(links)
+    lead = next((link for link in links if link.role == AssignmentRole.LEAD), None)
+    carrying = [link for link in links if link.share is not None]
+    if target.share_rule == ShareRule.SUM and carrying:
+        values = [getattr(link, value) for link in carrying if getattr(link, value) is not None]
+        if not values:
+            return None, Decimal(0)
+        total = sum(values, Decimal(0))
+        if not target.target_value:
+            return total, None
+        baseline = target.baseline if target.measure_kind == MeasureKind.CUMULATIVE else None
+        return total, percent_of_goal(total, goal=target.target_value, baseline=baseline, direction=target.direction)
+    if lead is None:
+        return None, None
+    return getattr(lead, value), getattr(lead, percent)

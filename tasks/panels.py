@@ -5,7 +5,8 @@
 
 - ``"dashboard"`` — the leader dashboard (``request``);
 - ``"home"`` — the home page (``request``);
-- ``"assignment"`` — an assignment's page (``request``, ``assignment``).
+- ``"assignment"`` — an assignment's page (``request``, ``assignment``);
+- ``"assignment-actions"`` — the same page, beside its buttons (``request``, ``assignment``).
 
 A panel's context function must scope what it reads with ``for_user`` and run a fixed number of
 queries, so that the page's query count stays flat however many rows there are.

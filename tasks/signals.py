@@ -17,3 +17,11 @@ report_accepted = Signal()
 assignment_closed = Signal()
 # kwargs: assignment: Assignment, changes: dict, acting_user
 assignment_changing = Signal()
+# kwargs: assignment: Assignment, acting_user, reason: str, was_closed: bool. Sent inside the transaction when
+# a claimed, verified or closed-out assignment is returned for redo (退回重办): a receiver takes
+# back what the completion earned (the points ledger reverses its entries) in the same transaction.
+assignment_reopened = Signal()
+# kwargs: request: ExtensionRequest | None, assignment: Assignment, previous: date, acting_user. Sent inside the
+# transaction when a granted extension has moved an assignment's deadline: a signed responsibility
+# letter records it as an approved change (a revision).
+deadline_extended = Signal()

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import assignments, dashboard, evidence, follow_ups, home, plans, reports, review, targets
+from .views import assignments, completion, dashboard, evidence, follow_ups, home, plans, reports, review, targets
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("assignments/", assignments.assignment_list, name="assignment_list"),
     path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/report/", reports.report_edit, name="report_edit"),
+    path("assignments/<int:pk>/claim/", completion.claim, name="assignment_claim"),
+    path("assignments/<int:pk>/extension/", completion.request_extension, name="assignment_extension"),
+    path("claims/evidence/<int:pk>/", completion.claim_evidence, name="claim_evidence"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/approve/", review.approve, name="report_approve"),
     path("reports/<int:pk>/return/", review.return_report, name="report_return"),
@@ -30,6 +33,7 @@ urlpatterns = [
     path("targets/<int:pk>/follow-up/", follow_ups.target_follow_up, name="target_follow_up"),
     path("assignments/<int:pk>/plan/", plans.plan_edit, name="plan_edit"),
     path("office/reviews/", review.review_queue, name="review_queue"),
+    path("extensions/<int:pk>/decide/", completion.decide_extension, name="extension_decide"),
     path("office/follow-ups/", review.follow_up_list, name="follow_up_list"),
     # Leaders
     path("dashboard/", dashboard.dashboard, name="dashboard"),

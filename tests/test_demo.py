@@ -98,7 +98,10 @@ def test_the_demo_has_a_months_scoring_an_appeal_and_a_published_disclosure(demo
     assert ScoreEntry.objects.filter(rule__code=RuleCode.REPORT_LATE, unit__name="平舆县").exists()
     assert ScoreEntry.objects.filter(rule__code=RuleCode.COMPLETED_LEAD, unit__name="市交通运输局").exists()
     assert set(Appeal.objects.values_list("status", flat=True)) == {AppealStatus.PENDING, AppealStatus.REVERSED}
-    assert ScoreEntry.objects.filter(rule__code=RuleCode.REVERSAL).count() == 1
+    # One reversal on appeal; the others take back what 开发区's close-out earned before its redo.
+    reversals = ScoreEntry.objects.filter(rule__code=RuleCode.REVERSAL)
+    assert reversals.filter(reverses__appeal__isnull=False).count() == 1
+    assert set(reversals.filter(reverses__appeal__isnull=True).values_list("unit__name", flat=True)) == {"开发区"}
     published = Disclosure.objects.get(status=DisclosureStatus.PUBLISHED)
     assert published.as_of.isoformat() == "2018-08-31" and published.data["groups"][0]["rows"]
 
@@ -146,7 +149,9 @@ def test_the_demo_has_supervision_close_outs_and_exposures(demo):
     supervision = {n.unit.name: n.status for n in Notice.objects.filter(kind="supervision").select_related("unit")}
     assert supervision == {"平舆县": "closed", "正阳县": "signed"}
     closed = Assignment.objects.filter(status="closed")
-    assert closed.exists() and Notice.objects.filter(kind="close_out").count() == closed.count()
+    assert closed.exists() and not closed.exclude(notices__kind="close_out").exists()
+    # The close-out returned for redo keeps its 任务销号单 as the record of what happened.
+    assert Notice.objects.filter(kind="close_out").count() == closed.count() + 1
     assert Notice.objects.filter(kind="exposure", status="proposed").exists()  # waits for the office
     published = Notice.objects.get(kind="exposure", is_published=True)
     assert published.number == "驻督曝〔2018〕1号"
@@ -254,3 +259,78 @@ def test_on_new_years_day_the_pages_of_a_year_without_targets_are_empty_not_erro
         assert crawled.server_errors() == {}
         assert client.get("/dashboard/battle-map/").status_code == 200
         assert client.get("/dashboard/battle-map/?by=unit").status_code == 200
+
+
+# --- The life of a task on the demo date (issue 12) --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_every_state_of_a_tasks_end(demo):
+    from accountability.models import LetterChangeRequest, Notice, ResponsibilityLetter, ScoreEntry
+    from tasks.choices import AssignmentStatus, ClaimStatus, ExtensionStatus
+    from tasks.models import CompletionClaim, ExtensionRequest
+
+    def link(code, unit):
+        return Assignment.objects.get(target__code=code, unit__name=unit)
+
+    waiting = link("2018-007", "驿城区")  # staff_yicheng's claim waits for 销号核验
+    assert waiting.status == AssignmentStatus.CLAIMED
+    claim = waiting.claims.get()
+    assert claim.status == ClaimStatus.PENDING and claim.evidence.exists() and claim.statement
+    closed = link("2018-009", "市发改委")
+    assert closed.status == AssignmentStatus.CLOSED and closed.notices.filter(kind="close_out").exists()
+    redone = link("2018-008", "开发区")
+    assert redone.status == AssignmentStatus.RETURNED
+    assert redone.claims.get().status == ClaimStatus.RETURNED
+    assert redone.notices.filter(kind="close_out").exists()
+    assert (
+        sum(
+            ScoreEntry.objects.filter(
+                assignment=redone, rule__code__in=["completed_co", "early_or_over", "reversal"]
+            ).values_list("amount", flat=True)
+        )
+        == 0
+    )
+    granted = ExtensionRequest.objects.get(status=ExtensionStatus.GRANTED)
+    assert (granted.assignment.unit.name, granted.assignment.deadline.isoformat()) == ("新蔡县", "2019-03-31")
+    letter = ResponsibilityLetter.objects.get(unit__name="新蔡县", year=2018)
+    assert letter.is_signed and letter.revision == 1
+    assert LetterChangeRequest.objects.get(letter=letter).extension == granted
+    refused = ExtensionRequest.objects.get(status=ExtensionStatus.REFUSED)
+    assert refused.assignment.unit.name == "正阳县" and refused.decision_note
+    assert not CompletionClaim.objects.filter(status=ClaimStatus.PENDING).exclude(pk=claim.pk).exists()
+    assert not Notice.objects.filter(kind="close_out", assignment=waiting).exists()
+
+
+@pytest.mark.django_db
+def test_the_demos_concluded_proposal_closed_its_chain_through_the_services(demo):
+    from tasks.choices import ClaimStatus
+
+    for link in Assignment.objects.filter(target__code="2018-013"):
+        assert link.status == "closed"
+        assert link.claims.get().status == ClaimStatus.VERIFIED  # claimed and verified, not set by the builder
+        assert link.notices.filter(kind="close_out").exists()
+
+
+@pytest.mark.django_db
+def test_the_demos_rural_roads_roll_up_to_the_counties_total_on_every_page(demo, client):
+    from decimal import Decimal
+
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from accountability.models import Disclosure
+    from tasks.selectors.rollup import target_figures
+
+    target = Target.objects.get(code="2018-010")
+    figures = target_figures(target)
+    counties = sum(link.actual_value for link in figures.co_units)
+    assert figures.value == counties == Decimal("172.4")
+    assert target.assignments.get(role="lead").actual_value == counties  # the lead reports the total
+    published = Disclosure.objects.get(status="published").data["livelihood"]
+    roads = next(p for p in published if p["code"] == "2018-010")
+    assert Decimal(roads["actual_value"]) == sum(Decimal(u["actual_value"]) for u in roads["units"] if u["share"])
+    client.force_login(User.objects.get(username="office"))
+    with override_settings(ZMD_TODAY=None):
+        page = client.get(reverse("target_detail", args=[target.pk])).content.decode()
+    assert "data-rolled-up-value>172.4<" in page

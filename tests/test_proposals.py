@@ -178,3 +178,35 @@ def test_the_handling_mode_is_fixed_once_units_replied(proposal_target, erin, al
     services.update_proposal(proposal, proposers="王某某等6名代表", acting_user=erin)
     proposal.refresh_from_db()
     assert proposal.proposers == "王某某等6名代表" and proposal.handling_mode == HandlingMode.SEPARATE
+
+
+def test_concluding_closes_the_chain_through_the_ledger(proposal_target, erin, unit_a, unit_b, alice, bob):
+    """办结: each link is claimed, verified and closed out by the services, so that its close-out
+    notice and its points follow as for any task."""
+    from accountability import services as acc
+    from accountability.models import Notice
+    from tasks.choices import AssignmentStatus, ClaimStatus, TargetStatus
+
+    proposal = _register(proposal_target, erin)
+    lead, co = link(proposal_target, unit_a), link(proposal_target, unit_b)
+    first = _reply(proposal, lead, alice, D(2018, 6, 1))
+    _rate(first, erin, D(2018, 6, 5), Satisfaction.SATISFIED)
+    lead.refresh_from_db()
+    assert lead.status != AssignmentStatus.CLOSED  # the co-unit has not answered yet
+    second = _reply(proposal, co, bob, D(2018, 6, 20))
+    _rate(second, erin, D(2018, 6, 25), Satisfaction.BASIC)
+    proposal.refresh_from_db()
+    proposal_target.refresh_from_db()
+    assert proposal.status == ProposalStatus.CONCLUDED
+    assert proposal_target.status == TargetStatus.CLOSED
+    for assignment in (lead, co):
+        assignment.refresh_from_db()
+        assert assignment.status == AssignmentStatus.CLOSED and assignment.progress_percent == 100
+        assert assignment.claims.get().status == ClaimStatus.VERIFIED
+        statuses = list(assignment.history.order_by("history_id").values_list("status", flat=True))
+        steps = [status for i, status in enumerate(statuses) if i == 0 or statuses[i - 1] != status]
+        assert steps[-3:] == ["claimed", "verified", "closed"]
+    with at(D(2018, 6, 26)):
+        notices = acc.issue_close_out_notices([lead.pk, co.pk], acting_user=erin)
+    assert {n.assignment_id for n in notices} == {lead.pk, co.pk}
+    assert Notice.objects.filter(kind="close_out").count() == 2

@@ -98,7 +98,7 @@ def test_staff_appeal_an_entry_and_the_office_reverses_it_in_the_browser(ledger,
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REVERSED
     page = client.get(reverse("scores:ledger", args=[unit_b.pk]) + "?as_of=2018-08-05").content.decode()
-    assert "申诉撤销" in page and "已撤销" in page
+    assert "撤销记分" in page and "已撤销" in page
 
 
 def test_an_empty_appeal_is_refused_in_chinese_and_nothing_is_stored(ledger, client, bob, unit_b):

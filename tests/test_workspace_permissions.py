@@ -56,7 +56,47 @@ MATRIX = [
     ("follow_up_list", "get", None, None, (302, 403, 403, 403, 200, 200)),
     ("dashboard", "get", None, None, (302, 403, 403, 403, 200, 200)),
     ("battle_map", "get", None, None, (302, 403, 403, 403, 200, 200)),
+    # The life of a task (issue 12): the unit claims and asks, the office verifies, decides, returns.
+    ("assignment_claim", "get", lambda w: [w.assignment.pk], None, (302, 200, 404, 200, 403, 403)),
+    (
+        "assignment_claim",
+        "post",
+        lambda w: [w.assignment.pk],
+        {"final_percent": "100", "statement": "已完成"},  # no evidence file: the form says so
+        (302, 200, 404, 200, 403, 403),
+    ),
+    ("assignment_extension", "get", lambda w: [w.claimed.pk], None, (302, 200, 404, 200, 403, 403)),
+    (
+        "assignment_extension",
+        "post",
+        lambda w: [w.draft.assignment.pk],
+        {"new_deadline": "2019-03-31", "reason": "汛期影响"},  # a request is pending: the page says so
+        (302, 200, 404, 200, 403, 403),
+    ),
+    ("claim_evidence", "get", lambda w: [w.claim_evidence.pk], None, (302, 200, 404, 200, 200, 200)),
+    (
+        "extension_decide",
+        "post",
+        lambda w: [w.extension.pk],
+        {"decision": "refuse", "note": "时间充足"},
+        (302, 403, 404, 403, 403, 302),
+    ),
+    ("notices:close_outs", "get", None, None, (302, 403, 403, 403, 403, 200)),
+    ("notices:close_out", "post", lambda w: [w.claimed.pk], {"note": "经核验"}, (302, 403, 404, 403, 403, 302)),
+    (
+        "notices:refuse_claim",
+        "post",
+        lambda w: [w.claimed.pk],
+        {"reason": "佐证不足"},
+        (302, 403, 404, 403, 403, 302),
+    ),
+    ("notices:redo", "post", lambda w: [w.claimed.pk], {"reason": "质量不达标"}, (302, 403, 404, 403, 403, 302)),
+    ("year_end:index", "get", None, None, (302, 403, 403, 403, 200, 200)),
+    ("year_end:close", "post", lambda w: [2018], {"confirm": "yes"}, (302, 403, 403, 403, 403, 302)),
 ]
+# Rows of other apps' URLs that belong to the life of a task; the rest keep their own matrices.
+OTHER_APPS = {"check_create", "notices:close_outs", "notices:close_out", "notices:refuse_claim", "notices:redo"}
+OTHER_APPS |= {"year_end:index", "year_end:close"}
 
 
 @pytest.fixture
@@ -73,11 +113,13 @@ def test_the_matrix_names_every_workspace_url():
     """A new workspace URL must get its row here (other apps' URLs keep their own matrices)."""
     from tasks.urls import urlpatterns as task_urls
 
-    named = {pattern.name for pattern in task_urls if hasattr(pattern, "name")} | {"check_create"}
+    named = {pattern.name for pattern in task_urls if hasattr(pattern, "name")} | OTHER_APPS
     assert named == {row[0] for row in MATRIX} - {"password_change"}
 
 
-@pytest.mark.parametrize(("name", "method", "args", "data", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
+@pytest.mark.parametrize(
+    ("name", "method", "args", "data", "expected"), MATRIX, ids=[f"{row[0]}-{row[1]}" for row in MATRIX]
+)
 def test_each_role_gets_the_expected_status(world, people, name, method, args, data, expected):
     built = args(world) if args else []
     built, query = built if isinstance(built, tuple) else (built, "")

@@ -27,8 +27,9 @@ PAGES = [
     ("alice", "assignment_list", None, 9),
     ("carol", "approvals", None, 7),
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
-    # office panel: pending notices, completions to close out, problems to supervise, its render
-    ("erin", "home", None, 15),
+    # office panel: pending notices, completions to close out, requests for more time, problems to
+    # supervise, its render
+    ("erin", "home", None, 16),
     ("erin", "target_ledger", None, 9),
     ("erin", "review_queue", None, 8),
     ("erin", "follow_up_list", None, 7),
@@ -37,8 +38,10 @@ PAGES = [
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 9),
-    ("erin", "target_detail", "first_target", 10),
-    ("alice", "assignment_detail", "first_assignment", 15),
+    # + the targets it was carried into (结转)
+    ("erin", "target_detail", "first_target", 11),
+    # + its completion claims, its requests for more time, the co-units' figures the lead unit sees
+    ("alice", "assignment_detail", "first_assignment", 18),
 ]
 
 

@@ -78,6 +78,16 @@ def unit_a_world(*, unit_a, alice, erin, leader):
     unit_a.save()
     draft_target = TargetFactory(leader=leader)
     services.add_assignment(draft_target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    # A third target whose completion unit A has claimed (申请销号), with an evidence file, and a
+    # request for more time on the first one (申请延期), both waiting for the office.
+    claimed = issued_target_of(unit_a, office=erin, leader=leader).assignments.get()
+    with at(D(2018, 6, 26)):
+        claim = services.claim_completion(
+            claimed, acting_user=alice, final_percent=100, statement="已全部完成", evidence=[jpeg("验收报告.jpg")]
+        )
+        extension = services.request_extension(
+            assignment, new_deadline=D(2019, 1, 31), reason="汛期影响施工", acting_user=alice
+        )
     return SimpleNamespace(
         target=target,
         assignment=assignment,
@@ -87,4 +97,7 @@ def unit_a_world(*, unit_a, alice, erin, leader):
         draft_evidence=draft.evidence.get(),
         pending=pending,
         draft_target=draft_target,
+        claimed=claimed,
+        claim_evidence=claim.evidence.get(),
+        extension=extension,
     )

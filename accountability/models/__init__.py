@@ -5,6 +5,7 @@ from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
 from .rules import SupervisionRules, SupervisionRun
 from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun, UnitMonthPoints
+from .year_end import YearResult
 
 __all__ = [
     "Appeal",
@@ -22,5 +23,6 @@ __all__ = [
     "SupervisionRules",
     "SupervisionRun",
     "UnitMonthPoints",
+    "YearResult",
     "format_number",
 ]

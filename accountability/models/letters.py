@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tasks.access import Action, scope_by_unit
-from tasks.models import Assignment, Unit
+from tasks.models import Assignment, ExtensionRequest, Unit
 
 from ..choices import ChangeRequestStatus
 
@@ -88,6 +88,15 @@ class LetterChangeRequest(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     revision = models.PositiveSmallIntegerField(_("letter revision"), null=True, blank=True)
+    # A granted extension (申请延期) is the approved change of a signed letter: it is recorded here.
+    extension = models.OneToOneField(
+        ExtensionRequest,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_change",
+        verbose_name=_("granted extension"),
+    )
     history = HistoricalRecords()
 
     objects = LetterChangeRequestQuerySet.as_manager()

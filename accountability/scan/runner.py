@@ -161,12 +161,10 @@ def backfill_task_notices(asof: AsOf, *, acting_user) -> list[Notice]:
 
 def backfill_close_out_notices(asof: AsOf, *, acting_user) -> list[Notice]:
     """Assignments closed out elsewhere (or while the broker was down) without their close-out notice."""
-    has_notice = Notice.objects.filter(assignment=OuterRef("pk"), kind=NoticeKind.CLOSE_OUT)
     missing = list(
-        Assignment.objects.order_by()
-        .filter(status=AssignmentStatus.CLOSED, closed_at__lte=asof.moment)
-        .exclude(Exists(has_notice))
-        .values_list("pk", flat=True)
+        notice_services.without_close_out_notice(
+            Assignment.objects.order_by().filter(status=AssignmentStatus.CLOSED, closed_at__lte=asof.moment)
+        ).values_list("pk", flat=True)
     )
     return notice_services.issue_close_out_notices(missing, acting_user=acting_user) if missing else []
 

@@ -5,12 +5,12 @@ Each answers in a fixed number of queries, whatever the number of notices.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tasks import clock
 from tasks.access import Action, access_for
-from tasks.choices import AssignmentStatus, ReportStatus, WarningLevel
-from tasks.models import Assignment, ProgressReport
+from tasks.choices import AssignmentStatus, ClaimStatus, ExtensionStatus, ReportStatus, WarningLevel
+from tasks.models import Assignment, CompletionClaim, ExtensionRequest, ProgressReport
 
 from ..choices import ANSWERED_KINDS, OPEN_NOTICE_STATUSES, NoticeCause, NoticeKind, NoticeStatus
 from ..models import Notice
@@ -67,15 +67,38 @@ def open_problems(user) -> QuerySet:
 
 
 def awaiting_close_out(user) -> QuerySet:
+    """销号核验: claimed (or verified, not yet closed) assignments, each with its waiting claim and files."""
+    claims = CompletionClaim.objects.filter(status=ClaimStatus.PENDING).select_related("claimed_by")
     return (
         Assignment.objects.for_user(user, Action.MANAGE)
         .filter(status__in=[AssignmentStatus.CLAIMED, AssignmentStatus.VERIFIED])
         .select_related("target", "unit")
+        .prefetch_related(Prefetch("claims", queryset=claims, to_attr="pending_claims"), "pending_claims__evidence")
+    )
+
+
+def pending_extensions(user) -> QuerySet:
+    """Requests for more time (申请延期) waiting for the office, oldest first."""
+    return (
+        ExtensionRequest.objects.for_user(user, Action.MANAGE)
+        .filter(status=ExtensionStatus.PENDING)
+        .select_related("assignment__target", "assignment__unit", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def recently_closed(user) -> QuerySet:
+    """The latest close-outs, newest first: the office may still return one for redo (退回重办)."""
+    return (
+        Assignment.objects.for_user(user, Action.MANAGE)
+        .filter(status=AssignmentStatus.CLOSED)
+        .select_related("target", "unit")
+        .order_by("-closed_at", "-pk")
     )
 
 
 def office_pending(user) -> dict[str, int]:
-    """What waits for the office, in four queries."""
+    """What waits for the office, in five queries."""
     if not access_for(user).office:
         return {}
     counts = Notice.objects.aggregate(
@@ -84,6 +107,7 @@ def office_pending(user) -> dict[str, int]:
         unsigned=Count("pk", filter=Q(status=NoticeStatus.ISSUED)),
     )
     counts["close_outs"] = awaiting_close_out(user).count()
+    counts["extensions"] = pending_extensions(user).count()
     counts["problems"] = open_problems(user).count()
     return counts
 

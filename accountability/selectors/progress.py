@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from tasks.choices import ReportStatus
-from tasks.models import ProgressReport
+from tasks.choices import ClaimStatus, ReportStatus
+from tasks.models import CompletionClaim, ProgressReport
 
 from ..rulebook import end_of
 
@@ -27,13 +27,34 @@ def _latest_accepted(day: dt.date, field: str, assignment_ref: str):
     )
 
 
+def _verified_claim(day: dt.date, field: str, assignment_ref: str):
+    """The final figures of a completion claim the office had verified by the end of ``day`` and not
+    returned for redo by then: from its verification they are the assignment's accepted figures."""
+    moment = end_of(day)
+    return (
+        CompletionClaim.objects.filter(
+            assignment=OuterRef(assignment_ref),
+            status__in=[ClaimStatus.VERIFIED, ClaimStatus.RETURNED],
+            decided_at__lt=moment,
+        )
+        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=moment))
+        .order_by("-decided_at")
+        .values(field)[:1]
+    )
+
+
 def progress_on(day: dt.date, assignment_ref: str = "pk"):
-    """Cumulative percent of the latest report the office had accepted by the end of ``day`` (else 0)."""
+    """Cumulative percent accepted by the end of ``day``: a verified completion claim's, else the
+    latest accepted report's (else 0)."""
     return Coalesce(
-        Subquery(_latest_accepted(day, "progress_percent", assignment_ref)), Value(Decimal(0)), output_field=PERCENT
+        Subquery(_verified_claim(day, "final_percent", assignment_ref)),
+        Subquery(_latest_accepted(day, "progress_percent", assignment_ref)),
+        Value(Decimal(0)),
+        output_field=PERCENT,
     )
 
 
 def actual_value_on(day: dt.date, assignment_ref: str = "pk"):
-    """The indicator's value in that report (None when none was accepted, or it reports percents)."""
-    return Subquery(_latest_accepted(day, "actual_value", assignment_ref), output_field=VALUE)
+    """The indicator's value accepted by then, from the same place (None when it reports percents)."""
+    claimed = Subquery(_verified_claim(day, "final_value", assignment_ref))
+    return Coalesce(claimed, Subquery(_latest_accepted(day, "actual_value", assignment_ref)), output_field=VALUE)

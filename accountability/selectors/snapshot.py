@@ -26,6 +26,7 @@ from tasks.choices import (
     TargetType,
     WarningLevel,
 )
+from tasks.measures import rolled_up
 from tasks.models import Assignment, Proposal, ProposalReply, Target
 from tasks.services.proposals import derive_status
 
@@ -36,8 +37,10 @@ from .progress import actual_value_on, progress_on
 from .scores import ranking
 
 # 2: warnings are the notices issued in the year up to the day (1 had the colours assignments
-# carried when the snapshot was taken), and the published exposures are listed.
-SNAPSHOT_VERSION = 2
+# carried when the snapshot was taken), and the published exposures are listed. 3: a livelihood
+# project's figures roll up from its units' (the sum of the units' under shares that add up; 2 gave
+# the lead unit's own), and a verified completion claim counts as accepted figures.
+SNAPSHOT_VERSION = 3
 ONE = Decimal("0.1")
 CENT = Decimal("0.01")
 
@@ -189,6 +192,8 @@ def _livelihood(as_of: dt.date, show_responsible_persons: bool) -> list[dict]:
             if show_responsible_persons:
                 unit["responsible_person"] = link.responsible_person
             units.append(unit)
+        # The target's figures roll up from its units' (the sum under shares that add up).
+        value, percent = rolled_up(target, links, value="value_then", percent="progress_then")
         projects.append(
             {
                 "code": target.code,
@@ -197,8 +202,8 @@ def _livelihood(as_of: dt.date, show_responsible_persons: bool) -> list[dict]:
                 "target_value": _plain(target.target_value),
                 "deadline": target.deadline.isoformat(),
                 "lead_unit": lead.unit.name if lead else "",
-                "progress_percent": _fixed(lead.progress_then) if lead else None,
-                "actual_value": _plain(lead.value_then) if lead else None,
+                "progress_percent": _fixed(percent),
+                "actual_value": _plain(value),
                 "closed": bool(links) and all(_closed_by(link, as_of) for link in links),
                 "units": units,
             }

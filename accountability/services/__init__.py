@@ -32,6 +32,7 @@ from .notices import (
     verify_and_close_out,
     verify_answer,
 )
+from .redo import reverse_completion_points
 from .rules import ensure_default_rules, update_grade_bands, update_rule
 from .scoring import (
     execute_run,
@@ -39,13 +40,16 @@ from .scoring import (
     request_scoring,
     run_scoring_now,
     schedule_nightly_run,
+    score_completion,
     score_events,
 )
+from .year_end import close_year, year_state
 
 __all__ = [
     "answer_notice",
     "approve_disclosure",
     "approve_exposure",
+    "close_year",
     "decide_appeal",
     "decide_letter_change",
     "discard_disclosure",
@@ -69,8 +73,10 @@ __all__ = [
     "reopen_disclosure",
     "request_letter_change",
     "request_scoring",
+    "reverse_completion_points",
     "run_scoring_now",
     "schedule_nightly_run",
+    "score_completion",
     "score_events",
     "sign_for_city",
     "sign_for_notice",
@@ -79,4 +85,5 @@ __all__ = [
     "update_rule",
     "verify_and_close_out",
     "verify_answer",
+    "year_state",
 ]

@@ -10,7 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tasks import clock
-from tasks.services import RuleViolation, check_evidence_file, save_with_history, validate_and_save
+from tasks.services import (
+    RuleViolation,
+    check_evidence_file,
+    refuse_closed_year,
+    save_with_history,
+    validate_and_save,
+)
 
 from ..choices import AppealStatus
 from ..models import Appeal, ScoreEntry
@@ -22,6 +28,7 @@ def file_appeal(entry: ScoreEntry, *, reason: str, acting_user, evidence=None) -
     """The unit says why the entry is wrong, optionally with a file that shows it."""
     if entry.is_reversal:
         raise RuleViolation(_("A reversal cannot be appealed."))
+    refuse_closed_year(entry.occurred_on.year)
     if Appeal.objects.filter(entry=entry).exists():
         raise RuleViolation(_("This entry has already been appealed; an entry can be appealed once."))
     if not reason.strip():
@@ -51,6 +58,7 @@ def decide_appeal(appeal: Appeal, *, reverse: bool, note: str, acting_user) -> A
         appeal = Appeal.objects.select_for_update().select_related("entry").get(pk=appeal.pk)
         if appeal.status != AppealStatus.PENDING:
             raise RuleViolation(_("This appeal has already been decided."))
+        refuse_closed_year(appeal.entry.occurred_on.year)
         appeal.status = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
         appeal.decided_by, appeal.decided_at, appeal.decision_note = acting_user, clock.now(), note.strip()
         save_with_history(

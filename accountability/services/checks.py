@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from tasks import clock
 from tasks.models import Assignment
 from tasks.services import RuleViolation, validate_and_save
+from tasks.services.years import refuse_closed_assignment
 
 from ..models import Check
 
@@ -20,6 +21,7 @@ def record_check(
     checked_on = checked_on or clock.today()
     if checked_on > clock.today():
         raise RuleViolation({"checked_on": [_("A check cannot be dated in the future.")]})
+    refuse_closed_assignment(assignment)
     check = Check(
         assignment=assignment,
         kind=kind,

@@ -27,6 +27,7 @@ from tasks.services import (
     AlreadyDone,
     RuleViolation,
     lock_fresh,
+    refuse_closed_year,
     save_with_history,
     update_assignment,
     validate_and_save,
@@ -86,6 +87,7 @@ def _office(user) -> None:
 def prepare_letters(year: int, *, acting_user) -> list[ResponsibilityLetter]:
     """A letter for every unit with assignments in ``year`` that has none yet (running twice adds nothing)."""
     _office(acting_user)
+    refuse_closed_year(year)
     with transaction.atomic():
         have = set(ResponsibilityLetter.objects.filter(year=year).values_list("unit_id", flat=True))
         unit_ids = set(Assignment.objects.filter(target__year=year).values_list("unit_id", flat=True)) - have
@@ -100,6 +102,7 @@ def prepare_letters(year: int, *, acting_user) -> list[ResponsibilityLetter]:
 
 
 def _signing(letter: ResponsibilityLetter, signatory: str, signed_on: dt.date | None) -> tuple[str, dt.date]:
+    refuse_closed_year(letter.year)
     signatory = signatory.strip()
     if not signatory:
         raise RuleViolation({"signatory": [_("Say who signed.")]})
@@ -181,6 +184,7 @@ def request_letter_change(assignment: Assignment, *, changes: dict, reason: str,
     access = access_for(acting_user)
     if not (access.office or assignment.unit_id in access.unit_ids):
         raise RuleViolation(_("Only the unit or the supervision office may ask for a change."))
+    refuse_closed_year(assignment.target.year)
     letter = ResponsibilityLetter.objects.filter(unit=assignment.unit_id, year=assignment.target.year).first()
     if letter is None or not letter.is_signed:
         raise RuleViolation(_("The unit's letter is not signed yet: change the assignment directly."))
@@ -219,6 +223,7 @@ def decide_letter_change(request: LetterChangeRequest, *, approve: bool, acting_
         )
         if request.status != ChangeRequestStatus.PENDING:
             raise RuleViolation(_("This request has already been decided."))
+        refuse_closed_year(request.letter.year)
         request.decided_by, request.decided_at, request.decision_note = acting_user, clock.now(), note.strip()
         if approve:
             letter = ResponsibilityLetter.objects.select_for_update().get(pk=request.letter_id)
@@ -248,3 +253,37 @@ def veto_unapproved_change(sender, *, assignment: Assignment, changes: dict, act
             )
             % {"unit": assignment.unit, "year": letter.year}
         )
+
+
+@receiver(signals.deadline_extended, dispatch_uid="letters_record_granted_extension")
+def record_granted_extension(sender, *, request, assignment: Assignment, previous, acting_user, **kwargs) -> None:
+    """A granted extension counts as the approved change of a signed letter: the letter's revision
+    goes up and the change is listed with it (an unsigned letter simply shows the new deadline)."""
+    letter = (
+        ResponsibilityLetter.objects.select_for_update()
+        .filter(unit=assignment.unit_id, year=assignment.target.year)
+        .first()
+    )
+    if letter is None or not letter.is_signed:
+        return
+    why = request.reason if request is not None else ""
+    reason = _("Extension granted: %(reason)s") % {"reason": why} if why else _("Extension granted")
+    letter.revision += 1
+    save_with_history(letter, acting_user=acting_user, reason=reason, update_fields=["revision"])
+    now = clock.now()
+    change = LetterChangeRequest(
+        letter=letter,
+        assignment=assignment,
+        changes=_json({"deadline": assignment.deadline}),
+        previous=_json({"deadline": previous}),
+        reason=reason,
+        status=ChangeRequestStatus.APPROVED,
+        requested_by=request.requested_by if request is not None else acting_user,
+        requested_at=request.requested_at if request is not None else now,
+        decided_by=acting_user,
+        decided_at=now,
+        decision_note=request.decision_note if request is not None else "",
+        revision=letter.revision,
+        extension=request,
+    )
+    save_with_history(change, acting_user=acting_user, reason=reason)

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from tasks.history import fit_reason
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation, save_with_history
 from tasks.services.bulk_history import HistoryStamp, write_history
+from tasks.services.years import refuse_closed_assignment
 
 from ..choices import (
     ANSWERED_KINDS,
@@ -37,6 +40,7 @@ from ..models import Notice, SupervisionRules, format_number
 from . import delivery, notice_texts
 from .notice_texts import Wording
 from .numbering import lock_counter, take_serials
+from .scoring import score_completion
 
 
 def draft_notice(
@@ -196,7 +200,9 @@ def issue_task_notices(assignment_ids: Iterable[int], *, acting_user) -> list[No
 # --- Close-out (任务销号单) --------------------------------------------------------------------
 
 
-def _close_out_draft(assignment: Assignment, *, acting_user, note: str = "") -> Notice:
+def _close_out_draft(assignment: Assignment, *, acting_user, note: str = "", earlier: int = 0) -> Notice:
+    """The close-out notice of ``assignment``'s latest close-out. One closed out again after a return
+    for redo gets a notice of its own, keyed by how many came before (``redo1``…)."""
     rules = SupervisionRules.current()
     due = clock.today() + dt.timedelta(days=rules.sign_for_days)
     day = timezone.localdate(assignment.closed_at) if assignment.closed_at else clock.today()
@@ -204,9 +210,23 @@ def _close_out_draft(assignment: Assignment, *, acting_user, note: str = "") -> 
         NoticeKind.CLOSE_OUT,
         assignment,
         cause=NoticeCause.VERIFIED,
+        period=f"redo{earlier}" if earlier else "",
         wording=notice_texts.close_out_wording(assignment, day=day, due=due, note=note),
         due_date=due,
         acting_user=acting_user,
+    )
+
+
+def _close_out_notices():
+    return Notice.objects.filter(assignment=OuterRef("pk"), kind=NoticeKind.CLOSE_OUT)
+
+
+def without_close_out_notice(assignments):
+    """Closed assignments whose latest close-out has no notice yet, with ``earlier_notices``: how many
+    close-out notices earlier close-outs (since returned for redo) had."""
+    earlier = _close_out_notices().order_by().values("assignment").annotate(n=Count("pk")).values("n")
+    return assignments.exclude(Exists(_close_out_notices().filter(created_at__gte=OuterRef("closed_at")))).annotate(
+        earlier_notices=Coalesce(Subquery(earlier), 0)
     )
 
 
@@ -214,20 +234,22 @@ def issue_close_out_notices(assignment_ids: Iterable[int], *, acting_user) -> li
     """The close-out notice of each closed assignment that lacks one (after a close-out made elsewhere)."""
     with transaction.atomic():
         counter = lock_counter(NoticeKind.CLOSE_OUT, clock.today().year)
-        closed = (
+        closed = without_close_out_notice(
             Assignment.objects.filter(pk__in=list(assignment_ids), status=AssignmentStatus.CLOSED)
-            .exclude(notices__kind=NoticeKind.CLOSE_OUT)
-            .select_related("target", "unit")
-            .order_by("closed_at", "pk")
         )
-        drafts = [_close_out_draft(assignment, acting_user=acting_user) for assignment in closed]
+        closed = closed.select_related("target", "unit").order_by("closed_at", "pk")
+        drafts = [
+            _close_out_draft(assignment, acting_user=acting_user, earlier=assignment.earlier_notices)
+            for assignment in closed
+        ]
         notices = save_issued(drafts, counter=counter, acting_user=acting_user, reason=_("Close-out notice issued"))
         end_warnings([notice.assignment_id for notice in notices], acting_user=acting_user)
         return notices
 
 
 def verify_and_close_out(assignment: Assignment, *, acting_user, note: str = "") -> Notice:
-    """销号: the office verifies the claimed completion, closes the assignment and issues the close-out notice."""
+    """销号: the office verifies the claimed completion, closes the assignment, issues the close-out
+    notice (任务销号单) and writes the points the completion earns."""
     with transaction.atomic():
         counter = lock_counter(NoticeKind.CLOSE_OUT, clock.today().year)
         assignment = Assignment.objects.select_for_update().select_related("target", "unit").get(pk=assignment.pk)
@@ -239,12 +261,11 @@ def verify_and_close_out(assignment: Assignment, *, acting_user, note: str = "")
                 % {"status": assignment.get_status_display()}
             )
         ledger.close_out(assignment, acting_user=acting_user, reason=note)
-        existing = assignment.notices.filter(kind=NoticeKind.CLOSE_OUT).first()
-        if existing:
-            return existing
-        notice = _close_out_draft(assignment, acting_user=acting_user, note=note)
+        earlier = assignment.notices.filter(kind=NoticeKind.CLOSE_OUT).count()
+        notice = _close_out_draft(assignment, acting_user=acting_user, note=note, earlier=earlier)
         [notice] = save_issued([notice], counter=counter, acting_user=acting_user, reason=_("Close-out notice issued"))
         end_warnings([assignment.pk], acting_user=acting_user)
+        score_completion(assignment.pk)
     return notice
 
 
@@ -272,6 +293,7 @@ def issue_supervision(
         raise RuleViolation(errors)
     if report is not None and report.assignment_id != assignment.pk:
         raise RuleViolation(_("The report does not belong to this assignment."))
+    refuse_closed_assignment(assignment)
     with transaction.atomic():
         counter = lock_counter(NoticeKind.SUPERVISION, clock.today().year)
         assignment = Assignment.objects.select_for_update().select_related("target", "unit").get(pk=assignment.pk)
@@ -314,6 +336,7 @@ def propose_exposure(assignment: Assignment, *, acting_user, reason: str) -> Not
     """The office puts an exposure forward by hand; like the scan's candidates it waits for approval."""
     if not reason.strip():
         raise RuleViolation({"reason": [_("Say what the unit failed to do.")]})
+    refuse_closed_assignment(assignment)
     due = clock.today() + dt.timedelta(days=SupervisionRules.current().red_response_days)
     notice = draft_notice(
         NoticeKind.EXPOSURE,
@@ -336,6 +359,7 @@ def approve_exposure(notice: Notice, *, acting_user, note: str = "") -> Notice:
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.kind != NoticeKind.EXPOSURE or notice.status != NoticeStatus.PROPOSED:
             raise RuleViolation(_("Only an exposure awaiting approval can be approved."))
+        refuse_closed_assignment(notice.assignment)
         moment = clock.now()
         due = clock.today() + dt.timedelta(days=rules.red_response_days)
         notice.year, [notice.serial] = counter.year, take_serials(counter, 1)
@@ -356,6 +380,7 @@ def dismiss_exposure(notice: Notice, *, acting_user, reason: str) -> Notice:
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.kind != NoticeKind.EXPOSURE or notice.status != NoticeStatus.PROPOSED:
             raise RuleViolation(_("Only an exposure awaiting approval can be turned down."))
+        refuse_closed_assignment(notice.assignment)
         notice.status, notice.closed_at = NoticeStatus.DISMISSED, clock.now()
         notice.verified_by, notice.verified_at, notice.verification_note = acting_user, clock.now(), reason.strip()
         save_with_history(notice, acting_user=acting_user, reason=_("Exposure not approved"))
@@ -366,7 +391,10 @@ def dismiss_exposure(notice: Notice, *, acting_user, reason: str) -> Notice:
 
 
 def _locked(notice: Notice) -> Notice:
-    return Notice.objects.select_for_update().select_related("assignment").get(pk=notice.pk)
+    """The notice, locked; a notice of a year closed at year end takes no more steps."""
+    notice = Notice.objects.select_for_update().select_related("assignment").get(pk=notice.pk)
+    refuse_closed_assignment(notice.assignment)
+    return notice
 
 
 def sign_for_notice(notice: Notice, *, acting_user) -> Notice:

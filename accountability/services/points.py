@@ -19,7 +19,8 @@ from django.db.models.functions import TruncMonth
 from tasks import clock
 from tasks.periods import month_end
 
-from ..models import ScoreEntry, UnitMonthPoints
+from ..choices import RuleCode
+from ..models import ScoreEntry, ScoreRule, UnitMonthPoints
 
 POINTS_LOCK_KEY = 2018_0930  # any constant, distinct from the scan's
 # A reversal (it names the entry it takes back) counts with what it reverses: a reversed deduction
@@ -87,10 +88,8 @@ def rebuild_unit_month_points() -> int:
 
 
 def reverse_entry(entry: ScoreEntry, *, reason: str) -> ScoreEntry:
-    """A new entry that cancels ``entry`` (dated today; the original is never edited), and the
-    unit's kept month sums brought in line."""
-    from ..choices import RuleCode
-    from ..models import ScoreRule
+    """Take an entry back: a new entry of the opposite amount, dated today, naming the one it reverses
+    (an appeal that succeeds, a close-out returned for redo). The ledger is never edited."""
 
     reversal = ScoreEntry(
         unit_id=entry.unit_id,

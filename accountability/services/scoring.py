@@ -17,15 +17,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tasks import clock
+from tasks.models import Target
 from tasks.periods import month_end
-from tasks.services import RuleViolation, system_user
+from tasks.services import RuleViolation, closed_years, system_user
 
 from ..choices import RunKind
 from ..models import ScoreEntry, ScoreRule, ScoringRun
 from ..rulebook import RuleBook
 from .points import recount_unit_months
 from .rules import ensure_default_rules
-from .scoring_events import FINDERS
+from .scoring_events import FINDERS, completions
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +39,30 @@ def scoring_window(up_to: dt.date) -> tuple[dt.date, dt.date]:
 def score_events(*, up_to: dt.date, run: ScoringRun) -> dict[str, int]:
     """Write the entries of every event up to ``up_to`` not scored yet; return how many per rule."""
     ensure_default_rules()
-    book = RuleBook()
-    rules = {rule.code: rule for rule in ScoreRule.objects.all()}
     since, up_to = scoring_window(up_to)
     with translation.override(settings.LANGUAGE_CODE):
         drafts = [draft for finder in FINDERS for draft in finder(since, up_to)]
+    write_entries(drafts, run=run)
+    counted = ScoreEntry.objects.filter(run=run).values_list("rule__code").annotate(n=Count("pk"))
+    return dict(counted)
+
+
+def write_entries(drafts, *, run: ScoringRun | None) -> list[ScoreEntry]:
+    """The entries of these drafts at the amounts the rule book gives on their days (a rule not in
+    force that day writes nothing), skipping causes scored already, and the months they touch recounted.
+    Nothing is written for a year the office has closed: its points are frozen."""
+    book = RuleBook()
+    rules = {rule.code: rule for rule in ScoreRule.objects.all()}
+    frozen = closed_years()
+    frozen_targets = set()
+    if frozen:
+        target_ids = {draft.links.get("target_id") for draft in drafts} - {None}
+        frozen_targets = set(Target.objects.filter(pk__in=target_ids, year__in=frozen).values_list("pk", flat=True))
     now = clock.now()
     entries = []
     for draft in drafts:
+        if draft.occurred_on.year in frozen or draft.links.get("target_id") in frozen_targets:
+            continue
         amount = book.amount_on(draft.code, draft.occurred_on)
         if amount is None:  # the rule was not in force on the day of the event
             continue
@@ -65,8 +82,17 @@ def score_events(*, up_to: dt.date, run: ScoringRun) -> dict[str, int]:
     with transaction.atomic():
         ScoreEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=500)
         recount_unit_months({(entry.unit_id, entry.occurred_on) for entry in entries})
-    counted = ScoreEntry.objects.filter(run=run).values_list("rule__code").annotate(n=Count("pk"))
-    return dict(counted)
+    return entries
+
+
+def score_completion(assignment_id: int) -> list[ScoreEntry]:
+    """The points a close-out earns, written at once when the office verifies it (the nightly run
+    would find the same entries and skip them)."""
+    ensure_default_rules()
+    today = clock.today()
+    with translation.override(settings.LANGUAGE_CODE):
+        drafts = completions(*scoring_window(today), assignment_ids=[assignment_id])
+    return write_entries(drafts, run=None)
 
 
 def request_scoring(*, month: dt.date, acting_user) -> ScoringRun:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,22 +172,40 @@ def _over_target(assignment: Assignment) -> bool:
     return actual <= goal * (2 - OVER_TARGET_RATIO)
 
 
-def completions(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+COMPLETION_RULES = (RuleCode.COMPLETED_LEAD, RuleCode.COMPLETED_CO, RuleCode.EARLY_OR_OVER)
+
+
+def completions(since: dt.date, up_to: dt.date, *, assignment_ids=None) -> list[EntryDraft]:
     """Closed-out (销号) assignments: the lead or co-unit bonus, and the bonus for finishing early
-    (closed out a month or more before the deadline) or well over the goal."""
+    (closed out a month or more before the deadline) or well over the goal.
+
+    A close-out returned for redo (退回重办) had its entries reversed; closed out again, it earns
+    them again under a cause of its own (``assignment:5:redo1``).
+    """
     completion_rules = [RuleCode.COMPLETED_LEAD, RuleCode.COMPLETED_CO]
+    completion_entries = ScoreEntry.objects.filter(assignment=OuterRef("pk"), rule__code__in=completion_rules)
+    redone = (
+        completion_entries.filter(reversal__isnull=False)
+        .order_by()
+        .values("assignment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     assignments = (
         Assignment.objects.filter(
             status=AssignmentStatus.CLOSED, closed_at__gte=start_of(since), closed_at__lt=end_of(up_to)
         )
-        .exclude(Exists(ScoreEntry.objects.filter(assignment=OuterRef("pk"), rule__code__in=completion_rules)))
+        .exclude(Exists(completion_entries.filter(reversal__isnull=True)))
+        .annotate(redone=Coalesce(Subquery(redone), 0))
         .select_related("target")
     )
+    if assignment_ids is not None:
+        assignments = assignments.filter(pk__in=list(assignment_ids))
     drafts = []
     for assignment in assignments:
         target, day = assignment.target, _local_date(assignment.closed_at)
         links = {"assignment_id": assignment.pk, "target_id": target.pk}
-        key = f"assignment:{assignment.pk}"
+        key = f"assignment:{assignment.pk}" + (f":redo{assignment.redone}" if assignment.redone else "")
         if assignment.role == AssignmentRole.LEAD:
             code, text = RuleCode.COMPLETED_LEAD, _("Completed “%(target)s” as lead unit (closed out on %(day)s)")
         else:

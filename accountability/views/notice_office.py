@@ -7,18 +7,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks import services as ledger
 from tasks.access import Action
+from tasks.forms.completion import ExtensionDecisionForm
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation
+from tasks.views.common import object_for
 
 from .. import services, tasks
 from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due
 from ..models import SupervisionRules
 from ..selectors import notices as selectors
-from .notices import PAGE_SIZE, _flash, notice_url, require_office, rule_messages
+from .notices import PAGE_SIZE, _flash, notice_url, require_office, rule_messages, safe_next
+
+RECENT_CLOSE_OUTS = 20
 
 
 def _assignment_and_report(request):
@@ -97,19 +103,31 @@ def new_exposure(request):
 
 @login_required
 def close_outs(request):
-    """Completions claimed by units, waiting for the office to verify and close them out (销号)."""
+    """销号核验: claimed completions to verify (or refuse with a reason), requests for more time to
+    decide, and the latest close-outs, which the office may still return for redo (退回重办)."""
     require_office(request)
     page = Paginator(
         selectors.awaiting_close_out(request.user).order_by("target__code", "unit__sort_order"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(request, "accountability/notices/close_outs.html", {"page": page, "form": CloseOutForm()})
+    extensions = list(selectors.pending_extensions(request.user))
+    for extension in extensions:
+        extension.decide_form = ExtensionDecisionForm(auto_id=f"id_ext{extension.pk}_%s")
+    return render(
+        request,
+        "accountability/notices/close_outs.html",
+        {
+            "page": page,
+            "form": CloseOutForm(),
+            "extensions": extensions,
+            "recently_closed": selectors.recently_closed(request.user)[:RECENT_CLOSE_OUTS],
+        },
+    )
 
 
 @login_required
 @require_POST
 def close_out(request, assignment_id: int):
-    require_office(request)
-    assignment = get_object_or_404(Assignment.objects.for_user(request.user, Action.MANAGE), pk=assignment_id)
+    assignment = object_for(Assignment, request.user, Action.MANAGE, assignment_id)
     form = CloseOutForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -117,8 +135,51 @@ def close_out(request, assignment_id: int):
     except RuleViolation as error:
         _flash(request, error)
         return redirect("notices:close_outs")
-    messages.success(request, _("Closed out; close-out notice %(number)s issued.") % {"number": notice.number})
+    messages.success(
+        request,
+        _("Closed out; close-out notice %(number)s issued and the completion points written.")
+        % {"number": notice.number},
+    )
     return redirect(notice_url(notice))
+
+
+def _with_reason(request, assignment_id: int, action, done_message: str):
+    """Refuse a claim or return for redo: both need the office's reason, which the unit sees. Only the
+    office acts (another unit's assignment is a 404, one the person may only read a 403)."""
+    assignment = object_for(Assignment, request.user, Action.MANAGE, assignment_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason; the unit will see it."))
+    else:
+        try:
+            action(assignment, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except RuleViolation as error:
+            _flash(request, error)
+        else:
+            messages.success(request, done_message)
+    return redirect(safe_next(request, reverse("notices:close_outs")))
+
+
+@login_required
+@require_POST
+def refuse_claim(request, assignment_id: int):
+    """The claim does not hold as it stands: the unit works on and sees why."""
+    return _with_reason(
+        request, assignment_id, ledger.refuse_completion, _("The claim is refused; the unit sees the reason.")
+    )
+
+
+@login_required
+@require_POST
+def return_for_redo(request, assignment_id: int):
+    """退回重办 on a claimed or closed-out assignment: the unit's work reopens; a close-out's points
+    are reversed in the points ledger."""
+    return _with_reason(
+        request,
+        assignment_id,
+        ledger.return_for_redo,
+        _("Returned for redo: the unit's work is open again, and any completion points are reversed."),
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ dashboard, what waits for the office or the unit on the home page."""
 from __future__ import annotations
 
 from tasks.access import access_for
+from tasks.choices import AssignmentStatus
 from tasks.panels import Panel, register
 
 from ..selectors.notices import notice_counts, office_pending
@@ -25,6 +26,19 @@ def _home_panel(request, **_):
     return None
 
 
+def _close_out_actions(request, assignment=None, **_):
+    """销号核验 on the assignment's page: verify, refuse or return a claim, or return a close-out."""
+    if assignment is None or not access_for(request.user).office:
+        return None
+    if assignment.status not in (AssignmentStatus.CLAIMED, AssignmentStatus.VERIFIED, AssignmentStatus.CLOSED):
+        return None
+    return {"assignment": assignment}
+
+
 def register_panels() -> None:
+    register(
+        "assignment-actions",
+        Panel("close-out", "accountability/notices/_assignment_actions.html", _close_out_actions, order=10),
+    )
     register("dashboard", Panel("notices", "accountability/notices/_dashboard_panel.html", _dashboard_panel, order=20))
     register("home", Panel("notices-home", "accountability/notices/_home_panel.html", _home_panel, order=30))

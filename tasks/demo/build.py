@@ -23,6 +23,7 @@ from tasks.choices import (
     Granularity,
     MeasureKind,
     RoleKind,
+    ShareRule,
 )
 from tasks.models import Leader, Role, Target, TaskForce, Unit, User
 from tasks.periods import periods_between
@@ -168,12 +169,39 @@ def _build_target(spec, *, units, leaders, task_forces, office) -> None:
         granularity = Granularity.QUARTER if target.report_frequency == Frequency.QUARTERLY else Granularity.MONTH
         for assignment in assignments:
             services.generate_milestones(assignment, granularity=granularity, acting_user=office, start=ISSUED_ON)
-    for assignment in assignments:
+    # A lead that only coordinates shares that add up reports its co-units' total: it files after them.
+    for assignment in sorted(assignments, key=_coordinates):
         assignment.refresh_from_db()
         with clock.replaying_at(_at(ISSUED_ON + dt.timedelta(days=2), 9, 30)):
             services.sign_for_assignment(assignment, acting_user=_liaison(assignment.unit))
         _replay_reports(assignment, spec, office=office, closes=spec.get("closed", False))
     _instructions(target, office=office, leaders=leaders)
+
+
+def _coordinates(assignment) -> bool:
+    """The lead of a target whose units' shares add up, carrying no share itself: its figure is the
+    total of its co-units' (what the lead unit sees of them when it reports)."""
+    return (
+        assignment.role == AssignmentRole.LEAD
+        and assignment.share is None
+        and assignment.target.share_rule == ShareRule.SUM
+    )
+
+
+def _co_units_total(assignment, moment) -> Decimal | None:
+    """The sum of the co-units' figures the office had accepted by ``moment``, when the lead's own
+    report is accepted: the total every page gives for the target on that day."""
+    total, found = Decimal(0), False
+    for co_unit in assignment.target.assignments.exclude(pk=assignment.pk):
+        latest = (
+            co_unit.reports.filter(status="accepted", reviewed_at__lte=moment, actual_value__isnull=False)
+            .order_by("-period_end")
+            .values_list("actual_value", flat=True)
+            .first()
+        )
+        if latest is not None:
+            total, found = total + latest, True
+    return total if found else None
 
 
 def _pace(assignment) -> float:
@@ -187,6 +215,7 @@ def _replay_reports(assignment, spec, *, office, closes: bool) -> None:
     author = _liaison(assignment.unit)
     head = User.objects.filter(roles__unit=assignment.unit, roles__kind=RoleKind.HEAD).first() or author
     pace = Decimal(str(_pace(assignment)))
+    coordinating = _coordinates(assignment) and assignment.reports_value
     last_day = min(DEMO_DATE, assignment.deadline)
     periods = [p for p in periods_between(target.start_date, last_day, target.report_frequency) if p.due <= last_day]
     for index, period in enumerate(periods):
@@ -206,6 +235,9 @@ def _replay_reports(assignment, spec, *, office, closes: bool) -> None:
         filed_on = period.due + dt.timedelta(days=3 if late else -2)
         if filed_on > DEMO_DATE:
             continue  # a late filer's last report has not come in by the demo date
+        accepted_on = filed_on + dt.timedelta(days=1 if is_last else 3)
+        if coordinating and (total := _co_units_total(assignment, _at(accepted_on, 10))) is not None:
+            value = total.quantize(ONE, ROUND_HALF_UP)
         parts = {
             "work_done": f"{period.key}：{target.title}按计划推进，累计完成{percent}%。",
             "problems": data.PROBLEMS.get(unit_name, "") if pace < 1 else "",
@@ -223,7 +255,9 @@ def _replay_reports(assignment, spec, *, office, closes: bool) -> None:
             )
             services.submit_report(report, acting_user=author)
         if is_last and not closes:
-            _leave_last_report_open(report, unit_name=unit_name, head=head, office=office, assignment=assignment)
+            _leave_last_report_open(
+                report, unit_name=unit_name, head=head, office=office, assignment=assignment, compiled=coordinating
+            )
             continue
         if unit_name == "驿城区" and period.key == "2018-08":
             with clock.replaying_at(_at(filed_on + dt.timedelta(days=1), 11)):
@@ -244,13 +278,13 @@ def _replay_reports(assignment, spec, *, office, closes: bool) -> None:
         _close(assignment, office=office, author=author)
 
 
-def _leave_last_report_open(report, *, unit_name, head, office, assignment) -> None:
+def _leave_last_report_open(report, *, unit_name, head, office, assignment, compiled=False) -> None:
     """The latest period is still moving on the demo date: some reports wait for the office, one
-    for its unit head; counties' have been accepted."""
+    for its unit head; counties' have been accepted, and so has a lead's total compiled from them."""
     report.refresh_from_db()
     if report.status == "pending_approval":
         return
-    if assignment.unit.kind != "department":
+    if assignment.unit.kind != "department" or compiled:
         with clock.replaying_at(_at(report.submitted_at.date() + dt.timedelta(days=1), 10)):
             services.accept_report(report, acting_user=office)
 

@@ -257,7 +257,6 @@ TARGETS = [
         "市交通运输局",
         [("市财政局", None)],
         deadline="2018-07-10",
-        closed=True,
         description="市人大代表建议，答复期限三个月。",
     ),
     _target(

@@ -7,13 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import HandlingMode, ProposalKind, ResultCode, Satisfaction
 from .bounds import DayField, IdField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from .completion import DateInput, ExtensionDecisionForm
 
 
 class RegisterProposalForm(forms.Form):
@@ -49,15 +43,10 @@ class RequestExtensionForm(forms.Form):
     )
 
 
-class DecideExtensionForm(forms.Form):
-    """The office grants or refuses a unit's request."""
+class DecideExtensionForm(ExtensionDecisionForm):
+    """The office grants or refuses a unit's request, on the proposal's page (which names the request)."""
 
-    DECISIONS = [("grant", _("Grant the extension")), ("refuse", _("Refuse"))]
     request = IdField()
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=_("Note (required to refuse)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
 
 
 class ReplyForm(forms.Form):

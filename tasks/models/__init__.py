@@ -1,11 +1,16 @@
+from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
 from .progress import Evidence, FollowUp, ProgressReport, YearProgressDay
 from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
+from .years import ClosedYear
 
 __all__ = [
     "Assignment",
+    "ClaimEvidence",
+    "ClosedYear",
+    "CompletionClaim",
     "Evidence",
     "ExtensionRequest",
     "FollowUp",

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from ..access import Action, access_for
 from ..choices import AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus
+from .files import UploadedFile
 from .targets import PERCENT_VALIDATORS, Assignment, Target, _decimal
 
 
@@ -102,27 +103,16 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.report.period}/{uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(UploadedFile):
     """A supporting file (佐证材料) attached to a report; served only through permission checks."""
 
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence", verbose_name=_("report"))
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"))
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class FollowUpQuerySet(models.QuerySet):

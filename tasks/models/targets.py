@@ -89,6 +89,15 @@ class Target(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
     remarks = models.TextField(_("remarks"), blank=True)
+    # 结转: the unfinished target of an earlier year this one carries on.
+    carried_from = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried over from"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -265,8 +274,13 @@ class Milestone(models.Model):
         return f"{self.due_date:%Y-%m-%d} {self.planned_percent}%"
 
 
+class ExtensionRequestQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = Action.VIEW) -> ExtensionRequestQuerySet:
+        return scope_by_unit(self, user, action, "assignment__unit")
+
+
 class ExtensionRequest(models.Model):
-    """A unit's request to move an assignment's deadline, and the office's decision."""
+    """A unit's request to move an assignment's deadline (申请延期), and the office's decision."""
 
     assignment = models.ForeignKey(
         Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("assignment")
@@ -287,6 +301,8 @@ class ExtensionRequest(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     history = HistoricalRecords()
+
+    objects = ExtensionRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("extension request")

@@ -3,23 +3,21 @@
 from .breakdown import (
     add_assignment,
     breakdown_errors,
-    claim_completion,
     close_out,
     create_target,
     is_overdue,
     issue_target,
     mark_in_progress,
     remove_assignment,
-    return_for_redo,
     sign_for_assignment,
     start_rectification,
     update_assignment,
     update_target,
-    verify_completion,
 )
 from .breakdown_rows import save_breakdown
 from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, system_user, validate_and_save
-from .extensions import decide_extension, request_extension
+from .completion import claim_completion, pending_claim, refuse_completion, return_for_redo, verify_completion
+from .extensions import decide_extension, pending_extension, request_extension
 from .import_jobs import (
     check_import,
     choose_import_options,
@@ -41,12 +39,10 @@ from .plans import (
 from .proposals import (
     answering_assignments,
     current_round,
-    decide_proposal_extension,
     extend_reply_deadline,
     record_satisfaction,
     register_proposal,
     reply_deadline_for,
-    request_proposal_extension,
     send_views,
     submit_reply,
     update_proposal,
@@ -64,6 +60,7 @@ from .reports import (
     save_report,
     submit_report,
 )
+from .years import closed_years, is_closed_year, refuse_closed_year
 
 __all__ = [
     "AlreadyDone",
@@ -81,31 +78,35 @@ __all__ = [
     "choose_import_options",
     "claim_completion",
     "close_out",
+    "closed_years",
     "commit_import",
     "create_target",
     "current_period",
     "current_round",
     "decide_extension",
-    "decide_proposal_extension",
     "delete_report",
     "extend_reply_deadline",
     "generate_milestones",
     "import_breakdown",
+    "is_closed_year",
     "is_overdue",
     "issue_target",
     "lock_fresh",
     "mark_in_progress",
+    "pending_claim",
+    "pending_extension",
     "planned_percent_at",
     "planned_percent_subquery",
     "propose_milestones",
     "record_satisfaction",
     "refresh_planned_progress",
+    "refuse_closed_year",
+    "refuse_completion",
     "register_proposal",
     "remove_assignment",
     "remove_evidence",
     "reply_deadline_for",
     "request_extension",
-    "request_proposal_extension",
     "resume_stalled_imports",
     "retry_import",
     "return_for_redo",

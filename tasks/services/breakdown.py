@@ -20,6 +20,7 @@ from ..choices import (
 from ..models import Assignment, Target, Unit
 from .common import RuleViolation, save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
+from .years import refuse_closed_assignment, refuse_closed_year
 
 # Which states each state may be entered from. Anything else is refused with a message.
 _ALLOWED_FROM = {
@@ -30,6 +31,7 @@ _ALLOWED_FROM = {
         AssignmentStatus.SIGNED,
         AssignmentStatus.RECTIFYING,
         AssignmentStatus.RETURNED,
+        AssignmentStatus.CLAIMED,  # the office refused the claim: the unit works on
     },
     AssignmentStatus.RECTIFYING: {
         AssignmentStatus.ISSUED,
@@ -43,15 +45,18 @@ _ALLOWED_FROM = {
         AssignmentStatus.IN_PROGRESS,
         AssignmentStatus.RETURNED,
     },
-    AssignmentStatus.RETURNED: {AssignmentStatus.CLAIMED, AssignmentStatus.VERIFIED},
+    # 退回重办: a claim that does not hold, or a close-out that turns out wrong.
+    AssignmentStatus.RETURNED: {AssignmentStatus.CLAIMED, AssignmentStatus.VERIFIED, AssignmentStatus.CLOSED},
     AssignmentStatus.VERIFIED: {AssignmentStatus.CLAIMED},
     AssignmentStatus.CLOSED: {AssignmentStatus.VERIFIED},
+    # 年终: the office closes the year before this link was done.
+    AssignmentStatus.ENDED: set(OPEN_ASSIGNMENT_STATUSES),
 }
 _SHARE_TOLERANCE = Decimal("0.0001")
 TARGET_FIELDS = {
     "year", "code", "title", "description", "parent", "source", "target_type", "is_key", "measure_unit", "baseline",
     "target_value", "direction", "measure_kind", "share_rule", "leader", "task_force", "start_date", "deadline",
-    "report_frequency", "remarks",
+    "report_frequency", "remarks", "carried_from",
 }  # fmt: skip
 ASSIGNMENT_FIELDS = {"responsible_person", "responsible_phone", "share", "deadline", "role"}
 
@@ -95,6 +100,8 @@ def _unknown_fields(given, allowed) -> None:
 def create_target(*, acting_user, reason: str = "", **fields) -> Target:
     _unknown_fields(fields, TARGET_FIELDS)
     target = Target(**fields)
+    if target.year:
+        refuse_closed_year(target.year)
     _check_target(target)
     with transaction.atomic():
         validate_and_save(target, acting_user=acting_user, reason=reason or _("Target created"))
@@ -105,6 +112,9 @@ def update_target(target: Target, *, acting_user, reason: str = "", **changes) -
     _unknown_fields(changes, TARGET_FIELDS)
     if target.status == TargetStatus.CLOSED:
         raise RuleViolation(_("A closed target can no longer be changed."))
+    refuse_closed_year(target.year)
+    if "year" in changes:
+        refuse_closed_year(changes["year"])
     with transaction.atomic(), keeping_year_progress(target_ids=[target.pk]):  # the year may change
         target = Target.objects.select_for_update().get(pk=target.pk)
         for name, value in changes.items():
@@ -145,6 +155,7 @@ def add_assignment(
     """
     if target.status == TargetStatus.CLOSED:
         raise RuleViolation(_("A closed target can no longer be changed."))
+    refuse_closed_year(target.year)
     deadline = deadline or target.deadline
     _check_assignment_dates(target, deadline)
     assignment = Assignment(
@@ -171,6 +182,7 @@ def update_assignment(
     _unknown_fields(changes, ASSIGNMENT_FIELDS)
     if assignment.status == AssignmentStatus.CLOSED:
         raise RuleViolation(_("A closed-out assignment can no longer be changed."))
+    refuse_closed_assignment(assignment)
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("target").get(pk=assignment.pk)
         if assignment.status != AssignmentStatus.DRAFT:
@@ -189,6 +201,7 @@ def update_assignment(
 def remove_assignment(assignment: Assignment, *, acting_user) -> None:
     if assignment.status != AssignmentStatus.DRAFT:
         raise RuleViolation(_("Only a draft assignment can be removed; an issued one is closed out or edited."))
+    refuse_closed_assignment(assignment)
     with transaction.atomic():
         assignment._history_user = acting_user
         assignment.delete()
@@ -252,6 +265,8 @@ def _transition(assignment: Assignment, new_status: str, *, acting_user, reason:
 
 
 def _change_status(assignment: Assignment, new_status: str, *, acting_user, reason: str, extra_fields=()) -> None:
+    if new_status != AssignmentStatus.ISSUED:  # issuing checks the target's year once for all its links
+        refuse_closed_assignment(assignment)
     if assignment.status not in _ALLOWED_FROM[new_status]:
         raise RuleViolation(
             _("This assignment is %(current)s and cannot become %(new)s.")
@@ -282,6 +297,7 @@ def issue_target(target: Target, *, acting_user) -> list[Assignment]:
         target = Target.objects.select_for_update().get(pk=target.pk)
         if target.status != TargetStatus.DRAFT:
             raise RuleViolation(_("This target has already been issued."))
+        refuse_closed_year(target.year)
         _raise_breakdown_errors(target)
         target.status = TargetStatus.ISSUED
         save_with_history(target, acting_user=acting_user, reason=_("Issued"), update_fields=["status"])
@@ -313,32 +329,6 @@ def mark_in_progress(assignment: Assignment, *, acting_user, reason: str) -> Non
 
 def start_rectification(assignment: Assignment, *, acting_user, reason: str) -> None:
     _transition(assignment, AssignmentStatus.RECTIFYING, acting_user=acting_user, reason=reason)
-
-
-def claim_completion(assignment: Assignment, *, acting_user, note: str = "") -> None:
-    """The unit says its part is done and asks for close-out."""
-    if assignment.progress_percent < 100:
-        raise RuleViolation(_("Completion can be claimed once an accepted report shows 100 percent."))
-    with transaction.atomic():
-        _transition(
-            assignment, AssignmentStatus.CLAIMED, acting_user=acting_user, reason=note or _("Completion claimed")
-        )
-
-
-def verify_completion(assignment: Assignment, *, acting_user, note: str = "") -> None:
-    """The office confirms the completion it checked; close-out follows."""
-    with transaction.atomic():
-        _transition(
-            assignment, AssignmentStatus.VERIFIED, acting_user=acting_user, reason=note or _("Completion verified")
-        )
-
-
-def return_for_redo(assignment: Assignment, *, acting_user, reason: str) -> None:
-    """退回重办: the claimed completion does not hold; the unit works on."""
-    if not reason.strip():
-        raise RuleViolation(_("Say why the assignment is returned."))
-    with transaction.atomic():
-        _transition(assignment, AssignmentStatus.RETURNED, acting_user=acting_user, reason=reason)
 
 
 def close_out(assignment: Assignment, *, acting_user, reason: str = "") -> None:

@@ -19,6 +19,7 @@ from ..models import Assignment, Milestone
 from ..periods import coarsest_granularity_ending_on, period_ends_between
 from .common import RuleViolation
 from .year_progress import keeping_year_progress
+from .years import refuse_closed_assignment
 
 
 def plan_start(assignment: Assignment) -> dt.date:
@@ -68,6 +69,7 @@ def generate_milestones(
     assignment: Assignment, *, granularity: str, acting_user, start: dt.date | None = None
 ) -> list[Milestone]:
     """Replace the plan from ``start`` on with the proposed one; nodes already past are kept."""
+    refuse_closed_assignment(assignment)
     milestones = propose_milestones(assignment, granularity=granularity, start=start)
     effective_start = max(start or clock.today(), plan_start(assignment))
     with transaction.atomic(), keeping_year_progress(assignment_ids=[assignment.pk]):
@@ -90,6 +92,7 @@ def set_milestones(assignment: Assignment, rows: Iterable[dict], *, acting_user)
     ``rows`` hold due_date and planned_percent, optionally planned_value, granularity and
     description. Existing nodes are updated in place so that their history continues.
     """
+    refuse_closed_assignment(assignment)
     rows = sorted(rows, key=lambda row: row["due_date"])
     errors = []
     seen = set()
@@ -164,3 +167,33 @@ def refresh_planned_progress(day: dt.date | None = None, assignment_ids: Iterabl
     if assignment_ids is not None:
         assignments = assignments.filter(pk__in=list(assignment_ids))
     return assignments.update(planned_percent=planned_percent_subquery(day), planned_as_of=day)
+
+
+def stretch_plan(
+    assignment: Assignment, *, old_deadline: dt.date, new_deadline: dt.date, acting_user, reason: str
+) -> list[Milestone]:
+    """A granted extension: the plan nodes still ahead spread over the longer time.
+
+    Each node after today (after the day before the old deadline, if that has passed) keeps its
+    planned progress and moves in proportion, the node on the old deadline onto the new one. The
+    nodes are updated in place, latest first (no two ever share a day), so their history shows the move.
+    """
+    anchor = min(clock.today(), old_deadline - dt.timedelta(days=1))
+    old_span, new_span = (old_deadline - anchor).days, (new_deadline - anchor).days
+    if old_span <= 0 or new_span <= old_span:
+        return []
+    moved = []
+    with transaction.atomic(), keeping_year_progress(assignment_ids=[assignment.pk]):
+        for node in assignment.milestones.filter(due_date__gt=anchor).order_by("-due_date"):
+            offset = (node.due_date - anchor).days
+            if node.due_date >= old_deadline:
+                day = new_deadline + (node.due_date - old_deadline)
+            else:
+                day = anchor + dt.timedelta(days=int((Decimal(offset) * new_span / old_span).to_integral_value()))
+            node.due_date = day
+            node._history_user, node._change_reason = acting_user, str(reason)
+            node._history_date = clock.now()
+            node.save(update_fields=["due_date"])
+            moved.append(node)
+        refresh_planned_progress(assignment_ids=[assignment.pk])
+    return moved

@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock
+from .. import clock, signals
 from ..choices import (
     AssignmentRole,
     AssignmentStatus,
-    ExtensionStatus,
     HandlingMode,
     ProposalKind,
     ProposalStatus,
@@ -29,10 +28,21 @@ from ..choices import (
 )
 from ..models import Assignment, ExtensionRequest, Proposal, ProposalReply, Target
 from ..periods import add_months
+from .breakdown import close_out
 from .common import RuleViolation, save_with_history, validate_and_save
-from .extensions import decide_extension, request_extension
+from .completion import claim_completion, verify_completion
+from .plans import stretch_plan
+from .years import refuse_closed_year
 
 PROPOSAL_FIELDS = {"number", "session", "proposers", "handling_mode"}
+# Links a concluded proposal closes out (one under rectification waits for the office).
+CLOSABLE_ON_CONCLUSION = (
+    AssignmentStatus.ISSUED,
+    AssignmentStatus.SIGNED,
+    AssignmentStatus.IN_PROGRESS,
+    AssignmentStatus.RETURNED,
+    AssignmentStatus.CLAIMED,
+)
 
 
 def reply_deadline_for(kind: str, assigned_on: dt.date) -> dt.date:
@@ -58,21 +68,27 @@ def current_round(assignment: Assignment) -> int:
     return 1 + unsatisfied.count()
 
 
-def _move_deadlines(proposal: Proposal, deadline: dt.date, *, acting_user, reason: str, assignments=None) -> None:
-    """Keep the chain's deadlines on the reply deadline so that warnings follow it."""
+def _move_deadlines(
+    proposal: Proposal, deadline: dt.date, *, acting_user, reason: str, assignments=None
+) -> list[tuple[Assignment, dt.date]]:
+    """Keep the chain's deadlines on the reply deadline so that warnings follow it; return the links
+    moved, each with the deadline it had."""
     target = proposal.target
     if target.status == TargetStatus.CLOSED:
-        return
+        return []
     if deadline < target.start_date:
         raise RuleViolation({"reply_deadline": [_("The reply deadline cannot be before the target starts.")]})
     if target.deadline < deadline or (assignments is None and target.deadline != deadline):
         target.deadline = deadline
         save_with_history(target, acting_user=acting_user, reason=reason, update_fields=["deadline", "updated_at"])
     links = assignments if assignments is not None else target.assignments.all()
+    moved = []
     for assignment in links:
         if assignment.status != AssignmentStatus.CLOSED and assignment.deadline != deadline:
+            moved.append((assignment, assignment.deadline))
             assignment.deadline = deadline
             save_with_history(assignment, acting_user=acting_user, reason=reason, update_fields=["deadline"])
+    return moved
 
 
 def register_proposal(
@@ -89,6 +105,7 @@ def register_proposal(
     """Record the proposal behind a 建议提案类 target; its deadline becomes the chain's deadline."""
     if target.target_type != TargetType.PROPOSAL:
         raise RuleViolation(_("Only a target of the type suggestion or proposal can carry proposal data."))
+    refuse_closed_year(target.year)
     if Proposal.objects.filter(target=target).exists():
         raise RuleViolation(_("This target's proposal is already registered."))
     assigned_on = assigned_on or target.start_date
@@ -112,6 +129,7 @@ def update_proposal(proposal: Proposal, *, acting_user, **changes) -> Proposal:
     unknown = set(changes) - PROPOSAL_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_closed_year(proposal.target.year)
     if "handling_mode" in changes and changes["handling_mode"] != proposal.handling_mode and proposal.replies.exists():
         raise RuleViolation({"handling_mode": [_("The handling mode cannot change once units have replied.")]})
     with transaction.atomic():
@@ -123,7 +141,8 @@ def update_proposal(proposal: Proposal, *, acting_user, **changes) -> Proposal:
     return proposal
 
 
-def _check_extension_allowed(proposal: Proposal, new_deadline: dt.date) -> None:
+def check_extension_allowed(proposal: Proposal, new_deadline: dt.date) -> None:
+    """A proposal may be extended once, while it is open, to a later day."""
     if proposal.was_extended:
         raise RuleViolation(_("This proposal has already been extended once; a second extension is not allowed."))
     if proposal.status == ProposalStatus.CONCLUDED:
@@ -132,9 +151,13 @@ def _check_extension_allowed(proposal: Proposal, new_deadline: dt.date) -> None:
         raise RuleViolation({"new_deadline": [_("The new deadline must be later than the current one.")]})
 
 
-def extend_reply_deadline(proposal: Proposal, *, new_deadline: dt.date, reason: str, acting_user) -> Proposal:
-    """The one extension a proposal may have; the chain's deadlines move with it."""
-    _check_extension_allowed(proposal, new_deadline)
+def extend_reply_deadline(
+    proposal: Proposal, *, new_deadline: dt.date, reason: str, acting_user, request: ExtensionRequest | None = None
+) -> Proposal:
+    """The one extension a proposal may have (granted on a unit's request, or by the office on its
+    own); the chain's deadlines move with it and their plans stretch."""
+    refuse_closed_year(proposal.target.year)
+    check_extension_allowed(proposal, new_deadline)
     if not reason.strip():
         raise RuleViolation({"reason": [_("Say why more time is needed.")]})
     with transaction.atomic():
@@ -150,45 +173,19 @@ def extend_reply_deadline(proposal: Proposal, *, new_deadline: dt.date, reason: 
             reason=message,
             update_fields=["original_deadline", "reply_deadline", "extension_reason", "extended_at"],
         )
-        _move_deadlines(proposal, new_deadline, acting_user=acting_user, reason=message)
+        moved = _move_deadlines(proposal, new_deadline, acting_user=acting_user, reason=message)
+        for assignment, previous in moved:
+            stretch_plan(
+                assignment, old_deadline=previous, new_deadline=new_deadline, acting_user=acting_user, reason=message
+            )
+            signals.deadline_extended.send(
+                ExtensionRequest, request=request, assignment=assignment, previous=previous, acting_user=acting_user
+            )
     return proposal
 
 
-def request_proposal_extension(
-    proposal: Proposal, *, assignment: Assignment, new_deadline: dt.date, reason: str, acting_user
-) -> ExtensionRequest:
-    """An answering unit asks for the proposal's one extension; the office grants or refuses it."""
-    if assignment.target_id != proposal.target_id:
-        raise RuleViolation(_("This unit has no part in this proposal."))
-    _check_extension_allowed(proposal, new_deadline)
-    if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
-        raise RuleViolation(_("An extension request for this assignment is already pending."))
-    try:
-        return request_extension(assignment, new_deadline=new_deadline, reason=reason, acting_user=acting_user)
-    except RuleViolation as error:
-        # The assignment's form calls the date "requested_deadline"; the proposal's "new_deadline".
-        if hasattr(error, "error_dict") and "requested_deadline" in error.error_dict:
-            raise RuleViolation({"new_deadline": error.message_dict["requested_deadline"]}) from error
-        raise
-
-
-def decide_proposal_extension(
-    proposal: Proposal, request: ExtensionRequest, *, grant: bool, acting_user, note: str = ""
-) -> ExtensionRequest:
-    """Grant (the proposal's one extension: every deadline of the chain moves) or refuse a unit's request."""
-    if request.assignment.target_id != proposal.target_id:
-        raise RuleViolation(_("This request is not about this proposal."))
-    if not grant and not note.strip():
-        raise RuleViolation({"note": [_("Say why the request is refused.")]})
-    with transaction.atomic():
-        if grant:
-            extend_reply_deadline(
-                proposal, new_deadline=request.requested_deadline, reason=request.reason, acting_user=acting_user
-            )
-        return decide_extension(request, grant=grant, acting_user=acting_user, note=note)
-
-
 def _check_answering_unit(proposal: Proposal, assignment: Assignment) -> None:
+    refuse_closed_year(proposal.target.year)
     if assignment.target_id != proposal.target_id:
         raise RuleViolation(_("This unit has no part in this proposal."))
     if assignment.status == AssignmentStatus.DRAFT:
@@ -261,6 +258,7 @@ def record_satisfaction(reply: ProposalReply, *, satisfaction: str, acting_user,
         raise RuleViolation(_("The proposer's view is recorded on a reply, not on a co-unit's views."))
     if satisfaction not in Satisfaction.values:
         raise RuleViolation({"satisfaction": [_("Choose satisfied, basically satisfied or unsatisfied.")]})
+    refuse_closed_year(reply.proposal.target.year)
     with transaction.atomic():
         reply = ProposalReply.objects.select_for_update().select_related("proposal__target").get(pk=reply.pk)
         if reply.satisfaction:
@@ -328,3 +326,27 @@ def _refresh_status(proposal: Proposal, *, acting_user) -> None:
             reason=proposal.get_status_display(),
             update_fields=["status", "concluded_at"],
         )
+        if status == ProposalStatus.CONCLUDED:
+            _close_chain(proposal, acting_user=acting_user)
+
+
+def _close_chain(proposal: Proposal, *, acting_user) -> None:
+    """办结: every unit on the concluded proposal's chain is closed out through the ledger's own
+    steps (claimed, verified, closed), so that its close-out notice and points follow as for any
+    task. A link under rectification is left for the office to finish."""
+    statement = _("Proposal no. %(number)s concluded: the proposer's view of the reply has been recorded.") % {
+        "number": proposal.number
+    }
+    chain = proposal.target.assignments.filter(status__in=CLOSABLE_ON_CONCLUSION).order_by("role", "pk")
+    for assignment in chain:
+        if assignment.status != AssignmentStatus.CLAIMED:
+            claim_completion(
+                assignment,
+                acting_user=acting_user,
+                statement=statement,
+                final_percent=100,
+                final_value=assignment.goal_value if assignment.reports_value else None,
+            )
+        assignment.refresh_from_db()
+        verify_completion(assignment, acting_user=acting_user, note=statement)
+        close_out(assignment, acting_user=acting_user, reason=statement)

@@ -26,6 +26,7 @@ from ..periods import Period, period_for, period_from_key
 from .breakdown import mark_in_progress
 from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
+from .years import refuse_closed_assignment, refuse_closed_year
 
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 REPORT_PARTS = ("work_done", "problems", "next_plan", "suggestions")
@@ -70,6 +71,7 @@ def save_report(
     if unknown:
         raise TypeError(f"unknown report parts: {sorted(unknown)}")
     target = assignment.target
+    refuse_closed_year(target.year)
     if assignment.status not in REPORTABLE_ASSIGNMENT_STATUSES:
         raise RuleViolation(
             _("No report can be filed while the assignment is %(status)s.")
@@ -101,6 +103,7 @@ def save_report(
 
 def submit_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """Send the report on: to the unit head when the unit asks for approval, else to the office."""
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic():
         lock_fresh(report)
         if report.status in (ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED):
@@ -143,6 +146,7 @@ def _after_filed(report: ProgressReport, *, acting_user) -> None:
 
 def approve_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """The unit head lets the report go out to the office."""
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic():
         lock_fresh(report)
         if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED) and report.approved_at:
@@ -165,6 +169,7 @@ def return_report(report: ProgressReport, *, acting_user, reason: str) -> Progre
     """Send the report back with a reason: by the unit head before approval, or by the office."""
     if not reason.strip():
         raise RuleViolation({"return_reason": [_("Say why the report is returned.")]})
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic():
         lock_fresh(report)
         if report.status == ReportStatus.RETURNED:
@@ -186,6 +191,7 @@ def return_report(report: ProgressReport, *, acting_user, reason: str) -> Progre
 def accept_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     """The office accepts the report; its figures become the assignment's latest progress.
     A second accept (a double click, two people at once) finds it accepted and changes nothing."""
+    refuse_closed_assignment(report.assignment)
     with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
         lock_fresh(report)
         if report.status == ReportStatus.ACCEPTED:
@@ -282,16 +288,9 @@ def check_evidence_file(uploaded) -> None:
 def add_evidence(report: ProgressReport, *, uploaded_file, acting_user) -> Evidence:
     if report.status not in (*EDITABLE_REPORT_STATUSES, ReportStatus.PENDING_APPROVAL):
         raise RuleViolation(_("Evidence can only be added while the report is a draft or returned."))
+    refuse_closed_assignment(report.assignment)
     check_evidence_file(uploaded_file)
-    evidence = Evidence(
-        report=report,
-        file=uploaded_file,
-        original_name=PurePath(uploaded_file.name).name[:200],
-        size=uploaded_file.size,
-        content_type=(getattr(uploaded_file, "content_type", "") or "")[:100],
-        uploaded_by=acting_user,
-        uploaded_at=clock.now(),
-    )
+    evidence = Evidence.from_upload(uploaded_file, acting_user=acting_user, report=report)
     with transaction.atomic():
         save_with_history(evidence, acting_user=acting_user, reason=_("Evidence uploaded"))
     return evidence
@@ -322,6 +321,7 @@ def add_follow_up(
     """The office's follow-up or a leader's instruction (批示) on a target or one of its reports."""
     if report is not None and report.assignment.target_id != target.pk:
         raise RuleViolation(_("The report does not belong to this target."))
+    refuse_closed_year(target.year)
     if topic != FollowUpTopic.GENERAL and report is None:
         raise RuleViolation(_("A follow-up on a problem or suggestion must name the report it answers."))
     if kind not in FollowUpKind.values:

@@ -7,7 +7,8 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from ..access import Action, access_for
-from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, FollowUpKind
+from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, ExtensionStatus, FollowUpKind
+from ..forms.completion import ExtensionDecisionForm
 from ..forms.filters import AssignmentFilterForm
 from ..models import Assignment, FollowUp, ProgressReport
 from ..selectors.assignments import (
@@ -18,7 +19,9 @@ from ..selectors.assignments import (
     with_states,
 )
 from ..selectors.reports import report_rows
+from ..selectors.rollup import co_unit_figures
 from .common import object_for, paginate, unit_members
+from .completion import CLAIMABLE_STATUSES
 
 
 def _ordered(queryset):
@@ -102,6 +105,12 @@ def assignment_detail(request, pk: int):
         .order_by("-created_at")
     )
     history = assignment.history.select_related("history_user").order_by("-history_date")[:20]
+    own = assignment.unit_id in access.unit_ids
+    extensions = list(assignment.extension_requests.select_related("requested_by", "decided_by"))
+    if access.office:
+        for extension in extensions:
+            if extension.status == ExtensionStatus.PENDING:
+                extension.decide_form = ExtensionDecisionForm(auto_id=f"id_ext{extension.pk}_%s")
     return render(
         request,
         "tasks/assignments/detail.html",
@@ -112,10 +121,17 @@ def assignment_detail(request, pk: int):
             "milestones": assignment.milestones.all(),
             "reports": reports,
             "co_reports": co_reports,
+            "co_figures": co_unit_figures(assignment),
             "follow_ups": follow_ups,
             "history": history,
+            "claims": assignment.claims.select_related("claimed_by", "decided_by").prefetch_related("evidence"),
+            "extensions": extensions,
             "can_report": assignment.unit_id in access.staff_unit_ids
             and assignment.status in (*OPEN_ASSIGNMENT_STATUSES, "claimed"),
+            "can_claim": own and assignment.status in CLAIMABLE_STATUSES,
+            "can_extend": own
+            and assignment.status in OPEN_ASSIGNMENT_STATUSES
+            and not any(e.status == ExtensionStatus.PENDING for e in extensions),
             "can_manage": access.office,
         },
     )

@@ -242,9 +242,8 @@ def proposal_action(request, pk: int, action: str):
             assignment = _own_assignments(proposal, request.user).filter(pk=form.cleaned_data["assignment"]).first()
             if assignment is None:
                 raise Http404
-            services.request_proposal_extension(
-                proposal,
-                assignment=assignment,
+            services.request_extension(
+                assignment,
                 new_deadline=form.cleaned_data["new_deadline"],
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
@@ -261,9 +260,7 @@ def proposal_action(request, pk: int, action: str):
                 ExtensionRequest.objects.filter(assignment__target=proposal.target), pk=form.cleaned_data["request"]
             )
             grant = form.cleaned_data["decision"] == "grant"
-            services.decide_proposal_extension(
-                proposal, pending, grant=grant, note=form.cleaned_data["note"], acting_user=request.user
-            )
+            services.decide_extension(pending, grant=grant, note=form.cleaned_data["note"], acting_user=request.user)
             messages.success(
                 request, _("The reply deadline has been extended.") if grant else _("The request has been refused.")
             )

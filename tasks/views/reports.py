@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from .. import services, versions
 from ..access import Action, access_for
-from ..choices import FollowUpTopic, ReportStatus
+from ..choices import FollowUpTopic, ReportStatus, ShareRule
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
 from ..models import Assignment, ProgressReport
 from ..periods import period_from_key
 from ..selectors.reports import report_rows
+from ..selectors.rollup import co_unit_figures
 from ..services import RuleViolation
 from ..services.reports import EDITABLE_REPORT_STATUSES
 from .common import add_rule_errors, object_for, paginate, unit_heads, unit_members
@@ -52,6 +53,10 @@ def report_edit(request, pk: int):
             name: getattr(report, name)
             for name in ("progress_percent", "actual_value", "work_done", "problems", "next_plan", "suggestions")
         }
+    co_figures = co_unit_figures(assignment)
+    coordinating = co_figures and assignment.share is None and assignment.target.share_rule == ShareRule.SUM
+    if report is None and coordinating and co_figures.value is not None:
+        initial["actual_value"] = co_figures.value  # a lead that coordinates reports the units' total
     form = ReportForm(request.POST or None, request.FILES or None, assignment=assignment, initial=initial)
     history = ProgressReport.history.filter(assignment_id=assignment.pk, period=period.key)
     version, stale = versions.version_of(history), []
@@ -104,6 +109,7 @@ def report_edit(request, pk: int):
             "stale": stale,
             "evidence": report.evidence.all() if report else [],
             "milestones": assignment.milestones.filter(due_date__gte=period.start).order_by("due_date")[:3],
+            "co_figures": co_figures,
         },
         status=409 if stale else 200,
     )

@@ -17,6 +17,7 @@ from ..forms.filters import LedgerFilterForm
 from ..forms.reports import FollowUpForm, follow_up_kinds
 from ..forms.targets import BreakdownFormSet, TargetForm
 from ..models import Assignment, FollowUp, Target
+from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
 from ..services import RuleViolation
 from .common import add_rule_errors, object_for, office_only, paginate
@@ -45,7 +46,7 @@ def target_ledger(request):
 @login_required
 def target_detail(request, pk: int):
     user = request.user
-    target = object_for(Target, user, Action.VIEW, pk, select=("leader", "task_force", "parent"))
+    target = object_for(Target, user, Action.VIEW, pk, select=("leader", "task_force", "parent", "carried_from"))
     access = access_for(user)
     if target.status == TargetStatus.DRAFT and not access.office:
         raise Http404(_("Not found, or not yours to see."))
@@ -61,6 +62,7 @@ def target_detail(request, pk: int):
         "tasks/targets/detail.html",
         {
             "target": target,
+            "figures": target_figures(target) if target.has_value else None,
             "assignments": assignments,
             "children": target.children.all(),
             "follow_ups": FollowUp.objects.for_user(user)
