@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .bounds import DayField
 from .reports import EvidenceField
 
 
@@ -92,7 +93,7 @@ class ClaimForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateField(label=_("Deadline asked for"), widget=DateInput)
+    new_deadline = DayField(label=_("Deadline asked for"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
     def clean_reason(self):
