@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from tasks import services
-from tasks.choices import WarningLevel
+from tasks.choices import ReportStatus, WarningLevel
 from tasks.models import Assignment, Target
 from tasks.selectors.dashboard import (
     assignment_count_of,
@@ -19,7 +19,8 @@ from tasks.selectors.dashboard import (
     unit_rankings,
     weekly_trend,
 )
-from tests.factories import LeaderFactory, TargetFactory
+from tests.factories import LeaderFactory, ProgressReportFactory, TargetFactory
+from tests.judgment.helpers import warn
 from tests.workspace_data import at, filed_report, issued_target_of
 
 D = dt.date
@@ -40,14 +41,14 @@ def test_totals_count_targets_by_source_and_type(db):
 
 
 def test_colours_count_open_assignments_by_level(issued_target):
-    Assignment.objects.filter(unit__name="甲县").update(warning_level=WarningLevel.RED)
+    warn(Assignment.objects.filter(unit__name="甲县"), WarningLevel.RED)  # the level in force is the notice's
     counts = {c["colour"]: c["count"] for c in colour_counts(Assignment.objects.all())}
     assert counts == {"green": 1, "yellow": 0, "orange": 0, "red": 1}
 
 
 def test_the_colours_and_the_count_added_up_from_the_rankings_are_the_counted_ones(issued_target, unit_a, leader, erin):
     issued_target_of(unit_a, office=erin, leader=leader, title="第二项")
-    Assignment.objects.filter(unit=unit_a).update(warning_level=WarningLevel.RED)
+    warn(Assignment.objects.filter(unit=unit_a), WarningLevel.RED)
     Assignment.objects.filter(unit=unit_a, target=issued_target).update(status="closed")  # closed: not counted
     everything = Assignment.objects.exclude(status="draft")
     rankings = unit_rankings(everything)
@@ -57,8 +58,14 @@ def test_the_colours_and_the_count_added_up_from_the_rankings_are_the_counted_on
 
 
 def test_units_rank_by_completion_in_their_own_group(issued_target, unit_a, unit_b):
-    Assignment.objects.filter(unit=unit_a).update(progress_percent=30)
-    Assignment.objects.filter(unit=unit_b).update(progress_percent=70)
+    # Completion is the judgment's actual: the reports the office holds (not a kept column).
+    for unit, percent in ((unit_a, 30), (unit_b, 70)):
+        ProgressReportFactory(
+            assignment=Assignment.objects.get(unit=unit),
+            status=ReportStatus.ACCEPTED,
+            progress_percent=percent,
+            submitted_at=dt.datetime(2018, 6, 28, tzinfo=dt.UTC),
+        )
     groups = unit_rankings(Assignment.objects.all())
     assert [(u.name, u.completion, u.rank) for u in groups["counties"]] == [("甲县", Decimal("30.0"), 1)]
     assert [(u.name, u.completion, u.rank) for u in groups["departments"]] == [("乙局", Decimal("70.0"), 1)]
@@ -100,7 +107,7 @@ def test_my_targets_are_the_leaders_own(client, dave, leader, erin, unit_a):
 
 
 def test_the_drill_down_lists_what_the_figure_counted(client, dave, issued_target, unit_a):
-    Assignment.objects.filter(unit=unit_a).update(warning_level=WarningLevel.RED)
+    warn(Assignment.objects.filter(unit=unit_a), WarningLevel.RED)
     client.force_login(dave)
     with at(D(2018, 6, 27)):
         red = _text(client.get(reverse("assignment_list") + "?year=2018&status=open&colour=3"))
@@ -115,12 +122,14 @@ def test_the_battle_map_shows_plan_and_actual_per_month(client, dave, erin, alic
     report = filed_report(lead, alice, percent=10)
     with at(D(2018, 6, 28)):
         services.accept_report(report, acting_user=erin)
+    warn([lead], WarningLevel.RED, on=D(2018, 6, 29))  # what the scan told the unit
     client.force_login(dave)
     with at(D(2018, 7, 5)):
         page = _text(client.get(reverse("battle_map") + "?year=2018&by=unit"))
     row = page.split(f"unit={unit_a.pk}")[1].split("</tr>")[0]
-    # June: planned 49.5 %, actual 10 %: more than 30 points behind is red.
-    june = 'cell cell--red"><span class="cell__plan">49.5</span><span class="cell__sep">/</span>'
+    # June: planned 49.5 %, actual 10 %, and the red warning in force at the month's end.
+    june = 'cell cell--red" data-state="red" data-level="3" title="红色预警"><span class="cell__plan">49.5</span>'
+    june += '<span class="cell__sep">/</span>'
     assert june + '<span class="cell__actual">10</span>' in row
     assert "cell--future" in row  # August onwards has not begun
 
@@ -146,7 +155,7 @@ def test_my_targets_show_the_worst_first_and_link_to_the_rest(client, dave, lead
     monkeypatch.setattr("tasks.views.dashboard.MY_TARGETS_SHOWN", 2)
     titles = ["甲项任务", "乙项任务", "丙项任务"]
     targets = [issued_target_of(unit_a, office=erin, leader=leader, title=title) for title in titles]
-    Assignment.objects.filter(target=targets[2]).update(warning_level=WarningLevel.RED)
+    warn(Assignment.objects.filter(target=targets[2]), WarningLevel.RED)
     client.force_login(dave)
     with at(D(2018, 6, 27)):
         page = _text(client.get(reverse("dashboard") + "?year=2018"))

@@ -15,33 +15,36 @@ from django.urls import reverse
 from tasks.choices import AssignmentRole, AssignmentStatus, FollowUpKind, ReportStatus, TargetStatus
 from tasks.models import Evidence, FollowUp
 from tests.factories import AssignmentFactory, MilestoneFactory, ProgressReportFactory, TargetFactory
+from tests.judgment.helpers import warn
 from tests.workspace_data import at
 
 D = dt.date
 # Each page's query count is pinned here too, so that a new query is a decision, not an accident.
+# The judgment (tasks/judgment/state.py): + one query for the page's rows on the lists, the ledger and
+# the assignment and target pages; the battle map reads one query less (its cells are judged at once).
 # Every page: + the inbox badge in the header (one count of the person's unread messages).
 PAGES = [
     ("alice", "home", None, 9),  # + the five lists' home panel (one count, and its render)
-    ("alice", "unit_workspace", None, 9),
+    ("alice", "unit_workspace", None, 10),
     ("alice", "report_list", None, 7),
-    ("alice", "assignment_list", None, 9),
+    ("alice", "assignment_list", None, 10),
     ("carol", "approvals", None, 7),
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
     # office panel: pending notices, completions to close out, requests for more time, problems to
     # supervise, its render
     ("erin", "home", None, 16),
-    ("erin", "target_ledger", None, 9),
+    ("erin", "target_ledger", None, 10),
     ("erin", "review_queue", None, 8),
     ("erin", "follow_up_list", None, 7),
     # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
     ("dave", "dashboard", None, 19),
-    ("dave", "battle_map", None, 10),
-    ("dave", "battle_map", "?by=unit", 10),
-    ("dave", "assignment_list", "?colour=1", 9),
+    ("dave", "battle_map", None, 9),
+    ("dave", "battle_map", "?by=unit", 9),
+    ("dave", "assignment_list", "?colour=1", 10),
     # + the targets it was carried into (结转)
-    ("erin", "target_detail", "first_target", 11),
+    ("erin", "target_detail", "first_target", 12),
     # + its completion claims, its requests for more time, the co-units' figures the lead unit sees
-    ("alice", "assignment_detail", "first_assignment", 18),
+    ("alice", "assignment_detail", "first_assignment", 19),
 ]
 
 
@@ -58,8 +61,8 @@ def _grow(count, *, unit_a, unit_b, leader, author):
                 status=AssignmentStatus.IN_PROGRESS,
                 progress_percent=Decimal(30 + index),
                 planned_percent=Decimal(50),
-                warning_level=index % 4,
             )
+            warn([assignment], index % 4, by=author)  # the level in force is the notice's
             MilestoneFactory(assignment=assignment, due_date=D(2018, 5, 31), planned_percent=Decimal(40))
             MilestoneFactory(assignment=assignment, due_date=D(2018, 7, 31), planned_percent=Decimal(60))
             accepted = ProgressReportFactory(

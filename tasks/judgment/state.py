@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
     FILED_REPORT_STATUSES,
+    OPEN_ASSIGNMENT_STATUSES,
     WARNING_COLOURS,
     AssignmentStatus,
     ClaimStatus,
@@ -91,6 +92,7 @@ class Judgment:
     planned: Decimal
     actual: Decimal
     days_late: int
+    value: Decimal | None = None  # the indicator's value held, when the link reports values
 
     @property
     def gap(self) -> Decimal:
@@ -134,6 +136,7 @@ def judgment_of(
     level: int | None,
     planned,
     actual,
+    value=None,
 ) -> Judgment:
     """The rule itself, on facts already read (a pure function)."""
     planned, actual, level = q1(planned), q1(actual), int(level or 0)
@@ -148,7 +151,7 @@ def judgment_of(
         state, days_late = State.OVERDUE, (day - deadline).days
     else:
         state = LEVEL_STATES[WarningLevel(level)]
-    return Judgment(day, str(state), level, planned, actual, days_late)
+    return Judgment(day, str(state), level, planned, actual, days_late, value)
 
 
 # --- the facts, as SQL expressions (one definition for the pages and the scan) ----------------------
@@ -225,6 +228,7 @@ def annotate(queryset: QuerySet, day: dt.date, prefix: str = "j") -> QuerySet:
         **{
             f"{prefix}_planned": planned_percent_subquery(day),
             f"{prefix}_actual": actual_expression(moment),
+            f"{prefix}_value": actual_value_expression(moment),
             f"{prefix}_level": level_expression(moment),
             f"{prefix}_claimed": claimed_expression(moment),
         }
@@ -232,6 +236,10 @@ def annotate(queryset: QuerySet, day: dt.date, prefix: str = "j") -> QuerySet:
 
 
 _BASE = ("pk", "status", "deadline", "closed_at", "issued_at")
+
+
+def _fields(prefix: str) -> list[str]:
+    return [f"{prefix}_{name}" for name in ("planned", "actual", "value", "level", "claimed")]
 
 
 def _judge_row(row: dict, day: dt.date, prefix: str, today: dt.date | None) -> Judgment | None:
@@ -250,21 +258,29 @@ def _judge_row(row: dict, day: dt.date, prefix: str, today: dt.date | None) -> J
         level=row[f"{prefix}_level"],
         planned=row[f"{prefix}_planned"],
         actual=row[f"{prefix}_actual"],
+        value=row[f"{prefix}_value"],
     )
 
 
-def judge(assignments: QuerySet[Assignment], day: dt.date, *, today: dt.date | None = None) -> dict[int, Judgment]:
-    """{assignment pk: its judgment on ``day``} for every issued assignment of the queryset (one query)."""
-    from .. import clock
+_FACTS = ("target_id", "unit_id", "role", "share")
 
-    today = today or clock.today()
-    rows = annotate(assignments.order_by(), day).values(*_BASE, "j_planned", "j_actual", "j_level", "j_claimed")
-    judged = {row["pk"]: _judge_row(row, day, "j", today) for row in rows}
-    return {pk: judgment for pk, judgment in judged.items() if judgment is not None}
+
+def judge(
+    assignments: QuerySet[Assignment], day: dt.date, *, today: dt.date | None = None, facts: dict | None = None
+) -> dict[int, Judgment]:
+    """{assignment pk: its judgment on ``day``} for every issued assignment of the queryset (one query).
+
+    ``facts``, if given, is filled with {pk: (target pk, unit pk, role, share)} from the same query:
+    what grouping by target or unit needs (``group``, ``group_targets``)."""
+    return judge_days(assignments, [day], today=today, facts=facts)[day]
 
 
 def judge_days(
-    assignments: QuerySet[Assignment], days: Iterable[dt.date], *, today: dt.date | None = None
+    assignments: QuerySet[Assignment],
+    days: Iterable[dt.date],
+    *,
+    today: dt.date | None = None,
+    facts: dict | None = None,
 ) -> dict[dt.date, dict[int, Judgment]]:
     """``judge`` for each of ``days`` (a month's end each, say), in one query."""
     from .. import clock
@@ -272,12 +288,14 @@ def judge_days(
     today = today or clock.today()
     days = list(days)
     queryset = assignments.order_by()
-    fields = list(_BASE)
+    fields = [*_BASE, *(_FACTS if facts is not None else ())]
     for index, day in enumerate(days):
         queryset = annotate(queryset, day, prefix=f"j{index}")
-        fields += [f"j{index}_planned", f"j{index}_actual", f"j{index}_level", f"j{index}_claimed"]
+        fields += _fields(f"j{index}")
     result: dict[dt.date, dict[int, Judgment]] = {day: {} for day in days}
     for row in queryset.values(*fields):
+        if facts is not None:
+            facts[row["pk"]] = tuple(row[name] for name in _FACTS)
         for index, day in enumerate(days):
             judgment = _judge_row(row, day, f"j{index}", today)
             if judgment is not None:
@@ -299,6 +317,7 @@ def judge_one(assignment: Assignment, day: dt.date | None = None) -> Judgment | 
 class Summary:
     """Several assignments' judgments together (a target's links, a unit's work)."""
 
+    day: dt.date
     count: int
     planned: Decimal  # average
     actual: Decimal  # average
@@ -306,10 +325,18 @@ class Summary:
     state: str  # the worst state
     counts: dict  # {state: how many}
     behind: int  # how many are 滞后
+    days_late: int  # the most days late of them
 
     @property
     def gap(self) -> Decimal:
         return self.planned - self.actual
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def count_of(self, state: str) -> int:
+        return self.counts.get(state, 0)
 
     @property
     def colour(self) -> str:
@@ -331,7 +358,9 @@ def worst_state(states: Iterable[str]) -> str:
     return max(states, key=_SEVERITY.__getitem__, default=State.ON_PLAN)
 
 
-def summarise(judgments: Iterable[Judgment]) -> Summary | None:
+def summarise(judgments: Iterable[Judgment], *, actual: Decimal | None = None) -> Summary | None:
+    """The judgments together: average plan and actual (or the ``actual`` given: a target's rolled-up
+    figure), the worst level in force among the open ones, the worst state, the counts."""
     judgments = list(judgments)
     if not judgments:
         return None
@@ -341,20 +370,100 @@ def summarise(judgments: Iterable[Judgment]) -> Summary | None:
         counts[judgment.state] = counts.get(judgment.state, 0) + 1
     open_levels = [j.level for j in judgments if j.is_open]
     return Summary(
+        day=judgments[0].day,
         count=count,
         planned=q1(sum(j.planned for j in judgments) / count),
-        actual=q1(sum(j.actual for j in judgments) / count),
+        actual=q1(actual) if actual is not None else q1(sum(j.actual for j in judgments) / count),
         level=max(open_levels, default=WarningLevel.GREEN),
         state=worst_state(j.state for j in judgments),
         counts=counts,
         behind=sum(1 for j in judgments if j.behind),
+        days_late=max(j.days_late for j in judgments),
     )
 
 
 def group(judgments: dict[int, Judgment], keys: dict[int, int]) -> dict[int, Summary]:
-    """Summaries per group: ``keys`` maps an assignment pk to its group (target or unit) pk."""
+    """Summaries per group: ``keys`` maps an assignment pk to its group (target or unit) pk
+    (``unit_keys(facts)``, say)."""
     grouped: dict[int, list[Judgment]] = {}
     for pk, judgment in judgments.items():
         if pk in keys:
             grouped.setdefault(keys[pk], []).append(judgment)
     return {key: summarise(items) for key, items in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a target's roll-up reads of one of its assignments (see ``tasks.measures.rolled_up``)."""
+
+    role: str
+    share: Decimal | None
+    value: Decimal | None
+    percent: Decimal
+
+
+def target_summary(target, judged: list[tuple[str, Decimal | None, Judgment]]) -> Summary | None:
+    """A target's judgment: its links' states and levels, and its actual rolled up from theirs (the sum
+    of the units' figures under shares that add up, else the lead's), as every page gives it."""
+    from ..measures import rolled_up
+
+    if not judged:
+        return None
+    links = [Link(role, share, j.value, j.actual) for role, share, j in judged]
+    _value, percent = rolled_up(target, links, value="value", percent="percent")
+    return summarise([j for _role, _share, j in judged], actual=percent)
+
+
+def group_targets(judgments: dict[int, Judgment], facts: dict, targets: dict) -> dict[int, Summary]:
+    """Summaries per target: ``facts`` as ``judge`` fills them, ``targets`` {pk: Target}."""
+    grouped: dict[int, list] = {}
+    for pk, judgment in judgments.items():
+        if pk in facts:
+            target_id, _unit_id, role, share = facts[pk]
+            grouped.setdefault(target_id, []).append((role, share, judgment))
+    return {pk: target_summary(targets[pk], items) for pk, items in grouped.items() if pk in targets}
+
+
+def judge_targets(targets: Iterable, day: dt.date, *, today: dt.date | None = None) -> dict[int, Summary]:
+    """{target pk: its judgment on ``day``} for a page of targets (two queries)."""
+    targets = {target.pk: target for target in targets}
+    facts: dict = {}
+    judged = judge(Assignment.objects.filter(target__in=list(targets)), day, today=today, facts=facts)
+    return group_targets(judged, facts, targets)
+
+
+def unit_keys(facts: dict) -> dict[int, int]:
+    return {pk: fact[1] for pk, fact in facts.items()}
+
+
+def attach(objects: Iterable, judgments: dict, attribute: str = "judged") -> list:
+    """Set ``attribute`` on each object to its judgment (None without one); returns the list."""
+    objects = list(objects)
+    for obj in objects:
+        setattr(obj, attribute, judgments.get(obj.pk))
+    return objects
+
+
+# --- the same rule as filters, for lists that page and filter in the database ------------------------
+
+
+def with_level(queryset: QuerySet[Assignment], day: dt.date) -> QuerySet[Assignment]:
+    """Assignments with ``level_now``: the warning level in force at the end of ``day``."""
+    return queryset.annotate(level_now=level_expression(end_of(day)))
+
+
+def behind_filter(day: dt.date) -> Q:
+    """滞后 on ``day`` (with ``with_level``): still open and under a warning, or past the deadline."""
+    return Q(status__in=OPEN_ASSIGNMENT_STATUSES) & (Q(level_now__gt=WarningLevel.GREEN) | Q(deadline__lt=day))
+
+
+def worst_level_expression(day: dt.date, target_ref: str = "pk"):
+    """The worst warning level in force among a target's open assignments (for filters and order)."""
+    links = (
+        Assignment.objects.filter(target=OuterRef(target_ref), status__in=OPEN_ASSIGNMENT_STATUSES)
+        .order_by()
+        .values("target")
+        .annotate(worst=Max(level_expression(end_of(day))))
+        .values("worst")
+    )
+    return Subquery(links[:1], output_field=models.IntegerField())

@@ -22,6 +22,7 @@ from ..choices import (
     RankingGroup,
     ReportStatus,
 )
+from ..judgment.state import behind_filter, with_level
 from ..models import Assignment, Milestone, ProgressReport
 from ..periods import Period, period_for
 
@@ -197,10 +198,14 @@ def filter_assignments(queryset: QuerySet[Assignment], filters: dict) -> QuerySe
         queryset = queryset.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
     elif status:
         queryset = queryset.filter(status=status)
-    if "colour" in filters:
-        queryset = queryset.filter(warning_level=filters["colour"])
-    if filters.get("lagging"):
-        queryset = queryset.filter(progress_percent__lt=F("planned_percent"))
+    if "colour" in filters or filters.get("lagging"):
+        # The judgment's rule (tasks/judgment/state.py), as of today: the level in force, and 滞后.
+        today = clock.today()
+        queryset = with_level(queryset, today)
+        if "colour" in filters:
+            queryset = queryset.filter(Q(status__in=OPEN_ASSIGNMENT_STATUSES), level_now=filters["colour"])
+        if filters.get("lagging"):
+            queryset = queryset.filter(behind_filter(today))
     if "report" in filters:
         queryset = queryset.filter(REPORT_FILTERS[filters["report"]])
     return queryset

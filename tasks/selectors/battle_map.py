@@ -1,24 +1,24 @@
-"""挂图作战: targets (or units) × months, planned against actual, coloured by how far behind.
+"""挂图作战: targets (or units) × months, planned against actual, coloured by the judgment.
 
-The month cells are a picture of the past as the plan and the accepted reports tell it; the
-official colour of today is the assignments' ``warning_level``, shown in the row's last column.
+Each month cell is the judgment (tasks/judgment/state.py) at that month's end — or today, for the
+month under way — of the row's assignments: the worst warning level in force then, and the average
+plan and actual as they stood then. The last column is today's judgment, so the cell of this month
+and the 当前 column always agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, QuerySet
+from django.db.models import QuerySet
 
-from ..models import Assignment
+from ..judgment.state import Summary, group, group_targets, judge_days, q1, unit_keys
+from ..models import Assignment, Milestone
 from ..periods import month_end
-from .series import cumulative_at, planned_and_actual
+from .series import cumulative_at, increase_sums
 
-# Percentage points behind plan at which a month cell turns yellow and red (DOMAIN.md's defaults).
-LAG_YELLOW = Decimal(10)
-LAG_RED = Decimal(30)
 ONE = Decimal("0.1")
 
 
@@ -28,6 +28,7 @@ class Cell:
     planned: Decimal
     actual: Decimal | None  # None: the month has not begun
     colour: str
+    judged: Summary | None = None
 
 
 @dataclass
@@ -35,27 +36,20 @@ class Row:
     key: int
     obj: object
     count: int
-    progress: Decimal
-    planned: Decimal
-    level: int
+    now: Summary
     cells: list[Cell]
 
+    @property
+    def progress(self) -> Decimal:
+        return self.now.actual
 
-def _colour(planned: Decimal, actual: Decimal | None) -> str:
-    if actual is None:
-        return "future"
-    if planned == 0 and actual == 0:
-        return "idle"  # nothing was due yet (before the target started)
-    lag = planned - actual
-    if lag > LAG_RED:
-        return "red"
-    if lag > LAG_YELLOW:
-        return "yellow"
-    return "green"
+    @property
+    def planned(self) -> Decimal:
+        return self.now.planned
 
-
-def _q(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(ONE, rounding=ROUND_HALF_UP)
+    @property
+    def level(self) -> int:
+        return self.now.level
 
 
 def battle_map(assignments: QuerySet[Assignment], objects: list, *, by: str, year: int, today: dt.date) -> list[Row]:
@@ -63,34 +57,46 @@ def battle_map(assignments: QuerySet[Assignment], objects: list, *, by: str, yea
     field = f"{by}_id"
     ids = [obj.pk for obj in objects]
     scoped = assignments.filter(**{f"{field}__in": ids})
-    planned, actual = planned_and_actual(scoped, group=field)
-    figures = {
-        row[field]: row
-        for row in scoped.order_by()
-        .values(field)
-        .annotate(
-            n=Count("pk"), progress=Avg("progress_percent"), plan=Avg("planned_percent"), level=Max("warning_level")
-        )
-    }
     months = list(range(1, 13))
     ends = [month_end(dt.date(year, month, 1)) for month in months]
-    as_of = [min(end, today) for end in ends]
+    begun = [min(end, today) for end, month in zip(ends, months, strict=True) if dt.date(year, month, 1) <= today]
+    facts: dict = {}
+    judged = judge_days(scoped, [*begun, today] if today not in begun else begun, today=today, facts=facts)
+    if by == "target":  # a target's actual is rolled up from its units' as on every page
+        targets = {obj.pk: obj for obj in objects}
+        by_day = {day: group_targets(judgments, facts, targets) for day, judgments in judged.items()}
+    else:
+        keys = unit_keys(facts)
+        by_day = {day: group(judgments, keys) for day, judgments in judged.items()}
+    # Months still ahead show only their plan (cumulative by the month's end).
+    planned = increase_sums(
+        Milestone.objects.filter(assignment__in=scoped.values("pk")),
+        value="planned_percent",
+        day="due_date",
+        group=f"assignment__{field}",
+    )
+    counts: dict[int, int] = {}
+    for fact in facts.values():
+        key = fact[0] if by == "target" else fact[1]
+        counts[key] = counts.get(key, 0) + 1
     rows = []
     for obj in objects:
-        figure = figures.get(obj.pk)
-        if figure is None:
+        now = by_day[today].get(obj.pk)
+        if now is None:
             continue
-        count = Decimal(figure["n"])
         plan_by_end = cumulative_at(planned.get(obj.pk, {}), ends)
-        plan_so_far = cumulative_at(planned.get(obj.pk, {}), as_of)
-        done_so_far = cumulative_at(actual.get(obj.pk, {}), as_of)
         cells = []
         for index, month in enumerate(months):
-            started = dt.date(year, month, 1) <= today
-            done = _q(done_so_far[index] / count) if started else None
-            colour = _colour(_q(plan_so_far[index] / count), done)
-            cells.append(Cell(month, _q(plan_by_end[index] / count), done, colour))
-        rows.append(
-            Row(obj.pk, obj, figure["n"], _q(figure["progress"]), _q(figure["plan"]), figure["level"] or 0, cells)
-        )
+            if index < len(begun):
+                summary = by_day[begun[index]].get(obj.pk)
+                if summary is None:  # nothing issued yet that month
+                    cells.append(Cell(month, Decimal(0), None, "idle"))
+                    continue
+                colour = (
+                    "idle" if summary.planned == 0 and summary.actual == 0 and summary.level == 0 else summary.colour
+                )
+                cells.append(Cell(month, summary.planned, summary.actual, colour, summary))
+            else:
+                cells.append(Cell(month, q1(plan_by_end[index] / (counts.get(obj.pk) or 1)), None, "future"))
+        rows.append(Row(obj.pk, obj, now.count, now, cells))
     return rows

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from .. import clock
 from ..choices import (
-    OPEN_ASSIGNMENT_STATUSES,
     WARNING_COLOURS,
     AssignmentRole,
     AssignmentStatus,
@@ -20,6 +20,7 @@ from ..choices import (
     UnitKind,
     WarningLevel,
 )
+from ..judgment.state import attach, behind_filter, group, judge, unit_keys, with_level, worst_level_expression
 from ..models import Assignment, Target, Unit, YearProgressDay
 from ..periods import week_end
 from .series import cumulative_at, planned_and_actual
@@ -61,14 +62,13 @@ def totals_by_source_and_type(targets: QuerySet[Target]) -> Matrix:
     return matrix
 
 
-def colour_counts(assignments: QuerySet[Assignment]) -> list[dict]:
-    """Open assignments by warning level, every level listed (zero included)."""
-    counts = dict(
-        assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
-        .order_by()
-        .values_list("warning_level")
-        .annotate(n=Count("pk"))
-    )
+def colour_counts(assignments: QuerySet[Assignment], day: dt.date | None = None) -> list[dict]:
+    """Open assignments by the warning level in force (the judgment), every level listed (zero included)."""
+    day = day or clock.today()
+    counts: dict[int, int] = {}
+    for judgment in judge(assignments, day).values():
+        if judgment.is_open:
+            counts[judgment.level] = counts.get(judgment.level, 0) + 1
     return _colour_list(counts)
 
 
@@ -93,50 +93,46 @@ def _colour_list(counts: dict) -> list[dict]:
     ]
 
 
-def unit_rankings(assignments: QuerySet[Assignment]) -> dict[str, list[Unit]]:
-    """Units ranked by average completion of their assignments, counties and departments apart."""
-    # Grouped from the assignments side: one pass over the year's assignments joined to their units
-    # (counting through Unit → assignments with a semi-join took 109 ms at city scale, this 15 ms).
-    rows = (
-        assignments.order_by()
-        .values("unit_id", "unit__name", "unit__kind", "unit__sort_order")
-        .annotate(
-            assignment_count=Count("pk"),
-            completion=Avg("progress_percent"),
-            planned=Avg("planned_percent"),
-            red_count=Count("pk", filter=Q(warning_level=WarningLevel.RED)),
-            behind_count=Count(
-                "pk",
-                filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES)
-                & (Q(warning_level__gt=WarningLevel.GREEN) | Q(progress_percent__lt=F("planned_percent"))),
-            ),
-            # The dashboard's colour counts, added up from these (one pass over the assignments, not three).
-            **{
-                f"open_level_{level.value}": Count(
-                    "pk", filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES, warning_level=level)
-                )
-                for level in WarningLevel
-            },
-        )
-        .order_by("-completion", "unit__sort_order")
-    )
-    units = []
-    for row in rows:
-        unit = Unit(
-            id=row["unit_id"], name=row["unit__name"], kind=row["unit__kind"], sort_order=row["unit__sort_order"]
-        )
-        for name, value in row.items():
-            if not name.startswith("unit"):
-                setattr(unit, name, value)
-        units.append(unit)
+def unit_rankings(
+    assignments: QuerySet[Assignment], day: dt.date | None = None, *, judged: tuple | None = None
+) -> dict[str, list[Unit]]:
+    """Units ranked by average completion of their assignments, counties and departments apart.
+
+    Every figure is the judgment's (tasks/judgment/state.py) on ``day``: completion and plan are the
+    averages of the judged actual and planned, 滞后 (``behind_count``) counts what the judgment calls
+    behind, the colour counts the warning levels in force — so each number matches the list behind it.
+    ``judged`` is ``judged_with_facts``' answer, when the page has it already.
+    """
+    day = day or clock.today()
+    judgments, facts = judged or judged_with_facts(assignments, day)
+    keys = unit_keys(facts)
+    summaries = group(judgments, keys)
+    per_unit: dict[int, list] = {}
+    for pk, judgment in judgments.items():
+        per_unit.setdefault(keys[pk], []).append(judgment)
+    units = list(Unit.objects.filter(pk__in=list(summaries)).only("pk", "name", "kind", "sort_order"))
+    for unit in units:
+        summary, items = summaries[unit.pk], per_unit[unit.pk]
+        unit.judged = summary
+        unit.assignment_count = summary.count
+        unit.completion, unit.planned = summary.actual, summary.planned
+        unit.behind_count = summary.behind
+        unit.red_count = sum(1 for j in items if j.is_open and j.level == WarningLevel.RED)
+        for level in WarningLevel:
+            setattr(unit, f"open_level_{level.value}", sum(1 for j in items if j.is_open and j.level == level))
+    units.sort(key=lambda unit: (-unit.completion, unit.sort_order))
     groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
     for unit in units:
-        unit.completion = _round(unit.completion)
-        unit.planned = _round(unit.planned)
-        group = RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES
-        unit.rank = len(groups[group]) + 1
-        groups[group].append(unit)
+        group_key = RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES
+        unit.rank = len(groups[group_key]) + 1
+        groups[group_key].append(unit)
     return groups
+
+
+def judged_with_facts(assignments: QuerySet[Assignment], day: dt.date) -> tuple[dict, dict]:
+    """Every assignment's judgment on ``day`` and its facts (target, unit, role, share): one query."""
+    facts: dict = {}
+    return judge(assignments, day, facts=facts), facts
 
 
 def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -> dict:
@@ -181,18 +177,30 @@ def _trend(planned: dict, actual: dict, count: int, year: int, today: dt.date) -
     }
 
 
-def lagging(assignments: QuerySet[Assignment], limit: int = 15) -> list[Assignment]:
-    """Open assignments furthest behind their plan, warned ones first."""
-    return list(
-        assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
-        .filter(Q(warning_level__gt=WarningLevel.GREEN) | Q(progress_percent__lt=F("planned_percent")))
-        .select_related("target", "unit")
-        .order_by("-warning_level", "progress_percent")[:limit]
-    )
+def lagging(
+    assignments: QuerySet[Assignment], limit: int = 15, day: dt.date | None = None, *, judged: dict | None = None
+) -> list[Assignment]:
+    """Open assignments the judgment calls behind (滞后), the highest warning first, each with ``judged``."""
+    day = day or clock.today()
+    if judged is None:
+        rows = list(
+            with_level(assignments, day)
+            .filter(behind_filter(day))
+            .select_related("target", "unit")
+            .order_by("-level_now", "deadline", "progress_percent", "pk")[:limit]
+        )
+        return attach(rows, judge(Assignment.objects.filter(pk__in=[row.pk for row in rows]), day))
+    behind = sorted(
+        (pk for pk, judgment in judged.items() if judgment.behind),
+        key=lambda pk: (-judged[pk].level, -judged[pk].days_late, judged[pk].actual - judged[pk].planned, pk),
+    )[:limit]
+    rows = Assignment.objects.filter(pk__in=behind).select_related("target", "unit").in_bulk()
+    return attach([rows[pk] for pk in behind], judged)
 
 
 def target_figures(targets: QuerySet[Target]) -> QuerySet[Target]:
-    """Targets with lead unit, number of units, average progress and plan, worst colour.
+    """Targets with lead unit, number of units and the worst warning level in force (for filters and
+    order; the figures shown are the judgment's, ``judge_targets``, for the page's targets only).
 
     Each figure is a subquery on the target's own assignments rather than a join grouped over
     every target: a page sorts the targets, keeps 25 and only then asks for their figures, and
@@ -207,7 +215,5 @@ def target_figures(targets: QuerySet[Target]) -> QuerySet[Target]:
     return targets.select_related("leader").annotate(
         lead_unit=Subquery(lead.values("unit__name")[:1]),
         unit_count=Coalesce(per_target(Count("pk")), 0),
-        avg_progress=per_target(Avg("progress_percent")),
-        avg_planned=per_target(Avg("planned_percent")),
-        worst_level=per_target(Max("warning_level")),
+        worst_level=worst_level_expression(clock.today()),
     )

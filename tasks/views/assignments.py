@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from .. import clock
 from ..access import Action, access_for
 from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, ExtensionStatus, FollowUpKind
 from ..forms.completion import ExtensionDecisionForm
 from ..forms.filters import AssignmentFilterForm
+from ..judgment.state import attach, judge, with_level
 from ..models import Assignment, FollowUp, ProgressReport
 from ..selectors.assignments import (
     REPORT_FILTERS,
@@ -25,7 +27,16 @@ from .completion import CLAIMABLE_STATUSES
 
 
 def _ordered(queryset):
-    return queryset.order_by("-warning_level", "deadline", "target__code", "unit__sort_order")
+    """The highest warning level in force first (the judgment's), then the nearest deadline."""
+    if "level_now" not in queryset.query.annotations:
+        queryset = with_level(queryset, clock.today())
+    return queryset.order_by("-level_now", "deadline", "target__code", "unit__sort_order")
+
+
+def _judged(rows):
+    """The page's rows, each with its judgment of today (one query for the page)."""
+    rows = list(rows)
+    return attach(rows, judge(Assignment.objects.filter(pk__in=[row.pk for row in rows]), clock.today()))
 
 
 @unit_members
@@ -42,7 +53,7 @@ def workspace(request):
     )
     mine = with_states(mine)
     page = paginate(request, _ordered(filter_assignments(mine, filters)))
-    page.object_list = attach_states(page.object_list)
+    page.object_list = _judged(attach_states(page.object_list))
     instructions = (
         FollowUp.objects.for_user(user)
         # A semi-join, not a join and DISTINCT over every column of the rows and their relations.
@@ -73,7 +84,7 @@ def assignment_list(request):
     filters = form.filters
     scoped = with_states(Assignment.objects.for_user(request.user).exclude(status="draft"))
     page = paginate(request, _ordered(filter_assignments(scoped, filters)))
-    page.object_list = attach_states(page.object_list)
+    page.object_list = _judged(attach_states(page.object_list))
     access = access_for(request.user)
     return render(
         request,
@@ -116,6 +127,7 @@ def assignment_detail(request, pk: int):
         "tasks/assignments/detail.html",
         {
             "assignment": assignment,
+            "judged": judge(Assignment.objects.filter(pk=assignment.pk), clock.today()).get(assignment.pk),
             "target": assignment.target,
             "states": state_rows[0].report_states if state_rows else [],
             "milestones": assignment.milestones.all(),

@@ -10,9 +10,10 @@ from ..access import access_for
 from ..choices import RankingGroup, TargetStatus
 from ..forms.bounds import year_param
 from ..forms.filters import year_choices
+from ..judgment.state import attach, judge_targets
 from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
-from ..selectors.battle_map import LAG_RED, LAG_YELLOW, battle_map
+from ..selectors.battle_map import battle_map
 from .common import leaders_and_office, paginate
 
 MY_TARGETS_SHOWN = 20
@@ -32,7 +33,8 @@ def dashboard(request):
     today = clock.today()
     targets = Target.objects.for_user(user).filter(year=year).exclude(status=TargetStatus.DRAFT)
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
-    rankings = figures.unit_rankings(assignments)
+    judged = figures.judged_with_facts(assignments, today)
+    rankings = figures.unit_rankings(assignments, today, judged=judged)
     # Leaders and the office see every assignment: the kept trend is theirs.
     trend = figures.year_trend(figures.assignment_count_of(rankings), year, today)
     mine = []
@@ -44,6 +46,7 @@ def dashboard(request):
                 F("worst_level").desc(nulls_last=True), "code"
             )[: MY_TARGETS_SHOWN + 1]
         )
+        mine = attach(mine, judge_targets(mine, today))
     context = {
         "year": year,
         "years": year_choices(),
@@ -64,7 +67,7 @@ def dashboard(request):
                 for group in rankings
             },
         },
-        "lagging": figures.lagging(assignments),
+        "lagging": figures.lagging(assignments, day=today, judged=judged[0]),
         "my_targets": mine[:MY_TARGETS_SHOWN],
         "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
         "my_leader_id": min(access.leader_ids, default=None),
@@ -111,7 +114,5 @@ def battle_map_view(request):
             "rows": rows,
             "months": range(1, 13),
             "this_month": today.month if today.year == year else None,
-            "lag_yellow": LAG_YELLOW,
-            "lag_red": LAG_RED,
         },
     )

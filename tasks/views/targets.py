@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services, versions
+from .. import clock, services, versions
 from ..access import Action, access_for
 from ..choices import TargetStatus
 from ..forms.filters import LedgerFilterForm
 from ..forms.reports import FollowUpForm, follow_up_kinds
 from ..forms.targets import BreakdownFormSet, TargetForm
+from ..judgment.state import attach, group_targets, judge, judge_targets
 from ..models import Assignment, FollowUp, Target
 from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
@@ -36,6 +37,7 @@ def target_ledger(request):
     form = LedgerFilterForm(request.GET)
     targets = ledger(_visible_targets(request.user), form.filters)
     page = paginate(request, targets)
+    page.object_list = attach(page.object_list, judge_targets(page.object_list, clock.today()))
     return render(
         request,
         "tasks/targets/ledger.html",
@@ -57,11 +59,15 @@ def target_detail(request, pk: int):
         .order_by("role", "unit__sort_order")
     )
     kinds = follow_up_kinds(access)
+    facts: dict = {}
+    every_link = judge(Assignment.objects.filter(target=target), clock.today(), facts=facts)
+    assignments = attach(assignments, every_link)
     return render(
         request,
         "tasks/targets/detail.html",
         {
             "target": target,
+            "judged_target": group_targets(every_link, facts, {target.pk: target}).get(target.pk),
             "figures": target_figures(target) if target.has_value else None,
             "assignments": assignments,
             "children": target.children.all(),
