@@ -28,6 +28,3 @@ DEFAULT_GRADE_BANDS: dict[str, Decimal] = {
 # Finishing at least this many months before the deadline, or this share over the goal, earns the bonus.
 EARLY_MONTHS = 1
 OVER_TARGET_RATIO = Decimal("1.10")
-# The meeting pack lists an assignment as lagging this many points behind its plan (the default
-# yellow-warning threshold of DOMAIN.md), or past its deadline.
-LAGGING_POINTS = Decimal("10")

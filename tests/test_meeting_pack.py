@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from accountability.selectors.meetings import meeting_pack
 from tasks import services
-from tasks.choices import FollowUpKind, FollowUpTopic
+from tasks.choices import FollowUpKind, FollowUpTopic, WarningLevel
 from tests.factories import LeaderFactory, UnitFactory
+from tests.judgment.helpers import warn
 from tests.scenarios import D, accept, at, file_report, issued, link
 
 
@@ -18,6 +19,7 @@ def meeting(erin, alice, bob, dave, leader, unit_a, unit_b):
         link(target, unit_a), alice, D(2018, 7, 27), period="2018-07", percent=10, problems="资金不到位"
     )
     accept(a_report, erin, D(2018, 7, 30))
+    warn([link(target, unit_a)], WarningLevel.YELLOW, on=D(2018, 8, 1))  # what the scan told unit A
     accept(file_report(link(target, unit_b), bob, D(2018, 7, 27), period="2018-07", percent=40), erin, D(2018, 7, 30))
     with at(D(2018, 8, 20)):
         services.add_follow_up(target=target, kind=FollowUpKind.LEADER, text="加快进度", acting_user=dave)

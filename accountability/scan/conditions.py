@@ -10,9 +10,9 @@ The scan can be run as of a past day (the demo replays the year, ``run_supervisi
 then the assignment's status and deadline are read from its history as they stood at that moment,
 and the unit's progress from the reports that had reached the office by then.
 
-Actual progress is the latest report that reached the office (submitted, or accepted), not only the
-accepted one, so a unit is not warned for a report the office has yet to review; a report returned
-as wrong no longer counts.
+Planned and actual progress are the judgment's (tasks/judgment/state.py, ``actual_expression``): the
+latest report that reached the office (submitted, or accepted), not only the accepted one, so a unit
+is not warned for a report the office has yet to review; a report returned as wrong no longer counts.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tasks import clock
-from tasks.choices import FILED_REPORT_STATUSES, OPEN_ASSIGNMENT_STATUSES, Frequency, WarningLevel
-from tasks.models import Assignment, Milestone, ProgressReport
+from tasks.choices import OPEN_ASSIGNMENT_STATUSES, Frequency, WarningLevel
+from tasks.judgment.state import actual_expression, reports_held
+from tasks.models import Assignment, Milestone
 from tasks.periods import Period, period_for
 from tasks.services import planned_percent_subquery
 
@@ -81,13 +82,8 @@ def last_due_period(day: dt.date, frequency: str) -> Period:
 
 
 def filed_reports(moment: dt.datetime) -> QuerySet:
-    """Reports that had reached the office by ``moment`` (a unit head's approval is when it left the unit)."""
-    return (
-        ProgressReport.objects.order_by()
-        .filter(status__in=FILED_REPORT_STATUSES)
-        .annotate(reached_office_at=Coalesce("approved_at", "submitted_at"))
-        .filter(reached_office_at__lte=moment)
-    )
+    """Reports that had reached the office by ``moment``: the judgment's own (``reports_held``)."""
+    return reports_held(moment)
 
 
 def _then(field: str, asof: AsOf):
@@ -159,15 +155,9 @@ def with_missing_period(queryset: QuerySet, asof: AsOf) -> QuerySet:
 
 def assignment_conditions(asof: AsOf) -> QuerySet:
     """Every open assignment with its planned and actual progress, last plan node and missing report."""
-    latest_filed = (
-        filed_reports(asof.moment)
-        .filter(assignment=OuterRef("pk"))
-        .order_by("-period_end")
-        .values("progress_percent")[:1]
-    )
+    # The planned and actual figures of the one judgment (tasks/judgment/state.py), at the scan's moment.
     annotated = open_assignments(asof).annotate(
-        planned=planned_percent_subquery(asof.day),
-        actual=Coalesce(Subquery(latest_filed), Value(Decimal(0)), output_field=PERCENT),
+        planned=planned_percent_subquery(asof.day), actual=actual_expression(asof.moment)
     )
     return with_missing_period(annotated, asof)
 

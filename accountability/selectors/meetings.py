@@ -10,21 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from tasks.choices import (
     FILED_REPORT_STATUSES,
-    AssignmentStatus,
     FollowUpKind,
     FollowUpTopic,
     TargetStatus,
 )
+from tasks.judgment.state import judge
 from tasks.models import Assignment, FollowUp, Leader, ProgressReport
-from tasks.services import planned_percent_subquery
 
-from ..constants import LAGGING_POINTS
 from ..rulebook import end_of
-from .progress import progress_on
 
 
 @dataclass
@@ -36,18 +33,20 @@ class MeetingPack:
     pending_instructions: list
 
 
-def lagging_assignments(leader: Leader, day: dt.date):
-    """Open assignments of the leader's targets behind plan by the lagging points, or past their deadline."""
-    return (
-        Assignment.objects.filter(target__leader=leader, target__year=day.year, issued_at__lt=end_of(day))
-        .exclude(target__status=TargetStatus.DRAFT)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end_of(day)))
-        .exclude(status__in=(AssignmentStatus.DRAFT, AssignmentStatus.VERIFIED))
-        .annotate(planned_on=planned_percent_subquery(day), progress_on=progress_on(day))
-        .annotate(lag=F("planned_on") - F("progress_on"))
-        .filter(Q(lag__gte=LAGGING_POINTS) | Q(deadline__lt=day, progress_on__lt=100))
-        .select_related("target", "unit")
-        .order_by("-lag", "target__code", "unit__sort_order")
+def lagging_assignments(leader: Leader, day: dt.date) -> list[Assignment]:
+    """The leader's assignments the judgment (tasks/judgment/state.py) calls behind (滞后) on the day:
+    still open and under a warning in force then, or past their deadline. Each carries ``judged``,
+    and ``planned_on``, ``progress_on`` and ``lag`` (its figures then), the highest warning first."""
+    candidates = Assignment.objects.filter(
+        target__leader=leader, target__year=day.year, issued_at__lt=end_of(day)
+    ).exclude(target__status=TargetStatus.DRAFT)
+    judged = {pk: judgment for pk, judgment in judge(candidates, day).items() if judgment.behind}
+    rows = Assignment.objects.filter(pk__in=list(judged)).select_related("target", "unit")
+    for row in rows:
+        judgment = row.judged = judged[row.pk]
+        row.planned_on, row.progress_on, row.lag = judgment.planned, judgment.actual, judgment.gap
+    return sorted(
+        rows, key=lambda row: (-row.judged.level, -row.judged.days_late, -row.lag, row.target.code, row.unit.sort_order)
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone, translation
 
 from tasks.choices import (
@@ -26,6 +26,7 @@ from tasks.choices import (
     TargetType,
     WarningLevel,
 )
+from tasks.judgment.state import State, group, judge, target_summary, unit_keys
 from tasks.measures import rolled_up
 from tasks.models import Assignment, Proposal, ProposalReply, Target
 from tasks.services.proposals import derive_status
@@ -33,14 +34,16 @@ from tasks.services.proposals import derive_status
 from ..choices import Grade, NoticeKind, NoticeStatus, RankingPeriod
 from ..models import Notice
 from ..rulebook import end_of, start_of
-from .progress import actual_value_on, progress_on
 from .scores import ranking
 
 # 2: warnings are the notices issued in the year up to the day (1 had the colours assignments
 # carried when the snapshot was taken), and the published exposures are listed. 3: a livelihood
 # project's figures roll up from its units' (the sum of the units' under shares that add up; 2 gave
 # the lead unit's own), and a verified completion claim counts as accepted figures.
-SNAPSHOT_VERSION = 3
+# 4: every figure and state is the one judgment's (tasks/judgment/state.py) as of the day: a unit's
+# completion and a project's units are the reports the office held then, each unit row and livelihood
+# link carries its state (按计划 / 预警 / 逾期 / 待核验销号 / 已完成) and a project its worst one.
+SNAPSHOT_VERSION = 4
 ONE = Decimal("0.1")
 CENT = Decimal("0.01")
 
@@ -77,6 +80,8 @@ def build_snapshot(*, as_of: dt.date, show_responsible_persons: bool = False, sh
                         "assignments": unit.get("assignments", 0),
                         "closed": unit.get("closed", 0),
                         "completion_rate": _fixed(unit.get("progress")),
+                        "behind": unit.get("behind", 0),
+                        "states": unit.get("states", dict.fromkeys(State.values, 0)),
                         "warnings": warnings.get(row.unit_id, dict.fromkeys(WARNING_KEYS.values(), 0)),
                     }
                 )
@@ -99,19 +104,20 @@ def _issued_by(as_of: dt.date):
 
 
 def _unit_stats(as_of: dt.date) -> dict[int, dict]:
-    """Per unit: assignments, those closed out and average accepted progress, all as of the day."""
-    rows = (
-        _issued_by(as_of)
-        .filter(target__year=as_of.year)
-        .annotate(progress_then=progress_on(as_of))
-        .values("unit_id")
-        .annotate(
-            assignments=Count("pk"),
-            closed=Count("pk", filter=Q(status=AssignmentStatus.CLOSED, closed_at__lt=end_of(as_of))),
-            progress=Avg("progress_then"),
-        )
-    )
-    return {row["unit_id"]: row for row in rows}
+    """Per unit: assignments, those done and average progress, its states, all as the judgment had them
+    on the day (one query)."""
+    facts: dict = {}
+    judged = judge(_issued_by(as_of).filter(target__year=as_of.year), as_of, facts=facts)
+    stats = {}
+    for unit_id, summary in group(judged, unit_keys(facts)).items():
+        stats[unit_id] = {
+            "assignments": summary.count,
+            "closed": summary.count_of(State.DONE),
+            "progress": summary.actual,
+            "behind": summary.behind,
+            "states": {state: summary.count_of(state) for state in State.values},
+        }
+    return stats
 
 
 WARNING_KEYS = {WarningLevel.YELLOW: "yellow", WarningLevel.ORANGE: "orange", WarningLevel.RED: "red"}
@@ -160,11 +166,7 @@ def _exposures(as_of: dt.date) -> list[dict]:
 
 
 def _chain(as_of: dt.date):
-    assignments = (
-        _issued_by(as_of)
-        .annotate(progress_then=progress_on(as_of), value_then=actual_value_on(as_of))
-        .select_related("unit")
-    )
+    assignments = _issued_by(as_of).select_related("unit")
     return Prefetch("assignments", queryset=assignments.order_by("role", "unit__sort_order"))
 
 
@@ -175,9 +177,14 @@ def _livelihood(as_of: dt.date, show_responsible_persons: bool) -> list[dict]:
         .prefetch_related(_chain(as_of))
         .order_by("code")
     )
+    targets = list(targets)
+    judged = judge(_issued_by(as_of).filter(target__in=targets), as_of)
     projects = []
     for target in targets:
-        links = list(target.assignments.all())
+        links = [link for link in target.assignments.all() if link.pk in judged]
+        for link in links:  # the figures the office held on the day (the judgment's)
+            link.judged = judged[link.pk]
+            link.progress_then, link.value_then = link.judged.actual, link.judged.value
         lead = next((a for a in links if a.role == AssignmentRole.LEAD), None)
         units = []
         for link in links:
@@ -188,12 +195,16 @@ def _livelihood(as_of: dt.date, show_responsible_persons: bool) -> list[dict]:
                 "actual_value": _plain(link.value_then),
                 "progress_percent": _fixed(link.progress_then),
                 "closed": _closed_by(link, as_of),
+                "state": link.judged.state,
+                "state_label": str(link.judged.label),
+                "level": link.judged.level,
             }
             if show_responsible_persons:
                 unit["responsible_person"] = link.responsible_person
             units.append(unit)
         # The target's figures roll up from its units' (the sum under shares that add up).
         value, percent = rolled_up(target, links, value="value_then", percent="progress_then")
+        summary = target_summary(target, [(link.role, link.share, link.judged) for link in links])
         projects.append(
             {
                 "code": target.code,
@@ -205,6 +216,9 @@ def _livelihood(as_of: dt.date, show_responsible_persons: bool) -> list[dict]:
                 "progress_percent": _fixed(percent),
                 "actual_value": _plain(value),
                 "closed": bool(links) and all(_closed_by(link, as_of) for link in links),
+                "state": summary.state if summary else "",
+                "state_label": str(summary.label) if summary else "",
+                "level": summary.level if summary else 0,
                 "units": units,
             }
         )

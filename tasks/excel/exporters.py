@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from .. import clock
 from ..access import Action
-from ..choices import AssignmentRole, WarningLevel
+from ..choices import AssignmentRole
+from ..judgment.state import judge
 from ..models import Assignment, Milestone, Target, Unit
 from ..periods import quarter_end
 from .cells import format_value
@@ -204,8 +205,10 @@ class UnitStatusExporter(Exporter):
             .select_related("target")
             .order_by("target__code")
         )
+        judged = judge(assignments, clock.today())  # one query: the state every page shows
         for a in assignments.iterator(chunk_size=CHUNK):
             goal = a.goal_value
+            judgment = judged.get(a.pk)
             yield [
                 a.target.code,
                 a.target.title,
@@ -214,9 +217,9 @@ class UnitStatusExporter(Exporter):
                 a.target.measure_unit or None,
                 a.deadline,
                 a.get_status_display(),
-                a.planned_percent,
-                a.progress_percent,
+                judgment.planned if judgment else None,
+                judgment.actual if judgment else None,
                 a.actual_value,
-                WarningLevel(a.warning_level).label,
+                str(judgment.label) if judgment else None,
                 a.last_report_period or None,
             ]

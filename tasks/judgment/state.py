@@ -164,7 +164,7 @@ def reports_held(moment: dt.datetime) -> QuerySet:
         ProgressReport.objects.order_by()
         .filter(status__in=FILED_REPORT_STATUSES)
         .annotate(reached_office_at=Coalesce("approved_at", "submitted_at"))
-        .filter(reached_office_at__lt=moment)
+        .filter(reached_office_at__lte=moment)
     )
 
 
