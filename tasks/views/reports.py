@@ -8,10 +8,11 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import services, versions
+from .. import clock, services, versions
 from ..access import Action, access_for
 from ..choices import FollowUpTopic, ReportStatus, ShareRule
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
+from ..judgment import lateness
 from ..models import Assignment, ProgressReport
 from ..periods import period_from_key
 from ..selectors.reports import report_rows
@@ -142,7 +143,8 @@ def report_detail(request, pk: int):
             "can_approve": (unit_id in access.head_unit_ids or access.office)
             and report.status == ReportStatus.PENDING_APPROVAL,
             "can_review": access.office and report.status == ReportStatus.SUBMITTED,
-            "return_form": ReturnForm(),
+            # A callable: the calendar is read only when the form is shown.
+            "return_form": ReturnForm(initial={"refile_by": lambda: lateness.default_refile_by(clock.today())}),
             "follow_up_form": FollowUpForm(kinds=kinds, with_topic=True) if kinds else None,
             "topics": FollowUpTopic,
         },

@@ -66,13 +66,15 @@ def return_report(request, pk: int):
     report = object_for(ProgressReport, user, action, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        for message in form.errors.get("reason", []):
-            messages.error(request, message)
+        for field in ("reason", "refile_by"):
+            for message in form.errors.get(field, []):
+                messages.error(request, message)
         return redirect("report_detail", pk=report.pk)
+    data = form.cleaned_data
     return _run(
         request,
         report,
-        lambda: services.return_report(report, acting_user=user, reason=form.cleaned_data["reason"]),
+        lambda: services.return_report(report, acting_user=user, reason=data["reason"], refile_by=data["refile_by"]),
         _("Returned to the unit with your reason."),
     )
 
