@@ -31,7 +31,7 @@ PAGES = [
     # supervise, its render
     ("erin", "home", None, 16),
     ("erin", "target_ledger", None, 9),
-    ("erin", "review_queue", None, 8),
+    ("erin", "review_queue", None, 9),  # + the units of the filter form
     ("erin", "follow_up_list", None, 7),
     # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
     ("dave", "dashboard", None, 19),
