@@ -71,11 +71,8 @@ def open_problems(user) -> QuerySet:
     months repeating it are counted in ``repeats``), until an issue-supervision notice covers it or
     the office marks it resolved or merged, on assignments still open. Oldest first."""
     supervised = Notice.objects.filter(
-        kind=NoticeKind.SUPERVISION,
-        cause=NoticeCause.PROBLEM,
-        assignment=OuterRef("assignment"),
-        period=OuterRef("period"),
-    )
+        kind=NoticeKind.SUPERVISION, cause=NoticeCause.PROBLEM, assignment=OuterRef("assignment")
+    ).filter(Q(period=OuterRef("period")) | Q(report__problems=OuterRef("problems")))
     decided = ProblemDecision.objects.filter(
         report__assignment=OuterRef("assignment"), report__problems=OuterRef("problems")
     )
