@@ -1,11 +1,12 @@
 """Fair lateness and lists that end, in the 2018 demo (replayed inside ``accountability.demo``).
 
-On 2018-09-30 the demo shows: 市发改委's staff (staff_fgw) filed its September reports on 09-26, on
-time; its head (head_fgw) sat on them past the two working days he has (负责人未审批: the warnings
-of 09-29, the digest and the points name the head, not the clerk), then returned one on 09-29 with
-a refile-by date after the National Day holiday (its warning closed the next morning); 驿城区's August report, returned by the office
-and refiled within its date, is not late; of the problems units reported (待督查问题), 平舆县's is
-resolved, one repeat is merged into the earlier problem on the same target, the rest are open.
+On 2018-09-30 the demo shows: 市发改委's staff (staff_fgw) filed its September and third-quarter
+reports on 09-26, on time; its head (head_fgw) sat on them past the two working days he has
+(负责人未审批: the warnings of 09-29, the digest and the points name the head, not the clerk), then
+returned one on 09-29 with a refile-by date after the National Day holiday. 驿城区's August report,
+returned by the office and refiled within its date, is not late. Of the problems units reported
+(待督查问题), 平舆县's is resolved, one is merged into the earlier problem on the same target, the
+rest are open.
 """
 
 from __future__ import annotations

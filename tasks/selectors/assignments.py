@@ -118,7 +118,9 @@ def with_states(queryset: QuerySet[Assignment], day: dt.date | None = None) -> Q
 # within its date is only returned. The scan, the digest and the points count the same way.
 _REFILE_PASSED = Q(due_refile_passed=True)
 MISSING = Q(due_applies=True) & (Q(due_status__isnull=True) | Q(due_status=ReportStatus.DRAFT) | _REFILE_PASSED)
-RETURNED = (Q(due_status=ReportStatus.RETURNED) & ~_REFILE_PASSED) | Q(current_status=ReportStatus.RETURNED)
+RETURNED = (Q(due_status=ReportStatus.RETURNED) & ~_REFILE_PASSED) | (
+    Q(current_status=ReportStatus.RETURNED) & ~Q(current_key=F("due_key"))
+)
 AWAITING_HEAD = Q(due_status=ReportStatus.PENDING_APPROVAL) | Q(current_status=ReportStatus.PENDING_APPROVAL)
 DUE_NOW = (
     Q(current_applies=True)
