@@ -25,7 +25,7 @@ PAGES = [
     ("alice", "unit_workspace", None, 9),
     ("alice", "report_list", None, 7),
     ("alice", "assignment_list", None, 9),
-    ("carol", "approvals", None, 7),
+    ("carol", "approvals", None, 9),  # + the working-day calendar and the approval limit
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
     # office panel: pending notices, completions to close out, requests for more time, problems to
     # supervise, its render

@@ -1,5 +1,6 @@
-"""Seed the working-day calendar with 2018's official holidays and 调休 days; a report already
-submitted was filed when it was submitted; a returned one was returned by whoever held it."""
+"""Seed the working-day calendar with 2018's official holidays and 调休 days, and the report time
+limits with their defaults; a report already submitted was filed when it was submitted; a returned
+one was returned by whoever held it."""
 
 from django.db import migrations
 from django.db.models import F
@@ -13,6 +14,7 @@ def forwards(apps, schema_editor):
         CalendarDay.objects.get_or_create(day=day, defaults={"kind": "holiday", "name": name})
     for day, name in WORKDAYS_2018:
         CalendarDay.objects.get_or_create(day=day, defaults={"kind": "workday", "name": name})
+    apps.get_model("tasks", "ReportTimeLimits").objects.get_or_create(pk=1)  # the defaults: 2 and 3 working days
     ProgressReport = apps.get_model("tasks", "ProgressReport")
     ProgressReport.objects.filter(filed_at__isnull=True, submitted_at__isnull=False).update(filed_at=F("submitted_at"))
     returned = ProgressReport.objects.filter(status="returned", returned_by_role="")

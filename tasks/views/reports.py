@@ -13,7 +13,7 @@ from ..access import Action, access_for
 from ..choices import FollowUpTopic, ReportStatus, ShareRule
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
 from ..judgment import lateness
-from ..models import Assignment, ProgressReport
+from ..models import Assignment, ProgressReport, ReportTimeLimits
 from ..periods import period_from_key
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
@@ -178,4 +178,15 @@ def approvals(request):
     """The unit head's queue: reports waiting for approval before they go to the office."""
     waiting = ProgressReport.objects.for_user(request.user, Action.APPROVE).filter(status=ReportStatus.PENDING_APPROVAL)
     page = paginate(request, report_rows(waiting).order_by("submitted_at"))
-    return render(request, "tasks/reports/approvals.html", {"page": page})
+    # 负责人未审批: the head sees by when each report is to be approved, and which are overdue.
+    calendar, days, today = (
+        lateness.WorkingCalendar.load(),
+        ReportTimeLimits.current().head_approval_days,
+        clock.today(),
+    )
+    overdue = []
+    for report in page:
+        report.approval_due = lateness.approval_due(report, calendar, days)
+        if report.approval_due and today > report.approval_due:
+            overdue.append(report)
+    return render(request, "tasks/reports/approvals.html", {"page": page, "overdue": overdue})

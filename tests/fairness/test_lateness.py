@@ -189,3 +189,13 @@ def test_no_warning_names_the_clerk_for_a_held_report(erin, alice, filed_to_febr
         scan(day)
     causes = set(Notice.objects.filter(assignment=filed_to_february).values_list("cause", flat=True))
     assert NoticeCause.MISSING_REPORT not in causes and NoticeCause.HEAD_LATE in causes
+
+
+def test_the_head_sees_which_reports_are_past_the_approval_limit(client, alice, carol, filed_to_february):
+    file_report(filed_to_february, alice, D(2018, 3, 26), 25)
+    client.force_login(carol)
+    with at(D(2018, 3, 28), 10):
+        assert "负责人未审批" not in client.get(reverse("approvals")).content.decode()
+    with at(D(2018, 3, 29), 10):
+        page = client.get(reverse("approvals")).content.decode()
+    assert "负责人未审批" in page and "应于2018-03-28前审批" in page
