@@ -40,6 +40,7 @@ class RuleCode(models.TextChoices):
     EARLY_OR_OVER = "early_or_over", _("Finished a month early or 10 percent over target")
     PROPOSAL_UNSATISFIED = "proposal_unsatisfied", _("Proposal reply found unsatisfactory")
     REVERSAL = "reversal", _("Entry reversed (appeal upheld or task returned for redo)")
+    HEAD_APPROVAL_LATE = "head_approval_late", _("Unit head's approval overdue")
 
 
 class Grade(models.TextChoices):
@@ -138,6 +139,7 @@ class NoticeCause(models.TextChoices):
     ASSIGNMENT_ISSUED = "issued", _("Assignment issued")
     BEHIND_PLAN = "behind_plan", _("Behind plan")
     MISSING_REPORT = "missing_report", _("Report missing")
+    HEAD_LATE = "head_late", _("Filed by the unit, not approved by its head")
     FAR_BEHIND = "far_behind", _("Far behind plan")
     OVERDUE = "overdue", _("Past the deadline")
     NOT_ACTED = "not_acted", _("Earlier warning not acted on")
@@ -161,6 +163,13 @@ class ClosedReason(models.TextChoices):
     ESCALATED = "escalated", _("Replaced by a higher warning")
     STEPPED_DOWN = "stepped_down", _("Replaced by a lower warning")
     ASSIGNMENT_ENDED = "assignment_ended", _("The assignment is no longer open")
+
+
+class ProblemOutcome(models.TextChoices):
+    """How the office ended a reported problem (待督查问题)."""
+
+    RESOLVED = "resolved", _("Resolved")
+    MERGED = "merged", _("Merged into an earlier problem")
 
 
 class MessageKind(models.TextChoices):

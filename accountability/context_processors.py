@@ -1,4 +1,5 @@
-"""The header's inbox badge: the person's unread count, counted only if a page shows it."""
+"""The header's inbox badge: the person's unread messages that still ask something (not those of
+notices closed since), counted only if a page shows it."""
 
 from django.utils.functional import cached_property
 
@@ -11,7 +12,7 @@ class _Inbox:
 
     @cached_property
     def unread(self) -> int:
-        return InboxMessage.objects.for_user(self._user).unread().count()
+        return InboxMessage.objects.for_user(self._user).waiting().count()
 
 
 def inbox(request) -> dict:

@@ -23,6 +23,7 @@ from tasks.services import refresh_planned_progress
 
 from . import services
 from .choices import NoticeKind, NoticeStatus
+from .demo_fairness import FAIRNESS_ACTIONS
 from .demo_task_life import TASK_LIFE_ACTIONS
 from .models import Notice
 from .scan import last_scanned_day, run_scan
@@ -179,5 +180,5 @@ OFFICE_ACTIONS = {
     DEMO_DATE: [_approve_first_exposure],
 }
 # The end of tasks' lives (claims, close-out, redo, extensions), on their days after the office's own.
-for _day, _steps in TASK_LIFE_ACTIONS.items():
+for _day, _steps in [*TASK_LIFE_ACTIONS.items(), *FAIRNESS_ACTIONS.items()]:
     OFFICE_ACTIONS[_day] = [*OFFICE_ACTIONS.get(_day, []), *_steps]

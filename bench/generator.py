@@ -485,6 +485,8 @@ def _reports(assignments, paces, staff, rng, year: _Year) -> Iterator[dict]:
                 "status": ReportStatus.SUBMITTED if is_last else ReportStatus.ACCEPTED,
                 "author_id": staff[assignment.unit_id].pk,
                 "submitted_at": local(day, 16),
+                "filed_at": local(day, 16),  # the staff's filing, which lateness reads
+                "returned_by_role": "",
             }
 
 

@@ -150,6 +150,13 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
+class ReturnedBy(models.TextChoices):
+    """Who sent a report back: the unit's own head before approval, or the supervision office."""
+
+    HEAD = "head", _("Unit head")
+    OFFICE = "office", _("Supervision office")
+
+
 # Reports that count as filed for the period (the unit did its part).
 FILED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 

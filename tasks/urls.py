@@ -2,7 +2,19 @@
 
 from django.urls import include, path
 
-from .views import assignments, completion, dashboard, evidence, follow_ups, home, plans, reports, review, targets
+from .views import (
+    assignments,
+    calendar,
+    completion,
+    dashboard,
+    evidence,
+    follow_ups,
+    home,
+    plans,
+    reports,
+    review,
+    targets,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -35,6 +47,8 @@ urlpatterns = [
     path("office/reviews/", review.review_queue, name="review_queue"),
     path("extensions/<int:pk>/decide/", completion.decide_extension, name="extension_decide"),
     path("office/follow-ups/", review.follow_up_list, name="follow_up_list"),
+    path("office/calendar/", calendar.calendar, name="office_calendar"),
+    path("office/calendar/<int:pk>/remove/", calendar.calendar_remove, name="office_calendar_remove"),
     # Leaders
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/battle-map/", dashboard.battle_map_view, name="battle_map"),

@@ -91,3 +91,5 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     progress_percent = Decimal(40)
     work_done = "按计划推进"
     author = factory.SubFactory(UserFactory)
+    submitted_at = None
+    filed_at = factory.SelfAttribute("submitted_at")  # the staff's filing, which lateness reads

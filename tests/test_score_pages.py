@@ -153,7 +153,12 @@ def test_the_office_edits_a_rule_and_a_bad_amount_changes_nothing(erin, client):
     client.get(reverse("scores:rules"))
     form = client.get(reverse("scores:rules")).context["form"]
     data = {name: form[name].value() for name in form.fields}
-    data = {key: ("on" if value is True else value) for key, value in data.items() if value not in (False, None)}
+    # "is not": a rule of 0 points (负责人审批超时) equals False and must be posted too.
+    data = {
+        key: ("on" if value is True else value)
+        for key, value in data.items()
+        if value is not False and value is not None
+    }
     data["amount_report_late"] = "-0.2"
     assert client.post(reverse("scores:rules"), data).status_code == 302
     assert ScoreRule.objects.get(code=RuleCode.REPORT_LATE).amount == Decimal("-0.2")

@@ -37,7 +37,7 @@ def test_a_report_filed_three_days_late_costs_a_tenth_of_a_point_dated_on_the_da
 
 def test_a_report_not_filed_within_the_grace_days_is_missing_not_late(target, alice, bob, unit_a, unit_b, erin):
     score(D(2018, 7, 3), erin)  # due 06-28, five days' grace: not missing yet
-    assert not _entries(RuleCode.REPORT_MISSING)
+    assert not _entries(RuleCode.REPORT_MISSING, unit=unit_a)
     score(D(2018, 7, 4), erin)
     missing = _entries(RuleCode.REPORT_MISSING)
     assert {(e.unit, e.period, e.occurred_on, e.amount) for e in missing} == {
@@ -51,15 +51,17 @@ def test_a_report_not_filed_within_the_grace_days_is_missing_not_late(target, al
     assert len(_entries(RuleCode.REPORT_MISSING, period="2018-06")) == 2
 
 
-def test_a_report_held_by_the_unit_head_counts_from_the_approval(target, alice, carol, unit_a, erin):
+def test_a_report_held_by_the_unit_head_is_not_the_clerks_lateness(target, alice, carol, unit_a, erin):
+    # Changed with issue 12 (fair lateness): the staff filed on 06-27, before the due date; the
+    # head's late approval (06-30) is 负责人审批超时, scored by its own rule (0 points by default).
     unit_a.requires_head_approval = True
     unit_a.save()
     report = file_report(link(target, unit_a), alice, D(2018, 6, 27), period="2018-06")
     with at(D(2018, 6, 30)):
         services.approve_report(report, acting_user=carol)
     score(D(2018, 7, 31), erin)
-    [late] = _entries(RuleCode.REPORT_LATE)
-    assert late.occurred_on == D(2018, 6, 30)
+    assert not _entries(RuleCode.REPORT_LATE)
+    assert not _entries(RuleCode.REPORT_MISSING, unit=unit_a)
 
 
 def test_closing_out_gives_the_lead_two_points_and_the_co_unit_one(target, alice, bob, unit_a, unit_b, erin):
@@ -197,7 +199,7 @@ def test_a_rule_switched_off_makes_no_entries(target, alice, unit_a, erin):
         rule = ScoreRule.objects.get(code=RuleCode.REPORT_MISSING)
         acc.update_rule(rule, amount=rule.amount, description=rule.description, is_active=False, acting_user=erin)
     score(D(2018, 7, 31), erin)
-    assert not _entries(RuleCode.REPORT_MISSING)
+    assert not _entries(RuleCode.REPORT_MISSING, unit=unit_a)
 
 
 def test_a_unit_that_reported_its_part_complete_owes_no_more_reports(target, alice, bob, unit_a, erin):

@@ -138,8 +138,10 @@ def test_a_missing_report_warns_and_filing_it_closes_the_warning(erin, alice, le
 def test_a_report_returned_by_the_office_counts_as_missing_again(erin, alice, lead_assignment):
     report = file_report(lead_assignment, alice, D(2018, 1, 25), 9)
     with at(D(2018, 1, 26)):
-        services.return_report(report, acting_user=erin, reason="数据有误")
-    scan(D(2018, 1, 29))
+        services.return_report(report, acting_user=erin, reason="数据有误", refile_by=D(2018, 1, 29))
+    scan(D(2018, 1, 29))  # within the refile-by date it still counts as filed
+    assert open_warning(lead_assignment) is None
+    scan(D(2018, 1, 30))
     assert open_warning(lead_assignment).cause == NoticeCause.MISSING_REPORT
 
 

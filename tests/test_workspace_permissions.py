@@ -20,6 +20,13 @@ from tests.workspace_data import at, unit_a_world
 D = dt.date
 ROLES = ("anonymous", "alice", "bob", "carol", "dave", "erin")
 
+
+def _calendar_day() -> int:
+    from tasks.models import CalendarDay  # seeded with 2018's holidays by the migrations
+
+    return CalendarDay.objects.order_by("day").values_list("pk", flat=True).first()
+
+
 # name, method, how to build the URL's arguments from the world, POST data, expected per role.
 MATRIX = [
     ("home", "get", None, None, (302, 200, 200, 200, 200, 200)),
@@ -54,6 +61,9 @@ MATRIX = [
     ("check_create", "get", lambda w: [w.assignment.pk], None, (302, 403, 404, 403, 403, 200)),
     ("review_queue", "get", None, None, (302, 403, 403, 403, 403, 200)),
     ("follow_up_list", "get", None, None, (302, 403, 403, 403, 200, 200)),
+    # The working-day calendar (issue 12, fair lateness): the office keeps it.
+    ("office_calendar", "get", None, None, (302, 403, 403, 403, 403, 200)),
+    ("office_calendar_remove", "post", lambda w: [_calendar_day()], {}, (302, 403, 403, 403, 403, 302)),
     ("dashboard", "get", None, None, (302, 403, 403, 403, 200, 200)),
     ("battle_map", "get", None, None, (302, 403, 403, 403, 200, 200)),
     # The life of a task (issue 12): the unit claims and asks, the office verifies, decides, returns.

@@ -28,13 +28,13 @@ PAGES = [
     ("alice", "unit_workspace", None, 10),
     ("alice", "report_list", None, 7),
     ("alice", "assignment_list", None, 10),
-    ("carol", "approvals", None, 7),
+    ("carol", "approvals", None, 9),  # + the working-day calendar and the approval limit
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
     # office panel: pending notices, completions to close out, requests for more time, problems to
     # supervise, its render
     ("erin", "home", None, 16),
     ("erin", "target_ledger", None, 10),
-    ("erin", "review_queue", None, 8),
+    ("erin", "review_queue", None, 9),  # + the units of the filter form
     ("erin", "follow_up_list", None, 7),
     # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
     ("dave", "dashboard", None, 19),

@@ -3,6 +3,7 @@ from .disclosure import Disclosure
 from .inbox import InboxMessage
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
+from .problems import ProblemDecision
 from .rules import SupervisionRules, SupervisionRun
 from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun, UnitMonthPoints
 from .year_end import YearResult
@@ -16,6 +17,7 @@ __all__ = [
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
+    "ProblemDecision",
     "ResponsibilityLetter",
     "ScoreEntry",
     "ScoreRule",

@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import EmailStatus, MessageKind
+from ..choices import EmailStatus, MessageKind, NoticeStatus
 from .notices import Notice
+
+ENDED_NOTICE_STATUSES = (NoticeStatus.CLOSED, NoticeStatus.WITHDRAWN, NoticeStatus.DISMISSED)
 
 
 class InboxMessageQuerySet(models.QuerySet):
@@ -20,6 +22,11 @@ class InboxMessageQuerySet(models.QuerySet):
 
     def unread(self) -> InboxMessageQuerySet:
         return self.filter(read_at__isnull=True)
+
+    def waiting(self) -> InboxMessageQuerySet:
+        """Unread messages that still ask something: a notice closed, withdrawn or refused since it
+        arrived (a task notice signed long ago) no longer counts in the badge."""
+        return self.unread().filter(Q(notice__isnull=True) | ~Q(notice__status__in=ENDED_NOTICE_STATUSES))
 
 
 class InboxMessage(models.Model):

@@ -13,6 +13,10 @@ and the unit's progress from the reports that had reached the office by then.
 Planned and actual progress are the judgment's (tasks/judgment/state.py, ``actual_expression``): the
 latest report that reached the office (submitted, or accepted), not only the accepted one, so a unit
 is not warned for a report the office has yet to review; a report returned as wrong no longer counts.
+
+A report is missing only when the unit's staff had not filed it (``tasks.judgment.lateness``): one
+waiting for the unit head, or returned with a refile-by date not yet passed, is not missing; a head
+who sits on it past the limit is named for it (负责人未审批), never the clerk.
 """
 
 from __future__ import annotations
@@ -42,8 +46,9 @@ from django.utils import timezone
 
 from tasks import clock
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, Frequency, WarningLevel
+from tasks.judgment import lateness
 from tasks.judgment.state import actual_expression, reports_held
-from tasks.models import Assignment, Milestone
+from tasks.models import Assignment, Milestone, ProgressReport
 from tasks.periods import Period, period_for
 from tasks.services import planned_percent_subquery
 
@@ -86,6 +91,11 @@ def filed_reports(moment: dt.datetime) -> QuerySet:
     return reports_held(moment)
 
 
+def clerk_filed_reports(asof: AsOf) -> QuerySet:
+    """Reports the unit's staff had filed by the moment (whatever the head or the office did next)."""
+    return ProgressReport.objects.order_by().filter(lateness.clerk_filed(asof.moment))
+
+
 def _then(field: str, asof: AsOf):
     """The assignment's ``field`` as its history had it at the moment."""
     history = (
@@ -108,7 +118,7 @@ def open_assignments(asof: AsOf) -> QuerySet:
 
 def unfiled(period: Period, asof: AsOf) -> Q:
     """The assignment owes a report for ``period`` and none had reached the office by the moment."""
-    filed = filed_reports(asof.moment).filter(assignment=OuterRef("pk"), period=period.key)
+    filed = clerk_filed_reports(asof).filter(assignment=OuterRef("pk"), period=period.key)
     return _expected(period) & ~Exists(filed)
 
 
@@ -139,7 +149,7 @@ def with_missing_period(queryset: QuerySet, asof: AsOf) -> QuerySet:
     expected = Q()
     for frequency, period in due.items():
         expected |= Q(target__report_frequency=frequency) & _expected(period)
-    filed = filed_reports(asof.moment).filter(assignment=OuterRef("pk"), period=OuterRef("zmd_due_key"))
+    filed = clerk_filed_reports(asof).filter(assignment=OuterRef("pk"), period=OuterRef("zmd_due_key"))
     return (
         queryset.alias(zmd_due_key=due_key)
         .alias(zmd_filed=Subquery(filed.values("assignment_id")[:1]))  # a column of the index: index-only
@@ -188,13 +198,14 @@ def fenced(queryset: QuerySet, where: str, params: list) -> tuple[str, list]:
     return f"SELECT * FROM ({sql}{fence}) fenced WHERE {where}", [*inner_params, *params]  # SQL built by Django
 
 
-def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
+def lagging_conditions(asof: AsOf, rules: SupervisionRules, also: list[int] | None = None) -> list[dict]:
     """The rows of ``assignment_conditions`` that may need a warning or already carry one.
 
     Every figure is computed once per assignment: the annotated query is fenced (``OFFSET 0``
     keeps PostgreSQL from folding it into the outer query, which would evaluate each subquery
     again in the WHERE clause) and the cheap filter runs on its result. The filter only narrows
-    the rows; ``condition_level`` then says exactly.
+    the rows; ``condition_level`` then says exactly. ``also``: assignments to read whatever their
+    figures (those whose head sits on a report).
     """
     inner = assignment_conditions(asof).values(*CONDITION_FIELDS)
     warned_sql, warned_params = (
@@ -206,6 +217,8 @@ def lagging_conditions(asof: AsOf, rules: SupervisionRules) -> list[dict]:
     if rules.missing_report_warns:
         maybe.append("fenced.missing_period IS NOT NULL")
     maybe.append(f"fenced.pk IN ({warned_sql})")
+    if also:
+        maybe.append(f"fenced.pk IN ({', '.join(str(int(pk)) for pk in also)})")
     statement, params = fenced(inner, " OR ".join(maybe), [*maybe_params, *warned_params])
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -224,11 +237,13 @@ def _typed(row: dict) -> dict:
 
 
 def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
-    """Red past the deadline or above the red threshold; yellow behind plan or without a report due."""
+    """Red past the deadline or above the red threshold; yellow behind plan, without a report due,
+    or with a report its head has sat on past the limit (负责人未审批)."""
     lag = row["planned"] - row["actual"]
     if row["deadline_then"] < day or lag > rules.red_lag_points:
         return WarningLevel.RED
-    if lag >= rules.yellow_lag_points or (rules.missing_report_warns and row["missing_period"]):
+    unreported = row["missing_period"] or row.get("head_late_period")
+    if lag >= rules.yellow_lag_points or (rules.missing_report_warns and unreported):
         return WarningLevel.YELLOW
     return WarningLevel.GREEN
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tasks.choices import Frequency
+from tasks.judgment import lateness
 from tasks.models import Assignment
 from tasks.periods import period_for
 
@@ -106,6 +107,24 @@ def gather_unit_reminders(
     overdue_text = _("The %(period)s report on “%(target)s” is overdue.")
     for unit_id, unit_name, title, period_key in overdue_reports:
         add(unit_id, unit_name, overdue_text % {"period": period_key, "target": title})
+    # 负责人未审批: filed by the staff, waiting for the head past the limit (never the clerk's lateness).
+    head_late_text = _(
+        "Not approved by the unit head: the %(period)s report on “%(target)s”, filed by the unit's staff on %(filed)s, "
+        "was to be approved by the unit head by %(due)s."
+    )
+    late_by_head = lateness.heads_late(asof.moment)
+    names = {
+        pk: (unit_name, title)
+        for pk, unit_name, title in Assignment.objects.filter(
+            pk__in={late.assignment_id for late in late_by_head}
+        ).values_list("pk", "unit__name", "target__title")
+    }
+    for late in late_by_head:
+        unit_name, title = names[late.assignment_id]
+        add(late.unit_id, unit_name, head_late_text % {
+            "period": late.period, "target": title, "filed": day_text(late.submitted_on),
+            "due": day_text(late.approval_due),
+        })  # fmt: skip
     # Notices not signed for in time.
     unsigned = Notice.objects.filter(
         status=NoticeStatus.ISSUED, issued_at__lte=asof.moment - dt.timedelta(days=rules.sign_for_days)

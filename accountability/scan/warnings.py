@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from tasks.choices import WarningLevel
+from tasks.judgment import lateness
 from tasks.models import Assignment
 from tasks.periods import period_from_key
 
@@ -81,6 +82,8 @@ def condition_cause(row: dict, day: dt.date, rules: SupervisionRules) -> tuple[s
         return NoticeCause.FAR_BEHIND, node
     if row["lag"] >= rules.yellow_lag_points:
         return NoticeCause.BEHIND_PLAN, node
+    if not row["missing_period"] and row.get("head_late_period"):
+        return NoticeCause.HEAD_LATE, row["head_late_period"]
     return NoticeCause.MISSING_REPORT, row["missing_period"]
 
 
@@ -130,7 +133,17 @@ def apply_warning_rules(
         row["assignment_id"]: OpenWarning(**row)
         for row in Notice.objects.open_warnings().order_by().values(*OpenWarning.FIELDS)
     }
-    rows = lagging_conditions(asof, rules)
+    # 负责人未审批: reports the staff filed that a head sits on past the limit (the earliest per assignment).
+    heads_late: dict[int, lateness.HeadLate] = {}
+    # Only a report whose due date has passed is warned about; the head is reminded from the limit on.
+    for late in lateness.heads_late(asof.moment):
+        if late.due_date < asof.day:
+            heads_late.setdefault(late.assignment_id, late)
+    rows = lagging_conditions(asof, rules, also=list(heads_late))
+    for row in rows:
+        late = heads_late.get(row["pk"])
+        row["head_late_period"] = late.period if late else None
+        row["head_late"] = late
     if missing_reports is not None and rules.missing_report_warns:
         missing_reports.update((row["pk"], row["missing_period"]) for row in rows if row["missing_period"])
     # The rows hold every open assignment that carries a warning: a warning on any other has ended.
@@ -213,6 +226,7 @@ def _draft(assignment, row, issue: Issue, previous: Notice | None, asof, rules, 
         deadline=row["deadline_then"],
         missing_period=row["missing_period"],
         missing_due=_missing_due(assignment, row["missing_period"]),
+        head_late=row.get("head_late") if issue.cause == NoticeCause.HEAD_LATE else None,
         previous_number=previous.number if previous else "",
         previous_level=previous.level if previous else None,
         previous_due=previous.due_date if previous else None,

@@ -5,7 +5,7 @@ Each answers in a fixed number of queries, whatever the number of notices.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tasks import clock
 from tasks.access import Action, access_for
@@ -13,7 +13,7 @@ from tasks.choices import AssignmentStatus, ClaimStatus, ExtensionStatus, Report
 from tasks.models import Assignment, CompletionClaim, ExtensionRequest, ProgressReport
 
 from ..choices import ANSWERED_KINDS, OPEN_NOTICE_STATUSES, NoticeCause, NoticeKind, NoticeStatus
-from ..models import Notice
+from ..models import Notice, ProblemDecision
 
 STATE_FILTERS = {
     "open": Q(status__in=OPEN_NOTICE_STATUSES),
@@ -47,22 +47,55 @@ def register(user, filters: dict) -> QuerySet:
     return notices
 
 
-def open_problems(user) -> QuerySet:
-    """Reports whose problem (问题) has no issue-supervision notice yet, on assignments still open."""
-    supervised = Notice.objects.filter(
-        kind=NoticeKind.SUPERVISION,
-        cause=NoticeCause.PROBLEM,
-        assignment=OuterRef("assignment"),
-        period=OuterRef("period"),
-    )
+def problem_reports(user) -> QuerySet:
+    """Filed reports that raise a problem, the office may see."""
     return (
         ProgressReport.objects.for_user(user, Action.MANAGE)
         .exclude(problems="")
         .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
+    )
+
+
+def _same_problem(**extra) -> QuerySet:
+    """Reports of the same assignment raising the same problem text as the outer row."""
+    return ProgressReport.objects.filter(
+        assignment=OuterRef("assignment"),
+        problems=OuterRef("problems"),
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        **extra,
+    )
+
+
+def open_problems(user) -> QuerySet:
+    """待督查问题: each problem once (the first report raising its text on an assignment; the later
+    months repeating it are counted in ``repeats``), until an issue-supervision notice covers it or
+    the office marks it resolved or merged, on assignments still open. Oldest first."""
+    supervised = Notice.objects.filter(
+        kind=NoticeKind.SUPERVISION, cause=NoticeCause.PROBLEM, assignment=OuterRef("assignment")
+    ).filter(Q(period=OuterRef("period")) | Q(report__problems=OuterRef("problems")))
+    decided = ProblemDecision.objects.filter(
+        report__assignment=OuterRef("assignment"), report__problems=OuterRef("problems")
+    )
+    repeats = _same_problem().order_by().values("assignment").annotate(n=Count("pk")).values("n")
+    latest = _same_problem().order_by("-period_end").values("period")[:1]
+    return (
+        problem_reports(user)
         .filter(assignment__in=Assignment.objects.open().values("pk"))
         .exclude(Exists(supervised))
+        .exclude(Exists(decided))
+        .exclude(Exists(_same_problem(period_end__lt=OuterRef("period_end"))))
+        .annotate(repeats=Subquery(repeats), latest_period=Subquery(latest))
         .select_related("assignment__unit", "assignment__target")
-        .order_by("-period_end", "assignment__unit__sort_order")
+        .order_by("period_end", "assignment__unit__sort_order", "pk")
+    )
+
+
+def closed_problems(user) -> QuerySet:
+    """Problems the office has closed, the latest decision first."""
+    return (
+        ProblemDecision.objects.filter(report__in=problem_reports(user).values("pk"))
+        .select_related("report__assignment__unit", "report__assignment__target", "decided_by", "merged_into")
+        .order_by("-decided_at", "-pk")
     )
 
 

@@ -32,6 +32,7 @@ from .notices import (
     verify_and_close_out,
     verify_answer,
 )
+from .problems import merge_problem, resolve_problem
 from .redo import reverse_completion_points
 from .rules import ensure_default_rules, update_grade_bands, update_rule
 from .scoring import (
@@ -62,6 +63,7 @@ __all__ = [
     "issue_task_notices",
     "letter_assignments",
     "letter_content",
+    "merge_problem",
     "prepare_correction",
     "prepare_disclosure",
     "prepare_letters",
@@ -73,6 +75,7 @@ __all__ = [
     "reopen_disclosure",
     "request_letter_change",
     "request_scoring",
+    "resolve_problem",
     "reverse_completion_points",
     "run_scoring_now",
     "schedule_nightly_run",

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tasks.choices import AssignmentRole, WarningLevel
+from tasks.judgment.lateness import HeadLate
 from tasks.models import Assignment
 
 from ..choices import NoticeCause, NoticeKind
@@ -123,6 +124,8 @@ class WarningFacts:
     previous_number: str = ""
     previous_level: int | None = None
     previous_due: dt.date | None = None
+    # 负责人未审批: the report the unit's staff filed and its head has not approved in time.
+    head_late: HeadLate | None = None
 
 
 @in_site_language
@@ -145,6 +148,18 @@ def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: Wa
             **names,
             "period": facts.missing_period,
             "due": day_text(facts.missing_due),
+        }
+    elif cause == NoticeCause.HEAD_LATE and facts.head_late:
+        lead = _(
+            "Your unit's staff filed the progress report on “%(target)s” for %(period)s on %(filed)s; "
+            "its approval by the unit's head was due by %(approval_due)s and had not been given as "
+            "of %(day)s. The report counts as filed; the head is asked to approve or "
+            "return it at once."
+        ) % {
+            **names,
+            "period": facts.head_late.period,
+            "filed": day_text(facts.head_late.submitted_on),
+            "approval_due": day_text(facts.head_late.approval_due),
         }
     elif cause == NoticeCause.OVERDUE:
         lead = (

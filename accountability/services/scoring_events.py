@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tasks.choices import (
-    FILED_REPORT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Direction,
@@ -29,7 +28,8 @@ from tasks.choices import (
     TargetStatus,
     WarningLevel,
 )
-from tasks.models import Assignment, ProgressReport, ProposalReply, Target
+from tasks.judgment import lateness
+from tasks.models import Assignment, ProgressReport, ProposalReply, ReportTimeLimits, Target
 from tasks.periods import add_months, periods_between
 
 from ..choices import NoticeCause, NoticeKind, NoticeStatus, RuleCode
@@ -61,20 +61,19 @@ def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def _reached_office_at():
-    """When a filed report reached the office: its submission, or the unit head's later approval."""
-    return Greatest("submitted_at", Coalesce("approved_at", "submitted_at"))
-
-
 def _grace() -> int:
     return settings.ZMD_REPORT_MISSING_AFTER_DAYS
 
 
 def late_reports(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
-    """A report that reached the office after its due date, but within the grace days (else: missing)."""
+    """迟报: the unit's staff filed the report after its due date, within the grace days (else: missing).
+
+    Lateness is the staff's filing (``filed_at``): a head's late approval is not the clerk's lateness
+    (it has its rule, 负责人审批超时), and a returned report refiled by its date keeps its first filing.
+    """
     reports = (
-        ProgressReport.objects.filter(status__in=FILED_REPORT_STATUSES, submitted_at__isnull=False)
-        .annotate(reached_on=TruncDate(_reached_office_at()))
+        ProgressReport.objects.filter(status__in=lateness.CLERK_FILED_STATUSES, filed_at__isnull=False)
+        .annotate(reached_on=TruncDate("filed_at"))
         .filter(reached_on__gt=F("due_date"), reached_on__gte=since, reached_on__lte=up_to)
         .exclude(Exists(ScoreEntry.objects.filter(report=OuterRef("pk"), rule__code=RuleCode.REPORT_LATE)))
         .select_related("assignment__target")
@@ -92,6 +91,56 @@ def late_reports(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
                 report.reached_on,
                 _("Report for %(period)s on “%(target)s” filed %(days)s day(s) after its due date %(due)s")
                 % {"period": report.period, "target": _title(target), "days": days, "due": report.due_date},
+                f"report:{report.pk}",
+                {"report_id": report.pk, "assignment_id": report.assignment_id, "target_id": target.pk},
+            )
+        )
+    return drafts
+
+
+def head_approvals_late(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
+    """负责人审批超时: a unit head approved a report after the office's limit, or still sits on it.
+
+    Scored once per report on the first day past the limit, under its own rule (default 0 points:
+    then nothing is written), never as the clerk's 迟报 or 未报送.
+    """
+    limits = ReportTimeLimits.current()
+    scored = ScoreEntry.objects.filter(report=OuterRef("pk"), rule__code=RuleCode.HEAD_APPROVAL_LATE)
+    end = end_of(up_to)
+    # Working days are never fewer than calendar days: only reports held longer than that may be late.
+    held_long = Q(approved_at__gt=F("submitted_at") + dt.timedelta(days=limits.head_approval_days)) | Q(
+        status=ReportStatus.PENDING_APPROVAL, submitted_at__lt=end - dt.timedelta(days=limits.head_approval_days)
+    )
+    reports = list(
+        ProgressReport.objects.filter(submitted_at__isnull=False, submitted_at__lt=end)
+        .filter(held_long)
+        .exclude(Exists(scored))
+        .select_related("assignment__target", "approved_by")
+    )
+    if not reports:
+        return []
+    calendar = lateness.WorkingCalendar.load()
+    drafts = []
+    for report in reports:
+        due = lateness.approval_due(report, calendar, limits.head_approval_days)
+        late_on = due + dt.timedelta(days=1)
+        if not since <= late_on <= up_to or not lateness.head_late_on(
+            report, up_to, calendar, limits.head_approval_days
+        ):
+            continue
+        target = report.assignment.target
+        drafts.append(
+            EntryDraft(
+                RuleCode.HEAD_APPROVAL_LATE,
+                report.assignment.unit_id,
+                late_on,
+                _("Report for %(period)s on “%(target)s”, filed on %(filed)s, not approved by the unit head by %(due)s")
+                % {
+                    "period": report.period,
+                    "target": _title(target),
+                    "filed": lateness.local_day(report.submitted_at),
+                    "due": due,
+                },
                 f"report:{report.pk}",
                 {"report_id": report.pk, "assignment_id": report.assignment_id, "target_id": target.pk},
             )
@@ -126,10 +175,9 @@ def missing_reports(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
 
 def _missing_in(period, frequency: str, missing_on: dt.date) -> list[EntryDraft]:
     due_end = end_of(period.due)
-    filed_in_time = (
-        ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period.key, status__in=FILED_REPORT_STATUSES)
-        .annotate(reached_at=_reached_office_at())
-        .filter(reached_at__lt=start_of(missing_on))
+    # Filed by the unit's staff in time, whatever its head did with it (负责人未审批 is not 未报送).
+    filed_in_time = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period.key).filter(
+        lateness.clerk_filed(start_of(missing_on))
     )
     done_before = ProgressReport.objects.filter(
         assignment=OuterRef("pk"), status=ReportStatus.ACCEPTED, progress_percent__gte=100, period_end__lt=period.start
@@ -302,10 +350,11 @@ def warnings_issued(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
     """A progress warning (进度预警单) issued to the unit: yellow, orange or red, each notice once.
 
     A yellow that replaces a red because the unit caught up (stepped down) costs nothing: it marks
-    an improvement, and the red it replaces has already been scored.
+    an improvement, and the red it replaces has already been scored. A warning for a head's late
+    approval (负责人未审批) costs nothing here either: the head's delay has its own rule.
     """
     notices = _issued_notices(NoticeKind.WARNING, since, up_to, list(WARNING_RULES.values())).exclude(
-        cause=NoticeCause.STEPPED_DOWN
+        cause__in=[NoticeCause.STEPPED_DOWN, NoticeCause.HEAD_LATE]
     )
     return [
         _notice_draft(
@@ -338,4 +387,12 @@ def exposures(since: dt.date, up_to: dt.date) -> list[EntryDraft]:
     ]
 
 
-FINDERS = (late_reports, missing_reports, warnings_issued, exposures, completions, unsatisfied_replies)
+FINDERS = (
+    late_reports,
+    head_approvals_late,
+    missing_reports,
+    warnings_issued,
+    exposures,
+    completions,
+    unsatisfied_replies,
+)

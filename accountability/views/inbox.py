@@ -23,7 +23,7 @@ PAGE_SIZE = 30
 def inbox(request):
     entries = InboxMessage.objects.for_user(request.user).select_related("notice__unit", "notice__target")
     if request.GET.get("show") == "unread":
-        entries = entries.unread()
+        entries = entries.waiting()
     unread_first = F("read_at").asc(nulls_first=True)
     page = Paginator(entries.order_by(unread_first, "-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     signable = set(

@@ -184,10 +184,82 @@ def return_for_redo(request, assignment_id: int):
 
 @login_required
 def problems(request):
-    """Problems units reported (报问题) that no issue-supervision notice covers yet."""
+    """待督查问题: problems units reported (报问题), each once however often repeated, until an
+    issue-supervision notice covers it or the office marks it resolved or merged into an earlier one."""
     require_office(request)
-    page = Paginator(selectors.open_problems(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accountability/notices/problems.html", {"page": page})
+    state = "closed" if request.GET.get("state") == "closed" else "open"
+    if state == "closed":
+        page = Paginator(selectors.closed_problems(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"page": page, "state": state, "query": "state=closed"}
+        return render(request, "accountability/notices/problems.html", context)
+    open_problems = selectors.open_problems(request.user)
+    page = Paginator(open_problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The earlier problems each one may be merged into: open ones on the same target (one query).
+    rows = list(page)
+    targets = {report.assignment.target_id for report in rows}
+    candidates = list(
+        open_problems.filter(assignment__target__in=targets).values_list(
+            "pk", "assignment__target_id", "period_end", "period", "assignment__unit__name", "problems"
+        )
+    )
+    for report in rows:
+        report.merge_choices = [
+            (pk, f"{period} {unit}：{text[:40]}")
+            for pk, target_id, period_end, period, unit, text in candidates
+            if target_id == report.assignment.target_id
+            and pk != report.pk
+            and (period_end, pk) <= (report.period_end, report.pk)
+        ]
+    context = {"page": page, "rows": rows, "state": state}
+    return render(request, "accountability/notices/problems.html", context)
+
+
+def _problem_action(request, pk: int, action, done: str):
+    require_office(request)
+    report = get_object_or_404(selectors.problem_reports(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the problem is closed."))
+        return redirect("notices:problems")
+    try:
+        action(report, form.cleaned_data["reason"])
+    except RuleViolation as error:
+        _flash(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("notices:problems")
+
+
+@login_required
+@require_POST
+def resolve_problem(request, pk: int):
+    """标记已解决: the problem leaves the list with all its repeats."""
+    return _problem_action(
+        request,
+        pk,
+        lambda report, reason: services.resolve_problem(report, reason=reason, acting_user=request.user),
+        _("The problem is marked resolved."),
+    )
+
+
+@login_required
+@require_POST
+def merge_problem(request, pk: int):
+    """并入前一问题: the problem is followed as the earlier one chosen."""
+    raw = request.POST.get("merged_into", "")
+    into = (
+        selectors.problem_reports(request.user).filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    )
+    if into is None:
+        require_office(request)
+        messages.error(request, _("Choose the earlier problem to merge it into."))
+        return redirect("notices:problems")
+    return _problem_action(
+        request,
+        pk,
+        lambda report, reason: services.merge_problem(report, into=into, reason=reason, acting_user=request.user),
+        _("The problem is merged into the earlier one."),
+    )
 
 
 @login_required

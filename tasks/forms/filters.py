@@ -81,3 +81,14 @@ class AssignmentFilterForm(_FilterForm):
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.fields["year"].choices = _blank(year_choices())
+
+
+REVIEW_AGES = [(3, _("Waiting 3 days or more")), (7, _("Waiting 7 days or more")), (14, _("Waiting 14 days or more"))]
+
+
+class ReviewFilterForm(_FilterForm):
+    """审核队列: by unit, by how long the report has waited at the office, by the target's kind."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"))
+    age = forms.TypedChoiceField(label=_("Waiting"), coerce=int, choices=_blank(REVIEW_AGES))
+    target_type = forms.ChoiceField(label=_("Kind"), choices=_blank(TargetType.choices))

@@ -8,8 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import clock
 from ..choices import FollowUpKind, FollowUpTopic
 from ..services import RuleViolation, check_evidence_file
+from .bounds import DayField
 
 MAX_FILES = 10
 # Each part of the four-part report: a long page of text, and a bound on what one post may carry.
@@ -129,6 +131,18 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+    refile_by = DayField(
+        label=_("Refile by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Refiled by this date, the report is not late. Empty: the office's default working days."),
+    )
+
+    def clean_refile_by(self):
+        day = self.cleaned_data.get("refile_by")
+        if day is not None and day < clock.today():
+            raise ValidationError(_("The refile-by date cannot be before today."))
+        return day
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()

@@ -1,3 +1,4 @@
+from .calendar import CalendarDay, CalendarDayKind, ReportTimeLimits
 from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
@@ -8,6 +9,8 @@ from .years import ClosedYear
 
 __all__ = [
     "Assignment",
+    "CalendarDay",
+    "CalendarDayKind",
     "ClaimEvidence",
     "ClosedYear",
     "CompletionClaim",
@@ -20,6 +23,7 @@ __all__ = [
     "ProgressReport",
     "Proposal",
     "ProposalReply",
+    "ReportTimeLimits",
     "Role",
     "Target",
     "TaskForce",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..access import Action, access_for
-from ..choices import AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus
+from ..choices import AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus, ReturnedBy
 from .files import UploadedFile
 from .targets import PERCENT_VALIDATORS, Assignment, Target, _decimal
 
@@ -54,6 +54,9 @@ class ProgressReport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("written by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # When the unit's staff filed it, for lateness: the first submission, kept through the head's
+    # approval and through a return refiled by its refile-by date (tasks.judgment.lateness).
+    filed_at = models.DateTimeField(_("filed by the unit at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
     )
@@ -63,6 +66,8 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    returned_by_role = models.CharField(_("returned by"), max_length=8, choices=ReturnedBy.choices, blank=True)
+    refile_by = models.DateField(_("refile by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -92,9 +97,10 @@ class ProgressReport(models.Model):
 
     @property
     def is_late(self) -> bool:
-        if self.submitted_at is None:
-            return False
-        return self.submitted_at.astimezone().date() > self.due_date
+        """Filed by the unit's staff after the due date (the head's approval does not count)."""
+        from ..judgment.lateness import filed_late
+
+        return filed_late(self)
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

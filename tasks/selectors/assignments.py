@@ -75,13 +75,31 @@ def with_report_statuses(queryset: QuerySet[Assignment], day: dt.date | None = N
     For counts: an aggregate computes every annotation of the rows it counts, and ``with_states``
     adds five more subqueries per row that a count never reads.
     """
-    periods = periods_on(day or clock.today())
-    return queryset.annotate(
-        due_key=_key_case(periods, "due"),
-        current_key=_key_case(periods, "current"),
-        due_applies=Case(When(_applies(periods, "due"), then=Value(True)), default=Value(False)),
-        current_applies=Case(When(_applies(periods, "current"), then=Value(True)), default=Value(False)),
-    ).annotate(due_status=_report("status", "due_key"), current_status=_report("status", "current_key"))
+    day = day or clock.today()
+    periods = periods_on(day)
+    return (
+        queryset.annotate(
+            due_key=_key_case(periods, "due"),
+            current_key=_key_case(periods, "current"),
+            due_applies=Case(When(_applies(periods, "due"), then=Value(True)), default=Value(False)),
+            current_applies=Case(When(_applies(periods, "current"), then=Value(True)), default=Value(False)),
+        )
+        .annotate(
+            due_status=_report("status", "due_key"),
+            current_status=_report("status", "current_key"),
+            due_refile_by=_report("refile_by", "due_key"),
+        )
+        .annotate(
+            # Returned and its refile-by date passed (or none given): missing again.
+            due_refile_passed=Case(
+                When(
+                    Q(due_status=ReportStatus.RETURNED) & (Q(due_refile_by__isnull=True) | Q(due_refile_by__lt=day)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            )
+        )
+    )
 
 
 def with_states(queryset: QuerySet[Assignment], day: dt.date | None = None) -> QuerySet[Assignment]:
@@ -89,7 +107,7 @@ def with_states(queryset: QuerySet[Assignment], day: dt.date | None = None) -> Q
     day = day or clock.today()
     upcoming = Milestone.objects.filter(assignment=OuterRef("pk"), due_date__gt=day).order_by("due_date")
     return with_report_statuses(queryset.select_related("target", "unit", "target__leader"), day).annotate(
-        due_submitted_at=_report("submitted_at", "due_key"),
+        due_submitted_at=_report("filed_at", "due_key"),
         due_report_pk=_report("pk", "due_key"),
         current_report_pk=_report("pk", "current_key"),
         next_due=Subquery(upcoming.values("due_date")[:1]),
@@ -97,8 +115,13 @@ def with_states(queryset: QuerySet[Assignment], day: dt.date | None = None) -> Q
     )
 
 
-MISSING = Q(due_applies=True) & (Q(due_status__isnull=True) | Q(due_status=ReportStatus.DRAFT))
-RETURNED = Q(due_status=ReportStatus.RETURNED) | Q(current_status=ReportStatus.RETURNED)
+# A returned report whose refile-by date has passed is missing again (tasks.judgment.lateness); one
+# within its date is only returned. The scan, the digest and the points count the same way.
+_REFILE_PASSED = Q(due_refile_passed=True)
+MISSING = Q(due_applies=True) & (Q(due_status__isnull=True) | Q(due_status=ReportStatus.DRAFT) | _REFILE_PASSED)
+RETURNED = (Q(due_status=ReportStatus.RETURNED) & ~_REFILE_PASSED) | (
+    Q(current_status=ReportStatus.RETURNED) & ~Q(current_key=F("due_key"))
+)
 AWAITING_HEAD = Q(due_status=ReportStatus.PENDING_APPROVAL) | Q(current_status=ReportStatus.PENDING_APPROVAL)
 DUE_NOW = (
     Q(current_applies=True)
@@ -141,7 +164,7 @@ def report_states(row: Assignment, day: dt.date | None = None) -> list[ReportSta
     states = []
     if row.due_applies:
         status = row.due_status
-        if status in (None, ReportStatus.DRAFT):
+        if status in (None, ReportStatus.DRAFT) or row.due_refile_passed:
             states.append(_state("missing", periods.due, row.due_report_pk, periods.due.due))
         elif status == ReportStatus.RETURNED:
             states.append(_state("returned", periods.due, row.due_report_pk))

@@ -3,6 +3,7 @@ the two follow-ups (两跟进) on problems and suggestions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -19,7 +20,9 @@ from ..choices import (
     FollowUpTopic,
     MeasureKind,
     ReportStatus,
+    ReturnedBy,
 )
+from ..judgment import lateness
 from ..measures import percent_of_goal
 from ..models import Assignment, Evidence, FollowUp, ProgressReport, Target
 from ..periods import Period, period_for, period_from_key
@@ -29,6 +32,7 @@ from .year_progress import keeping_year_progress
 from .years import refuse_closed_assignment, refuse_closed_year
 
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+RETURN_FIELDS = ["status", "return_reason", "returned_by_role", "refile_by", "reviewed_by", "reviewed_at", "updated_at"]
 REPORT_PARTS = ("work_done", "problems", "next_plan", "suggestions")
 # Executables and scripts are refused whatever their name says.
 _FORBIDDEN_MAGIC = (b"MZ", b"\x7fELF", b"#!")
@@ -118,7 +122,11 @@ def submit_report(report: ProgressReport, *, acting_user) -> ProgressReport:
                 _("No report can be filed while the assignment is %(status)s.")
                 % {"status": assignment.get_status_display()}
             )
-        report.submitted_at = clock.now()
+        now = clock.now()
+        # The filing that counts for lateness: the first one, kept by a refile within its date.
+        if report.filed_at is None or not lateness.filing_kept_on_refile(report, clock.today()):
+            report.filed_at = now
+        report.submitted_at = now
         if assignment.unit.requires_head_approval:
             report.status = ReportStatus.PENDING_APPROVAL
         else:
@@ -128,7 +136,7 @@ def submit_report(report: ProgressReport, *, acting_user) -> ProgressReport:
             report,
             acting_user=acting_user,
             reason=_("Submitted"),
-            update_fields=["status", "submitted_at", "return_reason", "updated_at"],
+            update_fields=["status", "submitted_at", "filed_at", "return_reason", "updated_at"],
         )
         if report.status == ReportStatus.SUBMITTED:
             _after_filed(report, acting_user=acting_user)
@@ -165,10 +173,18 @@ def approve_report(report: ProgressReport, *, acting_user) -> ProgressReport:
     return report
 
 
-def return_report(report: ProgressReport, *, acting_user, reason: str) -> ProgressReport:
-    """Send the report back with a reason: by the unit head before approval, or by the office."""
+def return_report(
+    report: ProgressReport, *, acting_user, reason: str, refile_by: dt.date | None = None
+) -> ProgressReport:
+    """Send the report back with a reason and a refile-by date (default: the office's refile limit in
+    working days): by the unit head before approval, or by the office. Refiled by that date, the
+    report is not late."""
     if not reason.strip():
         raise RuleViolation({"return_reason": [_("Say why the report is returned.")]})
+    today = clock.today()
+    refile_by = refile_by or lateness.default_refile_by(today)
+    if refile_by < today:
+        raise RuleViolation({"refile_by": [_("The refile-by date cannot be before today.")]})
     refuse_closed_assignment(report.assignment)
     with transaction.atomic():
         lock_fresh(report)
@@ -176,6 +192,10 @@ def return_report(report: ProgressReport, *, acting_user, reason: str) -> Progre
             raise AlreadyDone(_("This report has already been returned."))
         if report.status not in (ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED):
             raise RuleViolation(_("Only a report waiting for review can be returned."))
+        report.returned_by_role = (
+            ReturnedBy.HEAD if report.status == ReportStatus.PENDING_APPROVAL else ReturnedBy.OFFICE
+        )
+        report.refile_by = refile_by
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.reviewed_by, report.reviewed_at = acting_user, clock.now()
@@ -183,7 +203,7 @@ def return_report(report: ProgressReport, *, acting_user, reason: str) -> Progre
             report,
             acting_user=acting_user,
             reason=_("Returned: %(reason)s") % {"reason": report.return_reason},
-            update_fields=["status", "return_reason", "reviewed_by", "reviewed_at", "updated_at"],
+            update_fields=RETURN_FIELDS,
         )
     return report
 

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import services, versions
+from .. import clock, services, versions
 from ..access import Action, access_for
 from ..choices import FollowUpTopic, ReportStatus, ShareRule
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
-from ..models import Assignment, ProgressReport
+from ..judgment import lateness
+from ..models import Assignment, ProgressReport, ReportTimeLimits
 from ..periods import period_from_key
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
@@ -142,7 +143,8 @@ def report_detail(request, pk: int):
             "can_approve": (unit_id in access.head_unit_ids or access.office)
             and report.status == ReportStatus.PENDING_APPROVAL,
             "can_review": access.office and report.status == ReportStatus.SUBMITTED,
-            "return_form": ReturnForm(),
+            # A callable: the calendar is read only when the form is shown.
+            "return_form": ReturnForm(initial={"refile_by": lambda: lateness.default_refile_by(clock.today())}),
             "follow_up_form": FollowUpForm(kinds=kinds, with_topic=True) if kinds else None,
             "topics": FollowUpTopic,
         },
@@ -176,4 +178,15 @@ def approvals(request):
     """The unit head's queue: reports waiting for approval before they go to the office."""
     waiting = ProgressReport.objects.for_user(request.user, Action.APPROVE).filter(status=ReportStatus.PENDING_APPROVAL)
     page = paginate(request, report_rows(waiting).order_by("submitted_at"))
-    return render(request, "tasks/reports/approvals.html", {"page": page})
+    # 负责人未审批: the head sees by when each report is to be approved, and which are overdue.
+    calendar, days, today = (
+        lateness.WorkingCalendar.load(),
+        ReportTimeLimits.current().head_approval_days,
+        clock.today(),
+    )
+    overdue = []
+    for report in page:
+        report.approval_due = lateness.approval_due(report, calendar, days)
+        if report.approval_due and today > report.approval_due:
+            overdue.append(report)
+    return render(request, "tasks/reports/approvals.html", {"page": page, "overdue": overdue})

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import clock, services
 from ..access import Action, access_for
 from ..choices import ReportStatus
+from ..forms.filters import ReviewFilterForm
 from ..forms.reports import ReturnForm
 from ..models import ProgressReport
 from ..selectors.reports import OPEN_PROBLEM, OPEN_SUGGESTION, follow_up_reports, report_rows
@@ -66,23 +71,41 @@ def return_report(request, pk: int):
     report = object_for(ProgressReport, user, action, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        for message in form.errors.get("reason", []):
-            messages.error(request, message)
+        for field in ("reason", "refile_by"):
+            for message in form.errors.get(field, []):
+                messages.error(request, message)
         return redirect("report_detail", pk=report.pk)
+    data = form.cleaned_data
     return _run(
         request,
         report,
-        lambda: services.return_report(report, acting_user=user, reason=form.cleaned_data["reason"]),
+        lambda: services.return_report(report, acting_user=user, reason=data["reason"], refile_by=data["refile_by"]),
         _("Returned to the unit with your reason."),
     )
 
 
 @office_only
 def review_queue(request):
-    """审核队列: submitted reports, oldest first."""
-    waiting = ProgressReport.objects.for_user(request.user, Action.MANAGE).filter(status=ReportStatus.SUBMITTED)
-    page = paginate(request, report_rows(waiting).prefetch_related("evidence").order_by("submitted_at"))
-    return render(request, "tasks/office/review_queue.html", {"page": page})
+    """审核队列: submitted reports, the longest waiting first; filtered by unit, age and kind."""
+    form = ReviewFilterForm(request.GET)
+    filters = form.filters
+    waiting = (
+        ProgressReport.objects.for_user(request.user, Action.MANAGE)
+        .filter(status=ReportStatus.SUBMITTED)
+        .annotate(reached_office_at=Coalesce("approved_at", "submitted_at"))
+    )
+    if "unit" in filters:
+        waiting = waiting.filter(assignment__unit=filters["unit"])
+    if "target_type" in filters:
+        waiting = waiting.filter(assignment__target__target_type=filters["target_type"])
+    if "age" in filters:
+        waiting = waiting.filter(reached_office_at__lt=clock.now() - dt.timedelta(days=filters["age"]))
+    rows = report_rows(waiting).prefetch_related("evidence").order_by("reached_office_at", "pk")
+    page = paginate(request, rows)
+    today = clock.today()
+    for report in page:
+        report.waiting_days = (today - timezone.localtime(report.reached_office_at).date()).days
+    return render(request, "tasks/office/review_queue.html", {"page": page, "form": form})
 
 
 @leaders_and_office

@@ -143,7 +143,8 @@ class Command(BaseCommand):
                         assignment=assignment, period=f"{day:%Y-%m}", period_end=day, due_date=day.replace(day=28),
                         progress_percent=min(Decimal(100), (plan[day] * Decimal(pace)).quantize(Decimal("0.1"))),
                         work_done="按计划推进", status=ReportStatus.ACCEPTED, author=office,
-                        submitted_at=_aware(day.replace(day=25)), reviewed_at=_aware(day.replace(day=27)),
+                        submitted_at=_aware(day.replace(day=25)), filed_at=_aware(day.replace(day=25)),
+                        reviewed_at=_aware(day.replace(day=27)),
                     )
                 )  # fmt: skip
         ProgressReport.objects.bulk_create(reports, batch_size=5000)
