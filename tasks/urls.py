@@ -2,7 +2,19 @@
 
 from django.urls import include, path
 
-from .views import assignments, completion, dashboard, evidence, follow_ups, home, plans, reports, review, targets
+from .views import (
+    assignments,
+    completion,
+    dashboard,
+    evidence,
+    follow_ups,
+    home,
+    plans,
+    report_actions,
+    reports,
+    review,
+    targets,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,6 +33,9 @@ urlpatterns = [
     path("reports/<int:pk>/return/", review.return_report, name="report_return"),
     path("reports/<int:pk>/accept/", review.accept, name="report_accept"),
     path("reports/<int:pk>/follow-up/", follow_ups.report_follow_up, name="report_follow_up"),
+    path("reports/<int:pk>/delete/", report_actions.delete_draft, name="report_delete"),
+    path("reports/<int:pk>/withdraw/", report_actions.withdraw, name="report_withdraw"),
+    path("reports/<int:pk>/reopen/", report_actions.reopen, name="report_reopen"),
     path("evidence/<int:pk>/", evidence.download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", evidence.remove, name="evidence_remove"),
     # The supervision office's console

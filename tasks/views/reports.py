@@ -14,6 +14,7 @@ from ..choices import FollowUpTopic, ReportStatus, ShareRule
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
 from ..models import Assignment, ProgressReport
 from ..periods import period_from_key
+from ..permissions import get_or_deny
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
 from ..services import RuleViolation
@@ -118,15 +119,14 @@ def report_edit(request, pk: int):
 @login_required
 def report_detail(request, pk: int):
     user = request.user
-    report = object_for(
+    report = get_or_deny(
         ProgressReport,
         user,
-        Action.VIEW,
         pk,
+        "report.view",
         select=("assignment__target__leader", "assignment__unit", "author", "approved_by", "reviewed_by"),
     )
     access = access_for(user)
-    unit_id = report.assignment.unit_id
     kinds = follow_up_kinds(access)
     return render(
         request,
@@ -138,10 +138,6 @@ def report_detail(request, pk: int):
             "evidence": report.evidence.select_related("uploaded_by"),
             "follow_ups": report.follow_ups.select_related("author").order_by("created_at"),
             "history": report.history.select_related("history_user").order_by("-history_date"),
-            "can_edit": unit_id in access.staff_unit_ids and report.status in EDITABLE_REPORT_STATUSES,
-            "can_approve": (unit_id in access.head_unit_ids or access.office)
-            and report.status == ReportStatus.PENDING_APPROVAL,
-            "can_review": access.office and report.status == ReportStatus.SUBMITTED,
             "return_form": ReturnForm(),
             "follow_up_form": FollowUpForm(kinds=kinds, with_topic=True) if kinds else None,
             "topics": FollowUpTopic,
