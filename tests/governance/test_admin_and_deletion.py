@@ -20,7 +20,7 @@ from tasks.demo.build import _people
 from tasks.models import Assignment, Evidence, FollowUp, Milestone, ProgressReport, Target, User
 from tasks.services import RuleViolation
 from tests.factories import UserFactory
-from tests.workspace_data import D, at, filed_report, unit_a_world
+from tests.workspace_data import D, at, unit_a_world
 
 GOVERNED = [
     Target, Assignment, Milestone, ProgressReport, Evidence, Notice, FollowUp, ResponsibilityLetter,
