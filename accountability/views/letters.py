@@ -83,14 +83,19 @@ def letter_prepare(request):
 
 
 def _letter(request, pk: int) -> ResponsibilityLetter:
-    return get_object_or_404(ResponsibilityLetter.objects.for_user(request.user).select_related("unit"), pk=pk)
+    related = ("unit", "unit_signature_recorded_by", "city_signature_recorded_by")
+    return get_object_or_404(ResponsibilityLetter.objects.for_user(request.user).select_related(*related), pk=pk)
 
 
 @login_required
 def letter_detail(request, pk: int):
     letter = _letter(request, pk)
-    assignments = list(services.letter_assignments(letter.unit, letter.year))
     access = access_for(request.user)
+    if letter.is_signed:
+        # What was signed stays as signed: later approved changes are listed as numbered revisions.
+        lines = letter.signed_content
+    else:
+        lines = services.letter_content(services.letter_assignments(letter.unit, letter.year))
     changes = list(letter.change_requests.select_related("assignment__target", "requested_by", "decided_by"))
     for change in changes:
         change.lines = [
@@ -99,7 +104,11 @@ def letter_detail(request, pk: int):
         ]
     context = {
         "letter": letter,
-        "lines": services.letter_content(assignments),
+        "lines": lines,
+        "recorded": [
+            (_("Unit's signature"), letter.unit_signature_recorded_by, letter.unit_signature_recorded_at),
+            (_("City's signature"), letter.city_signature_recorded_by, letter.city_signature_recorded_at),
+        ],
         "revisions": [c for c in changes if c.status == ChangeRequestStatus.APPROVED],
         "requests": [c for c in changes if c.status != ChangeRequestStatus.APPROVED],
         "office": access.office,
