@@ -66,7 +66,7 @@ def test_a_signed_letters_page_is_unchanged_after_a_plan_regeneration(letter, cl
 def test_editing_a_signed_letters_plan_needs_an_approved_request(letter, erin):
     assignment = letter.unit.assignments.get()
     rows = [{"due_date": assignment.deadline, "planned_percent": 100}]
-    with pytest.raises(RuleViolation, match="变更申请|change request"):
+    with pytest.raises(RuleViolation, match=r"变更申请|change request"):
         ledger.set_milestones(assignment, rows, acting_user=erin)
     assert assignment.milestones.count() > 1
 
