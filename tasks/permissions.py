@@ -163,19 +163,4 @@ def _evidence_remove(access, user, evidence) -> bool:
     return report.status in EDITABLE_REPORT_STATUSES and _unit_of(report) in access.staff_unit_ids
 
 
-# --- Responsibility letters (目标责任书) ----------------------------------------------------------
-
-
-@rule("letter.prepare", "letter.sign_city", "letter.decide_change")
-def _letter_office(access, user, letter) -> bool:
-    return access.office
-
-
-@rule("letter.sign_unit")
-def _letter_sign_unit(access, user, letter) -> bool:
-    return access.office or letter.unit_id in access.head_unit_ids
-
-
-@rule("letter.request_change")
-def _letter_request_change(access, user, letter) -> bool:
-    return letter.is_signed and (access.office or letter.unit_id in access.unit_ids)
+# Rules on accountability's records (letters, notices) are registered by accountability/permissions.py.
