@@ -8,8 +8,10 @@ from .models import (
     Disclosure,
     GradeBand,
     InboxMessage,
+    LetterChangeRequest,
     Notice,
     NoticeCounter,
+    ResponsibilityLetter,
     ScoreEntry,
     ScoreRule,
     ScoringRun,
@@ -20,7 +22,7 @@ from .models import (
 
 
 @admin.register(Check)
-class CheckAdmin(HistoryAdmin):
+class CheckAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "kind", "checked_on", "checked_by"]
     list_filter = ["kind"]
     search_fields = ["finding", "assignment__target__title", "assignment__unit__name"]
@@ -145,3 +147,20 @@ class InboxMessageAdmin(LogAdmin):
     list_filter = ["kind", "email_status"]
     search_fields = ["subject", "recipient__username", "recipient__display_name"]
     list_select_related = ["recipient"]
+
+
+# --- Responsibility letters: signed and changed on their pages only -------------------------------
+
+
+@admin.register(ResponsibilityLetter)
+class ResponsibilityLetterAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "year", "unit_signed_on", "city_signed_on", "revision"]
+    list_filter = ["year"]
+    list_select_related = ["unit"]
+
+
+@admin.register(LetterChangeRequest)
+class LetterChangeRequestAdmin(ReadOnlyAdmin):
+    list_display = ["letter", "assignment", "status", "requested_at", "decided_at", "revision"]
+    list_filter = ["status"]
+    list_select_related = ["letter__unit", "assignment__target"]

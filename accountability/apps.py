@@ -17,5 +17,5 @@ class AccountabilityConfig(AppConfig):
         # The five lists: task and close-out notices when the ledger issues or closes an assignment;
         # the signed letter's veto on assignment changes (tasks.signals.assignment_changing) and its
         # record of granted extensions; the points a close-out earned, taken back on a redo.
-        from . import receivers  # noqa: F401
+        from . import permissions, receivers  # noqa: F401
         from .services import letters, redo  # noqa: F401

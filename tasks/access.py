@@ -72,7 +72,9 @@ def access_for(user) -> Access:
     cached = getattr(user, "_zmd_access", None)
     if cached is not None:
         return cached
-    office = user.is_superuser
+    # The office is a role, never a flag: the technical administrator (a superuser) works in the
+    # admin and holds no office powers in the product.
+    office = False
     leaders, staff, heads = set(), set(), set()
     for kind, unit_id, leader_id in user.roles.values_list("kind", "unit_id", "leader_id"):
         if kind == RoleKind.OFFICE:

@@ -1,10 +1,12 @@
 """Admin for the ledger: Chinese labels, filters, search and each object's history.
 
-The admin is the office's back room, not the workspace. Saving records who did it through the
-same helper the services use; the workspace views call the services for state changes.
+The admin is the technical administrator's (the demo's ``sysadmin``), not the office's: the office
+works in the product. Records the rules govern are read-only here (``ReadOnlyAdmin``); what the
+admin still edits (units, leaders, logins, task forces) is saved through the services' helper, with
+who did it.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,7 +30,7 @@ from .models import (
     Unit,
     User,
 )
-from .services import RuleViolation, delete_report, save_with_history
+from .services import save_with_history
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -36,6 +38,35 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         save_with_history(obj, acting_user=request.user, reason=str(_("Edited in the admin")))
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """Records the rules govern (targets, assignments, plans, reports, evidence, instructions,
+    extensions, claims, closed years, scoring, disclosure, notices, letters): the admin shows them and
+    their history; they change only through their services and pages, never here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Unit)
@@ -76,7 +107,7 @@ class TaskForceAdmin(HistoryAdmin):
     filter_horizontal = ["members"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
     extra = 0
     fields = ["unit", "role", "responsible_person", "share", "deadline", "status", "progress_percent"]
@@ -86,7 +117,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(HistoryAdmin):
+class TargetAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "year", "source", "target_type", "leader", "deadline", "status"]
     list_filter = ["year", "source", "target_type", "status", "is_key", "leader", "report_frequency"]
     search_fields = ["code", "title", "description"]
@@ -96,13 +127,13 @@ class TargetAdmin(HistoryAdmin):
     inlines = [AssignmentInline]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
     extra = 0
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(HistoryAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = [
         "target", "unit", "role", "status", "deadline", "progress_percent", "planned_percent", "warning_level",
     ]  # fmt: skip
@@ -115,14 +146,14 @@ class AssignmentAdmin(HistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(HistoryAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "due_date", "granularity", "planned_percent", "planned_value"]
     list_filter = ["granularity"]
     search_fields = ["assignment__target__title", "assignment__unit__name"]
     list_select_related = ["assignment__target", "assignment__unit"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
     extra = 0
     fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
@@ -130,7 +161,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(HistoryAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "period", "progress_percent", "status", "submitted_at", "due_date"]
     list_filter = ["status", "period", "assignment__unit"]
     search_fields = ["assignment__target__title", "assignment__unit__name", "work_done", "problems"]
@@ -138,20 +169,9 @@ class ProgressReportAdmin(HistoryAdmin):
     raw_id_fields = ["assignment", "author", "approved_by", "reviewed_by"]
     inlines = [EvidenceInline]
 
-    # Deleting goes through the service: the assignment's progress and the kept figures follow.
-    def delete_model(self, request, obj):
-        try:
-            delete_report(obj, acting_user=request.user)
-        except RuleViolation as error:
-            messages.error(request, " ".join(error.messages))
-
-    def delete_queryset(self, request, queryset):
-        for report in queryset:
-            self.delete_model(request, report)
-
 
 @admin.register(FollowUp)
-class FollowUpAdmin(HistoryAdmin):
+class FollowUpAdmin(ReadOnlyAdmin):
     list_display = ["target", "kind", "topic", "author", "created_at"]
     list_filter = ["kind", "topic"]
     search_fields = ["text", "target__title"]
@@ -160,7 +180,7 @@ class FollowUpAdmin(HistoryAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(HistoryAdmin):
+class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "previous_deadline", "requested_deadline", "status", "requested_at"]
     list_filter = ["status"]
     search_fields = ["assignment__target__title", "assignment__unit__name", "reason"]
@@ -169,24 +189,10 @@ class ExtensionRequestAdmin(HistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(HistoryAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "report", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name"]
     raw_id_fields = ["report", "uploaded_by"]
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    """Records that change only through their services and pages (claims, closed years, scoring,
-    disclosure, notices): the admin shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ClaimEvidenceInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from .views import (
     follow_ups,
     home,
     plans,
+    report_actions,
     reports,
     review,
     targets,
@@ -33,6 +34,9 @@ urlpatterns = [
     path("reports/<int:pk>/return/", review.return_report, name="report_return"),
     path("reports/<int:pk>/accept/", review.accept, name="report_accept"),
     path("reports/<int:pk>/follow-up/", follow_ups.report_follow_up, name="report_follow_up"),
+    path("reports/<int:pk>/delete/", report_actions.delete_draft, name="report_delete"),
+    path("reports/<int:pk>/withdraw/", report_actions.withdraw, name="report_withdraw"),
+    path("reports/<int:pk>/reopen/", report_actions.reopen, name="report_reopen"),
     path("evidence/<int:pk>/", evidence.download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", evidence.remove, name="evidence_remove"),
     # The supervision office's console

@@ -49,7 +49,12 @@ MATRIX = [
         (302, 403, 404, 403, 302, 302),
     ),
     ("evidence_download", "get", lambda w: [w.submitted_evidence.pk], None, (302, 200, 404, 200, 200, 200)),
-    ("evidence_remove", "post", lambda w: [w.draft_evidence.pk], {}, (302, 302, 404, 403, 403, 302)),
+    # A draft's file is its unit's alone (issue 14): the office no longer sees it (was 302).
+    ("evidence_remove", "post", lambda w: [w.draft_evidence.pk], {}, (302, 302, 404, 403, 404, 404)),
+    # Issue 14: 删除草稿 by the author's unit; 撤回 before a decision; 重新打开 only an accepted report.
+    ("report_delete", "post", lambda w: [w.draft.pk], {}, (302, 302, 404, 403, 404, 404)),
+    ("report_withdraw", "post", lambda w: [w.submitted.pk], {"reason": "填错"}, (302, 302, 404, 302, 403, 403)),
+    ("report_reopen", "post", lambda w: [w.submitted.pk], {"reason": "误点"}, (302, 403, 404, 403, 403, 403)),
     ("target_ledger", "get", None, None, (302, 200, 200, 200, 200, 200)),
     ("target_create", "get", None, None, (302, 403, 403, 403, 403, 200)),
     ("target_detail", "get", lambda w: [w.target.pk], None, (302, 200, 404, 200, 200, 200)),

@@ -29,6 +29,18 @@ class ResponsibilityLetter(models.Model):
     unit_signed_on = models.DateField(_("signed for the unit on"), null=True, blank=True)
     city_signatory = models.CharField(_("signed for the city by"), max_length=64, blank=True)
     city_signed_on = models.DateField(_("signed for the city on"), null=True, blank=True)
+    # Who typed each paper signature into the system, and when (server time); the dates above are
+    # the paper's, as entered.
+    unit_signature_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("unit's signature recorded by"),
+    )  # fmt: skip
+    unit_signature_recorded_at = models.DateTimeField(_("unit's signature recorded at"), null=True, blank=True)
+    city_signature_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("city's signature recorded by"),
+    )  # fmt: skip
+    city_signature_recorded_at = models.DateTimeField(_("city's signature recorded at"), null=True, blank=True)
     # The assignments as they stood when the second signature was recorded.
     signed_content = models.JSONField(_("content as signed"), default=list, blank=True)
     revision = models.PositiveSmallIntegerField(_("revision"), default=0)

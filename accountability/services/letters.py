@@ -125,6 +125,7 @@ def sign_for_unit(letter: ResponsibilityLetter, *, signatory: str, acting_user, 
             raise AlreadyDone(_("The unit has already signed this letter."))
         signatory, signed_on = _signing(letter, signatory, signed_on)
         letter.unit_signatory, letter.unit_signed_on = signatory, signed_on
+        letter.unit_signature_recorded_by, letter.unit_signature_recorded_at = acting_user, clock.now()
         _freeze_when_signed(letter)
         save_with_history(letter, acting_user=acting_user, reason=_("Signed for the unit"))
 
@@ -138,6 +139,7 @@ def sign_for_city(letter: ResponsibilityLetter, *, signatory: str, acting_user, 
             raise AlreadyDone(_("The city has already signed this letter."))
         signatory, signed_on = _signing(letter, signatory, signed_on)
         letter.city_signatory, letter.city_signed_on = signatory, signed_on
+        letter.city_signature_recorded_by, letter.city_signature_recorded_at = acting_user, clock.now()
         _freeze_when_signed(letter)
         save_with_history(letter, acting_user=acting_user, reason=_("Signed for the city"))
 

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tasks import clock
+from tasks import clock, permissions
 from tasks.access import Action, access_for
 from tasks.excel.writer import xlsx_response
 from tasks.forms.bounds import DayField, year_param
 from tasks.models import Assignment
+from tasks.permissions import can
 from tasks.services import RuleViolation
 
 from .. import services
@@ -83,14 +84,19 @@ def letter_prepare(request):
 
 
 def _letter(request, pk: int) -> ResponsibilityLetter:
-    return get_object_or_404(ResponsibilityLetter.objects.for_user(request.user).select_related("unit"), pk=pk)
+    related = ("unit", "unit_signature_recorded_by", "city_signature_recorded_by")
+    return get_object_or_404(ResponsibilityLetter.objects.for_user(request.user).select_related(*related), pk=pk)
 
 
 @login_required
 def letter_detail(request, pk: int):
     letter = _letter(request, pk)
-    assignments = list(services.letter_assignments(letter.unit, letter.year))
     access = access_for(request.user)
+    if letter.is_signed:
+        # What was signed stays as signed: later approved changes are listed as numbered revisions.
+        lines = letter.signed_content
+    else:
+        lines = services.letter_content(services.letter_assignments(letter.unit, letter.year))
     changes = list(letter.change_requests.select_related("assignment__target", "requested_by", "decided_by"))
     for change in changes:
         change.lines = [
@@ -99,13 +105,17 @@ def letter_detail(request, pk: int):
         ]
     context = {
         "letter": letter,
-        "lines": services.letter_content(assignments),
+        "lines": lines,
+        "recorded": [
+            (_("Unit's signature"), letter.unit_signature_recorded_by, letter.unit_signature_recorded_at),
+            (_("City's signature"), letter.city_signature_recorded_by, letter.city_signature_recorded_at),
+        ],
         "revisions": [c for c in changes if c.status == ChangeRequestStatus.APPROVED],
         "requests": [c for c in changes if c.status != ChangeRequestStatus.APPROVED],
         "office": access.office,
-        "can_sign_unit": not letter.unit_signed_on and (access.office or letter.unit_id in access.head_unit_ids),
-        "can_sign_city": not letter.city_signed_on and access.office,
-        "can_request": letter.is_signed and (access.office or letter.unit_id in access.unit_ids),
+        "can_sign_unit": not letter.unit_signed_on and can(request.user, "letter.sign_unit", letter),
+        "can_sign_city": not letter.city_signed_on and can(request.user, "letter.sign_city", letter),
+        "can_request": can(request.user, "letter.request_change", letter),
         "sign_form": SignForm(),
     }
     return render(request, "accountability/letters/detail.html", context)
@@ -124,6 +134,7 @@ def letter_sign(request, pk: int, side: str):
     sign = {"unit": services.sign_for_unit, "city": services.sign_for_city}.get(side)
     if sign is None:
         raise Http404
+    permissions.require(request.user, f"letter.sign_{side}", letter)
     if not form.is_valid():
         messages.error(request, _("Say who signed, and on which day."))
         return redirect("letters:detail", pk=letter.pk)
@@ -144,6 +155,7 @@ def letter_sign(request, pk: int, side: str):
 @login_required
 def change_request_new(request, pk: int):
     letter = _letter(request, pk)
+    permissions.require(request.user, "letter.request_change", letter)
     assignments = list(services.letter_assignments(letter.unit, letter.year))
     form = ChangeRequestForm(request.POST or None, assignments=assignments)
     if request.method == "POST" and form.is_valid():

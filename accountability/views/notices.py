@@ -18,15 +18,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks import clock
+from tasks import clock, permissions
 from tasks.access import Action, access_for
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
 from tasks.excel.writer import xlsx_response
 from tasks.models import Unit
+from tasks.permissions import can
 from tasks.services import RuleViolation
 
 from .. import services
-from ..choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, NoticeStatus
 from ..documents import notice_docx
 from ..excel import NoticeRegisterExporter
 from ..forms.notices import AnswerForm, ApproveForm, ReasonForm, RegisterFilterForm, VerifyForm
@@ -57,8 +57,7 @@ def safe_next(request, default: str) -> str:
 
 
 def require_office(request) -> None:
-    if not access_for(request.user).office:
-        raise PermissionDenied
+    permissions.require(request.user, "page.office")
 
 
 @login_required
@@ -108,15 +107,12 @@ def detail(request, pk: int):
     )  # fmt: skip
     mark_read(InboxMessage.objects.filter(notice=notice), user=request.user)
     access = access_for(request.user)
-    may_report = Notice.objects.for_user(request.user, Action.REPORT).filter(pk=notice.pk).exists()
     context = {
         "notice": notice,
-        "can_sign": may_report and notice.status == NoticeStatus.ISSUED,
-        "can_answer": may_report
-        and notice.kind not in SIGN_ONLY_KINDS
-        and notice.status in (NoticeStatus.ISSUED, NoticeStatus.SIGNED),
-        "can_verify": access.office and notice.kind in ANSWERED_KINDS and notice.status == NoticeStatus.ANSWERED,
-        "can_decide": access.office and notice.status == NoticeStatus.PROPOSED,
+        "can_sign": can(request.user, "notice.sign", notice),
+        "can_answer": can(request.user, "notice.answer", notice),
+        "can_verify": can(request.user, "notice.verify", notice),
+        "can_decide": can(request.user, "notice.decide", notice),
         "office": access.office,
         "assignment_open": notice.assignment.status in OPEN_ASSIGNMENT_STATUSES,
         "answer_form": AnswerForm(),

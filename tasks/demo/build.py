@@ -101,7 +101,7 @@ def _role(user: User, kind: str, *, unit=None, leader=None) -> None:
 def _people(units, leaders) -> User:
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
     for username, display_name, roles in data.LOGINS:
-        flags = {"is_staff": True, "is_superuser": True} if username == "office" else {}
+        flags = {"is_staff": True, "is_superuser": True} if username == "sysadmin" else {}
         user = _user(username, display_name, password_hash, **flags)
         for kind, where in roles:
             _role(

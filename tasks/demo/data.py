@@ -40,6 +40,8 @@ LOGINS = [
     ("staff_fgw", "市发改委联络员", [("staff", "市发改委")]),
     ("head_fgw", "市发改委负责人", [("head", "市发改委")]),
     ("staff_yicheng", "驿城区联络员", [("staff", "驿城区")]),
+    # The technical administrator: the admin only, no role in the product (the office is not a superuser).
+    ("sysadmin", "系统管理员（技术）", []),
 ]
 
 # How each unit keeps pace with its plan (1.0 = on plan); by unit, then by (target code, unit).

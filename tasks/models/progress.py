@@ -19,10 +19,11 @@ from .targets import PERCENT_VALIDATORS, Assignment, Target, _decimal
 
 class ProgressReportQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> ProgressReportQuerySet:
-        """A unit sees its own reports; the lead unit also sees its co-units' reports on the same target."""
+        """A unit sees its own reports; the lead unit also sees its co-units' reports on the same target.
+        A draft reaches no one but its own unit (not the lead unit, leaders or the office)."""
         access = access_for(user)
         if access.allows_everywhere(action):
-            return self
+            return self.exclude(Q(status=ReportStatus.DRAFT) & ~Q(assignment__unit__in=access.unit_ids))
         unit_ids = access.unit_ids_for(action)
         if not unit_ids:
             return self.none()
@@ -30,7 +31,8 @@ class ProgressReportQuerySet(models.QuerySet):
         if action != Action.VIEW:
             return self.filter(own)
         led_targets = Assignment.objects.filter(unit__in=unit_ids, role=AssignmentRole.LEAD).values("target_id")
-        return self.filter(own | Q(assignment__target__in=led_targets))
+        co_units = Q(assignment__target__in=led_targets) & ~Q(status=ReportStatus.DRAFT)
+        return self.filter(own | co_units)
 
 
 class ProgressReport(models.Model):

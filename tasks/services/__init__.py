@@ -56,9 +56,11 @@ from .reports import (
     current_period,
     delete_report,
     remove_evidence,
+    reopen_report,
     return_report,
     save_report,
     submit_report,
+    withdraw_report,
 )
 from .years import closed_years, is_closed_year, refuse_closed_year
 
@@ -105,6 +107,7 @@ __all__ = [
     "register_proposal",
     "remove_assignment",
     "remove_evidence",
+    "reopen_report",
     "reply_deadline_for",
     "request_extension",
     "resume_stalled_imports",
@@ -128,4 +131,5 @@ __all__ = [
     "update_target",
     "validate_and_save",
     "verify_completion",
+    "withdraw_report",
 ]

@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .. import clock
-from ..choices import MeasureKind
+from .. import clock, signals
+from ..choices import AssignmentStatus, MeasureKind
 from ..measures import ONE_DECIMAL, value_at_fraction
 from ..models import Assignment, Milestone
 from ..periods import coarsest_granularity_ending_on, period_ends_between
@@ -65,6 +65,13 @@ def propose_milestones(assignment: Assignment, *, granularity: str, start: dt.da
     return milestones
 
 
+def _announce_plan_change(assignment: Assignment, changes: dict, *, acting_user) -> None:
+    """An issued assignment's plan is part of its unit's responsibility letter: the receivers of
+    ``assignment_changing`` may refuse the change (a signed letter does, without an approved request)."""
+    if assignment.status != AssignmentStatus.DRAFT:
+        signals.assignment_changing.send(Assignment, assignment=assignment, changes=changes, acting_user=acting_user)
+
+
 def generate_milestones(
     assignment: Assignment, *, granularity: str, acting_user, start: dt.date | None = None
 ) -> list[Milestone]:
@@ -73,6 +80,7 @@ def generate_milestones(
     milestones = propose_milestones(assignment, granularity=granularity, start=start)
     effective_start = max(start or clock.today(), plan_start(assignment))
     with transaction.atomic(), keeping_year_progress(assignment_ids=[assignment.pk]):
+        _announce_plan_change(assignment, {"plan": granularity}, acting_user=acting_user)
         for stale in assignment.milestones.filter(due_date__gt=effective_start):
             stale._history_user = acting_user
             stale.delete()
@@ -112,6 +120,7 @@ def set_milestones(assignment: Assignment, rows: Iterable[dict], *, acting_user)
     if errors:
         raise RuleViolation(errors)
     with transaction.atomic(), keeping_year_progress(assignment_ids=[assignment.pk]):
+        _announce_plan_change(assignment, {"plan": rows}, acting_user=acting_user)
         existing = {m.due_date: m for m in assignment.milestones.select_for_update()}
         saved = []
         for row in rows:

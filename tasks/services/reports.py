@@ -26,6 +26,7 @@ from ..judgment import lateness
 from ..measures import percent_of_goal
 from ..models import Assignment, Evidence, FollowUp, ProgressReport, Target
 from ..periods import Period, period_for, period_from_key
+from ..permissions import can
 from .breakdown import mark_in_progress
 from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
@@ -262,20 +263,72 @@ def sync_progress(assignment_id: int, *, acting_user) -> None:
 
 
 def delete_report(report: ProgressReport, *, acting_user) -> None:
-    """Remove a report (the admin's delete): the assignment's progress and the kept day figures follow."""
+    """Delete a draft and its files (删除草稿): only its own unit's staff, only while it is a draft.
+    A report once submitted is never deleted — it is withdrawn (``withdraw_report``) or returned."""
     with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
         lock_fresh(report)
+        if report.status != ReportStatus.DRAFT:
+            raise RuleViolation(_("Only a draft can be deleted; a submitted report can only be withdrawn."))
+        if not can(acting_user, "report.delete", report):
+            raise RuleViolation(_("Only your own unit's drafts can be deleted."))
+        stored = [(e.file.storage, e.file.name) for e in report.evidence.all()]
+        for evidence in report.evidence.all():
+            evidence._history_user = acting_user
+            evidence._change_reason = _("Deleted with the draft")
+            evidence.delete()
         report._history_user = acting_user
         report._history_date = clock.now()
-        report._change_reason = _("Deleted")
+        report._change_reason = _("Draft deleted")
         try:
             with transaction.atomic():
                 report.delete()
         except ProtectedError:
-            raise RuleViolation(
-                _("Notices or points entries refer to this report: it cannot be deleted; return it instead.")
-            ) from None
+            raise RuleViolation(_("Other records refer to this draft: it cannot be deleted.")) from None
         sync_progress(report.assignment_id, acting_user=acting_user)
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
+
+
+def withdraw_report(report: ProgressReport, *, acting_user, reason: str) -> ProgressReport:
+    """撤回: the unit takes back a report nobody has decided on yet; it can be corrected and filed again.
+    Nothing is deleted: the report stands as returned with the reason, and its history keeps both."""
+    if not reason.strip():
+        raise RuleViolation({"reason": [_("Say why the report is withdrawn.")]})
+    refuse_closed_assignment(report.assignment)
+    with transaction.atomic():
+        lock_fresh(report)
+        if not can(acting_user, "report.withdraw", report):
+            raise RuleViolation(_("Only your unit can withdraw a report, and only before it is decided on."))
+        report.status = ReportStatus.RETURNED
+        report.return_reason = _("Withdrawn by the unit: %(reason)s") % {"reason": reason.strip()}
+        save_with_history(
+            report,
+            acting_user=acting_user,
+            reason=report.return_reason,
+            update_fields=["status", "return_reason", "updated_at"],
+        )
+    return report
+
+
+def reopen_report(report: ProgressReport, *, acting_user, reason: str) -> ProgressReport:
+    """重新打开: the office takes back a wrong acceptance; the report waits for review again and the
+    assignment's progress and the kept figures go back to the latest report still accepted."""
+    if not reason.strip():
+        raise RuleViolation({"reason": [_("Say why the report is reopened.")]})
+    refuse_closed_assignment(report.assignment)
+    with transaction.atomic(), keeping_year_progress(assignment_ids=[report.assignment_id]):
+        lock_fresh(report)
+        if not can(acting_user, "report.reopen", report):
+            raise RuleViolation(_("Only the supervision office can reopen an accepted report."))
+        report.status = ReportStatus.SUBMITTED
+        report.reviewed_by, report.reviewed_at = None, None
+        save_with_history(
+            report,
+            acting_user=acting_user,
+            reason=_("Reopened: %(reason)s") % {"reason": reason.strip()},
+            update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"],
+        )
+        sync_progress(report.assignment_id, acting_user=acting_user)
+    return report
 
 
 # --- Evidence ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..access import Access, Action, access_for
 
 PAGE_SIZE = 25
@@ -49,10 +50,26 @@ def require(test: Callable[[Access], bool]):
     return decorator
 
 
-office_only = require(lambda access: access.office)
-leaders_and_office = require(lambda access: access.sees_everything)
-unit_members = require(lambda access: bool(access.unit_ids))
-unit_heads = require(lambda access: bool(access.head_unit_ids))
+def page(action: str):
+    """Let the view run only for people ``tasks.permissions.can(user, action)`` allows; others get a 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            permissions.require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# The page gates, answered by tasks.permissions (one place for "may this person open this page").
+office_only = page("page.office")
+leaders_and_office = page("page.leaders_and_office")
+unit_members = page("page.unit_members")
+unit_heads = page("page.unit_heads")
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:

@@ -15,6 +15,7 @@ from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kind
 from ..judgment import lateness
 from ..models import Assignment, ProgressReport, ReportTimeLimits
 from ..periods import period_from_key
+from ..permissions import get_or_deny
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
 from ..services import RuleViolation
@@ -119,15 +120,14 @@ def report_edit(request, pk: int):
 @login_required
 def report_detail(request, pk: int):
     user = request.user
-    report = object_for(
+    report = get_or_deny(
         ProgressReport,
         user,
-        Action.VIEW,
         pk,
+        "report.view",
         select=("assignment__target__leader", "assignment__unit", "author", "approved_by", "reviewed_by"),
     )
     access = access_for(user)
-    unit_id = report.assignment.unit_id
     kinds = follow_up_kinds(access)
     return render(
         request,
@@ -139,10 +139,6 @@ def report_detail(request, pk: int):
             "evidence": report.evidence.select_related("uploaded_by"),
             "follow_ups": report.follow_ups.select_related("author").order_by("created_at"),
             "history": report.history.select_related("history_user").order_by("-history_date"),
-            "can_edit": unit_id in access.staff_unit_ids and report.status in EDITABLE_REPORT_STATUSES,
-            "can_approve": (unit_id in access.head_unit_ids or access.office)
-            and report.status == ReportStatus.PENDING_APPROVAL,
-            "can_review": access.office and report.status == ReportStatus.SUBMITTED,
             # A callable: the calendar is read only when the form is shown.
             "return_form": ReturnForm(initial={"refile_by": lambda: lateness.default_refile_by(clock.today())}),
             "follow_up_form": FollowUpForm(kinds=kinds, with_topic=True) if kinds else None,

@@ -1,0 +1,55 @@
+"""The rules of ``tasks.permissions.can`` for accountability's records (letters, notices).
+
+Registered when the app is ready (``tasks`` depends on nothing of ours, so they live here)."""
+
+from __future__ import annotations
+
+from tasks.access import Action
+from tasks.permissions import rule
+
+from .choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, NoticeStatus
+
+# --- Responsibility letters (目标责任书) ----------------------------------------------------------
+
+
+@rule("letter.prepare", "letter.sign_city", "letter.decide_change")
+def _letter_office(access, user, letter) -> bool:
+    return access.office
+
+
+@rule("letter.sign_unit")
+def _letter_sign_unit(access, user, letter) -> bool:
+    return access.office or letter.unit_id in access.head_unit_ids
+
+
+@rule("letter.request_change")
+def _letter_request_change(access, user, letter) -> bool:
+    return letter.is_signed and (access.office or letter.unit_id in access.unit_ids)
+
+
+# --- Notices (五单) ------------------------------------------------------------------------------
+
+
+def _reports_for(user, notice) -> bool:
+    return type(notice).objects.for_user(user, Action.REPORT).filter(pk=notice.pk).exists()
+
+
+@rule("notice.sign")
+def _notice_sign(access, user, notice) -> bool:
+    return notice.status == NoticeStatus.ISSUED and _reports_for(user, notice)
+
+
+@rule("notice.answer")
+def _notice_answer(access, user, notice) -> bool:
+    open_ = notice.status in (NoticeStatus.ISSUED, NoticeStatus.SIGNED)
+    return open_ and notice.kind not in SIGN_ONLY_KINDS and _reports_for(user, notice)
+
+
+@rule("notice.verify")
+def _notice_verify(access, user, notice) -> bool:
+    return access.office and notice.kind in ANSWERED_KINDS and notice.status == NoticeStatus.ANSWERED
+
+
+@rule("notice.decide")
+def _notice_decide(access, user, notice) -> bool:
+    return access.office and notice.status == NoticeStatus.PROPOSED

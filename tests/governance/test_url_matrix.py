@@ -1,0 +1,322 @@
+"""The permission matrix over EVERY URL of the site (all URL patterns reachable from the root urlconf).
+
+Each URL pattern has a row in ``ROWS``: its key (``namespace:name``, or the route for an unnamed
+pattern), then one or more cases — method, how to build the URL's arguments from the world, POST
+data, and the status each role must get. A URL pattern without a row FAILS
+``test_every_url_pattern_has_a_row`` with its key and route: add a row (one line) when you add a URL.
+
+The roles stand for the demo's logins: anonymous; alice = staff_yicheng (staff of unit A);
+bob = staff of another unit (staff_fgw); carol = head_fgw (head of unit A); dave = mayor (a city
+leader); erin = office (the supervision office, a role, no superuser); sysadmin = the technical
+administrator (a superuser without any product role). A 302 for anonymous is the way to the login
+page; a 302 for a POST is the action done; 404 means "not yours to see", 403 "yours to see but not
+to do", 405 a wrong method. Each cell runs in its own rolled-back savepoint.
+
+The admin's hundreds of generated URLs are one row: ``admin:`` (every ``admin:…`` pattern), checked
+on a sample that includes a governed record's add, change and delete pages.
+
+Run ``ZMD_MATRIX_PRINT=1 pytest tests/governance/test_url_matrix.py -k prints_it -s`` to print what
+each role gets for every row (handy when adding a row; the expected values are still yours to judge).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accountability import services as accountability
+from accountability.models import InboxMessage, Notice, ResponsibilityLetter
+from tests.factories import UserFactory
+from tests.workspace_data import D, at, unit_a_world
+
+ROLES = ("anonymous", "alice", "bob", "carol", "dave", "erin", "sysadmin")
+MISSING = 999999  # a primary key nobody has
+
+ANYONE = (200,) * 7
+LOGGED_IN = (302, 200, 200, 200, 200, 200, 200)
+OFFICE_PAGE = (302, 403, 403, 403, 403, 200, 403)
+LEADERS_AND_OFFICE = (302, 403, 403, 403, 200, 200, 403)
+UNIT_PAGE = (302, 200, 200, 200, 403, 403, 403)
+WITH_A_ROLE = (302, 200, 200, 200, 200, 200, 403)
+NOT_FOUND = (302, 404, 404, 404, 404, 404, 404)
+
+
+def case(method="get", args=None, data=None, expected=LOGGED_IN, query=""):
+    return (method, args, data, expected, query)
+
+
+def get(expected, args=None, query=""):
+    return case("get", args, None, expected, query)
+
+
+def post(expected, args=None, data=None):
+    return case("post", args, data or {}, expected)
+
+
+# key: cases. Roles: anonymous, alice, bob, carol, dave, erin, sysadmin.
+ROWS: dict[str, list] = {
+    # Project-level and Django's own.
+    "favicon.ico": [get((301,) * 7)],
+    "login": [get(ANYONE)],
+    "logout": [get((405,) * 7), post((302,) * 7)],
+    "password_change": [get(LOGGED_IN)],
+    "password_change_done": [get(LOGGED_IN)],
+    "password_reset": [get(ANYONE)],
+    "password_reset_done": [get(ANYONE)],
+    "password_reset_confirm": [get(ANYONE, lambda w: ["x", "y"])],
+    "password_reset_complete": [get(ANYONE)],
+    "set_language": [post((302,) * 7, data={"language": "zh-hans"})],
+    # The workspaces (tasks/urls.py).
+    "home": [get(LOGGED_IN)],
+    "unit_workspace": [get(UNIT_PAGE)],
+    "report_list": [get(UNIT_PAGE)],
+    "approvals": [get((302, 403, 403, 200, 403, 403, 403))],
+    "assignment_list": [get(LOGGED_IN)],
+    "assignment_detail": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.assignment.pk])],
+    "report_edit": [get((302, 200, 404, 403, 403, 200, 404), lambda w: [w.assignment.pk], "?period=2018-05")],
+    "assignment_claim": [get((302, 200, 404, 200, 403, 403, 404), lambda w: [w.assignment.pk])],
+    "assignment_extension": [get((302, 200, 404, 200, 403, 403, 404), lambda w: [w.claimed.pk])],
+    "claim_evidence": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.claim_evidence.pk])],
+    "report_detail": [
+        get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.submitted.pk]),
+        # A draft reaches no one outside its unit: not the leader, not the office.
+        get((302, 200, 404, 200, 404, 404, 404), lambda w: [w.draft.pk]),
+        # A co-unit's draft does not open for the lead unit (unit A leads; unit B is a co-unit).
+        get((302, 404, 200, 404, 404, 404, 404), lambda w: [w.co_draft.pk]),
+        get((302, 200, 200, 200, 200, 200, 404), lambda w: [w.co_submitted.pk]),
+    ],
+    "report_approve": [post((302, 403, 404, 302, 403, 302, 404), lambda w: [w.pending.pk])],
+    "report_return": [post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.submitted.pk], {"reason": "请补充"})],
+    "report_accept": [post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.submitted.pk])],
+    "report_follow_up": [
+        post((302, 403, 404, 403, 302, 302, 404), lambda w: [w.submitted.pk], {"topic": "problem", "text": "已协调"})
+    ],
+    "report_delete": [
+        post((302, 302, 404, 403, 404, 404, 404), lambda w: [w.draft.pk]),
+        post((302, 403, 404, 403, 403, 403, 404), lambda w: [w.submitted.pk]),
+        post((302, 404, 302, 404, 404, 404, 404), lambda w: [w.co_draft.pk]),
+    ],
+    "report_withdraw": [post((302, 302, 404, 302, 403, 403, 404), lambda w: [w.submitted.pk], {"reason": "填错"})],
+    "report_reopen": [post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.accepted.pk], {"reason": "误点"})],
+    "evidence_download": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.submitted_evidence.pk])],
+    "evidence_remove": [post((302, 302, 404, 403, 404, 404, 404), lambda w: [w.draft_evidence.pk])],
+    "target_ledger": [get(LOGGED_IN)],
+    "target_create": [get(OFFICE_PAGE)],
+    "target_detail": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.target.pk])],
+    "target_edit": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.target.pk])],
+    "breakdown_edit": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.target.pk])],
+    "target_issue": [post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.draft_target.pk])],
+    "target_follow_up": [post((302, 403, 404, 403, 302, 302, 404), lambda w: [w.target.pk], {"text": "抓紧"})],
+    "plan_edit": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.assignment.pk])],
+    "review_queue": [get(OFFICE_PAGE)],
+    "extension_decide": [
+        post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.extension.pk], {"decision": "refuse", "note": "够"})
+    ],
+    "follow_up_list": [get(LEADERS_AND_OFFICE)],
+    "dashboard": [get(LEADERS_AND_OFFICE)],
+    "battle_map": [get(LEADERS_AND_OFFICE)],
+    "check_create": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.assignment.pk])],
+    # Excel (tasks/excel_urls.py).
+    "excel:import": [get(OFFICE_PAGE)],
+    "excel:import-detail": [get((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
+    "excel:import-status": [get((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
+    "excel:import-commit": [post((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
+    "excel:import-retry": [post((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
+    "excel:import-options": [post((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
+    "excel:export": [get((302, 200, 200, 200, 200, 200, 403))],
+    "excel:export-breakdown": [get((302, 403, 403, 403, 200, 200, 403))],
+    "excel:export-unit-status": [
+        get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.unit_a.pk]),
+        get((302, 404, 200, 404, 200, 200, 404), lambda w: [w.unit_b.pk]),
+    ],
+    # Proposals (tasks/proposal_urls.py).
+    "proposals:list": [get((302, 200, 200, 200, 200, 200, 403))],
+    "proposals:register": [get((302, 404, 404, 404, 404, 404, 404), lambda w: [w.target.pk])],
+    "proposals:detail": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    "proposals:action": [post((302, 404, 404, 404, 404, 404, 404), lambda w: [MISSING, "reply"])],
+    "proposals:record-view": [post((302, 404, 404, 404, 404, 404, 404), lambda w: [MISSING])],
+    # Responsibility letters.
+    "letters:list": [get((302, 200, 200, 200, 200, 200, 200))],
+    "letters:prepare": [post((302, 403, 403, 403, 403, 302, 403))],
+    "letters:detail": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.letter.pk])],
+    "letters:xlsx": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.letter.pk])],
+    "letters:sign": [
+        # can("letter.sign_unit"): the unit head or the office; a staff member or a leader is refused (403).
+        post((302, 403, 404, 302, 403, 302, 404), lambda w: [w.letter.pk, "unit"], {"signatory": "甲县县长"}),
+        post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.letter.pk, "city"], {"signatory": "市长"}),
+    ],
+    # An unsigned letter is changed directly, not by request: nobody opens the request form (403).
+    "letters:change-new": [get((302, 403, 404, 403, 403, 403, 404), lambda w: [w.letter.pk])],
+    "letters:change-decide": [post((302, 404, 404, 404, 404, 404, 404), lambda w: [MISSING], {"decision": "approve"})],
+    # Notices (the five lists).
+    "notices:register": [get((302, 200, 200, 200, 200, 200, 200))],
+    "notices:register_alias": [get((302, 302, 302, 302, 302, 302, 302))],
+    "notices:register_xlsx": [get((302, 200, 200, 200, 200, 200, 200))],
+    "notices:inbox": [get((302, 200, 200, 200, 200, 200, 200))],
+    "notices:read_all": [post((302, 302, 302, 302, 302, 302, 302))],
+    "notices:message": [get((302, 302, 404, 404, 404, 404, 404), lambda w: [w.message.pk if w.message else MISSING])],
+    "notices:detail": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.notice.pk])],
+    "notices:download": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.notice.pk])],
+    "notices:sign": [post((302, 302, 404, 404, 404, 404, 404), lambda w: [w.notice.pk])],
+    "notices:answer": [get((302, 405, 405, 405, 405, 405, 405), lambda w: [w.notice.pk])],
+    "notices:verify": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk])],
+    "notices:approve": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk])],
+    "notices:dismiss": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk], {"reason": "x"})],
+    "notices:new_supervision": [get((302, 403, 403, 403, 403, 404, 403))],
+    "notices:new_exposure": [get((302, 403, 403, 403, 403, 404, 403))],
+    "notices:close_outs": [get(OFFICE_PAGE)],
+    "notices:close_out": [post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.claimed.pk], {"note": "经核验"})],
+    "notices:refuse_claim": [
+        post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.claimed.pk], {"reason": "佐证不足"})
+    ],
+    "notices:redo": [post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.claimed.pk], {"reason": "质量不达标"})],
+    "notices:problems": [get((302, 403, 403, 403, 403, 200, 403))],
+    "notices:run_scan": [get((302, 405, 405, 405, 405, 405, 405))],
+    "notices:scan_dry_run": [get((302, 403, 403, 403, 403, 200, 403))],
+    "notices:scan_undo": [post((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
+    # Year end, scores, disclosure, meetings, the public pages.
+    "year_end:index": [get(LEADERS_AND_OFFICE)],
+    "year_end:close": [post((302, 403, 403, 403, 403, 302, 403), lambda w: [2018], {"confirm": "yes"})],
+    "scores:ranking": [get((302, 200, 200, 200, 200, 200, 403))],
+    "scores:ranking-xlsx": [get((302, 200, 200, 200, 200, 200, 403))],
+    "scores:ledger": [
+        get((302, 200, 404, 200, 200, 200, 403), lambda w: [w.unit_a.pk]),
+        get((302, 404, 200, 404, 200, 200, 403), lambda w: [w.unit_b.pk]),
+    ],
+    "scores:appeal-new": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    "scores:appeals": [get((302, 200, 200, 200, 200, 200, 403))],
+    "scores:appeal": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    "scores:appeal-evidence": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    "scores:rules": [get((302, 200, 200, 200, 200, 200, 403))],
+    "scores:runs": [get((302, 403, 403, 403, 403, 200, 403))],
+    "scores:run-month": [get((302, 403, 403, 403, 403, 405, 403))],
+    "disclosures:list": [get((302, 404, 404, 404, 200, 200, 403))],
+    "disclosures:detail": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    "disclosures:action": [post((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING, "publish"])],
+    "meeting-pack": [get((302, 403, 403, 403, 200, 200, 403))],
+    "public:index": [get(ANYONE)],
+    "public:detail": [get((404,) * 7, lambda w: [MISSING])],
+    # The admin: one row for all its generated URLs (see test_the_admin_sample below).
+    "admin:": [get((302, 302, 302, 302, 302, 302, 200), query="")],
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name
+
+
+def every_url_pattern() -> list[tuple[str, str]]:
+    """(key, route) of every URL pattern of the site, from the root urlconf down."""
+    return [(name or route, route) for route, name in _walk(get_resolver().url_patterns)]
+
+
+def _row_key(key: str) -> str:
+    return "admin:" if key.startswith("admin:") or key.startswith("admin/") else key
+
+
+def test_every_url_pattern_has_a_row():
+    missing = sorted({f"{key}  ({route})" for key, route in every_url_pattern() if _row_key(key) not in ROWS})
+    assert not missing, (
+        "These URL patterns have no row in tests/governance/test_url_matrix.py ROWS; add one (what each "
+        "demo role must get):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_no_row_names_a_url_that_is_gone():
+    keys = {_row_key(key) for key, _route in every_url_pattern()}
+    assert set(ROWS) - keys == set()
+
+
+@pytest.fixture
+def world(unit_a, unit_b, alice, bob, carol, dave, erin, leader):
+    from tasks import services
+    from tasks.choices import AssignmentRole
+    from tests.workspace_data import filed_report, issued_target_of
+
+    w = unit_a_world(unit_a=unit_a, alice=alice, erin=erin, leader=leader)
+    w.unit_a, w.unit_b = unit_a, unit_b
+    accepted = filed_report(w.assignment, alice, day=D(2018, 4, 25), period="2018-03")
+    with at(D(2018, 4, 26)):
+        services.accept_report(accepted, acting_user=erin)
+    w.accepted = accepted
+    # A target unit A leads with unit B as co-unit: B's draft and B's submitted report.
+    shared = issued_target_of(unit_a, office=erin, leader=leader, co_units=[unit_b])
+    co = shared.assignments.get(role=AssignmentRole.CO)
+    w.co_draft = filed_report(co, bob, submit=False, evidence=False)
+    w.co_submitted = filed_report(co, bob, day=D(2018, 5, 25), period="2018-04", evidence=False)
+    with at(D(2018, 4, 20)):
+        accountability.prepare_letters(2018, acting_user=erin)
+    w.letter = ResponsibilityLetter.objects.get(unit=unit_a, year=2018)
+    with at(D(2018, 6, 26)):
+        accountability.issue_task_notices([w.assignment.pk], acting_user=erin)
+    w.notice = Notice.objects.filter(unit=unit_a).first()
+    w.message = InboxMessage.objects.filter(recipient=alice).first()
+    return w
+
+
+@pytest.fixture
+def people(alice, bob, carol, dave, erin):
+    sysadmin = UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
+    return {"anonymous": None, "alice": alice, "bob": bob, "carol": carol, "dave": dave, "erin": erin,
+            "sysadmin": sysadmin}  # fmt: skip
+
+
+def _url(key: str, args, world, query: str) -> str:
+    if key == "admin:":
+        return reverse("admin:index") + query
+    if "/" in key or "." in key:  # an unnamed pattern: its route is its URL
+        return "/" + key
+    return reverse(key, args=args(world) if args else []) + query
+
+
+def _statuses(world, people, key, method, args, data, query) -> dict[str, int]:
+    url = _url(key, args, world, query)
+    got = {}
+    with at(D(2018, 6, 27)):
+        for role in ROLES:
+            client = Client()
+            if people[role] is not None:
+                client.force_login(people[role])
+            with transaction.atomic():
+                response = client.post(url, data) if method == "post" else client.get(url)
+                got[role] = response.status_code
+                transaction.set_rollback(True)
+    return got
+
+
+CASES = [(key, *row) for key, rows in ROWS.items() for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("key", "method", "args", "data", "expected", "query"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_each_demo_role_gets_the_expected_status(world, people, key, method, args, data, expected, query):
+    got = _statuses(world, people, key, method, args, data, query)
+    assert expected is not None, f"{key}: no expected statuses yet; got {tuple(got.values())}"
+    assert got == dict(zip(ROLES, expected, strict=True))
+
+
+def test_every_case_states_what_each_role_gets_or_prints_it(request):
+    """With ZMD_MATRIX_PRINT=1, print what each role gets for every case (to help write a new row)."""
+    if os.environ.get("ZMD_MATRIX_PRINT"):
+        world, people = request.getfixturevalue("world"), request.getfixturevalue("people")
+        for key, method, args, data, expected, query in CASES:
+            got = tuple(_statuses(world, people, key, method, args, data, query).values())
+            note = "" if expected is not None and tuple(expected) == got else f"  expected {expected}"
+            print(f"{key:<32} {method:<5} {got}{note}")
+    unstated = [key for key, _m, _a, _d, expected, _q in CASES if expected is None or len(expected) != len(ROLES)]
+    assert not unstated, f"cases without one status per role: {unstated}"
