@@ -130,7 +130,8 @@ def filtered(item: HistoryModel, filters: AuditFilters):
 
 @dataclass
 class Change:
-    field: str
+    name: str  # the field's name in the code
+    field: str  # its label
     before: str
     after: str
 
@@ -179,14 +180,14 @@ def diff(item: HistoryModel, record, previous) -> list[Change]:
     for field_obj in _tracked_fields(item):
         after = _shown(record, field_obj)
         if record.history_type == "-":
-            changes.append(Change(str(field_obj.verbose_name), after, "—"))
+            changes.append(Change(field_obj.name, str(field_obj.verbose_name), after, "—"))
         elif previous is None or record.history_type == "+":
             if after != "—":
-                changes.append(Change(str(field_obj.verbose_name), "—", after))
+                changes.append(Change(field_obj.name, str(field_obj.verbose_name), "—", after))
         else:
             before = _shown(previous, field_obj)
             if before != after:
-                changes.append(Change(str(field_obj.verbose_name), before, after))
+                changes.append(Change(field_obj.name, str(field_obj.verbose_name), before, after))
     return changes
 
 
