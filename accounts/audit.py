@@ -30,7 +30,7 @@ OBJECT_PAGES = {
     "accountability.ResponsibilityLetter": "letters:detail",
 }
 # Fields a diff never shows.
-HIDDEN_FIELDS = {"password", "last_login"}
+HIDDEN_FIELDS = {"id", "password", "last_login"}
 UNIT_PATH_DEPTH = 3
 
 
@@ -134,6 +134,7 @@ class Change:
     field: str  # its label
     before: str
     after: str
+    related: type[models.Model] | None = None  # for a link: the model the ids point to
 
 
 @dataclass
@@ -142,6 +143,7 @@ class AuditRow:
     record: models.Model
     previous: models.Model | None
     changes: list[Change] = field(default_factory=list)
+    label: str = ""
 
     @property
     def url(self) -> str | None:
@@ -179,16 +181,67 @@ def diff(item: HistoryModel, record, previous) -> list[Change]:
     changes = []
     for field_obj in _tracked_fields(item):
         after = _shown(record, field_obj)
+        related = field_obj.related_model if field_obj.is_relation else None
+        label = str(field_obj.verbose_name)
         if record.history_type == "-":
-            changes.append(Change(field_obj.name, str(field_obj.verbose_name), after, "—"))
+            changes.append(Change(field_obj.name, label, after, "—", related))
         elif previous is None or record.history_type == "+":
             if after != "—":
-                changes.append(Change(field_obj.name, str(field_obj.verbose_name), "—", after))
+                changes.append(Change(field_obj.name, label, "—", after, related))
         else:
             before = _shown(previous, field_obj)
             if before != after:
-                changes.append(Change(field_obj.name, str(field_obj.verbose_name), before, after))
+                changes.append(Change(field_obj.name, label, before, after, related))
     return changes
+
+
+def _str_paths(model: type[models.Model], depth: int = 2, prefix: str = "") -> list[str]:
+    """The foreign keys (two levels) a model's ``__str__`` may follow, for ``select_related``."""
+    paths = []
+    for fk in model._meta.concrete_fields:
+        if fk.is_relation and fk.many_to_one:
+            path = f"{prefix}{fk.name}"
+            paths.append(path)
+            if depth > 1:
+                paths.extend(_str_paths(fk.related_model, depth - 1, f"{path}__"))
+    return paths
+
+
+def _load(model: type[models.Model], ids) -> dict:
+    """Rows of ``model`` by id, with what their names need, in one query."""
+    return model._base_manager.select_related(*_str_paths(model)).in_bulk(list(ids))
+
+
+def _label_records(rows: list[AuditRow]) -> None:
+    """Each row's record named as it is now (one query per kind of record on the page)."""
+    by_model: dict[type[models.Model], set[int]] = {}
+    for row in rows:
+        by_model.setdefault(row.item.model, set()).add(row.record.id)
+    live = {model: _load(model, ids) for model, ids in by_model.items()}
+    for row in rows:
+        obj = live[row.item.model].get(row.record.id)
+        row.label = str(obj) if obj is not None else ""
+
+
+def _name_links(rows: list[AuditRow]) -> None:
+    """Show a link's target by name (``#12`` → 督查室): one query per model the page points to."""
+    wanted: dict[type[models.Model], set[int]] = {}
+    for row in rows:
+        for change in row.changes:
+            if change.related is None:
+                continue
+            for value in (change.before, change.after):
+                if value.startswith("#") and value[1:].isdigit():
+                    wanted.setdefault(change.related, set()).add(int(value[1:]))
+    names = {}
+    for model, ids in wanted.items():
+        for pk, obj in _load(model, ids).items():
+            names[(model, f"#{pk}")] = str(obj)[:80]
+    for row in rows:
+        for change in row.changes:
+            if change.related is not None:
+                change.before = names.get((change.related, change.before), change.before)
+                change.after = names.get((change.related, change.after), change.after)
 
 
 def search(filters: AuditFilters, *, page: int, per_page: int) -> tuple[list[AuditRow], bool]:
@@ -228,4 +281,6 @@ def search(filters: AuditFilters, *, page: int, per_page: int) -> tuple[list[Aud
     rows = [
         loaded[(item.label, history_id)] for _date, history_id, item in chosen if (item.label, history_id) in loaded
     ]
+    _label_records(rows)
+    _name_links(rows)
     return rows, has_next
