@@ -13,6 +13,11 @@ from zmd_targets.client_ip import client_address
 from .models import LoginEvent, LoginEventKind, UserSession
 
 
+def _printable(text, limit: int) -> str:
+    """``text`` without control characters (PostgreSQL refuses NUL in text), cut to ``limit``."""
+    return "".join(ch for ch in str(text or "") if ch >= " " and ch != "\x7f")[:limit]
+
+
 def record(kind: str, request=None, *, user=None, username: str = "") -> LoginEvent:
     address = None
     agent = ""
@@ -21,11 +26,11 @@ def record(kind: str, request=None, *, user=None, username: str = "") -> LoginEv
             address = client_address(request) or None
         except Exception:  # an odd header never stops a login
             address = None
-        agent = (request.META.get("HTTP_USER_AGENT") or "")[:255]
+        agent = _printable(request.META.get("HTTP_USER_AGENT"), 255)
     if user is not None and not username:
         username = user.get_username()
     return LoginEvent.objects.create(
-        kind=kind, user=user, username=(username or "")[:150], address=address, user_agent=agent, at=timezone.now()
+        kind=kind, user=user, username=_printable(username, 150), address=address, user_agent=agent, at=timezone.now()
     )
 
 
@@ -33,8 +38,19 @@ def max_sessions() -> int:
     return getattr(settings, "ZMD_MAX_SESSIONS_PER_USER", 3)
 
 
+# Django notes each login on the person (last_login), which would add a history row saying
+# nothing changed to every login: the login log keeps logins, the history keeps changes.
+user_logged_in.disconnect(dispatch_uid="update_last_login")
+
+
 @receiver(user_logged_in, dispatch_uid="accounts.logged_in")
 def _logged_in(sender, request, user, **kwargs):
+    user.last_login = timezone.now()
+    user.skip_history_when_saving = True
+    try:
+        user.save(update_fields=["last_login"])
+    finally:
+        del user.skip_history_when_saving
     record(LoginEventKind.SUCCESS, request, user=user)
     session = getattr(request, "session", None)
     if session is None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tasks.models import Role
@@ -47,6 +48,7 @@ def user_list(request):
     )
 
 
+@never_cache
 @office_only
 def user_create(request):
     form = NewLoginForm(request.POST if request.method == "POST" else None)
@@ -97,6 +99,7 @@ def user_set_active(request, pk):
     return redirect("accounts:user_detail", pk=person.pk)
 
 
+@never_cache
 @office_only
 @require_POST
 def user_reset_password(request, pk):
@@ -110,6 +113,7 @@ def user_reset_password(request, pk):
     return render(request, "accounts/one_time_password.html", {"person": person, "password": password})
 
 
+@never_cache
 @office_only
 def role_handover(request, pk):
     role = get_object_or_404(Role.objects.select_related("user", "unit", "leader"), pk=pk)

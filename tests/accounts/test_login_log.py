@@ -60,3 +60,17 @@ def test_the_log_cannot_be_changed_in_the_admin(client, db):
 
 def test_the_log_is_kept_at_least_180_days(settings):
     assert settings.ZMD_AUDIT_KEEP_DAYS >= 180
+
+
+def test_a_user_name_with_control_characters_is_logged_without_them(client, db):
+    response = _post_login(client, "ev\x1bil\x07", "wrong")
+    assert response.status_code in (200, 429)
+    assert LoginEvent.objects.filter(kind=LoginEventKind.FAILURE, username="evil").exists()
+
+
+def test_a_login_sets_last_login_without_a_history_row_of_no_change(client, alice):
+    rows_before = alice.history.count()
+    _post_login(client, "alice", "secret-pass-123")
+    alice.refresh_from_db()
+    assert alice.last_login is not None
+    assert alice.history.count() == rows_before

@@ -136,3 +136,9 @@ def test_a_bad_user_name_gets_a_message(client, erin, unit_a, bad):
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not User.objects.filter(display_name="某").exists()
+
+
+def test_the_one_time_password_page_is_not_cached(client, erin, alice):
+    client.force_login(erin)
+    response = client.post(reverse("accounts:user_reset_password", args=[alice.pk]))
+    assert "no-store" in response["Cache-Control"]
