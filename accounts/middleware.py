@@ -26,6 +26,12 @@ def idle_seconds() -> int:
     return int(getattr(settings, "ZMD_SESSION_IDLE_MINUTES", 30) or 0) * 60
 
 
+def has_session(request) -> bool:
+    """Whether the request carries a session cookie: without one nobody is logged in, and the
+    session is not touched (a public page stays cacheable, with no ``Vary: Cookie``)."""
+    return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+
+
 def mark_must_change(session, flag: bool) -> None:
     if flag:
         session[MUST_CHANGE_KEY] = True
@@ -42,7 +48,7 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         limit = idle_seconds()
-        if limit and user is not None and user.is_authenticated:
+        if limit and has_session(request) and user is not None and user.is_authenticated:
             now = timezone.now().timestamp()
             seen = request.session.get(SEEN_KEY)
             if isinstance(seen, (int, float)) and now - seen > limit:
@@ -67,7 +73,7 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.session.get(MUST_CHANGE_KEY):
+        if has_session(request) and user is not None and user.is_authenticated and request.session.get(MUST_CHANGE_KEY):
             path = request.path_info
             allowed = {reverse(name) for name in self.ALLOWED}
             static = path.startswith(settings.STATIC_URL) or path.startswith("/i18n/")
