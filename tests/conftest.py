@@ -68,6 +68,13 @@ def _real_today(settings):
     settings.ZMD_TODAY = None
 
 
+@pytest.fixture(autouse=True)
+def _no_idle_timeout(settings):
+    # Tests travel months and years with time-machine between two requests of one session; the
+    # idle timeout (real clock) would log them out. tests/accounts turns it on where it is tested.
+    settings.ZMD_SESSION_IDLE_MINUTES = 0
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(name="甲县", kind=UnitKind.COUNTY)

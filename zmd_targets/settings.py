@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "tasks",
     "accountability",
+    "accounts",
     "bench",
 ]
 
@@ -63,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 等保: an idle session ends; a one-time password is changed before anything else.
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,10 +121,17 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Length ZMD_PASSWORD_MIN_LENGTH, three of four character classes, not the user name.
+    {"NAME": "accounts.validators.PasswordRuleValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# 等保 basics (accounts): the password rule's length, the idle timeout on the real clock (0 = off),
+# how many sessions one person may hold (the oldest ends), how long login and audit records are kept.
+ZMD_PASSWORD_MIN_LENGTH = env_int("ZMD_PASSWORD_MIN_LENGTH", 8, minimum=8, maximum=64)
+ZMD_SESSION_IDLE_MINUTES = env_int("ZMD_SESSION_IDLE_MINUTES", 30, minimum=0, maximum=24 * 60)
+ZMD_MAX_SESSIONS_PER_USER = env_int("ZMD_MAX_SESSIONS_PER_USER", 3, minimum=1, maximum=50)
+ZMD_AUDIT_KEEP_DAYS = env_int("ZMD_AUDIT_KEEP_DAYS", 180, minimum=180)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

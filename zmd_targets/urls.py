@@ -10,9 +10,11 @@ admin.site.site_title = _("Target system admin")
 urlpatterns = [
     # Browsers ask for /favicon.ico before reading any page (and for pages that are not HTML).
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Login, logout, password change; no reset by email (the office resets passwords at /users/).
+    path("accounts/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("tasks.urls")),
     path("", include("accountability.urls")),
+    path("", include("accounts.urls")),
 ]

@@ -1,0 +1,88 @@
+"""/audit/: the office searches the history of every record by person, unit, object, kind and date."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import Unit
+from tasks.views.common import office_only, query_without_page
+
+from ..audit import AuditFilters, history_models, search
+
+PER_PAGE = 25
+MAX_PAGE = 200
+KIND_CHOICES = [("", _("All")), ("+", _("+ created")), ("~", _("~ changed")), ("-", _("- deleted"))]
+
+
+class AuditForm(forms.Form):
+    person = forms.CharField(label=_("Person (user name or name)"), required=False, max_length=150)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    model = forms.ChoiceField(label=_("Kind of record"), required=False)
+    object_id = forms.IntegerField(label=_("Record number"), required=False, min_value=1, max_value=2**62)
+    kind = forms.ChoiceField(label=_("Change"), choices=KIND_CHOICES, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("All")), *((item.label, item.name) for item in history_models())]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filters(self) -> AuditFilters:
+        data = self.cleaned_data
+        user_ids = None
+        person = (data.get("person") or "").strip()
+        if person:
+            user_ids = list(
+                get_user_model()
+                .objects.filter(Q(username__iexact=person) | Q(display_name__icontains=person))
+                .values_list("pk", flat=True)[:200]
+            )
+        return AuditFilters(
+            user_ids=user_ids,
+            unit=data.get("unit"),
+            model_label=data.get("model") or "",
+            object_id=data.get("object_id"),
+            kind=data.get("kind") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+
+def _page_number(request) -> int:
+    try:
+        number = int(request.GET.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+@office_only
+def audit_search(request):
+    form = AuditForm(request.GET or None)
+    rows, has_next, page = [], False, _page_number(request)
+    if form.is_bound and form.is_valid():
+        rows, has_next = search(form.filters(), page=page, per_page=PER_PAGE)
+    elif not form.is_bound:
+        rows, has_next = search(AuditFilters(), page=page, per_page=PER_PAGE)
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page_number": page,
+            "has_next": has_next and page < MAX_PAGE,
+            "query": query_without_page(request),
+        },
+    )
