@@ -1,5 +1,6 @@
 from .checks import Check
 from .disclosure import Disclosure
+from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
@@ -11,11 +12,13 @@ __all__ = [
     "Appeal",
     "Check",
     "Disclosure",
+    "FeedbackSettings",
     "GradeBand",
     "InboxMessage",
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
+    "PublicFeedback",
     "ResponsibilityLetter",
     "ScoreEntry",
     "ScoreRule",
