@@ -49,9 +49,7 @@ class PublicFeedback(models.Model):
     disclosure or one of its targets; the office answers it, does not adopt it, or turns it into an
     issue supervision notice (问题督查单) for the responsible unit."""
 
-    disclosure = models.ForeignKey(
-        Disclosure, models.PROTECT, related_name="feedback", verbose_name=_("publication")
-    )
+    disclosure = models.ForeignKey(Disclosure, models.PROTECT, related_name="feedback", verbose_name=_("publication"))
     target = models.ForeignKey(
         Target, models.PROTECT, null=True, blank=True, related_name="public_feedback", verbose_name=_("target")
     )
@@ -127,7 +125,9 @@ class FeedbackSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
     per_address_per_hour = models.PositiveSmallIntegerField(
-        _("clues one address may send in an hour"), default=5, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+        _("clues one address may send in an hour"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
     per_hour = models.PositiveIntegerField(
         _("clues everyone together may send in an hour"),

@@ -21,11 +21,12 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from ..models import Disclosure
+from ..models import Disclosure, PublicFeedback
+from ..selectors.public_feedback import public_feedback
 
 MAX_AGE = 300
 RENDERED_TIMEOUT = 24 * 3600
-DETAIL_TEMPLATES = ("public/detail.html", "public/base.html", "public/_snapshot.html")
+DETAIL_TEMPLATES = ("public/detail.html", "public/base.html", "public/_snapshot.html", "public/_feedback.html")
 INDEX_FIELDS = ["title", "period_label", "as_of", "published_at", "corrects_id", "correction_note"]
 
 
@@ -74,14 +75,24 @@ def detail(request, pk: int):
             corrected_by=Subquery(_corrections().values("pk")[:1]),
             corrected_at=Subquery(_corrections().values("published_at")[:1]),
             corrects_title=F("corrects__title"),
+            # What the public sent changes the page (counts, answers): its last change is in the key.
+            feedback_changed_at=Subquery(
+                PublicFeedback.objects.filter(disclosure=OuterRef("pk"))
+                .order_by("-changed_at")
+                .values("changed_at")[:1]
+            ),
         )
         .first()
     )
     if disclosure is None:
         raise Http404
-    # The snapshot never changes; what may is whether a correction has since been published.
-    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}"'
-    last_modified = max(filter(None, [disclosure.published_at, disclosure.corrected_at]))
+    # The snapshot never changes; what may is whether a correction has since been published, and
+    # what the public sent (counts and answers).
+    feedback_stamp = int(disclosure.feedback_changed_at.timestamp() * 1000) if disclosure.feedback_changed_at else 0
+    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}-{feedback_stamp}"'
+    last_modified = max(
+        filter(None, [disclosure.published_at, disclosure.corrected_at, disclosure.feedback_changed_at])
+    )
     conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
     if conditional is not None:
         return _cached(conditional, etag=etag, last_modified=last_modified)
@@ -91,7 +102,12 @@ def detail(request, pk: int):
     key = f"public-detail:{disclosure.pk}:{etag}:{translation.get_language()}:{_templates_fingerprint()}"
     body = cache.get(key)
     if body is None:
-        body = render_to_string("public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
+        snapshot = disclosure.data
+        # No query when nobody has sent anything yet.
+        feedback = public_feedback(disclosure, snapshot) if feedback_stamp else public_feedback(None, snapshot)
+        body = render_to_string(
+            "public/detail.html", {"disclosure": disclosure, "snapshot": snapshot, "feedback": feedback}
+        )
         cache.set(key, body, RENDERED_TIMEOUT)
     return _cached(HttpResponse(body), etag=etag, last_modified=last_modified)
 
