@@ -20,7 +20,7 @@ from ..forms.notices import default_due
 from ..models import FeedbackSettings, PublicFeedback, SupervisionRules
 from ..services import public_feedback as channel
 from .notice_office import _add_errors
-from .notices import PAGE_SIZE, require_office
+from .notices import PAGE_SIZE, require_office, rule_messages
 
 
 def _feedback(request, pk: int) -> PublicFeedback:
@@ -75,6 +75,18 @@ def detail(request, pk: int):
     return _page(request, _feedback(request, pk))
 
 
+def _refused(request, feedback: PublicFeedback, form, error: RuleViolation):
+    """A clue handled meanwhile (another person, a double click): said on its page; otherwise the
+    form again with the message by its field."""
+    feedback.refresh_from_db()
+    if feedback.status != FeedbackStatus.NEW:
+        for message in rule_messages(error):
+            messages.error(request, message)
+        return redirect("public_feedback:detail", pk=feedback.pk)
+    _add_errors(form, error)
+    return None
+
+
 def _decide(request, pk: int, form_class, form_name: str, action):
     feedback = _feedback(request, pk)
     form = form_class(request.POST)
@@ -82,7 +94,8 @@ def _decide(request, pk: int, form_class, form_name: str, action):
         try:
             action(feedback, form.cleaned_data)
         except RuleViolation as error:
-            _add_errors(form, error)
+            if (answer := _refused(request, feedback, form, error)) is not None:
+                return answer
         else:
             return redirect("public_feedback:detail", pk=feedback.pk)
     return _page(request, feedback, **{form_name: form})
@@ -117,7 +130,8 @@ def to_notice(request, pk: int):
         try:
             done = channel.turn_into_notice(feedback, acting_user=request.user, **form.cleaned_data)
         except RuleViolation as error:
-            _add_errors(form, error)
+            if (answer := _refused(request, feedback, form, error)) is not None:
+                return answer
         else:
             messages.success(
                 request, _("Issue supervision notice %(number)s issued from the clue.") % {"number": done.notice.number}
