@@ -180,8 +180,8 @@ class EmailStatus(models.TextChoices):
 class FeedbackKind(models.TextChoices):
     """What a member of the public leaves under a publication (公开接受社会监督)."""
 
-    COMMENT = "comment", _("Comment")
-    CLUE = "clue", _("Clue (线索)")
+    COMMENT = "comment", _("Comment from the public")
+    CLUE = "clue", _("Clue from the public")
 
 
 class FeedbackStatus(models.TextChoices):

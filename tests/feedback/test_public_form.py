@@ -29,7 +29,12 @@ def test_a_clue_on_a_target_is_stored_for_review_with_its_contact(published, roa
     response = send(client, published, road, contact="138 0000 1234")
     assert response.status_code == 302 and response["Location"].endswith("/feedback/sent/")
     clue = latest()
-    assert (clue.status, clue.target, clue.target_code, clue.contact) == (FeedbackStatus.NEW, road, road.code, "13800001234")
+    assert (clue.status, clue.target, clue.target_code, clue.contact) == (
+        FeedbackStatus.NEW,
+        road,
+        road.code,
+        "13800001234",
+    )
     assert clue.sender_key and "203.0.113.7" not in clue.sender_key
     assert "已收到" in client.get(response["Location"]).content.decode()
 
