@@ -14,13 +14,14 @@ import hashlib
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from ..choices import FeedbackStatus
 from ..models import Disclosure, PublicFeedback
 from ..selectors.public_feedback import public_feedback
 
@@ -46,6 +47,10 @@ def _render(template: str, context: dict) -> HttpResponse:
 
 def _corrections():
     return Disclosure.objects.published().filter(corrects=OuterRef("pk"))
+
+
+def _feedback():
+    return PublicFeedback.objects.filter(disclosure=OuterRef("pk")).order_by()
 
 
 def index(request):
@@ -76,10 +81,12 @@ def detail(request, pk: int):
             corrected_at=Subquery(_corrections().values("published_at")[:1]),
             corrects_title=F("corrects__title"),
             # What the public sent changes the page (counts, answers): its last change is in the key.
-            feedback_changed_at=Subquery(
-                PublicFeedback.objects.filter(disclosure=OuterRef("pk"))
-                .order_by("-changed_at")
-                .values("changed_at")[:1]
+            feedback_changed_at=Subquery(_feedback().order_by("-changed_at").values("changed_at")[:1]),
+            feedback_counts=Subquery(
+                _feedback()
+                .values("disclosure")
+                .annotate(n=Count("pk") * 100000 + Count("pk", filter=Q(status=FeedbackStatus.ANSWERED)))
+                .values("n")[:1]
             ),
         )
         .first()
@@ -89,7 +96,9 @@ def detail(request, pk: int):
     # The snapshot never changes; what may is whether a correction has since been published, and
     # what the public sent (counts and answers).
     feedback_stamp = int(disclosure.feedback_changed_at.timestamp() * 1000) if disclosure.feedback_changed_at else 0
-    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}-{feedback_stamp}"'
+    # Received and answered counts too: two changes may share a moment.
+    feedback_key = f"{feedback_stamp}.{disclosure.feedback_counts or 0}"
+    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}-{feedback_key}"'
     last_modified = max(
         filter(None, [disclosure.published_at, disclosure.corrected_at, disclosure.feedback_changed_at])
     )
