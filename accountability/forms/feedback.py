@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from tasks import clock
@@ -14,6 +16,11 @@ from ..models.feedback import CONTACT_MAX, TEXT_MAX
 from ..services.photos import MAX_BYTES
 
 HONEYPOT = "website"
+
+
+def _filled(message: str, **values):
+    """A translated message with its numbers, translated when shown (not at import)."""
+    return lazy(lambda: gettext(message) % values, str)()
 
 
 def _text(label, *, rows=4, required=True, help_text=""):
@@ -33,7 +40,7 @@ class PublicFeedbackForm(forms.Form):
     text = _text(
         _("What you saw or want to say"),
         rows=6,
-        help_text=_("Plain text, at most %(n)s characters. Where, when, what.") % {"n": TEXT_MAX},
+        help_text=_filled(gettext_noop("Plain text, at most %(n)s characters. Where, when, what."), n=TEXT_MAX),
     )
     contact = forms.CharField(
         label=_("Contact (optional)"),
@@ -44,7 +51,7 @@ class PublicFeedbackForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo (optional)"),
         required=False,
-        help_text=_("JPEG, PNG or WebP, at most %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
+        help_text=_filled(gettext_noop("JPEG, PNG or WebP, at most %(mb)s MB."), mb=MAX_BYTES // (1024 * 1024)),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     # Left empty by people (it is hidden); robots that fill every field give themselves away.
