@@ -184,3 +184,21 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     NO_ADDRESS = "no_address", _("No email address")
     FAILED = "failed", _("Failed")
+
+
+class FeedbackKind(models.TextChoices):
+    """What a member of the public leaves under a publication (公开接受社会监督)."""
+
+    COMMENT = "comment", _("Comment from the public")
+    CLUE = "clue", _("Clue from the public")
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("Awaiting review")
+    ANSWERED = "answered", _("Answered")
+    DISMISSED = "dismissed", _("Not adopted")
+    NOTICE = "notice", _("Turned into an issue supervision notice")
+
+
+# Everything but a new clue has been looked at by the office: it is closed.
+CLOSED_FEEDBACK_STATUSES = (FeedbackStatus.ANSWERED, FeedbackStatus.DISMISSED, FeedbackStatus.NOTICE)

@@ -86,3 +86,15 @@ def run_daily_scoring() -> int:
     scoring.mark_abandoned_runs()
     services.schedule_nightly_run()
     return sum(1 for run_id in services.queued_run_ids() if services.execute_run(run_id))
+
+
+# --- The public's channel --------------------------------------------------------------------
+
+
+@shared_task(name="accountability.erase_feedback_personal_data", **RETRY)
+def erase_feedback_personal_data() -> int:
+    """Nightly (beat): contacts and photos of clues closed longer ago than the office's period are
+    emptied, and address fingerprints older than a day (idempotent: a second run finds nothing)."""
+    from .services.public_feedback import erase_personal_data
+
+    return erase_personal_data()

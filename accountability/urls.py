@@ -56,4 +56,5 @@ urlpatterns: list = [
     path("year-end/", include((year_end_patterns, "year_end"))),
     path("", include("accountability.scoring_urls")),
     path("public/", include("accountability.public_urls")),
+    path("public-feedback/", include("accountability.feedback_urls")),
 ]

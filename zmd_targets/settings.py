@@ -284,6 +284,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 ZMD_PLAN_REFRESH_TIME = env_time("ZMD_PLAN_REFRESH_TIME", "00:30")
 ZMD_SUPERVISION_SCAN_TIME = env_time("ZMD_SUPERVISION_SCAN_TIME", "02:00")
 ZMD_SCORING_TIME = env_time("ZMD_SCORING_TIME", "03:30")
+ZMD_FEEDBACK_ERASE_TIME = env_time("ZMD_FEEDBACK_ERASE_TIME", "04:15")
 CELERY_BEAT_SCHEDULE = {
     "refresh-planned-progress": {
         "task": "tasks.refresh_planned_progress",
@@ -299,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-scoring": {
         "task": "accountability.run_daily_scoring",
         "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),
+    },
+    # The public's clues: personal information erased after the office's period (个人信息保护法).
+    "erase-feedback-personal-data": {
+        "task": "accountability.erase_feedback_personal_data",
+        "schedule": crontab(hour=ZMD_FEEDBACK_ERASE_TIME.hour, minute=ZMD_FEEDBACK_ERASE_TIME.minute),
     },
 }
 

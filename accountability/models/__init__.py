@@ -1,5 +1,6 @@
 from .checks import Check
 from .disclosure import Disclosure
+from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
@@ -12,12 +13,14 @@ __all__ = [
     "Appeal",
     "Check",
     "Disclosure",
+    "FeedbackSettings",
     "GradeBand",
     "InboxMessage",
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
     "ProblemDecision",
+    "PublicFeedback",
     "ResponsibilityLetter",
     "ScoreEntry",
     "ScoreRule",

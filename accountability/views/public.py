@@ -14,18 +14,20 @@ import hashlib
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from ..models import Disclosure
+from ..choices import FeedbackStatus
+from ..models import Disclosure, PublicFeedback
+from ..selectors.public_feedback import public_feedback
 
 MAX_AGE = 300
 RENDERED_TIMEOUT = 24 * 3600
-DETAIL_TEMPLATES = ("public/detail.html", "public/base.html", "public/_snapshot.html")
+DETAIL_TEMPLATES = ("public/detail.html", "public/base.html", "public/_snapshot.html", "public/_feedback.html")
 INDEX_FIELDS = ["title", "period_label", "as_of", "published_at", "corrects_id", "correction_note"]
 
 
@@ -45,6 +47,10 @@ def _render(template: str, context: dict) -> HttpResponse:
 
 def _corrections():
     return Disclosure.objects.published().filter(corrects=OuterRef("pk"))
+
+
+def _feedback():
+    return PublicFeedback.objects.filter(disclosure=OuterRef("pk")).order_by()
 
 
 def index(request):
@@ -74,14 +80,28 @@ def detail(request, pk: int):
             corrected_by=Subquery(_corrections().values("pk")[:1]),
             corrected_at=Subquery(_corrections().values("published_at")[:1]),
             corrects_title=F("corrects__title"),
+            # What the public sent changes the page (counts, answers): its last change is in the key.
+            feedback_changed_at=Subquery(_feedback().order_by("-changed_at").values("changed_at")[:1]),
+            feedback_counts=Subquery(
+                _feedback()
+                .values("disclosure")
+                .annotate(n=Count("pk") * 100000 + Count("pk", filter=Q(status=FeedbackStatus.ANSWERED)))
+                .values("n")[:1]
+            ),
         )
         .first()
     )
     if disclosure is None:
         raise Http404
-    # The snapshot never changes; what may is whether a correction has since been published.
-    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}"'
-    last_modified = max(filter(None, [disclosure.published_at, disclosure.corrected_at]))
+    # The snapshot never changes; what may is whether a correction has since been published, and
+    # what the public sent (counts and answers).
+    feedback_stamp = int(disclosure.feedback_changed_at.timestamp() * 1000) if disclosure.feedback_changed_at else 0
+    # Received and answered counts too: two changes may share a moment.
+    feedback_key = f"{feedback_stamp}.{disclosure.feedback_counts or 0}"
+    etag = f'"{disclosure.digest[:24]}-{disclosure.corrected_by or 0}-{feedback_key}"'
+    last_modified = max(
+        filter(None, [disclosure.published_at, disclosure.corrected_at, disclosure.feedback_changed_at])
+    )
     conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
     if conditional is not None:
         return _cached(conditional, etag=etag, last_modified=last_modified)
@@ -91,7 +111,12 @@ def detail(request, pk: int):
     key = f"public-detail:{disclosure.pk}:{etag}:{translation.get_language()}:{_templates_fingerprint()}"
     body = cache.get(key)
     if body is None:
-        body = render_to_string("public/detail.html", {"disclosure": disclosure, "snapshot": disclosure.data})
+        snapshot = disclosure.data
+        # No query when nobody has sent anything yet.
+        feedback = public_feedback(disclosure, snapshot) if feedback_stamp else public_feedback(None, snapshot)
+        body = render_to_string(
+            "public/detail.html", {"disclosure": disclosure, "snapshot": snapshot, "feedback": feedback}
+        )
         cache.set(key, body, RENDERED_TIMEOUT)
     return _cached(HttpResponse(body), etag=etag, last_modified=last_modified)
 

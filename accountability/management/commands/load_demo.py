@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from accountability.demo import build_supervision_demo
+from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
 from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo, build_proposals_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         build_scoring_demo()  # after everything that earns or costs points
         apply_governance_demo()
         build_accounts_demo(DEMO_PASSWORD)  # login log and a handed-over role
+        build_feedback_demo()  # clues under the publication the scoring demo published
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
         self.stdout.write(
             f"Notices: {supervision['task_notices']} task notices issued; "
