@@ -43,6 +43,7 @@ LEADERS_AND_OFFICE = (302, 403, 403, 403, 200, 200, 403)
 UNIT_PAGE = (302, 200, 200, 200, 403, 403, 403)
 WITH_A_ROLE = (302, 200, 200, 200, 200, 200, 403)
 NOT_FOUND = (302, 404, 404, 404, 404, 404, 404)
+OFFICE_MISSING = (302, 403, 403, 403, 403, 404, 403)  # an office page about a record nobody has
 
 
 def case(method="get", args=None, data=None, expected=LOGGED_IN, query=""):
@@ -65,10 +66,6 @@ ROWS: dict[str, list] = {
     "logout": [get((405,) * 7), post((302,) * 7)],
     "password_change": [get(LOGGED_IN)],
     "password_change_done": [get(LOGGED_IN)],
-    "password_reset": [get(ANYONE)],
-    "password_reset_done": [get(ANYONE)],
-    "password_reset_confirm": [get(ANYONE, lambda w: ["x", "y"])],
-    "password_reset_complete": [get(ANYONE)],
     "set_language": [post((302,) * 7, data={"language": "zh-hans"})],
     # The workspaces (tasks/urls.py).
     "home": [get(LOGGED_IN)],
@@ -200,6 +197,28 @@ ROWS: dict[str, list] = {
     "meeting-pack": [get((302, 403, 403, 403, 200, 200, 403))],
     "public:index": [get(ANYONE)],
     "public:detail": [get((404,) * 7, lambda w: [MISSING])],
+    # Accounts and audit (issue 14), the calendar and problems (issue 12), the public's clues (issue 22).
+    "accounts:user_list": [get(OFFICE_PAGE)],
+    "accounts:user_create": [get(OFFICE_PAGE)],
+    "accounts:login_log": [get(OFFICE_PAGE)],
+    "accounts:audit": [get(OFFICE_PAGE)],
+    "accounts:user_detail": [get(OFFICE_MISSING, lambda w: [MISSING])],
+    "accounts:user_set_active": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "accounts:user_reset_password": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "accounts:role_handover": [get(OFFICE_MISSING, lambda w: [MISSING])],
+    "office_calendar": [get(OFFICE_PAGE)],
+    "office_calendar_remove": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "notices:problem_resolve": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "notices:problem_merge": [post((302, 403, 403, 403, 403, 302, 403), lambda w: [MISSING])],
+    "public:feedback": [get((404,) * 7, lambda w: [MISSING])],
+    "public:feedback_sent": [get((404,) * 7, lambda w: [MISSING])],
+    "public_feedback:queue": [get(OFFICE_PAGE)],
+    "public_feedback:settings": [get(OFFICE_PAGE)],
+    "public_feedback:detail": [get(OFFICE_MISSING, lambda w: [MISSING])],
+    "public_feedback:answer": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "public_feedback:dismiss": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "public_feedback:notice": [post(OFFICE_MISSING, lambda w: [MISSING])],
+    "public_feedback:photo": [get(OFFICE_MISSING, lambda w: [MISSING])],
     # The admin: one row for all its generated URLs (see test_the_admin_sample below).
     "admin:": [get((302, 302, 302, 302, 302, 302, 200), query="")],
 }
