@@ -45,12 +45,9 @@ user_logged_in.disconnect(dispatch_uid="update_last_login")
 
 @receiver(user_logged_in, dispatch_uid="accounts.logged_in")
 def _logged_in(sender, request, user, **kwargs):
+    # An update, not a save: no history row, and no flag set on a user object other threads may share.
     user.last_login = timezone.now()
-    user.skip_history_when_saving = True
-    try:
-        user.save(update_fields=["last_login"])
-    finally:
-        del user.skip_history_when_saving
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
     record(LoginEventKind.SUCCESS, request, user=user)
     session = getattr(request, "session", None)
     if session is None:
