@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .access import Access, Action, access_for
-from .choices import ReportStatus
+from .choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, ReportStatus
 
 Rule = Callable[[Access, object, object], bool]  # (access, user, obj) -> allowed
 RULES: dict[str, Rule] = {}
@@ -161,6 +161,38 @@ def _report_reopen(access, user, report) -> bool:
 def _evidence_remove(access, user, evidence) -> bool:
     report = evidence.report
     return report.status in EDITABLE_REPORT_STATUSES and _unit_of(report) in access.staff_unit_ids
+
+
+# --- Assignments, targets, checks -----------------------------------------------------------------
+
+# A unit may claim completion from these states (a claim waits; a returned task is claimed again).
+CLAIMABLE_STATUSES = (
+    AssignmentStatus.ISSUED,
+    AssignmentStatus.SIGNED,
+    AssignmentStatus.IN_PROGRESS,
+    AssignmentStatus.RETURNED,
+)
+
+
+@rule("assignment.report")
+def _assignment_report(access, user, assignment) -> bool:
+    # A claimed assignment still reports its periods until the office decides the claim.
+    return assignment.unit_id in access.staff_unit_ids and assignment.status in (*OPEN_ASSIGNMENT_STATUSES, "claimed")
+
+
+@rule("assignment.claim")
+def _assignment_claim(access, user, assignment) -> bool:
+    return assignment.unit_id in access.unit_ids and assignment.status in CLAIMABLE_STATUSES
+
+
+@rule("assignment.extend")
+def _assignment_extend(access, user, assignment) -> bool:
+    return assignment.unit_id in access.unit_ids and assignment.status in OPEN_ASSIGNMENT_STATUSES
+
+
+@rule("assignment.manage", "target.manage", "check.record")
+def _office_manages(access, user, obj) -> bool:
+    return access.office
 
 
 # Rules on accountability's records (letters, notices) are registered by accountability/permissions.py.

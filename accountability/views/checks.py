@@ -14,6 +14,7 @@ from tasks.access import Action
 from tasks.forms.bounds import DayField
 from tasks.models import Assignment
 from tasks.panels import Panel, register
+from tasks.permissions import can
 from tasks.services import RuleViolation
 from tasks.views.common import add_rule_errors, object_for
 
@@ -54,7 +55,7 @@ def check_create(request, pk: int):
 def _checks_panel(request, assignment):
     """The assignment page lists its checks; the office gets the button to record one."""
     checks = Check.objects.for_user(request.user).filter(assignment=assignment).select_related("checked_by")
-    return {"checks": checks, "assignment": assignment, "can_check": request.user.access.office}
+    return {"checks": checks, "assignment": assignment, "can_check": can(request.user, "check.record", assignment)}
 
 
 def register_panels() -> None:

@@ -8,11 +8,12 @@ from django.shortcuts import render
 
 from .. import clock
 from ..access import Action, access_for
-from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, ExtensionStatus, FollowUpKind
+from ..choices import AssignmentRole, ExtensionStatus, FollowUpKind
 from ..forms.completion import ExtensionDecisionForm
 from ..forms.filters import AssignmentFilterForm
 from ..judgment.state import attach, judge, with_level
 from ..models import Assignment, FollowUp, ProgressReport
+from ..permissions import can
 from ..selectors.assignments import (
     REPORT_FILTERS,
     attach_states,
@@ -23,7 +24,6 @@ from ..selectors.assignments import (
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
 from .common import object_for, paginate, unit_members
-from .completion import CLAIMABLE_STATUSES
 
 
 def _ordered(queryset):
@@ -116,7 +116,6 @@ def assignment_detail(request, pk: int):
         .order_by("-created_at")
     )
     history = assignment.history.select_related("history_user").order_by("-history_date")[:20]
-    own = assignment.unit_id in access.unit_ids
     extensions = list(assignment.extension_requests.select_related("requested_by", "decided_by"))
     if access.office:
         for extension in extensions:
@@ -138,12 +137,10 @@ def assignment_detail(request, pk: int):
             "history": history,
             "claims": assignment.claims.select_related("claimed_by", "decided_by").prefetch_related("evidence"),
             "extensions": extensions,
-            "can_report": assignment.unit_id in access.staff_unit_ids
-            and assignment.status in (*OPEN_ASSIGNMENT_STATUSES, "claimed"),
-            "can_claim": own and assignment.status in CLAIMABLE_STATUSES,
-            "can_extend": own
-            and assignment.status in OPEN_ASSIGNMENT_STATUSES
+            "can_report": can(request.user, "assignment.report", assignment),
+            "can_claim": can(request.user, "assignment.claim", assignment),
+            "can_extend": can(request.user, "assignment.extend", assignment)
             and not any(e.status == ExtensionStatus.PENDING for e in extensions),
-            "can_manage": access.office,
+            "can_manage": can(request.user, "assignment.manage", assignment),
         },
     )

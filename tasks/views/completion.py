@@ -16,19 +16,12 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import Action, access_for
-from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
+from ..choices import OPEN_ASSIGNMENT_STATUSES
 from ..forms.completion import ClaimForm, ExtensionDecisionForm, ExtensionForm
 from ..models import Assignment, ClaimEvidence, CompletionClaim, ExtensionRequest
+from ..permissions import CLAIMABLE_STATUSES
 from ..services import RuleViolation
 from .common import add_rule_errors, object_for
-
-# A unit may claim completion from these states (a claim waits; a returned task is claimed again).
-CLAIMABLE_STATUSES = (
-    AssignmentStatus.ISSUED,
-    AssignmentStatus.SIGNED,
-    AssignmentStatus.IN_PROGRESS,
-    AssignmentStatus.RETURNED,
-)
 
 
 def own_assignment(request, pk: int) -> Assignment:

@@ -18,6 +18,7 @@ from ..forms.reports import FollowUpForm, follow_up_kinds
 from ..forms.targets import BreakdownFormSet, TargetForm
 from ..judgment.state import attach, group_targets, judge, judge_targets
 from ..models import Assignment, FollowUp, Target
+from ..permissions import can
 from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
 from ..services import RuleViolation
@@ -75,7 +76,7 @@ def target_detail(request, pk: int):
             .filter(target=target)
             .select_related("author", "report__assignment__unit")
             .order_by("-created_at"),
-            "can_manage": access.office,
+            "can_manage": can(user, "target.manage", target),
             "breakdown_errors": services.breakdown_errors(target)
             if access.office and target.status == TargetStatus.DRAFT
             else [],

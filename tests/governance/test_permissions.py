@@ -48,3 +48,16 @@ def test_the_template_tag_shows_a_button_exactly_when_the_rule_allows(world, ali
         request = RequestFactory().get("/")
         request.user = user
         assert template.render(Context({"request": request, "report": world.draft})) == expected
+
+
+def test_the_assignment_page_buttons_follow_the_rules_of_the_unit_and_the_office(world, alice, bob, dave, erin):
+    assignment = world.assignment
+    assert can(alice, "assignment.report", assignment) and can(alice, "assignment.claim", assignment)
+    assert can(alice, "assignment.extend", assignment)
+    for outsider in (bob, dave, erin):  # another unit, a leader, the office: not the unit's work
+        assert not can(outsider, "assignment.claim", assignment)
+        assert not can(outsider, "assignment.report", assignment)
+    assert can(erin, "assignment.manage", assignment) and can(erin, "check.record", assignment)
+    assert not can(alice, "assignment.manage", assignment) and not can(dave, "target.manage", assignment.target)
+    assignment.status = "closed"
+    assert not can(alice, "assignment.claim", assignment) and not can(alice, "assignment.extend", assignment)
