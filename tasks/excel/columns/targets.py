@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ...choices import Direction, ShareRule
 from ...models import Target
@@ -51,29 +52,18 @@ class TitleColumn(TargetColumn):
         return {"title": work.row.title, "description": work.row.description} if self.key in ctx.columns else {}
 
 
-class SourceColumn(TargetColumn):
-    """目标来源 (or one inherited from the section above); a new target needs one."""
+class VocabularyColumn(TargetColumn):
+    """目标来源 or 任务类型 (or one inherited from the section above); a new target needs one."""
 
-    key = "source"
-
-    def wanted(self, work, ctx):
-        if work.row.source:
-            return {"source": work.row.source}
-        if work.is_new:
-            ctx.problem(work.row, self.key, "", _("the target's source (目标来源) is empty"))
-        return {}
-
-
-class TypeColumn(TargetColumn):
-    """任务类型 (or one inherited from the section above); a new target needs one."""
-
-    key = "type"
+    def __init__(self, key: str, name: str, empty: str):
+        self.key, self.name, self.empty = key, name, empty
 
     def wanted(self, work, ctx):
-        if work.row.target_type:
-            return {"target_type": work.row.target_type}
+        value = getattr(work.row, self.name)
+        if value:
+            return {self.name: value}
         if work.is_new:
-            ctx.problem(work.row, self.key, "", _("the target's type (任务类型) is empty"))
+            ctx.problem(work.row, self.key, "", _(self.empty))
         return {}
 
 
@@ -176,9 +166,15 @@ class ParentColumn:
 
 
 TARGET_COLUMNS = (
-    TitleColumn(), SourceColumn(), TypeColumn(), LeaderColumn(), ValueColumn(), DeadlineColumn(), RemarksColumn(),
+    TitleColumn(),
+    VocabularyColumn("source", "source", gettext_noop("the target's source (目标来源) is empty")),
+    VocabularyColumn("type", "target_type", gettext_noop("the target's type (任务类型) is empty")),
+    LeaderColumn(),
+    ValueColumn(),
+    DeadlineColumn(),
+    RemarksColumn(),
     ShareRuleColumn(),
-)  # fmt: skip
+)
 PARENT = ParentColumn()
 # Where a rule of the target model points in the sheet.
 RULE_COLUMNS = {
