@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .choices import AssignmentRole, Direction, MeasureKind, ShareRule
+from .choices import AssignmentRole, Direction, ShareRule
 
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -62,7 +62,7 @@ def rolled_up(target, links, *, value: str = "actual_value", percent: str = "pro
         total = sum(values, Decimal(0))
         if not target.target_value:
             return total, None
-        baseline = target.baseline if target.measure_kind == MeasureKind.CUMULATIVE else None
+        baseline = target.progress_baseline
         return total, percent_of_goal(total, goal=target.target_value, baseline=baseline, direction=target.direction)
     if lead is None:
         return None, None

@@ -134,6 +134,12 @@ class Target(models.Model):
         """Progress is measured in the unit of measure rather than as a percent of work done."""
         return self.target_value is not None and bool(self.measure_unit)
 
+    @property
+    def progress_baseline(self) -> Decimal | None:
+        """Where progress toward the value starts: the baseline of a cumulative measure; a level
+        (a rate, a ranking) is compared as it stands, from no baseline."""
+        return self.baseline if self.measure_kind == MeasureKind.CUMULATIVE else None
+
 
 class AssignmentQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> AssignmentQuerySet:

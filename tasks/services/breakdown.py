@@ -52,7 +52,7 @@ _ALLOWED_FROM = {
     # 年终: the office closes the year before this link was done.
     AssignmentStatus.ENDED: set(OPEN_ASSIGNMENT_STATUSES),
 }
-_SHARE_TOLERANCE = Decimal("0.0001")
+SHARE_TOLERANCE = Decimal("0.0001")
 TARGET_FIELDS = {
     "year", "code", "title", "description", "parent", "source", "target_type", "is_key", "measure_unit", "baseline",
     "target_value", "direction", "measure_kind", "share_rule", "leader", "task_force", "start_date", "deadline",
@@ -64,7 +64,7 @@ ASSIGNMENT_FIELDS = {"responsible_person", "responsible_phone", "share", "deadli
 # --- Targets -----------------------------------------------------------------------------------
 
 
-def _check_target(target: Target) -> None:
+def check_target(target: Target) -> None:
     errors: dict[str, list[str]] = {}
     if target.target_type == TargetType.INDICATOR:
         if target.target_value is None:
@@ -102,7 +102,7 @@ def create_target(*, acting_user, reason: str = "", **fields) -> Target:
     target = Target(**fields)
     if target.year:
         refuse_closed_year(target.year)
-    _check_target(target)
+    check_target(target)
     with transaction.atomic():
         validate_and_save(target, acting_user=acting_user, reason=reason or _("Target created"))
     return target
@@ -119,7 +119,7 @@ def update_target(target: Target, *, acting_user, reason: str = "", **changes) -
         target = Target.objects.select_for_update().get(pk=target.pk)
         for name, value in changes.items():
             setattr(target, name, value)
-        _check_target(target)
+        check_target(target)
         validate_and_save(target, acting_user=acting_user, reason=reason or _("Target edited"))
         if target.status == TargetStatus.ISSUED:
             _raise_breakdown_errors(target)
@@ -239,7 +239,7 @@ def chain_errors(target: Target, assignments: list[Assignment]) -> list[str]:
         errors.append(_("This target does not split its value, so no unit may have a share."))
     if target.share_rule == ShareRule.SUM:
         total = sum(shares, Decimal(0))
-        if target.target_value is not None and abs(total - target.target_value) > _SHARE_TOLERANCE:
+        if target.target_value is not None and abs(total - target.target_value) > SHARE_TOLERANCE:
             errors.append(
                 _("The units' shares add up to %(total)s but the target value is %(value)s.")
                 % {"total": f"{total.normalize():f}", "value": f"{target.target_value.normalize():f}"}

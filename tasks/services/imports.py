@@ -1,7 +1,7 @@
 """Saving a checked breakdown sheet (目标任务分解表) in one short transaction, all or nothing.
 
 The plan (``tasks.excel.plan.plan_import``) has parsed every row, applied the target rules
-(``_check_target``, ``breakdown_errors``) and asked the ``assignment_changing`` receivers; this
+(``check_target``, ``breakdown_errors``) and asked the ``assignment_changing`` receivers; this
 service stores it with history rows naming the acting user. It checks again what could have
 changed since the plan was read: the targets it read (compare-and-set on ``updated_at``) and the
 receivers' veto. The model constraints are the last guard: any failure rolls everything back.

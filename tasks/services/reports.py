@@ -18,7 +18,6 @@ from ..choices import (
     AssignmentStatus,
     FollowUpKind,
     FollowUpTopic,
-    MeasureKind,
     ReportStatus,
     ReturnedBy,
 )
@@ -51,7 +50,7 @@ def _progress_from_input(assignment: Assignment, progress_percent, actual_value)
             raise RuleViolation({"actual_value": [message]})
         actual_value = Decimal(actual_value)
         goal = assignment.goal_value
-        baseline = target.baseline if target.measure_kind == MeasureKind.CUMULATIVE else None
+        baseline = target.progress_baseline
         percent = percent_of_goal(actual_value, goal=goal, baseline=baseline, direction=target.direction)
         return percent, actual_value
     if progress_percent is None:

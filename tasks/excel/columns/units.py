@@ -1,0 +1,104 @@
+"""牵头单位, 配合单位 and 责任人: the units on a target's chain (its assignments), compared with the
+stored chain, each change checked and described."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ... import signals
+from ...choices import AssignmentRole, AssignmentStatus, TargetStatus
+from ...models import Assignment
+from ...services.breakdown import breakdown_errors, chain_errors
+from ...services.common import RuleViolation
+from ..work import NewLink, TargetWork, display
+
+
+class UnitsColumn:
+    """The lead and co units with their shares and responsible persons."""
+
+    key = "lead"
+
+    def apply(self, work: TargetWork, ctx) -> None:
+        row, target = work.row, work.target
+        stored = ctx.assignments.get(target.pk, []) if target.pk else []
+        if not ({"lead", "co"} & ctx.columns):
+            work.assignments = stored
+            return
+        if not row.units and not row.children:
+            ctx.problem(row, self.key, "", _("a lead unit (牵头单位) for a target without sub-targets"))
+            return
+        existing = {a.unit_id: a for a in stored}
+        final = [self._link(work, existing.pop(unit.pk, None), unit, is_lead, share, ctx)
+                 for unit, is_lead, share in row.units]  # fmt: skip
+        for assignment in existing.values():
+            self._remove(work, assignment, ctx)
+        work.assignments = final
+        if final:
+            check = breakdown_errors if target.status == TargetStatus.ISSUED else chain_errors
+            for message in check(target, final):
+                ctx.problem(row, self.key, "", message)
+
+    def _link(self, work: TargetWork, assignment, unit, is_lead: bool, share, ctx):
+        """The row's link to one unit: the stored one (changed as the row says) or a new one."""
+        row, target = work.row, work.target
+        role = AssignmentRole.LEAD if is_lead else AssignmentRole.CO
+        person = row.persons.get(unit.pk, row.plain_person if is_lead else "")
+        has_person = "person" in ctx.columns
+        if assignment is not None:
+            wanted = {"role": role, "share": share}
+            if has_person:
+                wanted["responsible_person"] = person
+            self._change(work, assignment, wanted, ctx)
+            return assignment
+        assignment = NewLink(target, unit, role, share, target.deadline, person if has_person else "")
+        if target.status == TargetStatus.ISSUED:
+            assignment.status = AssignmentStatus.ISSUED
+        work.new_assignments.append(assignment)
+        work.describe(_("Unit added: %(unit)s (%(role)s)") % {"unit": unit, "role": AssignmentRole(role).label})
+        return assignment
+
+    def _remove(self, work: TargetWork, assignment: Assignment, ctx) -> None:
+        if assignment.status != AssignmentStatus.DRAFT:
+            message = _("every issued unit to stay on the chain (remove it in the workspace, not by import)")
+            ctx.problem(work.row, self.key, assignment.unit.name, message)
+            return
+        work.removed_assignments.append(assignment)
+        work.changes.append(_("Unit removed: %(unit)s") % {"unit": assignment.unit})
+
+    def _change(self, work: TargetWork, assignment: Assignment, wanted: dict, ctx) -> None:
+        changes = {name: value for name, value in wanted.items() if getattr(assignment, name) != value}
+        deadline = work.target.deadline
+        follows_target = assignment.deadline == work.old_deadline or assignment.deadline > deadline
+        if follows_target and assignment.deadline != deadline:
+            changes["deadline"] = deadline
+        if not changes or not self._may_change(work, assignment, changes, ctx):
+            return
+        for name, value in changes.items():
+            label = Assignment._meta.get_field(name).verbose_name
+            old = getattr(assignment, name)
+            if name == "role":
+                old, value = assignment.get_role_display(), AssignmentRole(value).label
+            work.changes.append(f"{assignment.unit}·{label}：{display(old)} → {display(value)}")
+        for name, value in changes.items():
+            setattr(assignment, name, value)
+        work.changed_assignments.append((assignment, list(changes)))
+
+    def _may_change(self, work: TargetWork, assignment: Assignment, changes: dict, ctx) -> bool:
+        """A closed-out part stays as it is; an issued one asks the receivers (accountability may veto)."""
+        if assignment.status == AssignmentStatus.CLOSED:
+            ctx.problem(work.row, self.key, assignment.unit.name, _("no change to a unit's closed-out part"))
+            return False
+        if assignment.status == AssignmentStatus.DRAFT:
+            return True
+        try:
+            signals.assignment_changing.send(
+                Assignment, assignment=assignment, changes=changes, acting_user=ctx.acting_user
+            )
+        except RuleViolation as error:
+            for message in error.messages:
+                ctx.problem(work.row, self.key, assignment.unit.name, message)
+            return False
+        return True
+
+
+UNITS = UnitsColumn()
