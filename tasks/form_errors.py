@@ -1,12 +1,34 @@
-"""How a service's RuleViolation lands on a form: on the field it names, else on the whole form."""
+"""How a service's refusal (a ``RuleViolation``, any ``ValidationError``) reaches the person.
 
+Two ways, one each: on a form (``add_rule_errors``: on the field it names, else on top) or as
+messages on the next page (``flash_rule_errors``). ``rule_messages`` is the flat list both use.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
-def add_rule_violation(form, error: ValidationError) -> None:
+def rule_messages(error: ValidationError) -> list[str]:
+    """Every message of ``error``, field errors included, in order."""
     if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            messages = [message for item in errors for message in item.messages]
-            form.add_error(name if name in form.fields else None, messages)
+        return [message for errors in error.message_dict.values() for message in errors]
+    return list(error.messages)
+
+
+def add_rule_errors(form, error: ValidationError) -> None:
+    """Show ``error`` on ``form``: on its field when it names one of the form's, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item.messages)
     else:
         form.add_error(None, error.messages)
+
+
+def flash_rule_errors(request, error: ValidationError, level: int = messages.ERROR) -> None:
+    """Each message of ``error`` as a message on the next page (``level``: error, or info for a no-op)."""
+    for message in rule_messages(error):
+        messages.add_message(request, level, message)

@@ -24,6 +24,7 @@ def office_client(client, erin, issued_target):
         "/excel/export/breakdown.xlsx?year=99999999999999999999",
         "/letters/?year=0",
         "/dashboard/?year=abc",
+        "/office/calendar/?year=1999",
     ],
 )
 def test_a_year_outside_the_systems_years_is_a_bad_request(office_client, url):

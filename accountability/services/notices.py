@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from tasks import clock
 from tasks import services as ledger
-from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus, WarningLevel
+from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.history import fit_reason
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation, save_with_history
 from tasks.services.bulk_history import HistoryStamp, write_history
+from tasks.services.warning_levels import clear_warning_levels
 from tasks.services.years import refuse_closed_assignment
 
 from ..choices import (
@@ -162,9 +163,7 @@ def end_warnings(assignment_ids: Iterable[int], *, acting_user) -> None:
         change_reason=_("The assignment is no longer open"),
     )
     # Bookkeeping (not history): the colour the workspaces show.
-    Assignment.objects.filter(pk__in=assignment_ids).exclude(warning_level=WarningLevel.GREEN).update(
-        warning_level=WarningLevel.GREEN
-    )
+    clear_warning_levels(assignment_ids)
 
 
 # --- Task notices (任务告知单) ----------------------------------------------------------------

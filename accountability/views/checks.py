@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from tasks import clock
 from tasks.access import Action
+from tasks.form_errors import add_rule_errors
 from tasks.forms.bounds import DayField
 from tasks.models import Assignment
 from tasks.panels import Panel, register
 from tasks.permissions import can
 from tasks.services import RuleViolation
-from tasks.views.common import add_rule_errors, object_for
+from tasks.views.common import object_for
 
 from ..choices import CheckKind
 from ..models import Check

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tasks import clock
 from tasks.access import Action, access_for
-from tasks.form_errors import add_rule_violation
+from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.services import RuleViolation
 
 from .. import services
@@ -43,7 +43,7 @@ def disclosure_list(request):
             try:
                 disclosure = services.prepare_disclosure(acting_user=request.user, **form.cleaned_data)
             except RuleViolation as error:
-                add_rule_violation(form, error)
+                add_rule_errors(form, error)
             else:
                 messages.success(request, _("The draft is ready: check the figures below, then approve and publish."))
                 return redirect("disclosures:detail", disclosure.pk)
@@ -110,6 +110,5 @@ def disclosure_action(request, pk: int, action: str):
         else:
             raise Http404
     except RuleViolation as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     return redirect("disclosures:detail", disclosure.pk)

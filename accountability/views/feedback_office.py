@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.services import RuleViolation
 
 from ..choices import FeedbackStatus
@@ -19,8 +20,7 @@ from ..forms.feedback import AnswerForm, DismissForm, FeedbackFilterForm, Feedba
 from ..forms.notices import default_due
 from ..models import FeedbackSettings, PublicFeedback, SupervisionRules
 from ..services import public_feedback as channel
-from .notice_office import _add_errors
-from .notices import PAGE_SIZE, require_office, rule_messages
+from .notices import PAGE_SIZE, require_office
 
 
 def _feedback(request, pk: int) -> PublicFeedback:
@@ -80,10 +80,9 @@ def _refused(request, feedback: PublicFeedback, form, error: RuleViolation):
     form again with the message by its field."""
     feedback.refresh_from_db()
     if feedback.status != FeedbackStatus.NEW:
-        for message in rule_messages(error):
-            messages.error(request, message)
+        flash_rule_errors(request, error)
         return redirect("public_feedback:detail", pk=feedback.pk)
-    _add_errors(form, error)
+    add_rule_errors(form, error)
     return None
 
 
@@ -167,7 +166,7 @@ def settings_page(request):
                     acting_user=request.user, **{name: form.cleaned_data[name] for name in form.fields}
                 )
             except RuleViolation as error:
-                _add_errors(form, error)
+                add_rule_errors(form, error)
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("public_feedback:settings")

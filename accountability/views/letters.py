@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tasks import clock, permissions
+from tasks import permissions
 from tasks.access import Action, access_for
 from tasks.excel.writer import xlsx_response
 from tasks.forms.bounds import DayField, year_param
@@ -50,13 +50,9 @@ class ChangeRequestForm(forms.Form):
         self.fields["assignment"].choices = [(a.pk, f"{a.target.code} {a.target.title}") for a in assignments]
 
 
-def _year(request) -> int:
-    return year_param(request, clock.today().year)
-
-
 @login_required
 def letter_list(request):
-    year = _year(request)
+    year = year_param(request)
     letters = ResponsibilityLetter.objects.for_user(request.user).filter(year=year).select_related("unit")
     pending = (
         LetterChangeRequest.objects.for_user(request.user)
@@ -74,7 +70,7 @@ def letter_list(request):
 @login_required
 @require_POST
 def letter_prepare(request):
-    year = _year(request)
+    year = year_param(request)
     try:
         created = services.prepare_letters(year, acting_user=request.user)
     except RuleViolation as error:

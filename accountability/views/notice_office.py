@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tasks import services as ledger
 from tasks.access import Action
+from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.forms.completion import ExtensionDecisionForm
 from tasks.models import Assignment, ProgressReport
 from tasks.services import RuleViolation
@@ -22,7 +23,7 @@ from .. import services, tasks
 from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due
 from ..models import SupervisionRules
 from ..selectors import notices as selectors
-from .notices import PAGE_SIZE, _flash, notice_url, require_office, rule_messages, safe_next
+from .notices import PAGE_SIZE, notice_url, require_office, safe_next
 
 RECENT_CLOSE_OUTS = 20
 
@@ -45,16 +46,6 @@ def _assignment_and_report(request):
     return assignment, report
 
 
-def _add_errors(form, error: RuleViolation) -> None:
-    if hasattr(error, "message_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in rule_messages(error):
-            form.add_error(None, message)
-
-
 @login_required
 def new_supervision(request):
     """问题督查单: from a report's problem (?report=) or a finding on an assignment (?assignment=)."""
@@ -68,7 +59,7 @@ def new_supervision(request):
                     assignment, report=report, acting_user=request.user, **form.cleaned_data
                 )
             except RuleViolation as error:
-                _add_errors(form, error)
+                add_rule_errors(form, error)
             else:
                 messages.success(request, _("Issue supervision notice %(number)s issued.") % {"number": notice.number})
                 return redirect(notice_url(notice))
@@ -94,7 +85,7 @@ def new_exposure(request):
         try:
             notice = services.propose_exposure(assignment, acting_user=request.user, reason=form.cleaned_data["reason"])
         except RuleViolation as error:
-            _add_errors(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(request, _("The exposure is put forward; approve it to issue and publish it."))
             return redirect(notice_url(notice))
@@ -133,7 +124,7 @@ def close_out(request, assignment_id: int):
     try:
         notice = services.verify_and_close_out(assignment, acting_user=request.user, note=note)
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
         return redirect("notices:close_outs")
     messages.success(
         request,
@@ -154,7 +145,7 @@ def _with_reason(request, assignment_id: int, action, done_message: str):
         try:
             action(assignment, acting_user=request.user, reason=form.cleaned_data["reason"])
         except RuleViolation as error:
-            _flash(request, error)
+            flash_rule_errors(request, error)
         else:
             messages.success(request, done_message)
     return redirect(safe_next(request, reverse("notices:close_outs")))
@@ -224,7 +215,7 @@ def _problem_action(request, pk: int, action, done: str):
     try:
         action(report, form.cleaned_data["reason"])
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, done)
     return redirect("notices:problems")

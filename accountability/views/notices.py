@@ -22,6 +22,7 @@ from tasks import clock, permissions
 from tasks.access import Action, access_for
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
 from tasks.excel.writer import xlsx_response
+from tasks.form_errors import flash_rule_errors
 from tasks.models import Unit
 from tasks.permissions import can
 from tasks.services import RuleViolation
@@ -35,17 +36,6 @@ from ..selectors import notices as selectors
 from ..services.delivery import mark_read
 
 PAGE_SIZE = 50
-
-
-def rule_messages(error: RuleViolation) -> list[str]:
-    return [
-        message for messages_ in getattr(error, "message_dict", {"": error.messages}).values() for message in messages_
-    ]
-
-
-def _flash(request, error: RuleViolation) -> None:
-    for message in rule_messages(error):
-        messages.error(request, message)
 
 
 def safe_next(request, default: str) -> str:
@@ -157,7 +147,7 @@ def sign(request, pk: int):
     try:
         services.sign_for_notice(notice, acting_user=request.user)
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("Signed for %(number)s.") % {"number": notice.number})
     return redirect(safe_next(request, notice_url(notice)))
@@ -174,7 +164,7 @@ def answer(request, pk: int):
     try:
         services.answer_notice(notice, acting_user=request.user, response=form.cleaned_data["response"])
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("Your answer has been sent to the supervision office."))
     return redirect(notice_url(notice))
@@ -192,7 +182,7 @@ def verify(request, pk: int):
     try:
         services.verify_answer(notice, acting_user=request.user, accepted=accepted, note=form.cleaned_data["note"])
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
     else:
         messages.success(
             request,
@@ -210,7 +200,7 @@ def approve(request, pk: int):
     try:
         notice = services.approve_exposure(notice, acting_user=request.user, note=note)
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("Exposure %(number)s approved, issued and published.") % {"number": notice.number})
     return redirect(notice_url(notice))
@@ -224,7 +214,7 @@ def dismiss(request, pk: int):
     try:
         services.dismiss_exposure(notice, acting_user=request.user, reason=form.data.get("reason", ""))
     except RuleViolation as error:
-        _flash(request, error)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("The exposure candidate is not approved."))
     return redirect(notice_url(notice))

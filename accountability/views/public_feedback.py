@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from tasks.form_errors import add_rule_errors
 from tasks.services import RuleViolation
 from zmd_targets.client_ip import client_address
 
@@ -15,7 +16,6 @@ from ..forms.feedback import HONEYPOT, PublicFeedbackForm
 from ..models import Disclosure, FeedbackSettings
 from ..services import public_feedback as channel
 from ..services.photos import MAX_BYTES
-from .notice_office import _add_errors
 
 
 def _disclosure(pk: int) -> Disclosure:
@@ -53,7 +53,7 @@ def feedback(request, pk: int):
                     status=429,
                 )
             except RuleViolation as error:
-                _add_errors(form, error)
+                add_rule_errors(form, error)
             else:
                 return redirect("public:feedback_sent", pk=disclosure.pk)
     else:

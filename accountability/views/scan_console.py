@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tasks import clock
+from tasks.form_errors import flash_rule_errors, rule_messages
 from tasks.forms.bounds import DayField
 from tasks.services import RuleViolation
 
@@ -19,7 +20,7 @@ from ..models import Notice
 from ..models.rules import SUMMARY_LABELS
 from ..scan import run_scan
 from ..scan.undo import undo_scan_run, undoable_runs
-from .notices import require_office, rule_messages
+from .notices import require_office
 
 SHOWN = 200  # lines of a dry run's list; the counts cover everything
 
@@ -47,8 +48,7 @@ def dry_run(request):
         try:
             result = run_scan(form.cleaned_data["day"], dry_run=True, triggered_by=request.user)
         except RuleViolation as error:
-            for message in rule_messages(error):
-                form.add_error("day", message)
+            form.add_error("day", rule_messages(error))
     context = {
         "form": form,
         "result": result,
@@ -73,8 +73,7 @@ def undo(request, pk: int):
         try:
             result = undo_scan_run(run, acting_user=request.user, note=form.cleaned_data["note"])
         except RuleViolation as error:
-            for message in rule_messages(error):
-                messages.error(request, message)
+            flash_rule_errors(request, error)
         else:
             messages.success(
                 request,

@@ -16,7 +16,7 @@ from tasks import clock
 from tasks.access import Action, access_for
 from tasks.choices import RankingGroup
 from tasks.excel.writer import xlsx_response
-from tasks.form_errors import add_rule_violation
+from tasks.form_errors import add_rule_errors
 from tasks.models import Unit
 from tasks.services import RuleViolation
 
@@ -109,7 +109,7 @@ def appeal_new(request, entry_id: int):
                 acting_user=request.user,
             )
         except RuleViolation as error:
-            add_rule_violation(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(request, _("Your appeal has been filed; the office will decide on it."))
             return redirect("scores:appeal", appeal.pk)
@@ -160,7 +160,7 @@ def appeal_detail(request, pk: int):
                     acting_user=request.user,
                 )
             except RuleViolation as error:
-                add_rule_violation(form, error)
+                add_rule_errors(form, error)
             else:
                 messages.success(request, _("The decision has been recorded."))
                 return redirect("scores:appeal", appeal.pk)
@@ -192,7 +192,7 @@ def rules_page(request):
             try:
                 _save_rules(form, request.user)
             except RuleViolation as error:
-                add_rule_violation(form, error)
+                add_rule_errors(form, error)
             else:
                 messages.success(request, _("The rules have been saved; they apply to events from today on."))
                 return redirect("scores:rules")
@@ -234,7 +234,7 @@ def run_month(request):
         try:
             run = services.request_scoring(month=form.cleaned_data["month"], acting_user=request.user)
         except RuleViolation as error:
-            add_rule_violation(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(
                 request,

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from tasks import clock
 from tasks.access import access_for
+from tasks.form_errors import rule_messages
 from tasks.models import ClosedYear, Target
 from tasks.services import RuleViolation
 
 from ..models import YearResult
 from ..services import year_end
-from .notices import rule_messages
 
 
 def _years() -> list[int]:

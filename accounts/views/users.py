@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.models import Role
 from tasks.services.common import SYSTEM_USERNAME
-from tasks.views.common import add_rule_errors, office_only, paginate, query_without_page
+from tasks.views.common import office_only, paginate, query_without_page
 
 from .. import services
 from ..forms import HandoverForm, NewLoginForm, UserFilterForm
@@ -92,8 +93,7 @@ def user_set_active(request, pk):
     try:
         services.set_active(person, active=active, acting_user=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("Login reactivated.") if active else _("Login deactivated; its sessions ended."))
     return redirect("accounts:user_detail", pk=person.pk)
@@ -107,8 +107,7 @@ def user_reset_password(request, pk):
     try:
         password = services.reset_password(person, acting_user=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
         return redirect("accounts:user_detail", pk=person.pk)
     return render(request, "accounts/one_time_password.html", {"person": person, "password": password})
 

@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import clock
+
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 FIRST_DAY, LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 # Primary keys are 64-bit; a larger number in a form is no id of ours.
@@ -59,11 +61,11 @@ def bound_dates(form: forms.BaseForm) -> None:
             field.validators.append(check_day)
 
 
-def year_param(request, default: int, name: str = "year") -> int:
-    """The year a link asks for (``?year=``), ``default`` when absent; 400 when it is no year of ours."""
+def year_param(request, default: int | None = None, name: str = "year") -> int:
+    """The year a link asks for (``?year=``), ``default`` (this year) when absent; 400 when it is no year of ours."""
     raw = request.GET.get(name, "").strip()
     if not raw:
-        return default
+        return clock.today().year if default is None else default
     try:
         year = int(raw)
     except ValueError:

@@ -8,26 +8,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import add_rule_errors
+
 from .. import clock
+from ..forms.bounds import year_param
 from ..forms.calendar import CalendarDayForm, TimeLimitsForm
 from ..judgment.lateness import WorkingCalendar
 from ..models import CalendarDay, ReportTimeLimits
 from ..services import RuleViolation
 from ..services.calendar import remove_calendar_day, set_calendar_day, update_report_time_limits
-from .common import add_rule_errors, office_only
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        year = clock.today().year
-    return min(max(year, 2000), 2100)
+from .common import office_only
 
 
 @office_only
 def calendar(request):
-    year = _year(request)
+    year = year_param(request)
     day_form, limits_form = CalendarDayForm(), TimeLimitsForm(instance=ReportTimeLimits.current())
     if request.method == "POST":
         if request.POST.get("action") == "limits":

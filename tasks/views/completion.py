@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import add_rule_errors, flash_rule_errors
+
 from .. import services
 from ..access import Action, access_for
 from ..choices import OPEN_ASSIGNMENT_STATUSES
@@ -21,7 +23,7 @@ from ..forms.completion import ClaimForm, ExtensionDecisionForm, ExtensionForm
 from ..models import Assignment, ClaimEvidence, CompletionClaim, ExtensionRequest
 from ..permissions import CLAIMABLE_STATUSES
 from ..services import RuleViolation
-from .common import add_rule_errors, object_for
+from .common import object_for
 
 
 def own_assignment(request, pk: int) -> Assignment:
@@ -111,8 +113,7 @@ def decide_extension(request, pk: int):
     try:
         services.decide_extension(extension, grant=form.grant, note=form.cleaned_data["note"], acting_user=request.user)
     except RuleViolation as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     else:
         if form.grant:
             messages.success(

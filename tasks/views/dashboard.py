@@ -21,7 +21,7 @@ MY_TARGETS_SHOWN = 20
 
 def _year(request) -> int:
     years = [year for year, _ in year_choices()]
-    year = year_param(request, clock.today().year)
+    year = year_param(request)
     return year if year in years else clock.today().year
 
 

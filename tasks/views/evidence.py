@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import flash_rule_errors
+
 from .. import services
 from ..access import Action
 from ..models import Evidence, ProgressReport
@@ -57,8 +59,7 @@ def remove(request, pk: int):
     try:
         services.remove_evidence(evidence, acting_user=request.user)
     except RuleViolation as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("The file was removed."))
     return redirect(reverse("report_edit", args=[report.assignment_id]) + f"?period={report.period}")

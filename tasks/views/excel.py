@@ -153,17 +153,13 @@ def import_retry(request, pk: int):
     return redirect("excel:import-detail", pk=job.pk)
 
 
-def _year(request) -> int:
-    return year_param(request, clock.today().year)
-
-
 @login_required
 def export_page(request):
     access = access_for(request.user)
     units = Unit.objects.for_user(request.user, Action.VIEW)
     if not (access.sees_everything or units):
         raise PermissionDenied
-    year = _year(request)
+    year = year_param(request)
     return render(
         request,
         "tasks/excel/export.html",
@@ -176,11 +172,11 @@ def export_page(request):
 def export_breakdown(request):
     if not access_for(request.user).sees_everything:
         raise PermissionDenied
-    return xlsx_response(BreakdownExporter(year=_year(request), user=request.user))
+    return xlsx_response(BreakdownExporter(year=year_param(request), user=request.user))
 
 
 @login_required
 @require_GET
 def export_unit_status(request, unit_pk: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user, Action.VIEW), pk=unit_pk)
-    return xlsx_response(UnitStatusExporter(unit=unit, year=_year(request), user=request.user))
+    return xlsx_response(UnitStatusExporter(unit=unit, year=year_param(request), user=request.user))

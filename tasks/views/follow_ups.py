@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import flash_rule_errors
+
 from .. import services
 from ..access import Action, access_for
 from ..choices import FollowUpKind
@@ -45,8 +47,7 @@ def _write(request, *, target_pk: int, report=None):
             acting_user=user,
         )
     except RuleViolation as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     else:
         messages.success(
             request,

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import add_rule_errors, flash_rule_errors
+
 from .. import services
 from ..access import Action, access_for
 from ..choices import (
@@ -27,7 +29,6 @@ from ..choices import (
     ReplyKind,
     TargetType,
 )
-from ..form_errors import add_rule_violation
 from ..forms.proposals import (
     DecideExtensionForm,
     EditProposalForm,
@@ -94,7 +95,7 @@ def proposal_register(request, target_id: int):
         try:
             proposal = services.register_proposal(target, acting_user=request.user, **form.cleaned_data)
         except RuleViolation as error:
-            add_rule_violation(form, error)
+            add_rule_errors(form, error)
         else:
             messages.success(request, _("The proposal has been registered; its reply deadline is on the chain."))
             return redirect("proposals:detail", proposal.pk)
@@ -197,8 +198,7 @@ def _extension_forms(proposal: Proposal, user, requests: list) -> list[dict]:
 
 def _fail(request, form_or_error) -> None:
     if isinstance(form_or_error, RuleViolation):
-        for message in form_or_error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, form_or_error)
         return
     for errors in form_or_error.errors.values():
         for error in errors:

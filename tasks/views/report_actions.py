@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import flash_rule_errors
+
 from .. import services
 from ..models import ProgressReport
 from ..permissions import get_or_deny
@@ -20,8 +22,7 @@ def _report(request, pk: int, action: str) -> ProgressReport:
 
 
 def _failed(request, error: RuleViolation, report: ProgressReport):
-    for message in error.messages:
-        messages.error(request, message)
+    flash_rule_errors(request, error)
     return redirect("report_detail", pk=report.pk)
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import flash_rule_errors
+
 from .. import clock, services
 from ..access import Action, access_for
 from ..choices import ReportStatus
@@ -27,11 +29,9 @@ def _run(request, report, action, success: str):
     try:
         action()
     except services.AlreadyDone as done:  # a double click or a colleague was first: nothing to do
-        for message in done.messages:
-            messages.info(request, message)
+        flash_rule_errors(request, done, messages.INFO)
     except RuleViolation as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, success)
     return redirect("report_detail", pk=report.pk)

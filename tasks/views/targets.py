@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks.form_errors import add_rule_errors, flash_rule_errors
+
 from .. import clock, services, versions
 from ..access import Action, access_for
 from ..choices import TargetStatus
@@ -22,7 +24,7 @@ from ..permissions import can
 from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
 from ..services import RuleViolation
-from .common import add_rule_errors, object_for, office_only, paginate
+from .common import object_for, office_only, paginate
 
 
 def _visible_targets(user):
@@ -208,8 +210,7 @@ def target_issue(request, pk: int):
         with transaction.atomic():
             issued = services.issue_target(target, acting_user=request.user)
     except RuleViolation as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_rule_errors(request, error)
     else:
         messages.success(request, _("Issued to %(n)s units.") % {"n": len(issued)})
     return redirect("target_detail", pk=target.pk)
