@@ -160,7 +160,7 @@ def _cells(r: Result) -> list[str]:
 
 
 def markdown_table(results: list[Result]) -> str:
-    """The same table for the README (``run_bench --markdown FILE`` rewrites it from results.json)."""
+    """The same table for docs/PERFORMANCE.md (``run_bench --markdown FILE`` rewrites it from results.json)."""
     lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(cell.replace("|", "/") for cell in _cells(r)) + " |" for r in results]
     return "\n".join(lines)

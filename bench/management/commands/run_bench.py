@@ -1,6 +1,6 @@
 """python manage.py run_bench [--scale city|province|both] [--only pages,scan,notices,excel,http] [--seed N]
 
-What ``make bench`` runs: see ``bench/run.py`` for the databases and README's "Performance" for the measures.
+What ``make bench`` runs: see ``bench/run.py`` for the databases and docs/PERFORMANCE.md for the measures.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             help="merge into the existing JSON: the lines measured now replace theirs, the others stay",
         )
         parser.add_argument(
-            "--markdown", action="store_true", help="measure nothing: print the JSON's table as Markdown (README)"
+            "--markdown", action="store_true", help="measure nothing: print the JSON's table as Markdown (for docs)"
         )
 
     def handle(self, *args, scale, only, seed, output, markdown=False, update=False, **options):
