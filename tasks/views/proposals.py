@@ -210,79 +210,82 @@ def _fail(request, form_or_error) -> None:
 def proposal_action(request, pk: int, action: str):
     """One POST endpoint per form on the proposal page; each checks its own right to act."""
     proposal = get_object_or_404(Proposal.objects.for_user(request.user).select_related("target"), pk=pk)
-    office = access_for(request.user).office
+    if action not in _ACTIONS:
+        raise Http404
+    form_class, act, office_only = _ACTIONS[action]
+    if office_only and not access_for(request.user).office:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        _fail(request, form)
+        return redirect("proposals:detail", proposal.pk)
     try:
-        if action in ("reply", "views"):
-            form = (ReplyForm if action == "reply" else ViewsForm)(request.POST)
-            if not form.is_valid():
-                _fail(request, form)
-                return redirect("proposals:detail", proposal.pk)
-            assignment = _own_assignments(proposal, request.user).filter(pk=form.cleaned_data["assignment"]).first()
-            if assignment is None:
-                raise Http404
-            if action == "reply":
-                services.submit_reply(
-                    proposal,
-                    assignment=assignment,
-                    text=form.cleaned_data["text"],
-                    result_code=form.cleaned_data["result_code"],
-                    acting_user=request.user,
-                )
-                messages.success(request, _("Your reply has been recorded."))
-            else:
-                services.send_views(
-                    proposal, assignment=assignment, text=form.cleaned_data["text"], acting_user=request.user
-                )
-                messages.success(request, _("Your views have been sent to the lead unit."))
-        elif action == "request-extension":
-            form = RequestExtensionForm(request.POST)
-            if not form.is_valid():
-                _fail(request, form)
-                return redirect("proposals:detail", proposal.pk)
-            assignment = _own_assignments(proposal, request.user).filter(pk=form.cleaned_data["assignment"]).first()
-            if assignment is None:
-                raise Http404
-            services.request_extension(
-                assignment,
-                new_deadline=form.cleaned_data["new_deadline"],
-                reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-            )
-            messages.success(request, _("Your request for more time has been sent to the office."))
-        elif not office:
-            raise Http404
-        elif action == "decide-extension":
-            form = DecideExtensionForm(request.POST)
-            if not form.is_valid():
-                _fail(request, form)
-                return redirect("proposals:detail", proposal.pk)
-            pending = get_object_or_404(
-                ExtensionRequest.objects.filter(assignment__target=proposal.target), pk=form.cleaned_data["request"]
-            )
-            grant = form.cleaned_data["decision"] == "grant"
-            services.decide_extension(pending, grant=grant, note=form.cleaned_data["note"], acting_user=request.user)
-            messages.success(
-                request, _("The reply deadline has been extended.") if grant else _("The request has been refused.")
-            )
-        elif action == "edit":
-            form = EditProposalForm(request.POST)
-            if not form.is_valid():
-                _fail(request, form)
-                return redirect("proposals:detail", proposal.pk)
-            services.update_proposal(proposal, acting_user=request.user, **form.cleaned_data)
-            messages.success(request, _("The proposal has been saved."))
-        elif action == "extend":
-            form = ExtendForm(request.POST)
-            if not form.is_valid():
-                _fail(request, form)
-                return redirect("proposals:detail", proposal.pk)
-            services.extend_reply_deadline(proposal, acting_user=request.user, **form.cleaned_data)
-            messages.success(request, _("The reply deadline has been extended."))
-        else:
-            raise Http404
+        messages.success(request, act(request, proposal, form.cleaned_data))
     except RuleViolation as error:
         _fail(request, error)
     return redirect("proposals:detail", proposal.pk)
+
+
+def _own_assignment(request, proposal, data):
+    assignment = _own_assignments(proposal, request.user).filter(pk=data["assignment"]).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def _reply(request, proposal, data) -> str:
+    services.submit_reply(
+        proposal,
+        assignment=_own_assignment(request, proposal, data),
+        text=data["text"],
+        result_code=data["result_code"],
+        acting_user=request.user,
+    )
+    return _("Your reply has been recorded.")
+
+
+def _views(request, proposal, data) -> str:
+    assignment = _own_assignment(request, proposal, data)
+    services.send_views(proposal, assignment=assignment, text=data["text"], acting_user=request.user)
+    return _("Your views have been sent to the lead unit.")
+
+
+def _request_extension(request, proposal, data) -> str:
+    services.request_extension(
+        _own_assignment(request, proposal, data),
+        new_deadline=data["new_deadline"],
+        reason=data["reason"],
+        acting_user=request.user,
+    )
+    return _("Your request for more time has been sent to the office.")
+
+
+def _decide_extension(request, proposal, data) -> str:
+    pending = get_object_or_404(ExtensionRequest.objects.filter(assignment__target=proposal.target), pk=data["request"])
+    grant = data["decision"] == "grant"
+    services.decide_extension(pending, grant=grant, note=data["note"], acting_user=request.user)
+    return _("The reply deadline has been extended.") if grant else _("The request has been refused.")
+
+
+def _edit(request, proposal, data) -> str:
+    services.update_proposal(proposal, acting_user=request.user, **data)
+    return _("The proposal has been saved.")
+
+
+def _extend(request, proposal, data) -> str:
+    services.extend_reply_deadline(proposal, acting_user=request.user, **data)
+    return _("The reply deadline has been extended.")
+
+
+# action -> (its form, what it does, whether only the office may)
+_ACTIONS = {
+    "reply": (ReplyForm, _reply, False),
+    "views": (ViewsForm, _views, False),
+    "request-extension": (RequestExtensionForm, _request_extension, False),
+    "decide-extension": (DecideExtensionForm, _decide_extension, True),
+    "edit": (EditProposalForm, _edit, True),
+    "extend": (ExtendForm, _extend, True),
+}
 
 
 @login_required
