@@ -8,6 +8,8 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.lists import paginate
+
 from .. import clock, services, versions
 from ..access import Action, access_for
 from ..choices import FollowUpTopic, ReportStatus, ShareRule
@@ -20,7 +22,7 @@ from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
 from ..services import RuleViolation
 from ..services.reports import EDITABLE_REPORT_STATUSES
-from .common import add_rule_errors, object_for, paginate, unit_heads, unit_members
+from .common import add_rule_errors, object_for, unit_heads, unit_members
 
 
 def _period(assignment: Assignment, key: str | None):

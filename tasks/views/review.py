@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
+
 from .. import clock, services
 from ..access import Action, access_for
 from ..choices import ReportStatus
@@ -20,7 +22,7 @@ from ..forms.reports import ReturnForm
 from ..models import ProgressReport
 from ..selectors.reports import OPEN_PROBLEM, OPEN_SUGGESTION, follow_up_reports, report_rows
 from ..services import RuleViolation
-from .common import leaders_and_office, object_for, office_only, paginate
+from .common import leaders_and_office, object_for, office_only
 
 
 def _run(request, report, action, success: str):

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
+
 from .. import clock, services, versions
 from ..access import Action, access_for
 from ..choices import TargetStatus
@@ -22,7 +24,7 @@ from ..permissions import can
 from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
 from ..services import RuleViolation
-from .common import add_rule_errors, object_for, office_only, paginate
+from .common import add_rule_errors, object_for, office_only
 
 
 def _visible_targets(user):
