@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import FilterForm
 from tasks.choices import RoleKind
 from tasks.models import Unit
 
@@ -15,11 +20,22 @@ UNIT_ROLE_CHOICES = [(RoleKind.STAFF, _("Liaison (unit staff)")), (RoleKind.HEAD
 ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Deactivated"))]
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(FilterForm):
     q = forms.CharField(label=_("Name"), required=False, max_length=64)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All")), *RoleKind.choices], required=False)
     active = forms.ChoiceField(label=_("Status"), choices=ACTIVE_CHOICES, required=False)
+
+    lookups = {"unit": "roles__unit", "role": "roles__kind"}
+
+    def filter_q(self, people, text):
+        return people.filter(Q(username__icontains=text) | Q(display_name__icontains=text))
+
+    def filter_active(self, people, value):
+        return people.filter(is_active=value == "yes")
+
+    def apply(self, people):
+        return super().apply(people).distinct() if self.is_valid() else people
 
 
 class NewLoginForm(forms.Form):
@@ -55,8 +71,23 @@ class HandoverForm(forms.Form):
         return data
 
 
-class LoginLogFilterForm(forms.Form):
+def day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class LoginLogFilterForm(FilterForm):
     username = forms.CharField(label=_("User name"), required=False, max_length=150)
     kind = forms.ChoiceField(label=_("Event"), choices=[("", _("All")), *LoginEventKind.choices], required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    lookups = {"kind": "kind"}
+
+    def filter_username(self, events, username):
+        return events.filter(username__iexact=username.strip())
+
+    def filter_date_from(self, events, day):
+        return events.filter(at__gte=day_start(day))
+
+    def filter_date_to(self, events, day):
+        return events.filter(at__lt=day_start(day + dt.timedelta(days=1)))

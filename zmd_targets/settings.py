@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "tasks",
     "accountability",
     "accounts",
@@ -161,6 +162,8 @@ USE_TZ = True
 # Pins "today" for the demo (make run sets 2018-09-30) and for acceptance scripts; unset in
 # production. Read it only through tasks.clock.
 ZMD_TODAY = env_date("ZMD_TODAY")
+# Rows per page of every list (core.lists.paginate).
+ZMD_PAGE_SIZE = env_int("ZMD_PAGE_SIZE", 25, minimum=5, maximum=500)
 # Reports are due on this day of the period's last month (weekly: this weekday, 0 = Monday).
 ZMD_REPORT_DUE_DAY = env_int("ZMD_REPORT_DUE_DAY", 28, minimum=1, maximum=31)
 ZMD_REPORT_DUE_WEEKDAY = env_int("ZMD_REPORT_DUE_WEEKDAY", 4, minimum=0, maximum=6)

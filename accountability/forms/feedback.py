@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import FilterForm
 from tasks import clock
 from tasks.forms.bounds import DayField
 
@@ -83,7 +85,7 @@ class FeedbackNoticeForm(forms.Form):
         return due
 
 
-class FeedbackFilterForm(forms.Form):
+class FeedbackFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All")), *FeedbackStatus.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *FeedbackKind.choices])
     disclosure = forms.ModelChoiceField(
@@ -93,6 +95,11 @@ class FeedbackFilterForm(forms.Form):
         empty_label=_("All"),
     )
     q = forms.CharField(label=_("Text contains"), required=False, max_length=100)
+
+    lookups = {"status": "status", "kind": "kind", "disclosure": "disclosure"}
+
+    def filter_q(self, rows, text):
+        return rows.filter(Q(text__icontains=text) | Q(target_title__icontains=text))
 
 
 class FeedbackSettingsForm(forms.ModelForm):

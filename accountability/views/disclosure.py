@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks import clock
 from tasks.access import Action, access_for
 from tasks.form_errors import add_rule_errors, flash_rule_errors
@@ -18,7 +19,7 @@ from .. import services
 from ..choices import DisclosureStatus
 from ..forms.disclosure import CorrectionForm, PrepareDisclosureForm, RefreshDisclosureForm
 from ..models import Disclosure
-from .guards import paginate, role_required
+from .guards import role_required
 
 LIST_FIELDS = ["title", "period_label", "as_of", "status", "prepared_at", "published_at", "corrects_id"]
 
@@ -48,7 +49,7 @@ def disclosure_list(request):
                 messages.success(request, _("The draft is ready: check the figures below, then approve and publish."))
                 return redirect("disclosures:detail", disclosure.pk)
     return render(
-        request, "accountability/disclosure/list.html", {"page": paginate(request, disclosures, 20), "form": form}
+        request, "accountability/disclosure/list.html", {"page": paginate(request, disclosures), "form": form}
     )
 
 

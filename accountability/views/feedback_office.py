@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.services import RuleViolation
 
@@ -20,7 +20,7 @@ from ..forms.feedback import AnswerForm, DismissForm, FeedbackFilterForm, Feedba
 from ..forms.notices import default_due
 from ..models import FeedbackSettings, PublicFeedback, SupervisionRules
 from ..services import public_feedback as channel
-from .notices import PAGE_SIZE, require_office
+from .notices import require_office
 
 
 def _feedback(request, pk: int) -> PublicFeedback:
@@ -35,23 +35,13 @@ def _feedback(request, pk: int) -> PublicFeedback:
 def queue(request):
     require_office(request)
     form = FeedbackFilterForm(request.GET or None)
-    rows = (
+    rows = form.apply(
         PublicFeedback.objects.for_user(request.user).select_related("disclosure", "notice").defer("disclosure__data")
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["status"]:
-            rows = rows.filter(status=data["status"])
-        if data["kind"]:
-            rows = rows.filter(kind=data["kind"])
-        if data["disclosure"]:
-            rows = rows.filter(disclosure=data["disclosure"])
-        if data["q"]:
-            rows = rows.filter(Q(text__icontains=data["q"]) | Q(target_title__icontains=data["q"]))
     counts = PublicFeedback.objects.for_user(request.user).aggregate(
         new=Count("pk", filter=Q(status=FeedbackStatus.NEW))
     )
-    page = Paginator(rows.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows.order_by("-received_at", "-pk"))
     return render(request, "accountability/feedback/queue.html", {"form": form, "page": page, "counts": counts})
 
 

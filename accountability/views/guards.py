@@ -4,15 +4,9 @@ Both gates ask ``tasks.permissions.can`` (the one answer to "may this person do 
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-
 from tasks.views.common import page
 
 # Pages of the supervision office: anonymous visitors log in, everyone else gets 403.
 office_required = page("page.office")
 # Pages for anyone who holds a role (a person without one sees nothing but the home page).
 role_required = page("page.anyone_with_a_role")
-
-
-def paginate(request, queryset, per_page: int = 50):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks.access import Action
 
 from ..choices import NoticeStatus
 from ..models import InboxMessage, Notice
 from ..services.delivery import mark_read
-
-PAGE_SIZE = 30
 
 
 @login_required
@@ -25,7 +23,7 @@ def inbox(request):
     if request.GET.get("show") == "unread":
         entries = entries.waiting()
     unread_first = F("read_at").asc(nulls_first=True)
-    page = Paginator(entries.order_by(unread_first, "-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries.order_by(unread_first, "-created_at", "-pk"))
     signable = set(
         Notice.objects.for_user(request.user, Action.REPORT)
         .filter(status=NoticeStatus.ISSUED, pk__in=[entry.notice_id for entry in page if entry.notice_id])

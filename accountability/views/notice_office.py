@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks import services as ledger
 from tasks.access import Action
 from tasks.form_errors import add_rule_errors, flash_rule_errors
@@ -23,7 +23,7 @@ from .. import services, tasks
 from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due
 from ..models import SupervisionRules
 from ..selectors import notices as selectors
-from .notices import PAGE_SIZE, notice_url, require_office, safe_next
+from .notices import notice_url, require_office, safe_next
 
 RECENT_CLOSE_OUTS = 20
 
@@ -97,9 +97,7 @@ def close_outs(request):
     """销号核验: claimed completions to verify (or refuse with a reason), requests for more time to
     decide, and the latest close-outs, which the office may still return for redo (退回重办)."""
     require_office(request)
-    page = Paginator(
-        selectors.awaiting_close_out(request.user).order_by("target__code", "unit__sort_order"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.awaiting_close_out(request.user).order_by("target__code", "unit__sort_order"))
     extensions = list(selectors.pending_extensions(request.user))
     for extension in extensions:
         extension.decide_form = ExtensionDecisionForm(auto_id=f"id_ext{extension.pk}_%s")
@@ -180,11 +178,11 @@ def problems(request):
     require_office(request)
     state = "closed" if request.GET.get("state") == "closed" else "open"
     if state == "closed":
-        page = Paginator(selectors.closed_problems(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {"page": page, "state": state, "query": "state=closed"}
+        page = paginate(request, selectors.closed_problems(request.user))
+        context = {"page": page, "state": state}
         return render(request, "accountability/notices/problems.html", context)
     open_problems = selectors.open_problems(request.user)
-    page = Paginator(open_problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, open_problems)
     # The earlier problems each one may be merged into: open ones on the same target (one query).
     rows = list(page)
     targets = {report.assignment.target_id for report in rows}

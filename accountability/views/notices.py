@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks import clock, permissions
 from tasks.access import Action, access_for
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
@@ -34,8 +34,6 @@ from ..forms.notices import AnswerForm, ApproveForm, ReasonForm, RegisterFilterF
 from ..models import InboxMessage, Notice, SupervisionRules, SupervisionRun
 from ..selectors import notices as selectors
 from ..services.delivery import mark_read
-
-PAGE_SIZE = 50
 
 
 def safe_next(request, default: str) -> str:
@@ -58,11 +56,10 @@ def register(request):
     form = RegisterFilterForm(request.GET or None, units=units)
     filters = form.cleaned_data if form.is_valid() else {}
     notices = selectors.register(request.user, filters)
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notices)
     context = {
         "form": form,
         "page": page,
-        "query": _query_without_page(request),
         "office": access.office,
         "pending": selectors.office_pending(request.user),
         "runs": SupervisionRun.objects.select_related("triggered_by")[:5] if access.office else [],
@@ -78,12 +75,6 @@ def register_xlsx(request):
     form = RegisterFilterForm(request.GET or None, units=units)
     filters = form.cleaned_data if form.is_valid() else {}
     return xlsx_response(NoticeRegisterExporter(selectors.register(request.user, filters), today=clock.today()))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks import clock
 from tasks.access import Action, access_for
 from tasks.choices import RankingGroup
@@ -26,7 +27,7 @@ from ..excel import RankingExporter
 from ..forms.scores import AppealForm, DecideAppealForm, RankingFilterForm, RulesForm, RunForm
 from ..models import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 from ..selectors.scores import quarter_totals, ranking, unit_ledger
-from .guards import office_required, paginate, role_required
+from .guards import office_required, role_required
 
 
 def _as_of_and_period(request):
@@ -221,7 +222,7 @@ def _save_rules(form: RulesForm, user) -> None:
 def runs_page(request):
     form = RunForm(initial={"month": clock.today()})
     runs = ScoringRun.objects.select_related("requested_by").order_by("-pk")
-    page = paginate(request, runs, per_page=20)
+    page = paginate(request, runs)
     waiting = any(run.state in ("queued", "running") for run in page)
     return render(request, "accountability/scores/runs.html", {"form": form, "page": page, "waiting": waiting})
 
@@ -246,6 +247,6 @@ def run_month(request):
     return render(
         request,
         "accountability/scores/runs.html",
-        {"form": form, "page": paginate(request, runs, per_page=20), "waiting": False},
+        {"form": form, "page": paginate(request, runs), "waiting": False},
         status=400,
     )

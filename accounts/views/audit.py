@@ -8,12 +8,12 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import OpenEndedPage, page_number, page_size
 from tasks.models import Unit
-from tasks.views.common import office_only, query_without_page
+from tasks.views.common import office_only
 
 from ..audit import AuditFilters, history_models, search
 
-PER_PAGE = 25
 MAX_PAGE = 200
 KIND_CHOICES = [("", _("All")), ("+", _("+ created")), ("~", _("~ changed")), ("-", _("- deleted"))]
 
@@ -59,30 +59,13 @@ class AuditForm(forms.Form):
         )
 
 
-def _page_number(request) -> int:
-    try:
-        number = int(request.GET.get("page", 1))
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), MAX_PAGE)
-
-
 @office_only
 def audit_search(request):
     form = AuditForm(request.GET or None)
-    rows, has_next, page = [], False, _page_number(request)
+    rows, has_next, number = [], False, page_number(request, last=MAX_PAGE)
     if form.is_bound and form.is_valid():
-        rows, has_next = search(form.filters(), page=page, per_page=PER_PAGE)
+        rows, has_next = search(form.filters(), page=number, per_page=page_size())
     elif not form.is_bound:
-        rows, has_next = search(AuditFilters(), page=page, per_page=PER_PAGE)
-    return render(
-        request,
-        "accounts/audit.html",
-        {
-            "form": form,
-            "rows": rows,
-            "page_number": page,
-            "has_next": has_next and page < MAX_PAGE,
-            "query": query_without_page(request),
-        },
-    )
+        rows, has_next = search(AuditFilters(), page=number, per_page=page_size())
+    page = OpenEndedPage(rows, number, more=has_next and number < MAX_PAGE)
+    return render(request, "accounts/audit.html", {"form": form, "page": page})

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.models import Role
 from tasks.services.common import SYSTEM_USERNAME
-from tasks.views.common import office_only, paginate, query_without_page
+from tasks.views.common import office_only
 
 from .. import services
 from ..forms import HandoverForm, NewLoginForm, UserFilterForm
@@ -31,22 +32,8 @@ def _people():
 @office_only
 def user_list(request):
     form = UserFilterForm(request.GET or None)
-    people = _people()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            people = people.filter(Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"]))
-        if data["unit"]:
-            people = people.filter(roles__unit=data["unit"])
-        if data["role"]:
-            people = people.filter(roles__kind=data["role"])
-        if data["active"]:
-            people = people.filter(is_active=data["active"] == "yes")
-        people = people.distinct()
-    page = paginate(request, people)
-    return render(
-        request, "accounts/user_list.html", {"form": form, "page": page, "query": query_without_page(request)}
-    )
+    page = paginate(request, form.apply(_people()))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 
 @never_cache

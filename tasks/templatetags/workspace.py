@@ -1,4 +1,4 @@
-"""Template helpers of the workspaces: panels from other apps, colours, percentages, pager links."""
+"""Template helpers of the workspaces: panels from other apps, colours, percentages."""
 
 from __future__ import annotations
 
@@ -61,24 +61,3 @@ def num(value) -> str:
         return "—"
     number = Decimal(str(value)).normalize()
     return f"{number:f}"
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, page_number) -> str:
-    """This page's URL with its filters and another page number."""
-    params = context["request"].GET.copy()
-    params["page"] = page_number
-    return "?" + params.urlencode()
-
-
-@register.simple_tag(takes_context=True)
-def with_params(context, **changes) -> str:
-    """This page's query string with some parameters set (None or "" removes one); the page resets."""
-    params = context["request"].GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return "?" + params.urlencode()

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from core.lists import paginate
+
 from .. import clock
 from ..access import Action, access_for
 from ..choices import AssignmentRole, ExtensionStatus, FollowUpKind
@@ -23,7 +25,7 @@ from ..selectors.assignments import (
 )
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
-from .common import object_for, paginate, unit_members
+from .common import object_for, unit_members
 
 
 def _ordered(queryset):

@@ -1,4 +1,4 @@
-"""What every workspace view shares: scoped look-ups, role gates, pagination, error plumbing.
+"""What every workspace view shares: scoped look-ups, role gates, error plumbing (lists: ``core.lists``).
 
 A view fetches an object only through ``object_for`` (which starts from ``for_user``): an object the
 person may not even see is a 404, one they may see but not act on is a 403. Nothing is leaked by
@@ -12,15 +12,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..access import Access, Action, access_for
-
-PAGE_SIZE = 25
 
 
 def object_for(model: type[Model], user, action: str, pk, *, select=(), prefetch=()) -> Model:
@@ -70,14 +67,3 @@ office_only = page("page.office")
 leaders_and_office = page("page.leaders_and_office")
 unit_members = page("page.unit_members")
 unit_heads = page("page.unit_heads")
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def query_without_page(request) -> str:
-    """The current filters as a query string, for the pager's links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

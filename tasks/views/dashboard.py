@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import F
 from django.shortcuts import render
 
+from core.lists import paginate
+
 from .. import clock
 from ..access import access_for
 from ..choices import RankingGroup, TargetStatus
@@ -14,7 +16,7 @@ from ..judgment.state import attach, judge_targets
 from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
 from ..selectors.battle_map import battle_map
-from .common import leaders_and_office, paginate
+from .common import leaders_and_office
 
 MY_TARGETS_SHOWN = 20
 
@@ -99,7 +101,7 @@ def battle_map_view(request):
         )
         if mine:
             objects = objects.filter(leader__in=access.leader_ids)
-    page = paginate(request, objects, per_page=20)
+    page = paginate(request, objects)
     rows = battle_map(assignments, list(page.object_list), by=by, year=year, today=today)
     return render(
         request,

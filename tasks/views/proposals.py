@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks.form_errors import add_rule_errors, flash_rule_errors
 
 from .. import services
@@ -74,7 +74,7 @@ def proposal_list(request):
         request,
         "tasks/proposals/list.html",
         {
-            "page": Paginator(proposals, 50).get_page(request.GET.get("page")),
+            "page": paginate(request, proposals),
             "unregistered": unregistered,
             "kinds": ProposalKind.choices,
             "statuses": ProposalStatus.choices,

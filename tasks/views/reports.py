@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.lists import paginate
 from tasks.form_errors import add_rule_errors
 
 from .. import clock, services, versions
@@ -22,7 +23,7 @@ from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
 from ..services import RuleViolation
 from ..services.reports import EDITABLE_REPORT_STATUSES
-from .common import object_for, paginate, unit_heads, unit_members
+from .common import object_for, unit_heads, unit_members
 
 
 def _period(assignment: Assignment, key: str | None):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks.form_errors import flash_rule_errors
 
 from .. import clock, services
@@ -22,7 +23,7 @@ from ..forms.reports import ReturnForm
 from ..models import ProgressReport
 from ..selectors.reports import OPEN_PROBLEM, OPEN_SUGGESTION, follow_up_reports, report_rows
 from ..services import RuleViolation
-from .common import leaders_and_office, object_for, office_only, paginate
+from .common import leaders_and_office, object_for, office_only
 
 
 def _run(request, report, action, success: str):

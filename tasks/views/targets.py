@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from tasks.form_errors import add_rule_errors, flash_rule_errors
 
 from .. import clock, services, versions
@@ -24,7 +25,7 @@ from ..permissions import can
 from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
 from ..services import RuleViolation
-from .common import object_for, office_only, paginate
+from .common import object_for, office_only
 
 
 def _visible_targets(user):

@@ -30,7 +30,7 @@ def edited(issued_target, erin, alice, unit_a):
 def _rows(client, **params):
     response = client.get(reverse("accounts:audit"), params)
     assert response.status_code == 200
-    return response.context["rows"]
+    return response.context["page"].object_list
 
 
 def test_a_change_shows_its_before_and_after_and_links_to_the_record(client, erin, edited):
@@ -79,7 +79,7 @@ def test_a_reversed_date_range_gets_a_message(client, erin, edited):
     response = client.get(reverse("accounts:audit"), {"date_from": "2018-04-01", "date_to": "2018-03-01"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
-    assert response.context["rows"] == []
+    assert response.context["page"].object_list == []
 
 
 def test_a_deleted_record_shows_what_it_was(client, erin, unit_a):
@@ -121,5 +121,5 @@ def test_the_query_count_does_not_grow_with_the_history(client, erin, edited, un
             services.update_assignment(co_unit, acting_user=erin, responsible_person=f"人{n}", check_breakdown=False)
     with CaptureQueriesContext(connection) as large:
         response = client.get(url, {"date_from": "2018-03-01"})
-    assert len(response.context["rows"]) == 25
+    assert len(response.context["page"].object_list) == 25
     assert len(large) <= len(small) + 2
