@@ -31,10 +31,10 @@ def _ask(assignment, user, day=ASKED_ON, new_deadline=ASKED_FOR, reason="汛期�
 
 def test_a_request_needs_a_later_day_and_a_reason(task, unit_a, alice):
     lead = link(task, unit_a)
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(RuleViolation, match="The new deadline must be later than the current one") as error:
         _ask(lead, alice, new_deadline=D(2018, 12, 1))
     assert "new_deadline" in error.value.message_dict
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(RuleViolation, match="Say why more time is needed") as error:
         _ask(lead, alice, reason="  ")
     assert "reason" in error.value.message_dict
     with pytest.raises(RuleViolation, match="next year"):
