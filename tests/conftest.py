@@ -16,8 +16,12 @@ import uuid
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
+from accountability import services as accountability_services
+from accountability.models import ResponsibilityLetter
 from tasks import services
 from tasks.choices import AssignmentRole, RoleKind, UnitKind
 from tests.celery_helpers import broker_of_this_run, forget_broker_of_this_run, running_worker
@@ -163,6 +167,24 @@ def issued_target(erin, unit_a, unit_b, leader):
 @pytest.fixture
 def lead_assignment(issued_target, unit_a):
     return issued_target.assignments.get(unit=unit_a)
+
+
+@pytest.fixture
+def letter(issued_target, erin, unit_a):
+    """Unit A's 2018 responsibility letter, prepared by the office on 2018-04-20."""
+    with time_machine.travel(dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC), tick=False):
+        accountability_services.prepare_letters(2018, acting_user=erin)
+    return ResponsibilityLetter.objects.get(unit=unit_a)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo (``load_demo``) loaded once for the module inside a transaction rolled back at its
+    end; each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

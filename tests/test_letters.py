@@ -15,13 +15,6 @@ TODAY = dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def letter(issued_target, erin, unit_a):
-    with time_machine.travel(TODAY, tick=False):
-        services.prepare_letters(2018, acting_user=erin)
-    return ResponsibilityLetter.objects.get(unit=unit_a)
-
-
-@pytest.fixture
 def signed_letter(letter, erin, carol):
     with time_machine.travel(TODAY, tick=False):
         services.sign_for_unit(letter, signatory="甲县县长", acting_user=carol)
