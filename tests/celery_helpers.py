@@ -103,7 +103,12 @@ def forget_broker_of_this_run() -> None:
         shutil.rmtree(options["data_folder_in"], ignore_errors=True)
         return
     try:
+        queue = app.conf.task_default_queue
         with app.connection_for_write() as connection:
-            connection.default_channel.queue_delete(app.conf.task_default_queue)
+            channel = connection.default_channel
+            # A fresh channel knows no bindings, and kombu deletes a queue through them: bind first.
+            channel.exchange_declare(queue, type="direct")
+            channel.queue_bind(queue, exchange=queue, routing_key=queue)
+            channel.queue_delete(queue)
     except (OSError, OperationalError) as error:  # Redis went away: a few keys stay behind, nothing worse
         print(f"Could not delete the test queue {app.conf.task_default_queue}: {error}", file=sys.stderr)
