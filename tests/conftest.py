@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import uuid
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
+from accountability import services as accountability_services
+from accountability.models import ResponsibilityLetter
 from tasks import services
 from tasks.choices import AssignmentRole, RoleKind, UnitKind
+from tests.celery_helpers import broker_of_this_run, forget_broker_of_this_run, running_worker
 from tests.factories import LeaderFactory, RoleFactory, TargetFactory, UnitFactory, UserFactory
 
 REQUIRE_SERVERS = os.environ.get("ZMD_REQUIRE_SERVERS") == "1"
@@ -28,24 +34,40 @@ NO_SKIPS = os.environ.get("ZMD_NO_SKIPS") == "1"
 def pytest_configure(config):
     # The real hasher is slow on purpose; tests log in often.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Under pytest-xdist each process has its own test database (pytest-django suffixes it);
-    # give each its own Celery queue and cache keys too, so that a worker started by one process
-    # never runs a job queued by another against the wrong database.
+    # Under pytest-xdist each process has its own test database (pytest-django suffixes it); each
+    # run and each process has its own Celery queue and cache keys too (below).
     xdist_worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if xdist_worker:
-        from zmd_targets.celery import app
-
-        app.conf.task_default_queue = f"celery-{xdist_worker}"
     # Redis keeps its keys between runs, and a run's rows (ids, digests) repeat the last run's: a
     # prefix of this run's own keeps a page cached by the last run from answering in this one.
     run_prefix = f"test-{xdist_worker or 'main'}-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {name: {**cache, "KEY_PREFIX": run_prefix} for name, cache in settings.CACHES.items()}
+    broker_of_this_run(run_prefix)
+    _sqlite_test_database_in_a_file(run_prefix)
     if REQUIRE_SERVERS:
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
             raise pytest.UsageError(f"ZMD_REQUIRE_SERVERS: DATABASE_URL must name PostgreSQL, not {engine}")
         if not settings.REDIS_URL:
             raise pytest.UsageError("ZMD_REQUIRE_SERVERS: REDIS_URL must be set")
+
+
+def pytest_unconfigure(config):
+    forget_broker_of_this_run()
+
+
+def _sqlite_test_database_in_a_file(run_prefix: str) -> None:
+    """On SQLite, test in a file, as the site runs, not in Django's default shared in-memory database.
+
+    A test's Celery worker (and a race test's threads) write through connections of their own. In
+    the shared in-memory database SQLite locks table by table and answers a second writer at once
+    with "database table is locked" (SQLITE_LOCKED): the busy timeout and the IMMEDIATE transactions
+    of settings.py do not apply there, so a worker's job failed whenever it wrote while the test
+    thread read or wrote. In a file a writer waits for the lock like the site's own processes do.
+    The name is this run's own, so runs side by side never share a file (pytest-xdist suffixes it)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = os.path.join(tempfile.gettempdir(), f"zmd-{run_prefix}.sqlite3")
+        database["TEST"] = {**database.get("TEST", {}), "NAME": name}
 
 
 @pytest.hookimpl(trylast=True)
@@ -73,6 +95,15 @@ def _no_idle_timeout(settings):
     # Tests travel months and years with time-machine between two requests of one session; the
     # idle timeout (real clock) would log them out. tests/accounts turns it on where it is tested.
     settings.ZMD_SESSION_IDLE_MINUTES = 0
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker in a thread, consuming from the configured broker (Redis in CI, the
+    filesystem transport on a laptop); ``worker.wait_for("accountability.run_scoring")`` blocks until
+    it has finished that job (see tests/celery_helpers.py). No test sleeps or polls to wait for it."""
+    with running_worker() as running:
+        yield running
 
 
 @pytest.fixture
@@ -136,6 +167,24 @@ def issued_target(erin, unit_a, unit_b, leader):
 @pytest.fixture
 def lead_assignment(issued_target, unit_a):
     return issued_target.assignments.get(unit=unit_a)
+
+
+@pytest.fixture
+def letter(issued_target, erin, unit_a):
+    """Unit A's 2018 responsibility letter, prepared by the office on 2018-04-20."""
+    with time_machine.travel(dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC), tick=False):
+        accountability_services.prepare_letters(2018, acting_user=erin)
+    return ResponsibilityLetter.objects.get(unit=unit_a)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo (``load_demo``) loaded once for the module inside a transaction rolled back at its
+    end; each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import time_machine
 
 from accountability import services as acc
 from tasks import services
-from tasks.choices import AssignmentRole, Granularity
+from tasks.choices import AssignmentRole, Granularity, ProposalKind, TargetType
 from tasks.models import Assignment, Target
 from tests.factories import TargetFactory
 
@@ -42,6 +42,20 @@ def issued(office, lead_unit, co_units=(), *, start=JUNE_1, deadline=YEAR_END, *
             services.generate_milestones(assignment, granularity=Granularity.MONTH, acting_user=office)
     target.refresh_from_db()
     return target
+
+
+def npc_proposal(office, lead_unit, co_units=(), *, handling_mode, deadline=YEAR_END):
+    """NPC suggestion no. 18 (关于养护的建议): its target issued to the units and the proposal
+    registered by the office on 2018-04-10."""
+    target = issued(
+        office, lead_unit, co_units, start=D(2018, 4, 10), deadline=deadline, target_type=TargetType.PROPOSAL,
+        title="关于养护的建议",
+    )  # fmt: skip
+    with at(D(2018, 4, 10), 12):
+        return services.register_proposal(
+            target, kind=ProposalKind.NPC, number="18", session="2018年会议", proposers="王某某",
+            handling_mode=handling_mode, acting_user=office,
+        )  # fmt: skip
 
 
 def link(target: Target, unit) -> Assignment:

@@ -72,11 +72,11 @@ def test_a_reversal_cannot_be_appealed(late_entry, alice, erin):
 
 
 def test_an_appeal_needs_a_reason_and_a_decision_needs_one_too(late_entry, alice, erin):
-    with at(D(2018, 8, 2)), pytest.raises(RuleViolation):
+    with at(D(2018, 8, 2)), pytest.raises(RuleViolation, match="Say why the entry is wrong"):
         acc.file_appeal(late_entry, reason="  ", acting_user=alice)
     assert not Appeal.objects.exists()
     appeal = _file(late_entry, alice)
-    with at(D(2018, 8, 6)), pytest.raises(RuleViolation):
+    with at(D(2018, 8, 6)), pytest.raises(RuleViolation, match="Give the reason for the decision"):
         acc.decide_appeal(appeal, reverse=True, note="", acting_user=erin)
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.PENDING

@@ -37,7 +37,7 @@ def test_create_target_records_the_acting_user_and_reason(erin):
 
 
 def test_an_indicator_needs_a_value_and_a_unit_of_measure(erin):
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(RuleViolation, match="An indicator needs a target value") as error:
         services.create_target(
             acting_user=erin, **_target_fields(target_value=None, measure_unit="", share_rule="none")
         )

@@ -1,31 +1,12 @@
 """A real Celery round trip: a worker started by the test consumes from the configured broker
 (Redis in CI, the filesystem transport on a bare laptop) and runs a job against the database."""
 
-import time
-
-import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from tasks import services
 from tasks.models import Assignment
 from tasks.tasks import refresh_planned_progress
 from zmd_targets.celery import app
-
-
-@pytest.fixture
-def worker(transactional_db):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_broker_is_redis_when_redis_url_is_set():
@@ -39,7 +20,9 @@ def test_the_broker_is_redis_when_redis_url_is_set():
 def test_a_worker_runs_the_nightly_plan_refresh(issued_target, worker):
     Assignment.objects.update(planned_percent=0, planned_as_of=None)
     refresh_planned_progress.delay()
-    assert _wait_for(lambda: not Assignment.objects.filter(planned_as_of=None).exists())
+    [refreshed] = worker.wait_for("tasks.refresh_planned_progress")
+    assert refreshed == Assignment.objects.count()
+    assert not Assignment.objects.filter(planned_as_of=None).exists()
     # Every milestone of the 2018 plan is in the past now: the whole plan is due.
     assert set(Assignment.objects.values_list("planned_percent", flat=True)) == {100}
 

@@ -17,16 +17,6 @@ def _row_counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module inside a transaction that is rolled back at the end;
-    each test runs in a savepoint within it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.mark.django_db
 def test_a_second_run_changes_nothing(demo):
     before = _row_counts()

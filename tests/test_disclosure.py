@@ -119,7 +119,7 @@ def test_a_page_kept_before_its_correction_names_the_correction_afterwards(augus
 def test_only_an_approved_disclosure_is_published(august, erin):
     with at(D(2018, 9, 3)):
         draft = acc.prepare_disclosure(month=D(2018, 8, 1), acting_user=erin)
-        with pytest.raises(services.RuleViolation):
+        with pytest.raises(services.RuleViolation, match="This disclosure is Draft; it cannot be published"):
             acc.publish_disclosure(draft, acting_user=erin)
     draft.refresh_from_db()
     assert draft.status == DisclosureStatus.DRAFT and draft.published_at is None

@@ -139,7 +139,7 @@ def test_a_clash_found_only_while_saving_stores_nothing(tmp_path, erin, unit_a, 
         year=2018, code=clash.code, title="别人刚建的", source=clash.source, target_type=clash.target_type,
         start_date=clash.start_date, deadline=clash.deadline,
     )  # fmt: skip
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.RuleViolation, match="The sheet breaks a rule of the ledger and nothing was saved"):
         services.import_breakdown(plan, acting_user=erin)
     assert Target.objects.count() == 1
     assert (Assignment.objects.count(), Assignment.history.count(), Target.history.count()) == (0, 0, 1)

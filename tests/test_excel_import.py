@@ -124,7 +124,7 @@ def test_a_bad_row_in_the_middle_leaves_the_database_exactly_as_it_was(tmp_path,
     )
     plan = plan_import(path, path.name, year=2018, acting_user=erin)
     assert [w.action for w in plan.work] == ["create", "error", "create"]
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.RuleViolation, match="found “丙县”; a unit the system knows"):
         services.import_breakdown(plan, acting_user=erin)
     assert _ledger_counts() == before
 
@@ -138,7 +138,7 @@ def test_a_failure_while_saving_rolls_back_every_row(tmp_path, erin, unit_a, mon
         raise services.RuleViolation("boom")
 
     monkeypatch.setattr("tasks.services.imports._save_milestones", broken)
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.RuleViolation, match="boom"):
         services.import_breakdown(plan, acting_user=erin)
     assert _ledger_counts() == before
 

@@ -106,7 +106,7 @@ def test_the_same_sheet_imported_again_changes_nothing(fmt, erin):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_two_qualifying_sheets_ask_which_one(fmt, erin):
     path = fixture("two_tables", fmt)
-    with pytest.raises(SheetChoiceNeeded) as choice:
+    with pytest.raises(SheetChoiceNeeded, match="Several sheets hold a breakdown table") as choice:
         plan_import(path, path.name, year=2018, acting_user=erin)
     assert choice.value.sheets == ["县区", "市直部门"]
     assert not Target.objects.exists()

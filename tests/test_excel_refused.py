@@ -1,6 +1,7 @@
 """Files the importer refuses, each with its own clear message, and nothing stored."""
 
 import random
+import re
 import zipfile
 
 import pytest
@@ -14,7 +15,8 @@ from tests.sheets import make_sheet, row
 
 
 def _refusal(path, user, name=None) -> str:
-    with pytest.raises(FileRefused) as refused:
+    # Each caller checks the reason; every refusal starts by naming the file.
+    with pytest.raises(FileRefused, match=f"^{re.escape(f'File “{name or path.name}”')}") as refused:
         plan_import(path, name or path.name, year=2018, acting_user=user)
     assert not Target.objects.exists()
     return str(refused.value)

@@ -10,10 +10,10 @@ from accountability import services as acc
 from accountability.choices import ChangeRequestStatus
 from accountability.models import LetterChangeRequest, ResponsibilityLetter
 from tasks import services
-from tasks.choices import ExtensionStatus, HandlingMode, ProposalKind, TargetType
+from tasks.choices import ExtensionStatus, HandlingMode
 from tasks.models import Milestone
 from tasks.services import RuleViolation
-from tests.scenarios import D, at, issued, link
+from tests.scenarios import D, at, issued, link, npc_proposal
 
 
 @pytest.fixture
@@ -31,10 +31,10 @@ def _ask(assignment, user, day=ASKED_ON, new_deadline=ASKED_FOR, reason="汛期�
 
 def test_a_request_needs_a_later_day_and_a_reason(task, unit_a, alice):
     lead = link(task, unit_a)
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(RuleViolation, match="The new deadline must be later than the current one") as error:
         _ask(lead, alice, new_deadline=D(2018, 12, 1))
     assert "new_deadline" in error.value.message_dict
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(RuleViolation, match="Say why more time is needed") as error:
         _ask(lead, alice, reason="  ")
     assert "reason" in error.value.message_dict
     with pytest.raises(RuleViolation, match="next year"):
@@ -120,14 +120,7 @@ def test_only_an_open_assignment_asks_and_a_closed_one_is_not_extended(task, uni
 
 @pytest.fixture
 def proposal(erin, unit_a, unit_b):
-    target = issued(
-        erin, unit_a, [unit_b], target_type=TargetType.PROPOSAL, start=D(2018, 4, 10), deadline=D(2018, 7, 10)
-    )
-    with at(D(2018, 4, 10)):
-        return services.register_proposal(
-            target, kind=ProposalKind.NPC, number="18", session="2018年", proposers="王某",
-            handling_mode=HandlingMode.SEPARATE, acting_user=erin,
-        )  # fmt: skip
+    return npc_proposal(erin, unit_a, [unit_b], handling_mode=HandlingMode.SEPARATE, deadline=D(2018, 7, 10))
 
 
 def test_a_proposal_is_one_case_of_the_same_service(proposal, unit_a, unit_b, alice, bob, erin):

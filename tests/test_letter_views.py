@@ -3,25 +3,17 @@
 import datetime as dt
 import io
 
-import pytest
 import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accountability import services
-from accountability.models import LetterChangeRequest, ResponsibilityLetter
+from accountability.models import LetterChangeRequest
 from tasks import services as ledger
 from tasks.choices import AssignmentRole
 from tests.factories import TargetFactory
 
 TODAY = dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def letter(issued_target, erin, unit_a):
-    with time_machine.travel(TODAY, tick=False):
-        services.prepare_letters(2018, acting_user=erin)
-    return ResponsibilityLetter.objects.get(unit=unit_a)
 
 
 def test_the_unit_sees_its_own_letter_laid_out_for_printing(client, alice, letter, issued_target):

@@ -15,13 +15,6 @@ TODAY = dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def letter(issued_target, erin, unit_a):
-    with time_machine.travel(TODAY, tick=False):
-        services.prepare_letters(2018, acting_user=erin)
-    return ResponsibilityLetter.objects.get(unit=unit_a)
-
-
-@pytest.fixture
 def signed_letter(letter, erin, carol):
     with time_machine.travel(TODAY, tick=False):
         services.sign_for_unit(letter, signatory="甲县县长", acting_user=carol)
@@ -57,7 +50,7 @@ def test_signing_records_who_and_when_and_freezes_the_content(signed_letter, car
 
 def test_only_the_units_head_or_the_office_signs_for_the_unit(letter, alice, bob):
     for person in (alice, bob):
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match="Only the unit head or the supervision office records"):
             services.sign_for_unit(letter, signatory="某人", acting_user=person)
     letter.refresh_from_db()
     assert letter.unit_signed_on is None
@@ -65,7 +58,7 @@ def test_only_the_units_head_or_the_office_signs_for_the_unit(letter, alice, bob
 
 def test_only_the_office_signs_for_the_city(letter, carol, dave):
     for person in (carol, dave):
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match="Only the supervision office may do this"):
             services.sign_for_city(letter, signatory="市长", acting_user=person)
 
 
@@ -114,7 +107,7 @@ def test_a_refused_change_request_changes_nothing(signed_letter, lead_assignment
 
 def test_only_the_office_decides_a_change_request(signed_letter, lead_assignment, alice, carol):
     request = services.request_letter_change(lead_assignment, changes={"share": "5"}, reason="调整", acting_user=alice)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Only the supervision office may do this"):
         services.decide_letter_change(request, approve=True, acting_user=carol)
     lead_assignment.refresh_from_db()
     assert lead_assignment.share is None

@@ -5,7 +5,6 @@ out once however often their job runs."""
 from __future__ import annotations
 
 import smtplib
-import time
 
 import pytest
 from django.core import mail
@@ -19,24 +18,6 @@ from tasks.choices import AssignmentRole
 from tests.factories import TargetFactory
 from tests.notice_helpers import D, at, scan
 from zmd_targets.celery import app
-
-
-def _wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-@pytest.fixture
-def worker(transactional_db):
-    from celery.contrib.testing.worker import start_worker
-
-    app.control.purge()  # messages left by earlier runs name rows that no longer exist
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
 
 
 @pytest.fixture
@@ -66,11 +47,12 @@ def test_a_worker_issues_the_task_notice_of_an_issued_assignment(erin, alice, un
     alice.email = "alice@example.gov.cn"
     alice.save()
     assignment = _issue_a_target(erin, unit_a, leader)
-    assert _wait_for(lambda: Notice.objects.filter(assignment=assignment, kind=NoticeKind.TASK).exists())
-    notice = Notice.objects.get(assignment=assignment)
+    assert worker.wait_for("accountability.issue_task_notices") == [1]
+    notice = Notice.objects.get(assignment=assignment, kind=NoticeKind.TASK)
     assert notice.issued_by == erin and notice.number.startswith("驻督告〔")
     # The worker then mailed it to the unit's staff, once.
-    assert _wait_for(lambda: InboxMessage.objects.filter(recipient=alice, email_status=EmailStatus.SENT).exists())
+    assert worker.wait_for("accountability.send_message_emails") == [1]
+    assert InboxMessage.objects.get(recipient=alice).email_status == EmailStatus.SENT
     assert [message.to for message in mail.outbox] == [["alice@example.gov.cn"]]
     assert notice.number in mail.outbox[0].subject
 
@@ -136,7 +118,7 @@ def test_a_mail_server_that_fails_releases_the_message_for_the_retry(pending_mes
         raise smtplib.SMTPServerDisconnected("try later")
 
     monkeypatch.setattr(delivery, "send_mail", refuse)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
+    with pytest.raises(smtplib.SMTPServerDisconnected, match="try later"):
         delivery.send_message_emails([pending_message.pk])
     pending_message.refresh_from_db()
     assert (pending_message.email_status, pending_message.email_claimed_at) == (EmailStatus.PENDING, None)

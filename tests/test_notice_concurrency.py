@@ -111,7 +111,7 @@ def test_a_scan_that_dies_midway_is_completed_by_the_next_run(erin, alice, leade
         raise SystemExit("worker killed")
 
     monkeypatch.setattr(runner, "propose_exposures", killed)
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit, match="worker killed"):
         scan(D(2018, 4, 1))  # warnings step done, exposure step lost
     assert not Notice.objects.filter(kind=NoticeKind.EXPOSURE).exists()
     assert open_warning(first).number  # the red is still there and still open

@@ -92,7 +92,7 @@ def test_supervision_puts_the_assignment_under_rectification_until_the_answer_is
     lead_assignment.refresh_from_db()
     assert supervision.number == "驻督查〔2018〕1号" and supervision.cause == NoticeCause.PROBLEM
     assert lead_assignment.status == AssignmentStatus.RECTIFYING
-    with at(D(2018, 4, 2)), pytest.raises(RuleViolation) as error:
+    with at(D(2018, 4, 2)), pytest.raises(RuleViolation, match="Write the answer before sending it") as error:
         services.answer_notice(supervision, acting_user=alice, response="   ")
     assert "Write the answer" in str(error.value)
     with at(D(2018, 4, 20)):
@@ -122,7 +122,7 @@ def test_a_reports_problem_is_supervised_once(erin, lead_assignment, supervision
 
 
 def test_a_supervision_notice_needs_a_problem_an_action_and_a_future_date(erin, lead_assignment):
-    with at(D(2018, 3, 30)), pytest.raises(RuleViolation) as error:
+    with at(D(2018, 3, 30)), pytest.raises(RuleViolation, match="Describe the problem to be rectified") as error:
         services.issue_supervision(
             lead_assignment, acting_user=erin, problem="", required_action="", due_date=D(2018, 3, 1)
         )
@@ -165,7 +165,7 @@ def test_a_close_out_made_in_the_ledger_gets_its_notice_from_the_job(erin, alice
 
 
 def test_an_exposure_put_forward_by_hand_waits_for_approval(erin, alice, dave, lead_assignment):
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Say what the unit failed to do"):
         services.propose_exposure(lead_assignment, acting_user=erin, reason=" ")
     with at(D(2018, 6, 1)):
         candidate = services.propose_exposure(lead_assignment, acting_user=erin, reason="多次督办仍未落实。")

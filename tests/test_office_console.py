@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from accountability.models import Check
@@ -80,8 +81,10 @@ def test_a_duplicate_code_is_refused_with_a_message(client, erin):
     assert Target.objects.count() == 1
 
 
-def test_shares_move_between_units_of_an_issued_target_in_one_save(client, erin, unit_a, unit_b, leader):
-    target = issued_target_of(
+@pytest.fixture
+def shared_target(erin, unit_a, unit_b, leader):
+    """20 schools shared by sum: unit A leads with 12, unit B cooperates with 8."""
+    return issued_target_of(
         unit_a,
         office=erin,
         leader=leader,
@@ -91,6 +94,10 @@ def test_shares_move_between_units_of_an_issued_target_in_one_save(client, erin,
         measure_unit="所",
         shares={unit_a: Decimal(12), unit_b: Decimal(8)},
     )
+
+
+def test_shares_move_between_units_of_an_issued_target_in_one_save(client, erin, unit_a, unit_b, shared_target):
+    target = shared_target
     lead, co = target.assignments.get(unit=unit_a), target.assignments.get(unit=unit_b)
     client.force_login(erin)
     rows = [
@@ -102,17 +109,8 @@ def test_shares_move_between_units_of_an_issued_target_in_one_save(client, erin,
     assert sorted(target.assignments.values_list("share", flat=True)) == [Decimal(10), Decimal(10)]
 
 
-def test_shares_that_do_not_add_up_are_refused_and_nothing_changes(client, erin, unit_a, unit_b, leader):
-    target = issued_target_of(
-        unit_a,
-        office=erin,
-        leader=leader,
-        co_units=[unit_b],
-        share_rule="sum",
-        target_value=20,
-        measure_unit="所",
-        shares={unit_a: Decimal(12), unit_b: Decimal(8)},
-    )
+def test_shares_that_do_not_add_up_are_refused_and_nothing_changes(client, erin, unit_a, unit_b, shared_target):
+    target = shared_target
     lead, co = target.assignments.get(unit=unit_a), target.assignments.get(unit=unit_b)
     client.force_login(erin)
     rows = [

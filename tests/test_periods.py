@@ -53,7 +53,7 @@ def test_period_keys_read_back_to_the_same_period(frequency):
 
 
 def test_a_key_of_another_frequency_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'2018-Q3' is not a monthly period key"):
         period_from_key("2018-Q3", Frequency.MONTHLY)
 
 

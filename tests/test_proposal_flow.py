@@ -8,23 +8,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from tasks import services
-from tasks.choices import ExtensionStatus, HandlingMode, ProposalKind, ProposalStatus, ReplyKind, TargetType
+from tasks.choices import ExtensionStatus, HandlingMode, ProposalStatus, ReplyKind
 from tasks.models import ExtensionRequest, Proposal, ProposalReply
-from tests.scenarios import D, at, issued, link
+from tests.scenarios import D, at, link, npc_proposal
 
 
 @pytest.fixture
 def proposal(erin, unit_a, unit_b):
     """NPC suggestion no. 18 handled separately by units A and B, assigned 04-10, due 07-10."""
-    target = issued(
-        erin, unit_a, [unit_b], start=D(2018, 4, 10), target_type=TargetType.PROPOSAL, title="关于养护的建议"
-    )
-    with at(D(2018, 4, 10), 12):
-        return services.register_proposal(
-            target, kind=ProposalKind.NPC, number="18", session="2018年会议", proposers="王某某",
-            handling_mode=HandlingMode.SEPARATE, acting_user=erin,
-        )  # fmt: skip
+    return npc_proposal(erin, unit_a, [unit_b], handling_mode=HandlingMode.SEPARATE)
 
 
 def _detail(client, proposal) -> str:

@@ -7,19 +7,12 @@ from tasks import services
 from tasks.choices import HandlingMode, ProposalKind, ProposalStatus, Satisfaction, TargetType
 from tasks.models import Proposal, ProposalReply
 from tests.factories import UnitFactory
-from tests.scenarios import D, at, issued, link
+from tests.scenarios import D, at, issued, link, npc_proposal
 
 
 @pytest.fixture
 def proposal(erin, unit_a, unit_b):
-    target = issued(
-        erin, unit_a, [unit_b], start=D(2018, 4, 10), target_type=TargetType.PROPOSAL, title="关于养护的建议"
-    )
-    with at(D(2018, 4, 10), 12):
-        return services.register_proposal(
-            target, kind=ProposalKind.NPC, number="18", session="2018年会议", proposers="王某某",
-            handling_mode=HandlingMode.JOINT, acting_user=erin,
-        )  # fmt: skip
+    return npc_proposal(erin, unit_a, [unit_b], handling_mode=HandlingMode.JOINT)
 
 
 def test_the_office_registers_a_proposal_target_from_the_list(erin, unit_a, client):

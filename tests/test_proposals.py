@@ -159,11 +159,11 @@ def test_a_unit_not_on_the_chain_cannot_answer(proposal_target, erin, alice):
 
 def test_a_reply_needs_text_and_a_code_and_stores_nothing_otherwise(proposal_target, erin, alice, unit_a):
     proposal = _register(proposal_target, erin)
-    with at(D(2018, 6, 1)), pytest.raises(RuleViolation):
+    with at(D(2018, 6, 1)), pytest.raises(RuleViolation, match="Write the reply"):
         services.submit_reply(
             proposal, assignment=link(proposal_target, unit_a), text="  ", result_code="A", acting_user=alice
         )
-    with at(D(2018, 6, 1)), pytest.raises(RuleViolation):
+    with at(D(2018, 6, 1)), pytest.raises(RuleViolation, match="Choose a result code from A to D"):
         services.submit_reply(
             proposal, assignment=link(proposal_target, unit_a), text="答复", result_code="E", acting_user=alice
         )

@@ -120,9 +120,9 @@ def test_a_second_accept_changes_nothing_and_says_so(erin, alice, lead_assignmen
         services.accept_report(report, acting_user=erin)
     stale = ProgressReport.objects.get(pk=report.pk)
     stale.status = ReportStatus.SUBMITTED  # a copy read before the first accept
-    with pytest.raises(AlreadyDone):
+    with pytest.raises(AlreadyDone, match="This report has already been accepted"):
         services.accept_report(stale, acting_user=erin)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Only a report waiting for review can be returned"):
         services.return_report(stale, acting_user=erin, reason="迟到的退回")
     assert report.history.count() == rows
 
@@ -131,7 +131,7 @@ def test_a_copy_read_before_a_transition_cannot_make_a_second_one(erin, alice, l
     stale = Assignment.objects.get(pk=lead_assignment.pk)
     with at(D(2018, 1, 3)):
         services.sign_for_assignment(lead_assignment, acting_user=alice)
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match="This assignment is Signed for and cannot become Signed for"):
             services.sign_for_assignment(stale, acting_user=alice)
     assert lead_assignment.history.filter(status="signed").count() == 1
 

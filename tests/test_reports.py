@@ -53,7 +53,7 @@ def test_a_report_filed_after_the_28th_is_late(alice, lead_assignment):
 
 
 def test_progress_over_100_percent_is_refused_and_nothing_is_stored(alice, lead_assignment):
-    with _at(D(2018, 6, 25)), pytest.raises(RuleViolation) as error:
+    with _at(D(2018, 6, 25)), pytest.raises(RuleViolation, match="Progress must be between 0 and 100 percent") as error:
         services.save_report(lead_assignment, acting_user=alice, progress_percent=150, work_done="x")
     assert "between 0 and 100" in str(error.value)
     assert not ProgressReport.objects.exists()
@@ -76,7 +76,7 @@ def test_a_report_for_a_future_period_is_refused(alice, lead_assignment):
 def test_a_report_needs_the_work_done_before_it_is_submitted(alice, lead_assignment):
     with _at(D(2018, 6, 25)):
         report = services.save_report(lead_assignment, acting_user=alice, progress_percent=10, work_done="  ")
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match="Describe the work done before submitting"):
             services.submit_report(report, acting_user=alice)
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT

@@ -142,7 +142,9 @@ def test_the_ledger_refuses_a_second_entry_for_the_same_rule_and_cause(target, a
         unit=late.unit, rule=late.rule, amount=late.amount, occurred_on=late.occurred_on, reason="again",
         cause_key=late.cause_key, report=late.report, created_at=late.created_at,
     )  # fmt: skip
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # PostgreSQL names the constraint, SQLite its columns.
+    refused = r"score_entry_once_per_rule_and_cause|UNIQUE constraint failed: accountability_scoreentry\.rule_id"
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         copy.save()
 
 

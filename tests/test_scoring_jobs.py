@@ -1,9 +1,5 @@
 """The scoring job on a real worker (Redis in CI, the filesystem transport on a laptop), and beat's entry."""
 
-import time
-
-import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
 
@@ -13,27 +9,13 @@ from tests.scenarios import D, at, file_report, issued, link
 from zmd_targets.celery import app
 
 
-@pytest.fixture
-def worker(transactional_db):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_the_office_button_enqueues_a_run_that_a_worker_scores(erin, alice, unit_a, worker):
     target = issued(erin, unit_a)
     file_report(link(target, unit_a), alice, D(2018, 7, 1), period="2018-06")
     with at(D(2018, 7, 31)):
         run = acc.request_scoring(month=D(2018, 7, 1), acting_user=erin)  # enqueued on commit
-    assert _wait_for(lambda: ScoringRun.objects.get(pk=run.pk).state == "done")
+    assert worker.wait_for("accountability.run_scoring") == [True]
+    assert ScoringRun.objects.get(pk=run.pk).state == "done"
     assert ScoringRun.objects.get(pk=run.pk).added == {"report_late": 1}
 
 
@@ -52,8 +34,6 @@ def test_two_runs_at_once_write_each_entry_once(erin, alice, bob, unit_a, unit_b
     from accountability.choices import RunKind
     from accountability.models import ScoreEntry
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite's shared in-memory test database takes one writer at a time; CI runs this on PostgreSQL")
     target = issued(erin, unit_a, [unit_b])
     for day, period in ((D(2018, 7, 1), "2018-06"), (D(2018, 8, 1), "2018-07")):
         file_report(link(target, unit_a), alice, day, period=period)

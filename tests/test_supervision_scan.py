@@ -263,7 +263,7 @@ def test_the_scan_cannot_go_back_before_a_day_it_has_judged(lead_assignment):
     scan(D(2018, 3, 1))
     with pytest.raises(RuleViolation, match="cannot go back"):
         scan(D(2018, 2, 1))
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="The scan has already judged 2018-03-01; it cannot go back to 2018-02-27"):
         scan(D(2018, 2, 27), dry_run=True)  # a dry run neither
 
 

@@ -8,16 +8,11 @@ the data (a rolled-back savepoint), so one role's successful POST does not chang
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
-from tests.workspace_data import at, unit_a_world
+from tests.workspace_data import statuses_by_role, unit_a_world
 
-D = dt.date
 ROLES = ("anonymous", "alice", "bob", "carol", "dave", "erin")
 
 
@@ -139,16 +134,7 @@ def test_each_role_gets_the_expected_status(world, people, name, method, args, d
     built = args(world) if args else []
     built, query = built if isinstance(built, tuple) else (built, "")
     url = reverse(name, args=built) + query
-    got = {}
-    with at(D(2018, 6, 27)):
-        for role in ROLES:
-            client = Client()
-            if people[role] is not None:
-                client.force_login(people[role])
-            with transaction.atomic():
-                response = getattr(client, method)(url, data) if method == "post" else client.get(url)
-                got[role] = response.status_code
-                transaction.set_rollback(True)
+    got = statuses_by_role(url, method=method, data=data, people={role: people[role] for role in ROLES})
     assert got == dict(zip(ROLES, expected, strict=True))
 
 

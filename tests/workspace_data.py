@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
 
 from tasks import services
 from tasks.choices import AssignmentRole
@@ -18,6 +20,25 @@ D = dt.date
 def at(day: dt.date, hour: int = 10):
     """Travel to ``hour`` o'clock Shanghai time on ``day`` (02:00 UTC is 10:00 there)."""
     return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour - 8, tzinfo=dt.UTC), tick=False)
+
+
+MATRIX_DAY = D(2018, 6, 27)
+
+
+def statuses_by_role(url: str, *, method: str, data, people: dict) -> dict[str, int]:
+    """The status code each person of ``people`` (None: anonymous) gets for one request on
+    MATRIX_DAY; what a request changes is rolled back before the next person asks."""
+    got = {}
+    with at(MATRIX_DAY):
+        for role, person in people.items():
+            client = Client()
+            if person is not None:
+                client.force_login(person)
+            with transaction.atomic():
+                response = client.post(url, data) if method == "post" else client.get(url)
+                got[role] = response.status_code
+                transaction.set_rollback(True)
+    return got
 
 
 def jpeg(name: str = "现场照片.jpg") -> SimpleUploadedFile:

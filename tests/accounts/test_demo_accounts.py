@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -17,14 +15,6 @@ from tasks.demo.data import LOGINS
 User = get_user_model()
 PAGES = ["/users/", "/users/new/", "/users/logins/", "/audit/", "/audit/?unit=1&kind=~"]
 OTHERS = [username for username, _display, _roles in LOGINS if username != "office"] + ["staff_zhengyang"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 def _client(username):

@@ -13,17 +13,17 @@ from tests.factories import UserFactory
 
 
 @pytest.mark.parametrize(
-    ("password", "code"),
+    ("password", "code", "reason"),
     [
-        ("Ab1-xyz", "password_too_short"),  # 7 characters
-        ("abcdefghijk", "password_too_simple"),  # one class
-        ("abcdefgh1234", "password_too_simple"),  # two classes
-        ("Zhangwei-2018", "password_has_username"),
+        ("Ab1-xyz", "password_too_short", "must have at least 8 characters"),  # 7 characters
+        ("abcdefghijk", "password_too_simple", "must mix at least three of"),  # one class
+        ("abcdefgh1234", "password_too_simple", "must mix at least three of"),  # two classes
+        ("Zhangwei-2018", "password_has_username", "must not contain the user name"),
     ],
 )
-def test_a_weak_password_is_refused_with_the_reason(db, password, code):
+def test_a_weak_password_is_refused_with_the_reason(db, password, code, reason):
     user = UserFactory(username="zhangwei")
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match=reason) as caught:
         validate_password(password, user)
     assert code in {error.code for error in caught.value.error_list}
 
@@ -35,7 +35,7 @@ def test_a_password_of_three_classes_and_enough_length_passes(db, password):
 
 def test_the_minimum_length_is_a_setting(db, settings):
     settings.ZMD_PASSWORD_MIN_LENGTH = 12
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="The password must have at least 12 characters"):
         validate_password("Kx7-river", UserFactory(username="li"))
     validate_password("Kx7-river-long", UserFactory(username="wang"))
 

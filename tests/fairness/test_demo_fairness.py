@@ -7,8 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from accountability.choices import MessageKind, NoticeCause, NoticeKind, ProblemOutcome, RuleCode
@@ -19,14 +17,6 @@ from tasks.models import ProgressReport, User
 
 DEMO_DATE = dt.date(2018, 9, 30)
 FGW = "市发改委"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ def test_a_refile_by_date_in_the_past_is_refused_and_nothing_changes(client, eri
     assert "重新报送期限不能早于今天" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.refile_by is None
-    with at(D(2018, 3, 29), 10), pytest.raises(RuleViolation):
+    with at(D(2018, 3, 29), 10), pytest.raises(RuleViolation, match="重新报送期限不能早于今天"):
         services.return_report(report, acting_user=erin, reason="x", refile_by=D(2018, 3, 1))
 
 

@@ -45,17 +45,17 @@ def test_a_resolved_problem_leaves_the_list_with_its_repeats(erin, repeated):
         decision = acc.resolve_problem(reports[0], reason="已协调解决", acting_user=erin)
     assert decision.outcome == ProblemOutcome.RESOLVED
     assert [row.pk for row in open_problems(erin)] == [other.pk]
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="This problem has already been closed"):
         acc.resolve_problem(reports[0], reason="再次", acting_user=erin)
 
 
 def test_a_problem_is_merged_only_into_an_earlier_one_with_a_reason(erin, repeated):
     reports, other = repeated
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Merge a problem into an earlier one, not a later one"):
         acc.merge_problem(reports[0], into=other, reason="同一问题", acting_user=erin)  # other is later
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="Say why the problem is closed"):
         acc.merge_problem(other, into=reports[0], reason="  ", acting_user=erin)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="A problem cannot be merged into itself"):
         acc.merge_problem(other, into=other, reason="同一问题", acting_user=erin)
     assert not ProblemDecision.objects.exists()
     acc.merge_problem(other, into=reports[0], reason="同一问题", acting_user=erin)

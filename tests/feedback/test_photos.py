@@ -78,7 +78,7 @@ def test_a_file_too_large_is_refused(published, road, client):
 
 
 def test_reencoding_refuses_with_a_field_message():
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(RuleViolation, match="This file is not a photo we can read") as refused:
         reencode_photo(upload(b"GIF89a-broken"))
     assert "photo" in refused.value.message_dict
 

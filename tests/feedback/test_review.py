@@ -114,7 +114,7 @@ def test_a_notice_only_for_an_assignment_of_the_clues_target(published, road, cl
     send(client, published, road)
     elsewhere = issued(erin, unit_a, title="另一个目标")
     assert not channel.assignments_for(latest()).filter(target=elsewhere).exists()
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="请选择线索所涉目标的一项未办结任务"):
         channel.turn_into_notice(
             latest(),
             acting_user=erin,

@@ -119,7 +119,7 @@ def test_nobody_else_deletes_a_units_draft(request, client, world, who):
 def test_a_submitted_report_is_never_deleted_only_withdrawn_with_a_reason(client, alice, world):
     client.force_login(alice)
     assert client.post(reverse("report_delete", args=[world.submitted.pk])).status_code == 403
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="只有草稿可以删除；已提交的报告只能撤回"):
         services.delete_report(world.submitted, acting_user=alice)
     page = client.get(reverse("report_detail", args=[world.submitted.pk])).content.decode()
     assert "删除草稿" not in page and "撤回" in page

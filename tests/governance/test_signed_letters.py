@@ -49,7 +49,7 @@ def test_a_signed_letters_page_is_unchanged_after_a_plan_regeneration(letter, cl
     client.force_login(alice)
     before = _article(client, letter)
     with time_machine.travel(dt.datetime(2018, 5, 2, 2, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match="甲县已签署2018年度目标责任书，此项修改须提交变更申请并经督查室批准"):
             ledger.generate_milestones(assignment, granularity="quarter", acting_user=erin)
         client.force_login(erin)  # the office regenerates the plan on its page: refused, with the reason
         response = client.post(

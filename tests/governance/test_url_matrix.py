@@ -24,14 +24,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accountability import services as accountability
 from accountability.models import InboxMessage, Notice, ResponsibilityLetter
 from tests.factories import UserFactory
-from tests.workspace_data import D, at, unit_a_world
+from tests.workspace_data import D, at, statuses_by_role, unit_a_world
 
 ROLES = ("anonymous", "alice", "bob", "carol", "dave", "erin", "sysadmin")
 MISSING = 999999  # a primary key nobody has
@@ -301,18 +299,8 @@ def _url(key: str, args, world, query: str) -> str:
 
 
 def _statuses(world, people, key, method, args, data, query) -> dict[str, int]:
-    url = _url(key, args, world, query)
-    got = {}
-    with at(D(2018, 6, 27)):
-        for role in ROLES:
-            client = Client()
-            if people[role] is not None:
-                client.force_login(people[role])
-            with transaction.atomic():
-                response = client.post(url, data) if method == "post" else client.get(url)
-                got[role] = response.status_code
-                transaction.set_rollback(True)
-    return got
+    people = {role: people[role] for role in ROLES}
+    return statuses_by_role(_url(key, args, world, query), method=method, data=data, people=people)
 
 
 CASES = [(key, *row) for key, rows in ROWS.items() for row in rows]

@@ -14,8 +14,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -28,14 +26,6 @@ from tasks.periods import month_end
 
 DAY = dt.date(2018, 9, 30)
 JUDGED = re.compile(r'data-state="(\w+)" data-assignment="(\d+)" data-day="([\d-]+)"')
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
