@@ -1,12 +1,14 @@
 """load_demo: the 2018 scenario, complete and idempotent; every page of it answers every role."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from tasks.choices import ReportStatus, Source, TargetType
 from tasks.demo.data import LOGINS, UNITS
@@ -331,3 +333,24 @@ def test_the_demos_rural_roads_roll_up_to_the_counties_total_on_every_page(demo,
     with override_settings(ZMD_TODAY=None):
         page = client.get(reverse("target_detail", args=[target.pk])).content.decode()
     assert "data-rolled-up-value>172.4<" in page
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_every_login_under_its_role_with_the_password_once(demo):
+    out = io.StringIO()
+    with translation.override("zh-hans"):  # as manage.py runs it: LANGUAGE_CODE
+        call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert text.count("zmd-demo-2018") == 1
+    sections = re.split(r"^  (?=\S)", text.split("zmd-demo-2018", 1)[1], flags=re.MULTILINE)[1:]
+    by_heading = {section.splitlines()[0]: section for section in sections}
+    assert list(by_heading) == ["督查室", "市领导", "单位负责人", "填报员", "系统管理员（仅后台）"]
+    assert "office " in by_heading["督查室"]
+    assert "mayor " in by_heading["市领导"]
+    assert "head_xiping " in by_heading["单位负责人"]
+    assert "head_xiping_old" not in text  # deactivated at the handover
+    assert "staff_zhengyang " in by_heading["填报员"]
+    assert "sysadmin " in by_heading["系统管理员（仅后台）"]
+    assert "staff_zhengyang" not in by_heading["单位负责人"]
+    for username, _display, _roles in LOGINS:
+        assert f" {username} " in text

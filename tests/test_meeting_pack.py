@@ -1,5 +1,7 @@
 """The progress meeting pack (推进例会): lagging targets, open problems, pending instructions, as of a day."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -77,3 +79,18 @@ def test_the_pack_takes_the_same_queries_for_few_or_many_targets(
     lagging_targets(12, "多")
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).content.decode().count("难") == 14
+
+
+def test_the_pack_prints_percents_with_one_decimal_whatever_the_database_returns(
+    meeting, client, erin, leader, monkeypatch
+):
+    """SQLite hands figures back as floats or as decimals with a long tail (65.3000000000000)."""
+    pack = meeting_pack(leader, D(2018, 8, 22))
+    row = pack.lagging[0]
+    row.planned_on, row.progress_on, row.lag = Decimal("65.3000000000000"), 10.0, Decimal("55.3000000000000")
+    monkeypatch.setattr("accountability.views.meetings.meeting_pack", lambda *args: pack)
+    client.force_login(erin)
+    text = client.get(reverse("meeting-pack"), {"leader": leader.pk, "day": "2018-08-22"}).content.decode()
+    assert "0000000" not in text
+    assert '<td class="num">65.3%</td><td class="num">10%</td>' in text
+    assert "<strong>55.3</strong>" in text

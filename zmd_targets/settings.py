@@ -279,6 +279,10 @@ CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS
 CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT_SECONDS - 30
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A cold shutdown (SIGQUIT; scripts/run-dev sends it on Ctrl-C) lets running jobs finish for this
+# many seconds, then cancels them (acks_late: they go back to the queue). SIGTERM stays a warm
+# shutdown that waits for every running job, as a service manager expects.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_int("ZMD_WORKER_SOFT_SHUTDOWN_SECONDS", 4, minimum=0)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -316,7 +320,7 @@ CELERY_BEAT_SCHEDULE = {
 ZMD_NOTICE_NUMBER_PREFIX = env_str("ZMD_NOTICE_NUMBER_PREFIX", "驻督")
 # The issuer printed at the head and foot of every notice.
 ZMD_NOTICE_ISSUER = env_str("ZMD_NOTICE_ISSUER", "驻马店市人民政府督查室")
-# Links in notice emails start with this address.
+# Links in notice emails start with this address (scripts/run-dev sets it from HOST and PORT).
 ZMD_SITE_URL = env_str("ZMD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Email -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tasks.forms.bounds import DayField
+from tasks.forms.values import ValueField
 
 from ..choices import Grade, RankingPeriod, RuleCode
 from .fields import DateInput, MonthField
@@ -42,9 +43,7 @@ class RulesForm(forms.Form):
         self.bands = list(bands)
         for rule in self.rules:
             if rule.code != RuleCode.REVERSAL:
-                self.fields[f"amount_{rule.code}"] = forms.DecimalField(
-                    label=_("Points"), initial=rule.amount, **POINTS
-                )
+                self.fields[f"amount_{rule.code}"] = ValueField(label=_("Points"), initial=rule.amount, **POINTS)
             self.fields[f"description_{rule.code}"] = forms.CharField(
                 label=_("Description"), initial=rule.description, max_length=200
             )
@@ -53,7 +52,7 @@ class RulesForm(forms.Form):
                     label=_("In force"), initial=rule.is_active, required=False
                 )
         for band in self.bands:
-            self.fields[f"band_{band.grade}"] = forms.DecimalField(
+            self.fields[f"band_{band.grade}"] = ValueField(
                 label=Grade(band.grade).label, initial=band.min_score, **POINTS
             )
 

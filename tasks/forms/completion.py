@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .bounds import DayField
 from .reports import EvidenceField
+from .values import ValueField
 
 
 class DateInput(forms.DateInput):
@@ -22,14 +23,14 @@ class DateInput(forms.DateInput):
 class ClaimForm(forms.Form):
     """The final figures (a value where the unit reports one, else a percent), a statement, evidence."""
 
-    final_percent = forms.DecimalField(
+    final_percent = ValueField(
         label=_("Final progress (%)"),
         max_digits=5,
         decimal_places=1,
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "min": "0", "max": "100"}),
     )
-    final_value = forms.DecimalField(label=_("Final value"), max_digits=18, decimal_places=4, required=False)
+    final_value = ValueField(label=_("Final value"), max_digits=18, decimal_places=4, required=False)
     statement = forms.CharField(
         label=_("Statement of completion"),
         widget=forms.Textarea(attrs={"rows": 5}),

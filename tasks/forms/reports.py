@@ -12,6 +12,7 @@ from .. import clock
 from ..choices import FollowUpKind, FollowUpTopic
 from ..services import RuleViolation, check_evidence_file
 from .bounds import DayField
+from .values import ValueField
 
 MAX_FILES = 10
 # Each part of the four-part report: a long page of text, and a bound on what one post may carry.
@@ -55,16 +56,14 @@ class ReportForm(forms.Form):
 
     SAVE, SUBMIT = "save", "submit"
 
-    progress_percent = forms.DecimalField(
+    progress_percent = ValueField(
         label=_("Cumulative progress (%)"),
         max_digits=5,
         decimal_places=1,
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
-    actual_value = forms.DecimalField(
-        label=_("Cumulative actual value"), max_digits=18, decimal_places=4, required=False
-    )
+    actual_value = ValueField(label=_("Cumulative actual value"), max_digits=18, decimal_places=4, required=False)
     work_done = _report_text(_("Progress: work done"), rows=4)
     problems = _report_text(_("Problems met"))
     next_plan = _report_text(_("Plan for the next period"))

@@ -9,6 +9,7 @@ from ..choices import AssignmentRole, Granularity
 from ..models import Target, Unit
 from ..services.breakdown import TARGET_FIELDS
 from .bounds import DayField, IdField, bound_dates
+from .values import ValueField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +35,7 @@ class TargetForm(forms.ModelForm):
             "task_force", "start_date", "deadline", "report_frequency", "measure_unit", "baseline",
             "target_value", "direction", "measure_kind", "share_rule", "remarks",
         ]  # fmt: skip
+        field_classes = {"baseline": ValueField, "target_value": ValueField}
         widgets = {
             "start_date": DATE,
             "deadline": DATE,
@@ -60,7 +62,7 @@ class AssignmentRowForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=AssignmentRole.choices, initial=AssignmentRole.CO)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=64, required=False)
     responsible_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    share = forms.DecimalField(label=_("Share"), max_digits=18, decimal_places=4, required=False, min_value=0)
+    share = ValueField(label=_("Share"), max_digits=18, decimal_places=4, required=False, min_value=0)
     deadline = DayField(label=_("Deadline"), widget=DATE, required=False)
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
@@ -100,10 +102,10 @@ class GenerateForm(forms.Form):
 class MilestoneRowForm(forms.Form):
     due_date = DayField(label=_("Due date"), widget=DATE, required=False)
     granularity = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Granularity.choices], required=False)
-    planned_percent = forms.DecimalField(
+    planned_percent = ValueField(
         label=_("Planned progress (%)"), max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False
     )
-    planned_value = forms.DecimalField(label=_("Planned value"), max_digits=18, decimal_places=4, required=False)
+    planned_value = ValueField(label=_("Planned value"), max_digits=18, decimal_places=4, required=False)
     description = forms.CharField(label=_("What is due"), max_length=200, required=False)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ..choices import WARNING_COLOURS, WarningLevel
+from ..numbers import percent_text, value_text
 from ..panels import panels_for
 
 register = template.Library()
@@ -46,18 +45,12 @@ def level_label(level) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """A percent with at most one decimal, no trailing zeros: 40, 42.5."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).quantize(Decimal("0.1"))
-    text = f"{number:f}"
-    return text[:-2] if text.endswith(".0") else text
+    """A percent with at most one decimal, no trailing zeros: 40, 42.5 (see tasks/numbers.py)."""
+    return percent_text(value)
 
 
 @register.filter
-def num(value) -> str:
-    """A decimal without trailing zeros (1800.0000 → 1800)."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}"
+def num(value, measure_unit="") -> str:
+    """A value without trailing zeros (1800.0000 → 1800); money at most two decimals:
+    ``{{ line.goal|num:line.measure_unit }}`` (see tasks/numbers.py)."""
+    return value_text(value, measure_unit)

@@ -1,13 +1,17 @@
 """python manage.py load_demo — the 2018 Zhumadian scenario, idempotent."""
 
 from django.core.management.base import BaseCommand
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from accountability.demo import build_supervision_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
-from tasks.demo import DEMO_DATE, DEMO_LOGINS, DEMO_PASSWORD, build_demo, build_proposals_demo
+from tasks.choices import RoleKind
+from tasks.demo import DEMO_DATE, DEMO_PASSWORD, build_demo, build_proposals_demo
 from tasks.demo.governance import apply_governance_demo
+from tasks.models import Role, User
 
 
 class Command(BaseCommand):
@@ -30,6 +34,32 @@ class Command(BaseCommand):
             f"the scan replayed on {supervision['scans']} days."
         )
         self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
-        self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
-        for username, display_name in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<16} {display_name}")
+        self.stdout.write(_("Logins, all with the password %(password)s:") % {"password": DEMO_PASSWORD})
+        for heading, logins in demo_logins():
+            self.stdout.write(f"  {heading}")
+            for username, who in logins:
+                self.stdout.write(f"    {username:<18} {who}")
+
+
+def demo_logins() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every active login the demo made, grouped by role (a person with two roles shows under both):
+    [(heading, [(username, display name and unit or post)])]."""
+    roles = Role.objects.select_related("unit", "leader").order_by("unit__name", "leader__post", "pk")
+    people = User.objects.filter(is_active=True).prefetch_related(Prefetch("roles", queryset=roles))
+    groups = {
+        RoleKind.OFFICE: (_("Supervision office"), []),
+        RoleKind.LEADER: (_("City leaders"), []),
+        RoleKind.HEAD: (_("Unit heads"), []),
+        RoleKind.STAFF: (_("Unit staff"), []),
+    }
+    technical = (_("Technical administrator (the admin only)"), [])
+    for person in people.order_by("username"):
+        for role in person.roles.all():
+            where = role.unit.name if role.unit else role.leader.post if role.leader else ""
+            who = person.display_name
+            if where and where not in who:
+                who = f"{who}（{where}）"
+            groups[role.kind][1].append((person.username, who))
+        if person.is_superuser and not person.roles.all():
+            technical[1].append((person.username, person.display_name))
+    return [group for group in (*groups.values(), technical) if group[1]]
