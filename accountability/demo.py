@@ -14,11 +14,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tasks import clock
-from tasks.choices import Frequency, RoleKind
+from core import clock
+from core.access import RoleKind
+from core.periods import Frequency, periods_between
 from tasks.demo import DEMO_DATE
 from tasks.models import Assignment, Milestone, ProgressReport, User
-from tasks.periods import periods_between
 from tasks.services import refresh_planned_progress
 
 from . import services

@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tasks import clock
+from core import clock
 from tasks import services as ledger
 from tasks.choices import ReportStatus
 from tasks.demo import DEMO_DATE

@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import clock
+from core import clock
 from tasks.models import User
 
 from .choices import DisclosureStatus, FeedbackKind

@@ -15,9 +15,9 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tasks import clock
+from core import clock
+from core.access import RoleKind
 from tasks import services as ledger
-from tasks.choices import RoleKind
 from tasks.models import Assignment, User
 
 from . import services

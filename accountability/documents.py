@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tasks.text import strip_control
+from core.text import strip_control
 
 from .models import Notice
 from .services.notice_texts import day_text

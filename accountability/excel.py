@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.excel_writer import Exporter
 from tasks.choices import RankingGroup, WarningLevel
-from tasks.excel.writer import Exporter
 
 from .choices import RankingPeriod
 from .selectors.scores import Ranking

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from tasks.excel.writer import Exporter
+from core.excel_writer import Exporter
 
 from .models import ResponsibilityLetter
 from .services.letters import letter_assignments, letter_content

@@ -4,8 +4,8 @@ Registered when the app is ready (``tasks`` depends on nothing of ours, so they 
 
 from __future__ import annotations
 
-from tasks.access import Action
-from tasks.permissions import rule
+from core.access import Action
+from core.permissions import rule
 
 from .choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, NoticeStatus
 

@@ -14,9 +14,10 @@ from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 
+from core.errors import RuleViolation
 from tasks.jobs import enqueue  # noqa: F401  (the jobs of this app are sent through it)
 from tasks.models import User
-from tasks.services import RuleViolation, system_user
+from tasks.services import system_user
 
 from . import scan, services
 from .services import delivery, notices, scoring

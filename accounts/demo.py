@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from tasks import clock
-from tasks.choices import RoleKind
+from core import clock
+from core.access import RoleKind
 from tasks.models import Role, Unit
 from tasks.services import save_with_history
 

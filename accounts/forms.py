@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import RoleKind
 from core.lists import FilterForm
-from tasks.choices import RoleKind
 from tasks.models import Unit
 
 from .models import LoginEventKind

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tasks.choices import RoleKind
+from core.access import RoleKind
 
 
 class LoginEventKind(models.TextChoices):

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tasks import clock
-from tasks.access import forget_access
-from tasks.choices import RoleKind
+from core import clock
+from core.access import RoleKind, forget_access
+from core.errors import RuleViolation
 from tasks.models import Role
-from tasks.services import RuleViolation, save_with_history, validate_and_save
+from tasks.services import save_with_history, validate_and_save
 
 from .models import AccountState, RoleHandover, UserSession
 from .validators import one_time_password

@@ -31,12 +31,12 @@ from django.db import connection, transaction
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import get_history_model_for_model
 
+from core.excel_writer import write_xlsx
 from tasks import services
 from tasks.choices import AssignmentRole, Source, TargetType, UnitKind
 from tasks.excel.exporters import BreakdownExporter
 from tasks.excel.layout import SOURCE_NAMES, TYPE_NAMES
 from tasks.excel.plan import plan_import
-from tasks.excel.writer import write_xlsx
 from tasks.models import Assignment, Leader, Milestone, Target, Unit
 
 from .libreoffice import convert

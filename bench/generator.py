@@ -39,13 +39,12 @@ from accountability.models import (
 from accountability.services.disclosure import approve_disclosure, prepare_disclosure, publish_disclosure
 from accountability.services.points import rebuild_unit_month_points
 from accountability.services.rules import ensure_default_rules
+from core.access import RoleKind
+from core.periods import Frequency, Granularity, month_end, periods_between
 from tasks.choices import (
     AssignmentRole,
     AssignmentStatus,
-    Frequency,
-    Granularity,
     ReportStatus,
-    RoleKind,
     ShareRule,
     Source,
     TargetStatus,
@@ -53,7 +52,6 @@ from tasks.choices import (
     UnitKind,
 )
 from tasks.models import Assignment, Leader, Milestone, ProgressReport, Role, Target, Unit, User
-from tasks.periods import month_end, periods_between
 from tasks.services.year_progress import rebuild_year_progress
 
 from .models import Dataset

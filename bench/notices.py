@@ -21,8 +21,8 @@ from django.conf import settings
 
 from accountability.choices import ClosedReason, NoticeCause, NoticeKind, NoticeStatus
 from accountability.models import NoticeCounter, SupervisionRules, format_number
+from core.periods import month_end
 from tasks.choices import AssignmentStatus, WarningLevel
-from tasks.periods import month_end
 
 from .scales import YEAR
 

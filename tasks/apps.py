@@ -12,12 +12,12 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_save
 
-        from .text import clean_text_fields
+        from core.text import clean_text_fields
 
         def clean_our_models(sender, instance, **kwargs):
             if sender._meta.app_label in TEXT_CLEANED_APPS:
                 clean_text_fields(sender, instance)
 
         pre_save.connect(clean_our_models, dispatch_uid="tasks.clean_text_fields")
-        # History reasons longer than the history column keeps are cut, never refused.
-        from . import history  # noqa: F401
+        # The ledger's rules for core.permissions.can.
+        from . import permissions  # noqa: F401

@@ -23,13 +23,6 @@ UNIT_KINDS_BY_GROUP = {
 }
 
 
-class RoleKind(models.TextChoices):
-    STAFF = "staff", _("Unit staff")
-    HEAD = "head", _("Unit head")
-    LEADER = "leader", _("City leader")
-    OFFICE = "office", _("Supervision office")
-
-
 class Source(models.TextChoices):
     """The five sources named at the 2018 plenary meeting."""
 
@@ -67,24 +60,6 @@ class ShareRule(models.TextChoices):
     SUM = "sum", _("Shares add up to the target value")
     EACH = "each", _("Each unit carries the whole target value")
     NONE = "none", _("No shares")
-
-
-class Frequency(models.TextChoices):
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
-    QUARTERLY = "quarterly", _("Quarterly")
-
-
-class Granularity(models.TextChoices):
-    """Plan levels, finest first: 以天保周、以周保月、以月保季、以季保年."""
-
-    WEEK = "week", _("Week")
-    MONTH = "month", _("Month")
-    QUARTER = "quarter", _("Quarter")
-    YEAR = "year", _("Year")
-
-
-GRANULARITY_ORDER = [Granularity.WEEK, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR]
 
 
 class TargetStatus(models.TextChoices):

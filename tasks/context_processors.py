@@ -1,6 +1,6 @@
 """What every page's header needs: who is logged in and in which roles."""
 
-from .access import access_for
+from core.access import access_for
 
 
 def workspace(request) -> dict:

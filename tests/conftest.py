@@ -22,8 +22,9 @@ from django.utils import translation
 
 from accountability import services as accountability_services
 from accountability.models import ResponsibilityLetter
+from core.access import RoleKind
 from tasks import services
-from tasks.choices import AssignmentRole, RoleKind, UnitKind
+from tasks.choices import AssignmentRole, UnitKind
 from tests.celery_helpers import broker_of_this_run, forget_broker_of_this_run, running_worker
 from tests.factories import LeaderFactory, RoleFactory, TargetFactory, UnitFactory, UserFactory
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import factory
 
-from tasks.choices import AssignmentRole, AssignmentStatus, RoleKind, Source, TargetType, UnitKind
+from core.access import RoleKind
+from tasks.choices import AssignmentRole, AssignmentStatus, Source, TargetType, UnitKind
 from tasks.models import Assignment, Leader, Milestone, ProgressReport, Role, Target, Unit, User
 
 

@@ -12,8 +12,9 @@ from decimal import Decimal
 import time_machine
 
 from accountability import services as acc
+from core.periods import Granularity
 from tasks import services
-from tasks.choices import AssignmentRole, Granularity, ProposalKind, TargetType
+from tasks.choices import AssignmentRole, ProposalKind, TargetType
 from tasks.models import Assignment, Target
 from tests.factories import TargetFactory
 

@@ -7,9 +7,8 @@ import time_machine
 
 from accountability.models import Check
 from accountability.services import record_check
+from core.access import Action, RoleKind, forget_access
 from tasks import services
-from tasks.access import Action, forget_access
-from tasks.choices import RoleKind
 from tasks.models import Assignment, FollowUp, ProgressReport, Target, Unit
 from tests.factories import RoleFactory, UserFactory
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accountability import services as acc
 from accountability.choices import AppealStatus, RuleCode
 from accountability.models import Appeal, ScoreEntry
-from tasks.services import RuleViolation
+from core.errors import RuleViolation
 from tests.scenarios import D, at, file_report, issued, link, points, score
 
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import AssignmentRole, AssignmentStatus, ShareRule, TargetStatus, TargetType
 from tasks.models import Assignment, Target
-from tasks.services import RuleViolation
 from tests.factories import LeaderFactory, TargetFactory, UnitFactory
 
 D = dt.date

@@ -10,9 +10,9 @@ import pytest
 from accountability import services as acc
 from accountability.choices import NoticeKind, RuleCode
 from accountability.models import Notice, ScoreEntry
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import AssignmentStatus, ClaimStatus, ShareRule, TargetStatus, TargetType
-from tasks.services import RuleViolation
 from tests.scenarios import D, at, file_report, issued, link
 from tests.workspace_data import jpeg
 

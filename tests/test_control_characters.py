@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from accountability import services
 from accountability.models import Notice
+from core.text import strip_control
 from tasks import services as ledger
 from tasks.models import Target
-from tasks.text import strip_control
 from tests.notice_helpers import D, at
 
 DIRTY = "推进\x0b多证合一\x01改革\x7f"

@@ -9,11 +9,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.bulk_history import HistoryStamp, fewer_collections, insert_rows
 from tasks import services
 from tasks.choices import Source, TargetType
 from tasks.excel.plan import plan_import
 from tasks.models import Assignment, Milestone, Target
-from tasks.services.bulk_history import HistoryStamp, fewer_collections, insert_rows
 from tasks.services.plans import planned_percent_at
 from tests.sheets import make_sheet, row
 
@@ -82,7 +82,7 @@ def test_the_save_takes_the_same_number_of_queries_for_four_rows_and_for_twelve(
 
 def test_the_save_takes_a_fixed_number_of_queries_per_batch(tmp_path, erin, unit_a, unit_b, monkeypatch):
     one_batch = _saving_queries(make_sheet(tmp_path / "one.xlsx", _rows(4)), erin)
-    monkeypatch.setattr("tasks.services.bulk_history.BATCH_ROWS", 2)
+    monkeypatch.setattr("core.bulk_history.BATCH_ROWS", 2)
     four_rows_in_pairs = _saving_queries(make_sheet(tmp_path / "pairs.xlsx", _rows(4, start=100)), erin)
     # Targets, links (two per target) and plan nodes (two per link) go in twice, four and eight times
     # as many batches; each batch is its insert (with a sequence read on Postgres) and its history.

@@ -5,17 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.excel_writer import needs_neutralising
 from tasks.choices import Direction
-from tasks.excel.cells import (
-    CellError,
-    needs_neutralising,
-    nfkc,
-    parse_deadline,
-    parse_sequence,
-    parse_value,
-    split_people,
-    split_units,
-)
+from tasks.excel.cells import CellError, nfkc, parse_deadline, parse_sequence, parse_value, split_people, split_units
 
 D = dt.date
 

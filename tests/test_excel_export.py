@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from core.excel_writer import Exporter, write_xlsx
 from tasks.choices import TargetType
 from tasks.excel.exporters import BreakdownExporter
 from tasks.excel.layout import EXPORT_COLUMNS, header_name
-from tasks.excel.writer import Exporter, write_xlsx
 from tests.factories import TargetFactory
 
 

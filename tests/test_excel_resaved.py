@@ -4,10 +4,10 @@
 import pytest
 
 from bench.libreoffice import convert
+from core.excel_writer import write_xlsx
 from tasks import services
 from tasks.excel.exporters import BreakdownExporter
 from tasks.excel.plan import plan_import
-from tasks.excel.writer import write_xlsx
 from tasks.models import Assignment, Milestone, Target
 from tests.data.office import office_file
 

@@ -7,11 +7,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.excel_writer import write_xlsx
 from tasks import services
 from tasks.choices import AssignmentRole, Direction, MeasureKind, Source, TargetType
 from tasks.excel.exporters import BreakdownExporter
 from tasks.excel.plan import plan_import
-from tasks.excel.writer import write_xlsx
 from tasks.measures import percent_of_goal
 from tasks.models import Assignment, Milestone, Target
 from tests.factories import UnitFactory

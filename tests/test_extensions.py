@@ -9,10 +9,10 @@ import pytest
 from accountability import services as acc
 from accountability.choices import ChangeRequestStatus
 from accountability.models import LetterChangeRequest, ResponsibilityLetter
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import ExtensionStatus, HandlingMode
 from tasks.models import Milestone
-from tasks.services import RuleViolation
 from tests.scenarios import D, at, issued, link, npc_proposal
 
 

@@ -8,8 +8,8 @@ import time_machine
 from accountability import services
 from accountability.choices import ChangeRequestStatus
 from accountability.models import ResponsibilityLetter
+from core.errors import RuleViolation
 from tasks import services as ledger
-from tasks.services import RuleViolation
 
 TODAY = dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC)
 

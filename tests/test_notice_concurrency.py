@@ -17,8 +17,9 @@ from accountability import services
 from accountability.choices import MessageKind, NoticeKind
 from accountability.models import InboxMessage, Notice, NoticeCounter, SupervisionRun
 from accountability.scan import runner
+from core.access import RoleKind
 from tasks import services as ledger
-from tasks.choices import AssignmentRole, RoleKind, UnitKind
+from tasks.choices import AssignmentRole, UnitKind
 from tests.factories import RoleFactory, TargetFactory, UnitFactory, UserFactory
 from tests.notice_helpers import D, at, file_report, issue_single, open_warning, scan
 

@@ -10,11 +10,11 @@ from accountability import services
 from accountability.choices import ClosedReason, MessageKind, NoticeCause, NoticeKind, NoticeStatus
 from accountability.models import InboxMessage, Notice
 from accountability.receivers import send_close_out_notice, send_task_notices
+from core.access import Action
+from core.errors import RuleViolation
 from tasks import services as ledger
-from tasks.access import Action
 from tasks.choices import AssignmentStatus
 from tasks.models import Assignment
-from tasks.services import RuleViolation
 from tests.factories import UserFactory
 from tests.notice_helpers import D, at, co_assignment, file_report
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from accountability import services
 from accountability.choices import MessageKind, NoticeKind, NoticeStatus
 from accountability.models import InboxMessage, Notice
+from core.access import access_for
 from tasks import services as ledger
-from tasks.access import access_for
 from tasks.choices import AssignmentRole, AssignmentStatus, UnitKind
 from tasks.models import Assignment
 from tests.factories import TargetFactory, UnitFactory

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from tasks.access import forget_access
-from tasks.choices import RoleKind
+from core.access import RoleKind, forget_access
 from tasks.panels import Panel, panels_for, register
 from tests.factories import RoleFactory
 

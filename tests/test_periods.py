@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
-from tasks.choices import Frequency, Granularity
-from tasks.periods import (
+from core.periods import (
+    Frequency,
+    Granularity,
     coarsest_granularity_ending_on,
     period_ends_between,
     period_for,

@@ -4,10 +4,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from core.errors import RuleViolation
+from core.periods import Granularity
 from tasks import services
-from tasks.choices import AssignmentRole, Granularity, MeasureKind, ShareRule, TargetType
+from tasks.choices import AssignmentRole, MeasureKind, ShareRule, TargetType
 from tasks.models import Assignment, Milestone
-from tasks.services import RuleViolation
 from tests.factories import AssignmentFactory, MilestoneFactory, TargetFactory
 
 D = dt.date

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import (
     HandlingMode,
@@ -13,7 +14,6 @@ from tasks.choices import (
     TargetType,
 )
 from tasks.models import Proposal, ProposalReply
-from tasks.services import RuleViolation
 from tests.factories import UnitFactory
 from tests.scenarios import D, at, issued, link
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import AlreadyDone, RuleViolation
 from tasks import services
 from tasks.choices import ReportStatus
 from tasks.models import Assignment, ProgressReport, Target, YearProgressDay
-from tasks.services import AlreadyDone, RuleViolation
 from tasks.services.year_progress import rebuild_year_progress
 from tests.notice_helpers import D, at, file_report
 

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import (
     AssignmentRole,
@@ -17,7 +18,6 @@ from tasks.choices import (
     TargetType,
 )
 from tasks.models import Assignment, Evidence, ProgressReport
-from tasks.services import RuleViolation
 from tests.factories import TargetFactory
 
 D = dt.date

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from accountability import services as acc
 from accountability.selectors.snapshot import build_snapshot
+from core.access import RoleKind
 from tasks import services
-from tasks.choices import AssignmentRole, MeasureKind, RoleKind, ShareRule, TargetType
+from tasks.choices import AssignmentRole, MeasureKind, ShareRule, TargetType
 from tasks.measures import rolled_up
 from tests.factories import RoleFactory, UnitFactory, UserFactory
 from tests.scenarios import D, accept, at, file_report, link
@@ -24,8 +25,14 @@ def _link(role, share, value, percent=None):
 
 
 def _target(rule, value=Decimal(300)):
+    # As Target.progress_baseline gives it: the baseline of a cumulative measure (None here).
     return SimpleNamespace(
-        share_rule=rule, target_value=value, baseline=None, measure_kind=MeasureKind.CUMULATIVE, direction="higher"
+        share_rule=rule,
+        target_value=value,
+        baseline=None,
+        measure_kind=MeasureKind.CUMULATIVE,
+        direction="higher",
+        progress_baseline=None,
     )
 
 

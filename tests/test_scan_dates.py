@@ -19,8 +19,8 @@ from accountability.models import InboxMessage, Notice, NoticeCounter, ScoreEntr
 from accountability.scan import run_scan
 from accountability.scan.undo import undo_scan_run
 from accountability.services.points import rebuild_unit_month_points
+from core.errors import RuleViolation
 from tasks.models import Assignment
-from tasks.services import RuleViolation
 from tests.notice_helpers import D, at, file_report, issue_single, scan
 from tests.scenarios import score
 

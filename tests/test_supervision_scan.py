@@ -16,10 +16,10 @@ from accountability.models import InboxMessage, Notice, NoticeCounter, Supervisi
 from accountability.scan import run_scan
 from accountability.scan.warnings import decide
 from accountability.services import approve_exposure, sign_for_notice, verify_and_close_out
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import WarningLevel
 from tasks.models import Assignment
-from tasks.services import RuleViolation
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, open_warning, scan
 
 __all__ = ["co_assignment"]  # a fixture

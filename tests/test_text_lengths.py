@@ -16,8 +16,8 @@ from django import forms
 
 from accountability import services as acc
 from accountability.models import Appeal, Disclosure, LetterChangeRequest, Notice, ResponsibilityLetter, ScoreEntry
+from core.history import REASON_MAX_LENGTH, fit_reason
 from tasks import services
-from tasks.history import REASON_MAX_LENGTH, fit_reason
 from tasks.models import ExtensionRequest
 from tests.notice_helpers import D, at, file_report
 

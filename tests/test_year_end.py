@@ -10,10 +10,10 @@ from django.urls import reverse
 from accountability import services as acc
 from accountability.models import Notice, ResponsibilityLetter, YearResult
 from accountability.selectors.scores import ranking
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import AssignmentStatus, ShareRule, TargetStatus, TargetType
 from tasks.models import ClosedYear, Target
-from tasks.services import RuleViolation
 from tests.scenarios import D, accept, at, file_report, issued, link, score
 from tests.workspace_data import issued_target_of
 

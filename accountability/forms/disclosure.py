@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tasks.forms.bounds import DayField
+from core.bounds import DayField
 
 from .fields import DateInput, MonthField
 

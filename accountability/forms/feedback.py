@@ -8,9 +8,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+from core.bounds import DayField
 from core.lists import FilterForm
-from tasks import clock
-from tasks.forms.bounds import DayField
 
 from ..choices import FeedbackKind, FeedbackStatus
 from ..models import Disclosure, FeedbackSettings

@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tasks.forms.bounds import check_day
+from core.bounds import check_day
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*$")
 

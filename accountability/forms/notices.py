@@ -7,9 +7,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tasks import clock
+from core import clock
+from core.bounds import DayField
 from tasks.choices import WarningLevel
-from tasks.forms.bounds import DayField
 from tasks.models import Unit
 
 from ..choices import NoticeKind

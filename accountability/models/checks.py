@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.access import Action, scope_by_unit
+from core.access import Action, scope_by_unit
 from tasks.models import Assignment
 
 from ..choices import CheckKind

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.access import Action, access_for
+from core.access import Action, access_for
 
 from ..choices import DisclosureStatus
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.access import Action, scope_by_unit
+from core.access import Action, scope_by_unit
 from tasks.models import Assignment, ExtensionRequest, Unit
 
 from ..choices import ChangeRequestStatus

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.access import Action, access_for, scope_by_unit
+from core.access import Action, access_for, scope_by_unit
 from tasks.choices import WARNING_COLOURS, WarningLevel
 from tasks.models import Assignment, ProgressReport, Target, Unit
 

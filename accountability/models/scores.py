@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.access import Action, access_for, scope_by_unit
+from core.access import Action, access_for, scope_by_unit
 from tasks.models import Assignment, ProgressReport, ProposalReply, Target, Unit
 
 from ..choices import APPEAL_STATUS_COLOURS, GRADE_COLOURS, AppealStatus, Grade, RuleCode, RunKind

@@ -44,12 +44,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tasks import clock
-from tasks.choices import OPEN_ASSIGNMENT_STATUSES, Frequency, WarningLevel
+from core import clock
+from core.periods import Frequency, Period, period_for
+from tasks.choices import OPEN_ASSIGNMENT_STATUSES, WarningLevel
 from tasks.judgment import lateness
 from tasks.judgment.state import actual_expression, reports_held
 from tasks.models import Assignment, Milestone, ProgressReport
-from tasks.periods import Period, period_for
 from tasks.services import planned_percent_subquery
 
 from ..models import Notice, SupervisionRules

@@ -19,10 +19,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tasks.choices import Frequency
+from core.periods import Frequency, period_for
 from tasks.judgment import lateness
 from tasks.models import Assignment
-from tasks.periods import period_for
 
 from ..choices import ANSWERED_KINDS, NoticeKind, NoticeStatus
 from ..models import Notice, SupervisionRules

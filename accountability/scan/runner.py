@@ -20,10 +20,11 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from tasks import clock
+from core import clock
+from core.errors import RuleViolation
 from tasks.choices import AssignmentStatus
 from tasks.models import Assignment
-from tasks.services import RuleViolation, system_user
+from tasks.services import system_user
 
 from ..choices import ClosedReason, NoticeKind, NoticeStatus
 from ..models import Notice, SupervisionRules, SupervisionRun

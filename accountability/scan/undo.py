@@ -20,11 +20,11 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tasks import clock
-from tasks.access import access_for
-from tasks.history import fit_reason
-from tasks.services import RuleViolation
-from tasks.services.bulk_history import HistoryStamp, write_history
+from core import clock
+from core.access import access_for
+from core.bulk_history import HistoryStamp, write_history
+from core.errors import RuleViolation
+from core.history import fit_reason
 from tasks.services.common import SYSTEM_USERNAME
 
 from ..choices import ClosedReason, MessageKind, NoticeStatus, RuleCode

@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
 from tasks.models import Assignment
-from tasks.periods import period_from_key
 from tasks.services.warning_levels import set_warning_levels
 
 from ..choices import ClosedReason, NoticeCause, NoticeKind

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from tasks import clock
-from tasks.access import Action, access_for
+from core import clock
+from core.access import Action, access_for
 from tasks.choices import AssignmentStatus, ClaimStatus, ExtensionStatus, ReportStatus, WarningLevel
 from tasks.models import Assignment, CompletionClaim, ExtensionRequest, ProgressReport
 

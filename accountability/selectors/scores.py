@@ -19,10 +19,10 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from tasks import clock
+from core import clock
+from core.periods import month_end, quarter_of
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
 from tasks.models import Assignment, Unit
-from tasks.periods import month_end, quarter_of
 
 from ..choices import GRADE_COLOURS, Grade, RankingPeriod
 from ..models import ScoreEntry, UnitMonthPoints

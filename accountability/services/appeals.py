@@ -9,14 +9,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tasks import clock
-from tasks.services import (
-    RuleViolation,
-    check_evidence_file,
-    refuse_closed_year,
-    save_with_history,
-    validate_and_save,
-)
+from core import clock
+from core.errors import RuleViolation
+from tasks.services import check_evidence_file, refuse_closed_year, save_with_history, validate_and_save
 
 from ..choices import AppealStatus
 from ..models import Appeal, ScoreEntry

@@ -7,9 +7,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.errors import RuleViolation
 from tasks.models import Assignment
-from tasks.services import RuleViolation, validate_and_save
+from tasks.services import validate_and_save
 from tasks.services.years import refuse_closed_assignment
 
 from ..models import Check

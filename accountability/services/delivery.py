@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tasks import clock
-from tasks.choices import RoleKind
+from core import clock
+from core.access import RoleKind
 from tasks.models import Role
 
 from ..choices import EmailStatus, MessageKind

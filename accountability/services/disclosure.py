@@ -9,9 +9,10 @@ import json
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tasks import clock
-from tasks.periods import month_end
-from tasks.services import RuleViolation, save_with_history, validate_and_save
+from core import clock
+from core.errors import RuleViolation
+from core.periods import month_end
+from tasks.services import save_with_history, validate_and_save
 
 from ..choices import DisclosureStatus
 from ..models import Disclosure

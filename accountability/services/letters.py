@@ -20,18 +20,12 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from tasks import clock, signals
-from tasks.access import access_for
+from core import clock
+from core.access import access_for
+from core.errors import AlreadyDone, RuleViolation
+from tasks import signals
 from tasks.models import Assignment, Milestone, Unit
-from tasks.services import (
-    AlreadyDone,
-    RuleViolation,
-    lock_fresh,
-    refuse_closed_year,
-    save_with_history,
-    update_assignment,
-    validate_and_save,
-)
+from tasks.services import lock_fresh, refuse_closed_year, save_with_history, update_assignment, validate_and_save
 
 from ..choices import ChangeRequestStatus
 from ..models import LetterChangeRequest, ResponsibilityLetter

@@ -18,13 +18,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.bulk_history import HistoryStamp, write_history
+from core.errors import RuleViolation
+from core.history import fit_reason
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
-from tasks.history import fit_reason
 from tasks.models import Assignment, ProgressReport
-from tasks.services import RuleViolation, save_with_history
-from tasks.services.bulk_history import HistoryStamp, write_history
+from tasks.services import save_with_history
 from tasks.services.warning_levels import clear_warning_levels
 from tasks.services.years import refuse_closed_assignment
 

@@ -13,7 +13,7 @@ import warnings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from tasks.services import RuleViolation
+from core.errors import RuleViolation
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # about a 7,700 × 5,200 camera photo

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
-from tasks import clock
-from tasks.periods import month_end
+from core import clock
+from core.periods import month_end
 
 from ..choices import RuleCode
 from ..models import ScoreEntry, ScoreRule, UnitMonthPoints

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.errors import RuleViolation
 from tasks.models import ProgressReport
-from tasks.services import RuleViolation, validate_and_save
+from tasks.services import validate_and_save
 
 from ..choices import ProblemOutcome
 from ..models import ProblemDecision

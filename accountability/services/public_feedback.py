@@ -18,11 +18,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.errors import RuleViolation
+from core.text import strip_control
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
 from tasks.models import Assignment, Target
-from tasks.services import RuleViolation, save_with_history, validate_and_save
-from tasks.text import strip_control
+from tasks.services import save_with_history, validate_and_save
 
 from ..choices import CLOSED_FEEDBACK_STATUSES, DisclosureStatus, FeedbackKind, FeedbackStatus
 from ..models import Disclosure, FeedbackSettings, PublicFeedback

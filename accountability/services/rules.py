@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from tasks.services import RuleViolation, save_with_history, system_user
+from core.errors import RuleViolation
+from tasks.services import save_with_history, system_user
 
 from ..choices import Grade, RuleCode
 from ..constants import DEFAULT_GRADE_BANDS, DEFAULT_RULES

@@ -16,10 +16,11 @@ from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.errors import RuleViolation
+from core.periods import month_end
 from tasks.models import Target
-from tasks.periods import month_end
-from tasks.services import RuleViolation, closed_years, system_user
+from tasks.services import closed_years, system_user
 
 from ..choices import RunKind
 from ..models import ScoreEntry, ScoreRule, ScoringRun

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import add_months, periods_between
 from tasks.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -30,7 +31,6 @@ from tasks.choices import (
 )
 from tasks.judgment import lateness
 from tasks.models import Assignment, ProgressReport, ProposalReply, ReportTimeLimits, Target
-from tasks.periods import add_months, periods_between
 
 from ..choices import NoticeCause, NoticeKind, NoticeStatus, RuleCode
 from ..constants import EARLY_MONTHS, OVER_TARGET_RATIO

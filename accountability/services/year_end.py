@@ -15,10 +15,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.errors import RuleViolation
 from tasks.choices import ClaimStatus, ExtensionStatus, TargetStatus
 from tasks.models import ClosedYear, CompletionClaim, ExtensionRequest, Target
-from tasks.services import RuleViolation, is_closed_year
+from tasks.services import is_closed_year
 from tasks.services.carry_over import carry_over
 from tasks.services.years import end_unfinished_assignments, record_closed_year
 

@@ -9,15 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks import clock
-from tasks.access import Action
-from tasks.form_errors import add_rule_errors
-from tasks.forms.bounds import DayField
+from core import clock
+from core.access import Action
+from core.bounds import DayField
+from core.errors import RuleViolation, add_rule_errors
+from core.permissions import can
+from core.views import object_for
 from tasks.models import Assignment
 from tasks.panels import Panel, register
-from tasks.permissions import can
-from tasks.services import RuleViolation
-from tasks.views.common import object_for
 
 from ..choices import CheckKind
 from ..models import Check

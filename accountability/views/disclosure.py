@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock
+from core.access import Action, access_for
+from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
-from tasks import clock
-from tasks.access import Action, access_for
-from tasks.form_errors import add_rule_errors, flash_rule_errors
-from tasks.services import RuleViolation
 
 from .. import services
 from ..choices import DisclosureStatus

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
-from tasks.form_errors import add_rule_errors, flash_rule_errors
-from tasks.services import RuleViolation
 
 from ..choices import FeedbackStatus
 from ..forms.feedback import AnswerForm, DismissForm, FeedbackFilterForm, FeedbackNoticeForm, FeedbackSettingsForm

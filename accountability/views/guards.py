@@ -4,7 +4,7 @@ Both gates ask ``tasks.permissions.can`` (the one answer to "may this person do 
 
 from __future__ import annotations
 
-from tasks.views.common import page
+from core.views import page
 
 # Pages of the supervision office: anonymous visitors log in, everyone else gets 403.
 office_required = page("page.office")

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import Action
 from core.lists import paginate
-from tasks.access import Action
 
 from ..choices import NoticeStatus
 from ..models import InboxMessage, Notice

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tasks import permissions
-from tasks.access import Action, access_for
-from tasks.excel.writer import xlsx_response
-from tasks.forms.bounds import DayField, year_param
+from core import permissions
+from core.access import Action, access_for
+from core.bounds import DayField, year_param
+from core.errors import RuleViolation
+from core.excel_writer import xlsx_response
+from core.permissions import can
 from tasks.models import Assignment
-from tasks.permissions import can
-from tasks.services import RuleViolation
 
 from .. import services
 from ..choices import ChangeRequestStatus

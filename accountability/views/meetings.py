@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from tasks import clock
-from tasks.access import access_for
+from core import clock
+from core.access import access_for
 from tasks.models import Leader
 
 from ..forms.disclosure import MeetingPackForm

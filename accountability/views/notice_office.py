@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import Action
+from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
+from core.views import object_for
 from tasks import services as ledger
-from tasks.access import Action
-from tasks.form_errors import add_rule_errors, flash_rule_errors
 from tasks.forms.completion import ExtensionDecisionForm
 from tasks.models import Assignment, ProgressReport
-from tasks.services import RuleViolation
-from tasks.views.common import object_for
 
 from .. import services, tasks
 from ..forms.notices import CloseOutForm, ReasonForm, SupervisionForm, default_due

@@ -3,7 +3,7 @@ dashboard, what waits for the office or the unit on the home page."""
 
 from __future__ import annotations
 
-from tasks.access import access_for
+from core.access import access_for
 from tasks.choices import AssignmentStatus
 from tasks.panels import Panel, register
 

@@ -17,15 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock, permissions
+from core.access import Action, access_for
+from core.errors import RuleViolation, flash_rule_errors
+from core.excel_writer import xlsx_response
 from core.lists import paginate
-from tasks import clock, permissions
-from tasks.access import Action, access_for
+from core.permissions import can
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
-from tasks.excel.writer import xlsx_response
-from tasks.form_errors import flash_rule_errors
 from tasks.models import Unit
-from tasks.permissions import can
-from tasks.services import RuleViolation
 
 from .. import services
 from ..documents import notice_docx

@@ -8,8 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from tasks.form_errors import add_rule_errors
-from tasks.services import RuleViolation
+from core.errors import RuleViolation, add_rule_errors
 from zmd_targets.client_ip import client_address
 
 from ..forms.feedback import HONEYPOT, PublicFeedbackForm

@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks import clock
-from tasks.form_errors import flash_rule_errors, rule_messages
-from tasks.forms.bounds import DayField
-from tasks.services import RuleViolation
+from core import clock
+from core.bounds import DayField
+from core.errors import RuleViolation, flash_rule_errors, rule_messages
 
 from ..forms.fields import DateInput
 from ..models import Notice

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from tasks import clock
-from tasks.access import access_for
+from core import clock
+from core.access import access_for
 from tasks.panels import Panel, register
 
 from ..choices import AppealStatus, DisclosureStatus

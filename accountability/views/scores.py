@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock
+from core.access import Action, access_for
+from core.errors import RuleViolation, add_rule_errors
+from core.excel_writer import xlsx_response
 from core.lists import paginate
-from tasks import clock
-from tasks.access import Action, access_for
 from tasks.choices import RankingGroup
-from tasks.excel.writer import xlsx_response
-from tasks.form_errors import add_rule_errors
 from tasks.models import Unit
-from tasks.services import RuleViolation
 
 from .. import services
 from ..choices import AppealStatus, RankingPeriod, RuleCode

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks import clock
-from tasks.access import access_for
-from tasks.form_errors import rule_messages
+from core import clock
+from core.access import access_for
+from core.errors import RuleViolation, rule_messages
 from tasks.models import ClosedYear, Target
-from tasks.services import RuleViolation
 
 from ..models import YearResult
 from ..services import year_end

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.lists import OpenEndedPage, page_number, page_size
+from core.views import office_only
 from tasks.models import Unit
-from tasks.views.common import office_only
 
 from ..audit import AuditFilters, history_models, search
 

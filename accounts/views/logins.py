@@ -6,7 +6,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from core.lists import paginate
-from tasks.views.common import office_only
+from core.views import office_only
 
 from ..forms import LoginLogFilterForm
 from ..models import LoginEvent

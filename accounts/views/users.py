@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.errors import add_rule_errors, flash_rule_errors
 from core.lists import paginate
-from tasks.form_errors import add_rule_errors, flash_rule_errors
+from core.views import office_only
 from tasks.models import Role
 from tasks.services.common import SYSTEM_USERNAME
-from tasks.views.common import office_only
 
 from .. import services
 from ..forms import HandoverForm, NewLoginForm, UserFilterForm

@@ -13,20 +13,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import clock, services
-from tasks.choices import (
-    AssignmentRole,
-    AssignmentStatus,
-    FollowUpKind,
-    FollowUpTopic,
-    Frequency,
-    Granularity,
-    MeasureKind,
-    RoleKind,
-    ShareRule,
-)
+from core import clock
+from core.access import RoleKind
+from core.periods import Frequency, Granularity, periods_between
+from tasks import services
+from tasks.choices import AssignmentRole, AssignmentStatus, FollowUpKind, FollowUpTopic, MeasureKind, ShareRule
 from tasks.models import Leader, Role, Target, TaskForce, Unit, User
-from tasks.periods import periods_between
 
 from . import data
 

@@ -1,6 +1,7 @@
 """What the demo holds, as data. Leaders are named by post; no real person's name appears."""
 
-from tasks.choices import Frequency, MeasureKind, ShareRule, Source, TargetType, UnitKind
+from core.periods import Frequency
+from tasks.choices import MeasureKind, ShareRule, Source, TargetType, UnitKind
 
 C, Z, D = UnitKind.COUNTY, UnitKind.ZONE, UnitKind.DEPARTMENT
 

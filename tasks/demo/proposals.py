@@ -13,7 +13,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import clock, services
+from core import clock
+from tasks import services
 from tasks.choices import AssignmentRole, HandlingMode, ProposalKind, ResultCode, Satisfaction
 from tasks.models import Proposal, Target, User
 

@@ -11,11 +11,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from core.errors import RuleViolation
+from core.periods import quarter_end
+
 from ..choices import MeasureKind, TargetStatus, TargetType
 from ..models import Assignment, Leader, Milestone, Target, Unit
-from ..periods import quarter_end
 from ..services.breakdown import check_target
-from ..services.common import RuleViolation
 from .cells import normalise_name
 from .columns import MILESTONE_FIELDS, PARENT, QUARTERS_COLUMN, RULE_COLUMNS, TARGET_COLUMNS, UNITS
 from .layout import header_name

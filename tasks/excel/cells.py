@@ -15,8 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.text import strip_control
+
 from ..choices import Direction
-from ..text import strip_control
 
 FOUR_PLACES = Decimal("0.0001")
 _WHITESPACE = re.compile(r"[ \t\u3000\xa0]+")
@@ -323,13 +324,6 @@ def parse_sequence(value) -> tuple[int | None, str, str]:
 
 
 # --- Writing cells -----------------------------------------------------------------------------
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def needs_neutralising(value) -> bool:
-    """A text that a spreadsheet would run as a formula (CSV injection); numbers are left alone."""
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
 def to_decimal_or_none(text: str) -> Decimal | None:

@@ -18,15 +18,16 @@ from itertools import islice
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from .. import clock
-from ..access import Action
+from core import clock
+from core.access import Action
+from core.excel_writer import Exporter, number_or_text
+from core.periods import quarter_end
+
 from ..choices import AssignmentRole
 from ..judgment.state import judge
 from ..models import Assignment, Milestone, Target, Unit
-from ..periods import quarter_end
 from .cells import format_value
 from .layout import EXPORT_COLUMNS, QUARTERS, SOURCE_NAMES, TYPE_NAMES, header_name
-from .writer import Exporter, number_or_text
 
 CHUNK = 2000
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from core.bulk_history import fewer_collections
+
 from ..models import Leader, Unit
-from ..services.bulk_history import fewer_collections
 from .builder import ImportBuilder
 from .cells import normalise_name, year_in_text
 from .reader import FileRefused, SheetReader, check_file, open_workbook

@@ -8,9 +8,10 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.periods import coarsest_granularity_ending_on
+
 from ..choices import AssignmentStatus, Direction, ShareRule
 from ..models import Assignment, Milestone, Target, Unit
-from ..periods import coarsest_granularity_ending_on
 from .layout import SOURCE_NAMES, TYPE_NAMES
 from .rows import RowPlan
 

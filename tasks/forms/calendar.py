@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import DayField
+
 from ..models import CalendarDayKind, ReportTimeLimits
-from .bounds import DayField
 
 
 class CalendarDayForm(forms.Form):

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .bounds import DayField
+from core.bounds import DayField
+
 from .reports import EvidenceField
 from .values import ValueField
 

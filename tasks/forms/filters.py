@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import clock
+from core import clock
+from core.bounds import IdField
+
 from ..choices import AssignmentStatus, RankingGroup, Source, TargetStatus, TargetType, WarningLevel
 from ..models import Leader, Unit
-from .bounds import IdField
 
 REPORT_STATE_CHOICES = [
     ("missing", _("Report missing")),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import DayField, IdField
+
 from ..choices import HandlingMode, ProposalKind, ResultCode, Satisfaction
-from .bounds import DayField, IdField
 from .completion import DateInput, ExtensionDecisionForm
 
 

@@ -8,10 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .. import clock
+from core import clock
+from core.bounds import DayField
+from core.errors import RuleViolation
+
 from ..choices import FollowUpKind, FollowUpTopic
-from ..services import RuleViolation, check_evidence_file
-from .bounds import DayField
+from ..services import check_evidence_file
 from .values import ValueField
 
 MAX_FILES = 10

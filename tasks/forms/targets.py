@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import AssignmentRole, Granularity
+from core.bounds import DayField, IdField, bound_dates
+from core.periods import Granularity
+
+from ..choices import AssignmentRole
 from ..models import Target, Unit
 from ..services.breakdown import TARGET_FIELDS
-from .bounds import DayField, IdField, bound_dates
 from .values import ValueField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

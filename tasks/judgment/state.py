@@ -283,7 +283,7 @@ def judge_days(
     facts: dict | None = None,
 ) -> dict[dt.date, dict[int, Judgment]]:
     """``judge`` for each of ``days`` (a month's end each, say), in one query."""
-    from .. import clock
+    from core import clock
 
     today = today or clock.today()
     days = list(days)
@@ -304,7 +304,7 @@ def judge_days(
 
 
 def judge_one(assignment: Assignment, day: dt.date | None = None) -> Judgment | None:
-    from .. import clock
+    from core import clock
 
     day = day or clock.today()
     return judge(Assignment.objects.filter(pk=assignment.pk), day).get(assignment.pk)

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..access import Action, scope_by_unit
+from core.access import Action, scope_by_unit
+
 from ..choices import CLAIM_STATUS_COLOURS, ClaimStatus
 from .files import UploadedFile
 from .targets import PERCENT_VALIDATORS, Assignment, _decimal

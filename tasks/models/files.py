@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .. import clock
+from core import clock
 
 
 class UploadedFile(models.Model):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..access import Action, access_for
+from core.access import Action, access_for
+
 from ..choices import RUNNING_IMPORT_STATUSES, ImportStatus
 
 # A job waits at most this long for a worker to take it, and a running step reports progress at

@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..access import Action, access_for
-from ..choices import UNIT_KINDS_BY_GROUP, RankingGroup, RoleKind, UnitKind
+from core.access import Action, RoleKind, access_for
+
+from ..choices import UNIT_KINDS_BY_GROUP, RankingGroup, UnitKind
 
 
 class UnitQuerySet(models.QuerySet):

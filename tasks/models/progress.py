@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..access import Action, access_for
+from core.access import Action, access_for
+
 from ..choices import AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus, ReturnedBy
 from .files import UploadedFile
 from .targets import PERCENT_VALIDATORS, Assignment, Target, _decimal

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..access import Action
+from core.access import Action
+
 from ..choices import (
     PROPOSAL_STATUS_COLOURS,
     SATISFACTION_COLOURS,

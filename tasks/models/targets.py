@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..access import Action, access_for, scope_by_unit
+from core.access import Action, access_for, scope_by_unit
+from core.periods import Frequency, Granularity
+
 from ..choices import (
     OPEN_ASSIGNMENT_STATUSES,
     WARNING_COLOURS,
@@ -19,8 +21,6 @@ from ..choices import (
     AssignmentStatus,
     Direction,
     ExtensionStatus,
-    Frequency,
-    Granularity,
     MeasureKind,
     ShareRule,
     Source,

@@ -13,18 +13,18 @@ from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import clock
+from core import clock
+from core.periods import Frequency, Period, period_for
+
 from ..choices import (
     OPEN_ASSIGNMENT_STATUSES,
     REPORTABLE_ASSIGNMENT_STATUSES,
     UNIT_KINDS_BY_GROUP,
-    Frequency,
     RankingGroup,
     ReportStatus,
 )
 from ..judgment.state import behind_filter, with_level
 from ..models import Assignment, Milestone, ProgressReport
-from ..periods import Period, period_for
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from core.periods import month_end
+
 from ..judgment.state import Summary, group, group_targets, judge_days, q1, unit_keys
 from ..models import Assignment, Milestone
-from ..periods import month_end
 from .series import cumulative_at, increase_sums
 
 ONE = Decimal("0.1")

@@ -9,7 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .. import clock
+from core import clock
+from core.periods import week_end
+
 from ..choices import (
     WARNING_COLOURS,
     AssignmentRole,
@@ -22,7 +24,6 @@ from ..choices import (
 )
 from ..judgment.state import attach, behind_filter, group, judge, unit_keys, with_level, worst_level_expression
 from ..models import Assignment, Target, Unit, YearProgressDay
-from ..periods import week_end
 from .series import cumulative_at, planned_and_actual
 
 ONE = Decimal("0.1")

@@ -1,5 +1,7 @@
 """Every state change of the ledger goes through these functions (views, admin, imports, jobs)."""
 
+from core.errors import AlreadyDone, RuleViolation
+
 from .breakdown import (
     add_assignment,
     breakdown_errors,
@@ -15,7 +17,7 @@ from .breakdown import (
     update_target,
 )
 from .breakdown_rows import save_breakdown
-from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, system_user, validate_and_save
+from .common import lock_fresh, save_with_history, system_user, validate_and_save
 from .completion import claim_completion, pending_claim, refuse_completion, return_for_redo, verify_completion
 from .extensions import decide_extension, pending_extension, request_extension
 from .import_jobs import (

@@ -8,7 +8,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, signals
+from core import clock
+from core.errors import RuleViolation
+
+from .. import signals
 from ..choices import (
     OPEN_ASSIGNMENT_STATUSES,
     AssignmentRole,
@@ -18,7 +21,7 @@ from ..choices import (
     TargetType,
 )
 from ..models import Assignment, Target, Unit
-from .common import RuleViolation, save_with_history, validate_and_save
+from .common import save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
 from .years import refuse_closed_assignment, refuse_closed_year
 

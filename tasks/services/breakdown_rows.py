@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import RuleViolation
+
 from ..choices import AssignmentRole, TargetStatus
 from ..models import Assignment, Target
 from .breakdown import ASSIGNMENT_FIELDS, _raise_breakdown_errors, add_assignment, remove_assignment, update_assignment
-from .common import RuleViolation
 
 
 def save_breakdown(target: Target, *, rows: list[dict], acting_user) -> None:

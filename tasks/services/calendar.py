@@ -7,8 +7,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import RuleViolation
+
 from ..models import CalendarDay, CalendarDayKind, ReportTimeLimits
-from .common import RuleViolation, validate_and_save
+from .common import validate_and_save
 
 
 def set_calendar_day(day: dt.date, *, kind: str, name: str = "", acting_user) -> CalendarDay:

@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import RuleViolation
+
 from ..choices import AssignmentRole, AssignmentStatus, MeasureKind, ShareRule, TargetStatus
 from ..measures import rolled_up
 from ..models import Target
 from .breakdown import add_assignment, create_target
-from .common import RuleViolation
 
 SUFFIX = "-结转"
 

@@ -8,17 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .. import clock
+from core import clock
+from core.errors import RuleViolation
 
 SYSTEM_USERNAME = "system"
-
-
-class RuleViolation(ValidationError):
-    """A request that breaks a rule of the domain. The message is translated and safe to show."""
-
-
-class AlreadyDone(RuleViolation):
-    """The change asked for is already made (a double click, two people at once): nothing changed."""
 
 
 def lock_fresh(obj: models.Model) -> None:

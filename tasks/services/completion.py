@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, signals
+from core import clock
+from core.errors import RuleViolation
+
+from .. import signals
 from ..choices import AssignmentStatus, ClaimStatus, ReportStatus, TargetStatus
 from ..models import Assignment, ClaimEvidence, CompletionClaim, Target
 from .breakdown import _transition
-from .common import RuleViolation, save_with_history, validate_and_save
+from .common import save_with_history, validate_and_save
 from .reports import _progress_from_input, check_evidence_file
 from .years import refuse_closed_assignment
 

@@ -14,10 +14,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, signals
+from core import clock
+from core.errors import RuleViolation
+
+from .. import signals
 from ..choices import OPEN_ASSIGNMENT_STATUSES, ExtensionStatus
 from ..models import Assignment, ExtensionRequest, Proposal
-from .common import RuleViolation, save_with_history, validate_and_save
+from .common import save_with_history, validate_and_save
 from .plans import stretch_plan
 from .proposals import check_extension_allowed, extend_reply_deadline
 from .years import refuse_closed_assignment

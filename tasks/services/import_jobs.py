@@ -18,13 +18,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import clock
-from ..access import access_for
+from core import clock
+from core.access import access_for
+from core.errors import RuleViolation
+
 from ..choices import ImportStatus
 from ..jobs import enqueue
 from ..models import ImportJob
 from ..models.imports import QUEUED, QUEUED_GRACE, STALLED_AFTER
-from .common import RuleViolation, save_with_history
+from .common import save_with_history
 from .imports import import_breakdown
 
 

@@ -15,11 +15,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, signals
+from core import clock
+from core.bulk_history import HistoryStamp, fewer_collections, insert_rows, update_rows
+from core.errors import RuleViolation
+
+from .. import signals
 from ..choices import AssignmentRole, AssignmentStatus
 from ..models import Assignment, Milestone, Target
-from .bulk_history import HistoryStamp, fewer_collections, insert_rows, update_rows
-from .common import RuleViolation
 from .plans import refresh_planned_progress
 from .year_progress import keeping_year_progress
 

@@ -12,12 +12,14 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .. import clock, signals
+from core import clock
+from core.errors import RuleViolation
+from core.periods import coarsest_granularity_ending_on, period_ends_between
+
+from .. import signals
 from ..choices import AssignmentStatus, MeasureKind
 from ..measures import ONE_DECIMAL, value_at_fraction
 from ..models import Assignment, Milestone
-from ..periods import coarsest_granularity_ending_on, period_ends_between
-from .common import RuleViolation
 from .year_progress import keeping_year_progress
 from .years import refuse_closed_assignment
 

@@ -13,7 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, signals
+from core import clock
+from core.errors import RuleViolation
+from core.periods import add_months
+
+from .. import signals
 from ..choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -27,9 +31,8 @@ from ..choices import (
     TargetType,
 )
 from ..models import Assignment, ExtensionRequest, Proposal, ProposalReply, Target
-from ..periods import add_months
 from .breakdown import close_out
-from .common import RuleViolation, save_with_history, validate_and_save
+from .common import save_with_history, validate_and_save
 from .completion import claim_completion, verify_completion
 from .plans import stretch_plan
 from .years import refuse_closed_year

@@ -12,7 +12,12 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from .. import clock, signals
+from core import clock
+from core.errors import AlreadyDone, RuleViolation
+from core.periods import Period, period_for, period_from_key
+from core.permissions import can
+
+from .. import signals
 from ..choices import (
     REPORTABLE_ASSIGNMENT_STATUSES,
     AssignmentStatus,
@@ -24,10 +29,8 @@ from ..choices import (
 from ..judgment import lateness
 from ..measures import percent_of_goal
 from ..models import Assignment, Evidence, FollowUp, ProgressReport, Target
-from ..periods import Period, period_for, period_from_key
-from ..permissions import can
 from .breakdown import mark_in_progress
-from .common import AlreadyDone, RuleViolation, lock_fresh, save_with_history, validate_and_save
+from .common import lock_fresh, save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
 from .years import refuse_closed_assignment, refuse_closed_year
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .. import clock
+from core import clock
+from core.bulk_history import HistoryStamp, write_history
+from core.errors import RuleViolation
+
 from ..choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from ..models import Assignment, ClosedYear
-from .bulk_history import HistoryStamp, write_history
-from .common import RuleViolation, save_with_history
+from .common import save_with_history
 
 
 def is_closed_year(year: int) -> bool:

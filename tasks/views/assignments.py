@@ -6,16 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from core import clock
+from core.access import Action, access_for
 from core.lists import paginate
+from core.permissions import can
+from core.views import object_for, unit_members
 
-from .. import clock
-from ..access import Action, access_for
 from ..choices import AssignmentRole, ExtensionStatus, FollowUpKind
 from ..forms.completion import ExtensionDecisionForm
 from ..forms.filters import AssignmentFilterForm
 from ..judgment.state import attach, judge, with_level
 from ..models import Assignment, FollowUp, ProgressReport
-from ..permissions import can
 from ..selectors.assignments import (
     REPORT_FILTERS,
     attach_states,
@@ -25,7 +26,6 @@ from ..selectors.assignments import (
 )
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
-from .common import object_for, unit_members
 
 
 def _ordered(queryset):

@@ -8,16 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks.form_errors import add_rule_errors
+from core import clock
+from core.bounds import year_param
+from core.errors import RuleViolation, add_rule_errors
+from core.views import office_only
 
-from .. import clock
-from ..forms.bounds import year_param
 from ..forms.calendar import CalendarDayForm, TimeLimitsForm
 from ..judgment.lateness import WorkingCalendar
 from ..models import CalendarDay, ReportTimeLimits
-from ..services import RuleViolation
 from ..services.calendar import remove_calendar_day, set_calendar_day, update_report_time_limits
-from .common import office_only
 
 
 @office_only

@@ -14,16 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks.form_errors import add_rule_errors, flash_rule_errors
+from core.access import Action, access_for
+from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
+from core.views import object_for
 
 from .. import services
-from ..access import Action, access_for
 from ..choices import OPEN_ASSIGNMENT_STATUSES
 from ..forms.completion import ClaimForm, ExtensionDecisionForm, ExtensionForm
 from ..models import Assignment, ClaimEvidence, CompletionClaim, ExtensionRequest
 from ..permissions import CLAIMABLE_STATUSES
-from ..services import RuleViolation
-from .common import object_for
 
 
 def own_assignment(request, pk: int) -> Assignment:

@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.db.models import F
 from django.shortcuts import render
 
+from core import clock
+from core.access import access_for
+from core.bounds import year_param
 from core.lists import paginate
+from core.views import leaders_and_office
 
-from .. import clock
-from ..access import access_for
 from ..choices import RankingGroup, TargetStatus
-from ..forms.bounds import year_param
 from ..forms.filters import year_choices
 from ..judgment.state import attach, judge_targets
 from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
 from ..selectors.battle_map import battle_map
-from .common import leaders_and_office
 
 MY_TARGETS_SHOWN = 20
 

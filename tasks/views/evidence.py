@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks.form_errors import flash_rule_errors
+from core.access import Action
+from core.errors import RuleViolation, flash_rule_errors
 
 from .. import services
-from ..access import Action
 from ..models import Evidence, ProgressReport
-from ..services import RuleViolation
 
 
 def _evidence_for(user, pk: int, action: str) -> Evidence:

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import clock, services
-from ..access import Action, access_for
+from core import clock
+from core.access import Action, access_for
+from core.bounds import year_param
+from core.excel_writer import xlsx_response
+
+from .. import services
 from ..excel.exporters import BreakdownExporter, UnitStatusExporter
 from ..excel.report import action_labels
-from ..excel.writer import xlsx_response
-from ..forms.bounds import year_param
 from ..models import ImportJob, Unit
 
 

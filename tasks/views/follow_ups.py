@@ -9,15 +9,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks.form_errors import flash_rule_errors
+from core.access import Action, access_for
+from core.errors import RuleViolation, flash_rule_errors
+from core.views import object_for
 
 from .. import services
-from ..access import Action, access_for
 from ..choices import FollowUpKind
 from ..forms.reports import FollowUpForm, follow_up_kinds
 from ..models import ProgressReport, Target
-from ..services import RuleViolation
-from .common import object_for
 
 # The office follows up (manage); a leader instructs.
 ACTION_FOR_KIND = {FollowUpKind.OFFICE: Action.MANAGE, FollowUpKind.LEADER: Action.INSTRUCT}

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
-from ..access import Action, access_for
+from core.access import Action, access_for
+
 from ..choices import FollowUpKind, ReportStatus, TargetStatus
 from ..models import Assignment, FollowUp, ProgressReport, Target
 from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_report_statuses

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import clock, services
-from ..access import Action
+from core import clock
+from core.access import Action
+from core.errors import RuleViolation
+from core.views import object_for
+
+from .. import services
 from ..forms.targets import GenerateForm, PlanFormSet
 from ..models import Assignment
-from ..services import RuleViolation
-from .common import object_for
 
 ROW_FIELDS = ("due_date", "granularity", "planned_percent", "planned_value", "description")
 

@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import Action, access_for
+from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
-from tasks.form_errors import add_rule_errors, flash_rule_errors
 
 from .. import services
-from ..access import Action, access_for
 from ..choices import (
     AssignmentRole,
     ExtensionStatus,
@@ -40,7 +40,6 @@ from ..forms.proposals import (
     ViewsForm,
 )
 from ..models import Assignment, ExtensionRequest, Proposal, ProposalReply, Target
-from ..services import RuleViolation
 
 
 def _with_role(request):

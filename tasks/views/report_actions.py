@@ -9,12 +9,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks.form_errors import flash_rule_errors
+from core.errors import RuleViolation, flash_rule_errors
+from core.permissions import get_or_deny
 
 from .. import services
 from ..models import ProgressReport
-from ..permissions import get_or_deny
-from ..services import RuleViolation
 
 
 def _report(request, pk: int, action: str) -> ProgressReport:

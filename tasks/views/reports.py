@@ -8,22 +8,22 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core import clock, versions
+from core.access import Action, access_for
+from core.errors import RuleViolation, add_rule_errors
 from core.lists import paginate
-from tasks.form_errors import add_rule_errors
+from core.periods import period_from_key
+from core.permissions import get_or_deny
+from core.views import object_for, unit_heads, unit_members
 
-from .. import clock, services, versions
-from ..access import Action, access_for
+from .. import services
 from ..choices import FollowUpTopic, ReportStatus, ShareRule
 from ..forms.reports import FollowUpForm, ReportForm, ReturnForm, follow_up_kinds
 from ..judgment import lateness
 from ..models import Assignment, ProgressReport, ReportTimeLimits
-from ..periods import period_from_key
-from ..permissions import get_or_deny
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
-from ..services import RuleViolation
 from ..services.reports import EDITABLE_REPORT_STATUSES
-from .common import object_for, unit_heads, unit_members
 
 
 def _period(assignment: Assignment, key: str | None):

@@ -12,18 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock
+from core.access import Action, access_for
+from core.errors import RuleViolation, flash_rule_errors
 from core.lists import paginate
-from tasks.form_errors import flash_rule_errors
+from core.views import leaders_and_office, object_for, office_only
 
-from .. import clock, services
-from ..access import Action, access_for
+from .. import services
 from ..choices import ReportStatus
 from ..forms.filters import ReviewFilterForm
 from ..forms.reports import ReturnForm
 from ..models import ProgressReport
 from ..selectors.reports import OPEN_PROBLEM, OPEN_SUGGESTION, follow_up_reports, report_rows
-from ..services import RuleViolation
-from .common import leaders_and_office, object_for, office_only
 
 
 def _run(request, report, action, success: str):

@@ -10,22 +10,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock, versions
+from core.access import Action, access_for
+from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
-from tasks.form_errors import add_rule_errors, flash_rule_errors
+from core.permissions import can
+from core.views import object_for, office_only
 
-from .. import clock, services, versions
-from ..access import Action, access_for
+from .. import services
 from ..choices import TargetStatus
 from ..forms.filters import LedgerFilterForm
 from ..forms.reports import FollowUpForm, follow_up_kinds
 from ..forms.targets import BreakdownFormSet, TargetForm
 from ..judgment.state import attach, group_targets, judge, judge_targets
 from ..models import Assignment, FollowUp, Target
-from ..permissions import can
 from ..selectors.rollup import target_figures
 from ..selectors.targets import ledger
-from ..services import RuleViolation
-from .common import object_for, office_only
 
 
 def _visible_targets(user):

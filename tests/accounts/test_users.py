@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.models import AccountState, RoleHandover
-from tasks.choices import RoleKind
+from core.access import RoleKind
 from tasks.models import Role
 
 User = get_user_model()

@@ -12,10 +12,10 @@ from django.urls import reverse
 from accountability import services as acc
 from accountability.choices import MessageKind, NoticeCause, RuleCode
 from accountability.models import InboxMessage, Notice, ScoreEntry, ScoreRule
+from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import ReportStatus, ReturnedBy
 from tasks.models import ProgressReport
-from tasks.services import RuleViolation
 from tests.notice_helpers import D, at, file_report, open_warning, scan
 from tests.scenarios import score
 

@@ -12,8 +12,8 @@ from accountability.context_processors import _Inbox
 from accountability.models import InboxMessage, Notice, ProblemDecision
 from accountability.selectors.notices import open_problems
 from accountability.services import sign_for_notice
+from core.errors import RuleViolation
 from tasks.choices import TargetType
-from tasks.services import RuleViolation
 from tests.notice_helpers import D, at, co_assignment, file_report, scan
 
 __all__ = ["co_assignment"]  # a fixture

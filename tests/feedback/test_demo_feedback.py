@@ -7,7 +7,7 @@ from django.urls import reverse
 from accountability.choices import FeedbackStatus, NoticeKind
 from accountability.demo_feedback import build_feedback_demo
 from accountability.models import PublicFeedback
-from tasks.choices import RoleKind
+from core.access import RoleKind
 from tests.factories import RoleFactory, UserFactory
 
 

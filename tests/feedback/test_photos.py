@@ -13,7 +13,7 @@ from PIL import Image
 
 from accountability.models import PublicFeedback
 from accountability.services.photos import MAX_BYTES, MAX_SIDE, reencode_photo
-from tasks.services import RuleViolation
+from core.errors import RuleViolation
 
 from .conftest import jpeg_with_exif, latest, send, upload
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accountability.choices import FeedbackStatus, NoticeKind
 from accountability.models import Notice
 from accountability.services import public_feedback as channel
-from tasks.services import RuleViolation
+from core.errors import RuleViolation
 from tests.scenarios import issued, link
 
 from .conftest import latest, send

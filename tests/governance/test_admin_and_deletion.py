@@ -12,13 +12,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accountability.models import LetterChangeRequest, Notice, ResponsibilityLetter, ScoreEntry
+from core.access import access_for
+from core.errors import RuleViolation
 from tasks import services
-from tasks.access import access_for
 from tasks.choices import ReportStatus
 from tasks.demo import governance
 from tasks.demo.build import _people
 from tasks.models import Assignment, Evidence, FollowUp, Milestone, ProgressReport, Target, User
-from tasks.services import RuleViolation
 from tests.factories import UserFactory
 from tests.workspace_data import D, at, unit_a_world
 

@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from tasks.access import Action
+from core.access import Action
+from core.permissions import RULES, can
 from tasks.models import ProgressReport
-from tasks.permissions import RULES, can
 from tests.workspace_data import unit_a_world
 
 

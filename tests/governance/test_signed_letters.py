@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accountability import services
 from accountability.models import ResponsibilityLetter
+from core.errors import RuleViolation
 from tasks import services as ledger
-from tasks.services import RuleViolation
 
 SIGNED_AT = dt.datetime(2018, 4, 20, 2, 30, tzinfo=dt.UTC)  # 10:30 in Zhumadian
 

@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from accountability.models import Disclosure
 from accountability.selectors.meetings import lagging_assignments
+from core.periods import month_end
 from tasks.excel.exporters import UnitStatusExporter
 from tasks.judgment.state import State, group, judge, judge_days, target_summary
 from tasks.models import Assignment, Leader, Target, Unit, User
-from tasks.periods import month_end
 
 DAY = dt.date(2018, 9, 30)
 JUDGED = re.compile(r'data-state="(\w+)" data-assignment="(\d+)" data-day="([\d-]+)"')

@@ -21,9 +21,10 @@ from django.utils import timezone
 from accountability.choices import NoticeKind, NoticeStatus
 from accountability.models import Notice, format_number
 from accountability.scan import run_scan
-from tasks.choices import AssignmentRole, AssignmentStatus, ReportStatus, RoleKind, Source, TargetStatus, TargetType
+from core.access import RoleKind
+from core.periods import month_end
+from tasks.choices import AssignmentRole, AssignmentStatus, ReportStatus, Source, TargetStatus, TargetType
 from tasks.models import Assignment, Milestone, ProgressReport, Role, Target, Unit, User
-from tasks.periods import month_end
 from tasks.services import system_user
 
 YEAR = 2099  # far from any real data, and everything is rolled back anyway

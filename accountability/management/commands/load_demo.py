@@ -8,7 +8,7 @@ from accountability.demo import build_supervision_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
-from tasks.choices import RoleKind
+from core.access import RoleKind
 from tasks.demo import DEMO_DATE, DEMO_PASSWORD, build_demo, build_proposals_demo
 from tasks.demo.governance import apply_governance_demo
 from tasks.models import Role, User

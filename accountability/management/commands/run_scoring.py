@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accountability.choices import RunKind
 from accountability.services import run_scoring_now
-from tasks import clock
+from core import clock
 from tasks.services import system_user
 
 

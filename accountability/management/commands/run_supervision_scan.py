@@ -6,8 +6,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from accountability.scan import run_scan
-from tasks.forms.bounds import FIRST_DAY, LAST_DAY
-from tasks.services import RuleViolation
+from core.bounds import FIRST_DAY, LAST_DAY
+from core.errors import RuleViolation
 
 
 def _day(value: str) -> dt.date:

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accountability.scan.undo import undo_scan_run, undoable_runs
-from tasks.services import RuleViolation, system_user
+from core.errors import RuleViolation
+from tasks.services import system_user
 
 
 class Command(BaseCommand):

@@ -8,10 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from core.periods import quarter_end
+
 from ...choices import AssignmentRole, MeasureKind
 from ...measures import ONE_DECIMAL, percent_of_goal, value_at_fraction
 from ...models import Milestone
-from ...periods import quarter_end
 from ..layout import QUARTERS, header_name
 from ..work import NewNode, TargetWork
 

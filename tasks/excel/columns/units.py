@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.errors import RuleViolation
+
 from ... import signals
 from ...choices import AssignmentRole, AssignmentStatus, TargetStatus
 from ...models import Assignment
 from ...services.breakdown import breakdown_errors, chain_errors
-from ...services.common import RuleViolation
 from ..work import NewLink, TargetWork, display
 
 

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tasks import clock
+from core import clock
+from core.excel_writer import write_xlsx
 from tasks.excel.exporters import BreakdownExporter
-from tasks.excel.writer import write_xlsx
 
 
 class Command(BaseCommand):

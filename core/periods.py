@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-
-from .choices import GRANULARITY_ORDER, Frequency, Granularity
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -68,6 +68,24 @@ def period_ends_between(start: dt.date, end: dt.date, granularity: str) -> list[
                 dates.add(cursor)
             cursor = period_end(cursor + dt.timedelta(days=1), level)
     return sorted(dates)
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class Granularity(models.TextChoices):
+    """Plan levels, finest first: 以天保周、以周保月、以月保季、以季保年."""
+
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+GRANULARITY_ORDER = [Granularity.WEEK, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR]
 
 
 @dataclass(frozen=True)

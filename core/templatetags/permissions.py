@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..permissions import can as _can
+from core.permissions import can as _can
 
 register = template.Library()
 

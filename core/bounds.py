@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .. import clock
+from core import clock
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 FIRST_DAY, LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)

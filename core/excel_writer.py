@@ -18,9 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from ..services.bulk_history import fewer_collections
-from ..text import strip_control
-from .cells import needs_neutralising
+from core.bulk_history import fewer_collections
+from core.text import strip_control
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOLD = Font(bold=True)
@@ -47,6 +46,14 @@ class Exporter:
 
     def rows(self) -> Iterator[list]:
         raise NotImplementedError
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_neutralising(value) -> bool:
+    """A text that a spreadsheet would run as a formula (CSV injection); numbers are left alone."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
 def safe_cell(sheet, value):

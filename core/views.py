@@ -16,8 +16,8 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .. import permissions
-from ..access import Access, Action, access_for
+from core import permissions
+from core.access import Access, Action, access_for
 
 
 def object_for(model: type[Model], user, action: str, pk, *, select=(), prefetch=()) -> Model:

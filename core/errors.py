@@ -1,4 +1,4 @@
-"""How a service's refusal (a ``RuleViolation``, any ``ValidationError``) reaches the person.
+"""The domain error (``RuleViolation``) and how a refusal reaches the person.
 
 Two ways, one each: on a form (``add_rule_errors``: on the field it names, else on top) or as
 messages on the next page (``flash_rule_errors``). ``rule_messages`` is the flat list both use.
@@ -32,3 +32,11 @@ def flash_rule_errors(request, error: ValidationError, level: int = messages.ERR
     """Each message of ``error`` as a message on the next page (``level``: error, or info for a no-op)."""
     for message in rule_messages(error):
         messages.add_message(request, level, message)
+
+
+class RuleViolation(ValidationError):
+    """A request that breaks a rule of the domain. The message is translated and safe to show."""
+
+
+class AlreadyDone(RuleViolation):
+    """The change asked for is already made (a double click, two people at once): nothing changed."""

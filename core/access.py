@@ -10,8 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .choices import RoleKind
+
+class RoleKind(models.TextChoices):
+    STAFF = "staff", _("Unit staff")
+    HEAD = "head", _("Unit head")
+    LEADER = "leader", _("City leader")
+    OFFICE = "office", _("Supervision office")
 
 
 class Action(models.TextChoices):

@@ -26,8 +26,8 @@ from decimal import Decimal
 from django.db import connection, models
 from simple_history.utils import get_history_model_for_model
 
-from .. import clock
-from ..history import fit_reason
+from core import clock
+from core.history import fit_reason
 
 # Rows per statement. Postgres takes any number of parameters; SQLite allows fewer (see _batch_size).
 BATCH_ROWS = 2000

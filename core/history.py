@@ -24,7 +24,7 @@ def fit_reason(reason) -> str:
     return text[: REASON_MAX_LENGTH - len(_CUT)] + _CUT
 
 
-@receiver(pre_create_historical_record, dispatch_uid="tasks.history.fit_reason")
+@receiver(pre_create_historical_record, dispatch_uid="core.history.fit_reason")
 def _fit_history_reason(sender, history_instance, **kwargs):
     reason = history_instance.history_change_reason
     if reason and len(reason) > REASON_MAX_LENGTH:
