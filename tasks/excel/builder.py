@@ -18,9 +18,9 @@ from ..choices import MeasureKind, TargetStatus, TargetType
 from ..models import Assignment, Leader, Milestone, Target, Unit
 from ..services.breakdown import check_target
 from .cells import normalise_name
-from .columns import MILESTONE_FIELDS, PARENT, QUARTERS_COLUMN, RULE_COLUMNS, TARGET_COLUMNS, UNITS
+from .columns import MILESTONE_FIELDS, PARENT, QUARTERS_COLUMN, RULE_COLUMNS, SOURCE, TARGET_COLUMNS, UNITS
 from .layout import header_name
-from .rows import CellProblem, RowPlan, source_in_title
+from .rows import CellProblem, RowPlan
 from .work import TargetWork, display
 
 
@@ -59,7 +59,7 @@ class ImportBuilder:
         for row in rows:  # parents come before their children
             parent = row.parent
             if row.source is None and header_name("source") not in {p.column for p in row.problems}:
-                row.source = (source_in_title(row.title) if row.children else None) or (parent and parent.source)
+                row.source = (SOURCE.named_in(row.title) if row.children else None) or (parent and parent.source)
             if row.target_type is None and parent and parent.target_type:
                 row.target_type = parent.target_type
             if row.deadline is None and parent and parent.deadline_given:

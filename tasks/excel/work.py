@@ -7,13 +7,16 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.periods import coarsest_granularity_ending_on
 
 from ..choices import AssignmentStatus, Direction, ShareRule
 from ..models import Assignment, Milestone, Target, Unit
-from .layout import SOURCE_NAMES, TYPE_NAMES
-from .rows import RowPlan
+from .vocabulary import SOURCE_NAMES, TYPE_NAMES
+
+if TYPE_CHECKING:  # the rows are read by the columns, which build this work
+    from .rows import RowPlan
 
 
 @dataclass(slots=True)

@@ -1,5 +1,5 @@
-"""The columns that set a target's own fields: each says what its cell wants the target to hold,
-sets it and describes the change. ``TARGET_COLUMNS`` is their order in the check."""
+"""The columns that set a target's own fields (besides its title): each reads its cell, says what
+the row wants the target to hold, sets it and describes the change."""
 
 from __future__ import annotations
 
@@ -7,56 +7,48 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from ...choices import Direction, ShareRule
 from ...models import Target
 from ...services.breakdown import SHARE_TOLERANCE
-from ..layout import header_name
-from ..work import TargetWork, display
+from ..cells import CellError, normalise_name, parse_deadline, parse_value, text_of
+from .base import MAX_VALUE, Cells, TargetColumn, suggestion
 
-
-class TargetColumn:
-    """A sheet column feeding fields of the target; ``key`` is the column a problem points to."""
-
-    key = ""
-
-    def wanted(self, work: TargetWork, ctx) -> dict:
-        """The fields (and values) the row sets; empty when the sheet says nothing about them."""
-        raise NotImplementedError
-
-    def old(self, target: Target, name: str, ctx):
-        return getattr(target, name)
-
-    def same(self, target: Target, name: str, value) -> bool:
-        return getattr(target, name) == value
-
-    def apply(self, work: TargetWork, name: str, value, ctx) -> None:
-        """Set one field when it changes, and say so."""
-        target = work.target
-        if self.same(target, name, value):
-            return
-        old = self.old(target, name, ctx)
-        setattr(target, name, value)
-        work.fields.append(name)
-        label = Target._meta.get_field(name).verbose_name
-        work.describe(f"{label}：{display(old)} → {display(value)}")
-
-
-class TitleColumn(TargetColumn):
-    """目标任务: the first line is the title, the lines below it the description."""
-
-    key = "title"
-
-    def wanted(self, work, ctx):
-        return {"title": work.row.title, "description": work.row.description} if self.key in ctx.columns else {}
+MAX_MEASURE_UNIT = 32
 
 
 class VocabularyColumn(TargetColumn):
-    """目标来源 or 任务类型 (or one inherited from the section above); a new target needs one."""
+    """目标来源 or 任务类型 (or one inherited from the section above); a new target needs one.
 
-    def __init__(self, key: str, name: str, empty: str):
-        self.key, self.name, self.empty = key, name, empty
+    ``names`` are the sheet's names for each choice; ``unknown`` and ``empty`` the messages (marked
+    with gettext_noop, translated when used)."""
+
+    def __init__(self, key: str, name: str, *, headers: tuple[str, ...], names: dict, unknown: str, empty: str):
+        self.key, self.name, self.names = key, name, names
+        self.headers = {key: headers}
+        self.unknown, self.empty = unknown, empty
+        self.lookup = {normalise_name(alias): choice for choice, aliases in names.items() for alias in aliases}
+
+    def parse(self, text: str) -> str:
+        """The choice a name means."""
+        choice = self.lookup.get(normalise_name(text))
+        if choice is None:
+            raise CellError(_(self.unknown) % {"names": "、".join(names[0] for names in self.names.values())})
+        return choice
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        if self.key not in cells:
+            return
+        text = cells.text(self.key)
+        try:
+            setattr(row, self.name, self.parse(text))
+        except CellError as error:
+            ctx.problem(row, self.key, text, str(error))
+
+    def named_in(self, title: str) -> str | None:
+        """The choice a section's title names: "一、中央和省下达的目标任务"."""
+        name = normalise_name(title)
+        return next((choice for alias, choice in self.lookup.items() if len(alias) >= 4 and alias in name), None)
 
     def wanted(self, work, ctx):
         value = getattr(work.row, self.name)
@@ -71,10 +63,29 @@ class LeaderColumn(TargetColumn):
     """责任市领导; a post the system does not know leaves the target's leader as it is."""
 
     key = "leader"
+    headers = {"leader": ("责任市领导", "分管市领导", "市领导", "责任领导")}
+
+    def parse(self, text: str, ctx):
+        """The leader whose post the cell names (``ctx.leaders``: normalised post → leader)."""
+        name = normalise_name(text)
+        leader = ctx.leaders.get(name)
+        if leader is None:
+            raise CellError(_("a city leader's post as the system knows it.") + suggestion(name, ctx.leaders))
+        return leader
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        text = cells.text(self.key)
+        if not text:
+            return
+        row.leader_given = True
+        try:
+            row.leader = self.parse(text, ctx)
+        except CellError as error:
+            ctx.problem(row, self.key, text, str(error))
 
     def wanted(self, work, ctx):
         row = work.row
-        if self.key not in ctx.columns or any(p.column == header_name(self.key) for p in row.problems):
+        if self.key not in ctx.columns or any(p.column == self.header(self.key) for p in row.problems):
             return {}
         return {"leader": row.leader}
 
@@ -86,9 +97,29 @@ class LeaderColumn(TargetColumn):
 
 
 class ValueColumn(TargetColumn):
-    """年度目标值 with 计量单位: the value, its unit and its direction."""
+    """年度目标值 with 计量单位: the value, its unit and its direction (不低于 …, ≤ …)."""
 
     key = "value"
+    headers = {"value": ("年度目标值", "目标值", "年度目标"), "measure_unit": ("计量单位", "单位")}
+
+    def parse(self, value, *, percent_format: bool, measure_unit: str) -> tuple[Decimal | None, str, str]:
+        """(value, unit of measure, direction): a unit after the number (1800亿元) is the unit of measure."""
+        return parse_value(value, percent_format=percent_format, measure_unit=measure_unit)
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        value = cells.value(self.key)
+        row.measure_unit = cells.text("measure_unit")
+        try:
+            parsed = self.parse(value, percent_format=cells.is_percent(self.key), measure_unit=row.measure_unit)
+        except CellError as error:
+            ctx.problem(row, self.key, value, str(error))
+            return
+        # Both stay on the row when too long or too large: the problem says so and nothing is saved.
+        row.value, row.measure_unit, row.direction = parsed
+        if len(row.measure_unit) > MAX_MEASURE_UNIT:
+            ctx.problem(row, "measure_unit", row.measure_unit, _("a unit of measure of at most 32 characters"))
+        if row.value is not None and abs(row.value) >= MAX_VALUE:
+            ctx.problem(row, self.key, value, _("a number below 100 trillion"))
 
     def wanted(self, work, ctx):
         if not (ctx.columns & {"value", "measure_unit"}):
@@ -103,6 +134,21 @@ class DeadlineColumn(TargetColumn):
     at the end of the year."""
 
     key = "deadline"
+    headers = {"deadline": ("完成时限", "时间节点", "完成时间", "时限")}
+
+    def parse(self, value, ctx) -> dt.date:
+        """Text without a year takes the sheet's year."""
+        return parse_deadline(value, year=ctx.year)
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        value = cells.value(self.key)
+        if value in (None, ""):
+            return
+        try:
+            row.deadline = self.parse(value, ctx)
+            row.deadline_given = True
+        except CellError as error:
+            ctx.problem(row, self.key, value, str(error))
 
     def wanted(self, work, ctx):
         if work.row.deadline:
@@ -114,16 +160,21 @@ class DeadlineColumn(TargetColumn):
 
 
 class RemarksColumn(TargetColumn):
-    """备注."""
+    """备注: free text, kept as typed."""
 
     key = "remarks"
+    headers = {"remarks": ("备注",)}
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        row.remarks = text_of(cells.typed(self.key))
 
     def wanted(self, work, ctx):
         return {"remarks": work.row.remarks} if self.key in ctx.columns else {}
 
 
 class ShareRuleColumn(TargetColumn):
-    """The units' shares in 牵头单位 and 配合单位 decide how the target splits its value."""
+    """The units' shares in 牵头单位 and 配合单位 decide how the target splits its value (read with the
+    units)."""
 
     key = "lead"
 
@@ -146,36 +197,6 @@ def share_rule(row, existing: Target | None) -> str:
     return ShareRule.SUM if adds_up else ShareRule.EACH
 
 
-class ParentColumn:
-    """序号: the hierarchy puts a row under the section above it."""
-
-    key = "seq"
-
-    def apply(self, work: TargetWork, ctx) -> None:
-        if self.key not in ctx.columns:
-            return
-        target, row = work.target, work.row
-        parent = row.parent.work.target if row.parent is not None else None
-        parent_pk = parent.pk if parent is not None else None
-        if not (work.is_new or parent_pk != target.parent_id or (parent is not None and parent_pk is None)):
-            return
-        old_parent = ctx.by_pk.get(target.parent_id) if target.parent_id else None
-        target.parent = parent
-        work.fields.append("parent")
-        work.describe(_("Parent target: %(old)s → %(new)s") % {"old": old_parent or "—", "new": parent or "—"})
-
-
-TARGET_COLUMNS = (
-    TitleColumn(),
-    VocabularyColumn("source", "source", gettext_noop("the target's source (目标来源) is empty")),
-    VocabularyColumn("type", "target_type", gettext_noop("the target's type (任务类型) is empty")),
-    LeaderColumn(),
-    ValueColumn(),
-    DeadlineColumn(),
-    RemarksColumn(),
-    ShareRuleColumn(),
-)
-PARENT = ParentColumn()
 # Where a rule of the target model points in the sheet.
 RULE_COLUMNS = {
     "target_value": "value",

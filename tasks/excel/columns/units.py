@@ -1,5 +1,5 @@
-"""牵头单位, 配合单位 and 责任人: the units on a target's chain (its assignments), compared with the
-stored chain, each change checked and described."""
+"""牵头单位, 配合单位 and 责任人: the units on a target's chain (its assignments), read from the row,
+compared with the stored chain, each change checked and described."""
 
 from __future__ import annotations
 
@@ -11,13 +11,45 @@ from ... import signals
 from ...choices import AssignmentRole, AssignmentStatus, TargetStatus
 from ...models import Assignment
 from ...services.breakdown import breakdown_errors, chain_errors
+from ..cells import CellError, normalise_name, split_people, split_units, text_of
 from ..work import NewLink, TargetWork, display
+from .base import Cells, SheetColumn, suggestion
+
+MAX_PERSON = 64
 
 
-class UnitsColumn:
-    """The lead and co units with their shares and responsible persons."""
+class UnitsColumn(SheetColumn):
+    """The lead and co units with their shares (驿城区（300）) and responsible persons; the first lead
+    unit leads, any others are co units."""
 
     key = "lead"
+    headers = {
+        "lead": ("牵头单位", "主办单位", "责任单位", "牵头责任单位"),
+        "co": ("配合单位", "协办单位", "配合责任单位"),
+    }
+
+    def parse(self, name: str, ctx, *, seen: set[int]):
+        """The unit a name means (``ctx.units``: normalised name → unit), once per row (``seen``)."""
+        unit = ctx.units.get(normalise_name(name))
+        if unit is None:
+            raise CellError(_("a unit the system knows.") + suggestion(normalise_name(name), ctx.units))
+        if unit.pk in seen:
+            raise CellError(_("each unit once per target (this one is listed twice)"))
+        return unit
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        seen: set[int] = set()
+        for key in ("lead", "co"):
+            for index, (name, share) in enumerate(split_units(cells.text(key))):
+                try:
+                    unit = self.parse(name, ctx, seen=seen)
+                except CellError as error:
+                    ctx.problem(row, key, name, str(error))
+                    continue
+                if share is not None and share < 0:
+                    ctx.problem(row, key, name, _("a share that is not negative"))
+                seen.add(unit.pk)
+                row.units.append((unit, key == "lead" and index == 0, share))
 
     def apply(self, work: TargetWork, ctx) -> None:
         row, target = work.row, work.target
@@ -102,4 +134,23 @@ class UnitsColumn:
         return True
 
 
-UNITS = UnitsColumn()
+class PersonColumn(SheetColumn):
+    """责任人: a plain name is the lead unit's person; "unit: person" pairs name each unit's (the units
+    apply them to their links)."""
+
+    key = "person"
+    headers = {"person": ("责任人",)}
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        plain, pairs = split_people(text_of(cells.typed(self.key)))  # names as typed
+        by_name = {normalise_name(unit.name): unit for unit, _lead, _share in row.units}
+        row.plain_person = plain
+        for name, person in pairs.items():
+            unit = by_name.get(name)
+            if unit is None:
+                ctx.problem(row, self.key, f"{name}:{person}", _("“unit: person” for a unit named in this row"))
+            else:
+                row.persons[unit.pk] = person
+        for person in [plain, *pairs.values()]:
+            if len(person) > MAX_PERSON:
+                ctx.problem(row, self.key, person, _("a name of at most 64 characters"))
