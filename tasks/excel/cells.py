@@ -103,9 +103,8 @@ def parse_value(value, *, percent_format: bool, measure_unit: str) -> tuple[Deci
     a cell shown as 11.5% (0.115 formatted 0.0%) is 11.5 in the unit "%". Words such as 不低于
     or ≤ before the number, and a unit after it (1800亿元), are understood.
     """
-    direction = Direction.HIGHER
     if value is None or value == "":
-        return None, measure_unit, direction
+        return None, measure_unit, Direction.HIGHER
     if isinstance(value, bool | dt.date):
         raise CellError(_("a number such as 1800, 8.5 or 8.5%"))
     if isinstance(value, int | float | Decimal):
@@ -113,23 +112,13 @@ def parse_value(value, *, percent_format: bool, measure_unit: str) -> tuple[Deci
         if percent_format:
             number *= 100
             measure_unit = measure_unit or "%"
-        return quantize(number), measure_unit, direction
-    text = str(value).replace(" ", "")
-    for word in _LOWER_WORDS:
-        if text.startswith(word):
-            text, direction = text[len(word) :], Direction.LOWER
-            break
-    else:
-        for word in _HIGHER_WORDS:
-            if text.startswith(word):
-                text = text[len(word) :]
-                break
-    for suffix in _LOWER_SUFFIXES:
-        if text.endswith(suffix):
-            text, direction = text[: -len(suffix)], Direction.LOWER
-    for suffix in _HIGHER_SUFFIXES:
-        if text.endswith(suffix):
-            text = text[: -len(suffix)]
+        return quantize(number), measure_unit, Direction.HIGHER
+    return _value_in_text(str(value).replace(" ", ""), measure_unit)
+
+
+def _value_in_text(text: str, measure_unit: str) -> tuple[Decimal, str, str]:
+    text, direction = _without_prefix(text)
+    text, direction = _without_suffixes(text, direction)
     match = _NUMBER.match(text)
     if not match:
         raise CellError(_("a number such as 1800, 8.5 or 8.5%"))
@@ -143,6 +132,26 @@ def parse_value(value, *, percent_format: bool, measure_unit: str) -> tuple[Deci
             )
         measure_unit = rest
     return quantize(number), measure_unit, direction
+
+
+def _without_prefix(text: str) -> tuple[str, str]:
+    """The text without a direction word in front (不高于 …, 不低于 …), and the direction it says."""
+    lower = next((word for word in _LOWER_WORDS if text.startswith(word)), None)
+    if lower:
+        return text[len(lower) :], Direction.LOWER
+    higher = next((word for word in _HIGHER_WORDS if text.startswith(word)), "")
+    return text[len(higher) :], Direction.HIGHER
+
+
+def _without_suffixes(text: str, direction: str) -> tuple[str, str]:
+    """The text without 以内/以下 (lower) or 以上/左右 after it."""
+    for suffix in _LOWER_SUFFIXES:
+        if text.endswith(suffix):
+            text, direction = text[: -len(suffix)], Direction.LOWER
+    for suffix in _HIGHER_SUFFIXES:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text, direction
 
 
 def format_value(value: Decimal | None, direction: str):
@@ -280,20 +289,21 @@ def parse_deadline(value, *, year: int) -> dt.date:
         if not match:
             continue
         parts = match.groupdict()
-        the_year = int(parts["y"]) if parts.get("y") else year
         try:
-            if kind == "ymd":
-                return dt.date(the_year, int(parts["m"]), int(parts["d"]))
-            if kind == "month":
-                return _month_end(the_year, _cn_number(parts["m"]))
-            if kind == "quarter":
-                return _month_end(the_year, _cn_number(parts["q"]) * 3)
-            if kind == "half1":
-                return dt.date(the_year, 6, 30)
-            return dt.date(the_year, 12, 31)
+            return _DATE_OF[kind](int(parts["y"]) if parts.get("y") else year, parts)
         except (ValueError, KeyError):
             break
     raise CellError(_("a date such as 2018-06-30, 6月底前, 年底前 or 三季度末"))
+
+
+# The day each kind of deadline pattern means, from the year and the pattern's parts.
+_DATE_OF = {
+    "ymd": lambda year, parts: dt.date(year, int(parts["m"]), int(parts["d"])),
+    "month": lambda year, parts: _month_end(year, _cn_number(parts["m"])),
+    "quarter": lambda year, parts: _month_end(year, _cn_number(parts["q"]) * 3),
+    "half1": lambda year, parts: dt.date(year, 6, 30),
+    "year": lambda year, parts: dt.date(year, 12, 31),
+}
 
 
 # --- The hierarchy in 序号 ---------------------------------------------------------------------

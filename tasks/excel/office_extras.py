@@ -168,41 +168,62 @@ _MAX_ROWS = 1_048_576
 
 
 def _ods_extras(path: Path, sheet: str) -> SheetExtras:
-    extras = SheetExtras()
-    percent_cells = extras.percent_cells
-    in_sheet = False
-    row = 0
-    column = 0
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
+        return _OdsScan(sheet).read(source)
+
+
+class _OdsScan:
+    """One pass over ``content.xml``: where the walk is (in the sheet, which row and column) and what it found."""
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        self.extras = SheetExtras()
+        self.in_sheet = False
+        self.row = 0
+        self.column = 0
+
+    def read(self, source) -> SheetExtras:
         for event, element in ElementTree.iterparse(source, events=("start", "end")):
-            tag = element.tag
-            if tag == f"{_TABLE}table":
-                if event == "start":
-                    in_sheet = element.get(f"{_TABLE}name") == sheet
-                elif in_sheet:
+            if element.tag == f"{_TABLE}table":
+                if self._sheet_ends(event, element):
                     break
-                continue
-            if not in_sheet:
-                if event == "end" and tag in _CELLS:
-                    element.clear()
-                continue
-            if tag == f"{_TABLE}table-row":
-                repeat = min(int(element.get(f"{_TABLE}number-rows-repeated", 1)), _MAX_ROWS)
-                if event == "start":
-                    column = 0
-                    if element.get(f"{_TABLE}visibility") in ("collapse", "filter") and repeat < 10_000:
-                        extras.hidden_rows.update(range(row + 1, row + 1 + repeat))
-                else:
-                    row += repeat
-                    element.clear()
-            elif tag in _CELLS and event == "end":
-                repeat = int(element.get(f"{_TABLE}number-columns-repeated", 1))
-                if element.get(f"{_OFFICE}value-type") == "percentage":
-                    percent_cells.update((row + 1, column + 1 + n) for n in range(min(repeat, 1024)))
-                rows_spanned = int(element.get(f"{_TABLE}number-rows-spanned", 1))
-                columns_spanned = int(element.get(f"{_TABLE}number-columns-spanned", 1))
-                if rows_spanned > 1 or columns_spanned > 1:
-                    extras.merges.append((row + 1, column + 1, row + rows_spanned, column + columns_spanned))
-                column += repeat
+            elif self.in_sheet:
+                self._in_sheet(event, element)
+            elif event == "end" and element.tag in _CELLS:
                 element.clear()
-    return extras
+        return self.extras
+
+    def _sheet_ends(self, event: str, element) -> bool:
+        """A table starts (is it the sheet?) or ends (the sheet is read once it ends)."""
+        if event == "start":
+            self.in_sheet = element.get(f"{_TABLE}name") == self.sheet
+            return False
+        return self.in_sheet
+
+    def _in_sheet(self, event: str, element) -> None:
+        if element.tag == f"{_TABLE}table-row":
+            self._row(event, element)
+        elif element.tag in _CELLS and event == "end":
+            self._cell(element)
+            element.clear()
+
+    def _row(self, event: str, element) -> None:
+        repeat = min(int(element.get(f"{_TABLE}number-rows-repeated", 1)), _MAX_ROWS)
+        if event == "start":
+            self.column = 0
+            if element.get(f"{_TABLE}visibility") in ("collapse", "filter") and repeat < 10_000:
+                self.extras.hidden_rows.update(range(self.row + 1, self.row + 1 + repeat))
+        else:
+            self.row += repeat
+            element.clear()
+
+    def _cell(self, element) -> None:
+        row, column = self.row, self.column
+        repeat = int(element.get(f"{_TABLE}number-columns-repeated", 1))
+        if element.get(f"{_OFFICE}value-type") == "percentage":
+            self.extras.percent_cells.update((row + 1, column + 1 + n) for n in range(min(repeat, 1024)))
+        rows_spanned = int(element.get(f"{_TABLE}number-rows-spanned", 1))
+        columns_spanned = int(element.get(f"{_TABLE}number-columns-spanned", 1))
+        if rows_spanned > 1 or columns_spanned > 1:
+            self.extras.merges.append((row + 1, column + 1, row + rows_spanned, column + columns_spanned))
+        self.column += repeat

@@ -162,22 +162,26 @@ class SheetReader:
         self.hidden_rows: list[tuple[int, str]] = []
 
     def find_table(self) -> SheetLayout:
-        sheets = self.workbook.sheets
-        if self.sheet_name:
-            names = [info.name for info in sheets]
-            if self.sheet_name not in names:
-                raise FileRefused(
-                    _("The workbook has no sheet named “%(name)s”; its sheets are %(names)s.")
-                    % {"name": self.sheet_name, "names": "、".join(names)}
-                )
-            layout = self._layout_of(self.sheet_name)
-            if layout is None:
-                raise FileRefused(self._no_header_message(), sheet=self.sheet_name)
-            self.layout = layout
-            return layout
+        self.layout = self._named_table() if self.sheet_name else self._only_table()
+        return self.layout
+
+    def _named_table(self) -> SheetLayout:
+        names = [info.name for info in self.workbook.sheets]
+        if self.sheet_name not in names:
+            raise FileRefused(
+                _("The workbook has no sheet named “%(name)s”; its sheets are %(names)s.")
+                % {"name": self.sheet_name, "names": "、".join(names)}
+            )
+        layout = self._layout_of(self.sheet_name)
+        if layout is None:
+            raise FileRefused(self._no_header_message(), sheet=self.sheet_name)
+        return layout
+
+    def _only_table(self) -> SheetLayout:
+        """The one visible sheet that holds a breakdown table."""
         found: list[SheetLayout] = []
         refusals: list[FileRefused] = []
-        for info in sheets:
+        for info in self.workbook.sheets:
             if not info.visible:
                 continue
             try:
@@ -190,7 +194,6 @@ class SheetReader:
         if len(found) > 1:
             raise SheetChoiceNeeded([layout.sheet for layout in found])
         if found:
-            self.layout = found[0]
             return found[0]
         if refusals:
             raise refusals[0]
@@ -216,40 +219,16 @@ class SheetReader:
     def rows(self) -> Iterator[RawRow]:
         """Data rows below the header; empty rows and repeated header rows are skipped."""
         layout = self.layout
-        columns = layout.columns
         extras = self.workbook.extras(layout.sheet)
-        percent_keys = {key: column for key, column in columns.items() if key in _PERCENT_KEYS}
-        fill_starts = {
-            (top, left - 1): bottom
-            for top, left, bottom, _right in extras.merges
-            if bottom > top and top > layout.header_row
-        }
-        filling: dict[int, tuple[object, int]] = {}
+        merges = _VerticalMerges(extras.merges, layout.header_row)
+        percent_keys = {key: column for key, column in layout.columns.items() if key in _PERCENT_KEYS}
         limit = settings.ZMD_IMPORT_MAX_ROWS
         count = 0
         for number, row in self.workbook.rows(layout.sheet):
             if number <= layout.header_row:
                 continue
-            values: dict[str, object] = {}
-            for key, column in columns.items():
-                value = clean(row[column]) if column < len(row) else None
-                end = fill_starts.get((number, column))
-                if end is not None:
-                    filling[column] = (value, end)
-                elif value is None and column in filling:
-                    held, until = filling[column]
-                    if number <= until:
-                        value = held
-                    else:
-                        del filling[column]
-                if value is not None and value != "":
-                    values[key] = value
-            if not values:
-                continue
-            if len(values) > 1 and all(_header_key(v) == k for k, v in values.items()):
-                continue  # the header repeated for printing
-            if number in extras.hidden_rows and not self.include_hidden:
-                self.hidden_rows.append((number, text_of(values.get("title") or values.get("seq"))))
+            values = merges.values(number, row, layout.columns)
+            if not self._is_data(number, values, extras.hidden_rows):
                 continue
             count += 1
             if count > limit:
@@ -264,26 +243,86 @@ class SheetReader:
             )
             yield RawRow(number, values, percent)
 
+    def _is_data(self, number: int, values: dict[str, object], hidden_rows: set[int]) -> bool:
+        """Not empty, not the header repeated for printing, and not hidden (hidden rows are listed)."""
+        if not values:
+            return False
+        if len(values) > 1 and all(_header_key(v) == k for k, v in values.items()):
+            return False
+        if number in hidden_rows and not self.include_hidden:
+            self.hidden_rows.append((number, text_of(values.get("title") or values.get("seq"))))
+            return False
+        return True
+
+
+class _VerticalMerges:
+    """A vertically merged cell below the header hands its value down to the rows it covers."""
+
+    def __init__(self, merges: list, header_row: int):
+        self.ends = {(top, left - 1): bottom for top, left, bottom, _right in merges if bottom > top > header_row}
+        self.filling: dict[int, tuple[object, int]] = {}  # column → (value, last row it covers)
+
+    def values(self, number: int, row: list, columns: dict[str, int]) -> dict[str, object]:
+        """The row's non-empty cleaned values by column key."""
+        values: dict[str, object] = {}
+        for key, column in columns.items():
+            value = self._filled(number, column, clean(row[column]) if column < len(row) else None)
+            if value is not None and value != "":
+                values[key] = value
+        return values
+
+    def _filled(self, number: int, column: int, value):
+        end = self.ends.get((number, column))
+        if end is not None:
+            self.filling[column] = (value, end)
+        elif value is None and column in self.filling:
+            held, until = self.filling[column]
+            if number <= until:
+                return held
+            del self.filling[column]
+        return value
+
 
 def _layout_from(buffer: list[tuple[int, list]], sheet: str) -> SheetLayout | None:
     """The header row (and a second header row of quarters below it) among the first rows of a sheet."""
+    best = _best_header(buffer)
+    if best is None:
+        return None
+    header_rows = _header_rows(buffer, best)
+    columns, ignored = _header_columns(buffer, header_rows, sheet)
+    for key in REQUIRED_COLUMNS:
+        if key not in columns:
+            raise FileRefused(_("The sheet has no %(header)s column.") % {"header": header_name(key)}, sheet=sheet)
+    title = " ".join(text_of(v) for _n, values in buffer[:best] for v in values if v not in (None, ""))
+    header_row = buffer[header_rows[-1]][0]
+    return SheetLayout(columns=columns, header_row=header_row, title=title, ignored_headers=ignored, sheet=sheet)
+
+
+def _best_header(buffer: list[tuple[int, list]]) -> int | None:
+    """The row naming the most columns, 目标任务 among them (at least two)."""
     best, best_score = None, 0
     for index, (_number, values) in enumerate(buffer):
         keys = [_header_key(value) for value in values]
         score = sum(1 for key in keys if key)
         if score > best_score and "title" in keys:
             best, best_score = index, score
-    if best is None or best_score < 2:
-        return None
-    columns: dict[str, int] = {}
-    ignored = []
-    header_rows = [best]
-    # A two-level header: quarters (or others) on the row below the main header.
+    return best if best_score >= 2 else None
+
+
+def _header_rows(buffer: list[tuple[int, list]], best: int) -> list[int]:
+    """A two-level header: quarters (or others) on the row below the main header."""
     if best + 1 < len(buffer):
         above = {key for key in (_header_key(value) for value in buffer[best][1]) if key}
         below = [_header_key(value) for value in buffer[best + 1][1]]
         if any(key and key not in above for key in below):
-            header_rows.append(best + 1)
+            return [best, best + 1]
+    return [best]
+
+
+def _header_columns(buffer: list[tuple[int, list]], header_rows: list[int], sheet: str) -> tuple[dict, list]:
+    """Column key → 0-based index, and the headers of the last header row that are not read."""
+    columns: dict[str, int] = {}
+    ignored = []
     for index in header_rows:
         for column, value in enumerate(buffer[index][1]):
             key = _header_key(value)
@@ -297,9 +336,4 @@ def _layout_from(buffer: list[tuple[int, list]], sheet: str) -> SheetLayout | No
                     sheet=sheet,
                 )
             columns[key] = column
-    for key in REQUIRED_COLUMNS:
-        if key not in columns:
-            raise FileRefused(_("The sheet has no %(header)s column.") % {"header": header_name(key)}, sheet=sheet)
-    title = " ".join(text_of(v) for _n, values in buffer[:best] for v in values if v not in (None, ""))
-    header_row = buffer[header_rows[-1]][0]
-    return SheetLayout(columns=columns, header_row=header_row, title=title, ignored_headers=ignored, sheet=sheet)
+    return columns, ignored

@@ -25,18 +25,7 @@ def report_lines(report: dict) -> Iterator[str]:
             "year": report["year"],
         }
     for row in report["rows"]:
-        yield _("Row %(row)d [%(action)s] %(code)s %(title)s") % {
-            "row": row["row"],
-            "action": labels[row["action"]],
-            "code": row["code"],
-            "title": row["title"],
-        }
-        for change in row["changes"]:
-            yield f"    · {change}"
-        for note in row["notes"]:
-            yield f"    ! {note}"
-        for problem in row["problems"]:
-            yield f"    ✗ {problem['text']}"
+        yield from _row_lines(row, labels)
     counts = report["counts"]
     yield (
         _("%(rows)d rows: %(create)d new, %(update)d changed, %(unchanged)d unchanged, %(error)d with problems.")
@@ -51,3 +40,16 @@ def report_lines(report: dict) -> Iterator[str]:
             yield "    " + _("Row %(row)d (hidden) %(title)s") % row
     if report.get("ignored_headers"):
         yield _("Columns not read: %(names)s") % {"names": "、".join(report["ignored_headers"])}
+
+
+def _row_lines(row: dict, labels: dict[str, str]) -> Iterator[str]:
+    """A row of the report: what it would do, then its changes, notes and problems."""
+    yield _("Row %(row)d [%(action)s] %(code)s %(title)s") % {
+        "row": row["row"],
+        "action": labels[row["action"]],
+        "code": row["code"],
+        "title": row["title"],
+    }
+    yield from (f"    · {change}" for change in row["changes"])
+    yield from (f"    ! {note}" for note in row["notes"])
+    yield from (f"    ✗ {problem['text']}" for problem in row["problems"])
