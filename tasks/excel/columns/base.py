@@ -88,7 +88,7 @@ class TargetColumn(SheetColumn):
 
 
 def suggestion(name: str, lookup: dict) -> str:
-    """ " Did you mean …?" for a name close to one the system knows (``lookup``: normalised name → object)."""
+    """The hint “Did you mean …?” for a name close to one the system knows (``lookup``: normalised name → object)."""
     # Chinese names are short: one wrong character in 乙县/乙局 is already half the name.
     matches = [key for key in lookup if name and (name in key or key in name)][:1]
     matches = matches or difflib.get_close_matches(name, lookup.keys(), n=1, cutoff=0.5)
