@@ -186,3 +186,42 @@ def test_every_form_with_a_file_field_keeps_its_files():
     # The public's clue form is anonymous: nobody to own a kept file, and the office's storage is
     # not for strangers' unsent photos.
     assert {cls.__name__ for cls in with_files if not issubclass(cls, KeepsUploads)} == {PublicFeedbackForm.__name__}
+
+
+def test_the_import_form_keeps_the_chosen_sheet_through_a_wrong_year(client, erin, unit_a, tmp_path):
+    from tasks.models import ImportJob
+    from tests.sheets import make_sheet, row
+
+    sheet = make_sheet(tmp_path / "分解表.xlsx", [row(目标任务="压缩审批时限")])
+    client.force_login(erin)
+    upload = SimpleUploadedFile(sheet.name, sheet.read_bytes())
+    page = client.post(reverse("excel:import"), {"file": upload, "year": 1999}).content.decode()
+    assert "已选择：分解表.xlsx" in page
+    assert re.search(r'<input type="file" name="file"[^>]*required', page) is None
+    token = re.search(r'name="file__staged" value="([^"]+)"', page).group(1)
+
+    response = client.post(reverse("excel:import"), {"file__staged": token, "year": 2018})
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.original_name == "分解表.xlsx"
+    assert _staged_names() == []
+
+
+def test_the_appeal_form_keeps_its_evidence_and_refuses_a_program(client, alice, erin, unit_a):
+    from accountability.choices import RuleCode
+    from accountability.models import Appeal, ScoreEntry
+    from tests.scenarios import file_report, issued, link, score
+
+    target = issued(erin, unit_a)
+    file_report(link(target, unit_a), alice, D(2018, 7, 1), period="2018-06")
+    score(D(2018, 7, 31), erin)
+    url = reverse("scores:appeal-new", args=[ScoreEntry.objects.get(rule__code=RuleCode.REPORT_LATE).pk])
+    client.force_login(alice)
+    with at(D(2018, 8, 2)):
+        refused = client.post(url, {"reason": "系统故障", "evidence": SimpleUploadedFile("x.exe", b"MZ\x90")})
+        assert "已选择" not in refused.content.decode() and not Appeal.objects.exists()
+        page = client.post(url, {"reason": "", "evidence": pdf("报备记录.pdf")}).content.decode()
+        assert "已选择：报备记录.pdf" in page
+        token = re.search(r'name="evidence__staged" value="([^"]+)"', page).group(1)
+        client.post(url, {"reason": "系统故障，已电话报备", "evidence__staged": token})
+    assert Appeal.objects.get().evidence_name == "报备记录.pdf"
