@@ -105,10 +105,11 @@ class KeepsUploads:
             kept = []
             for token in _values(self.data, key + TOKEN_SUFFIX):
                 staged_file = staged_uploads.claim(token, owner=self.uploader)
-                if staged_file is None:
+                if token in removed:  # dropped by the person: no error even if it had expired
+                    if staged_file is not None:
+                        staged_uploads.discard(staged_file)
+                elif staged_file is None:
                     self._refused.add(name)
-                elif token in removed:
-                    staged_uploads.discard(staged_file)
                 else:
                     kept.append(staged_file)
                     self._claimed.append(staged_file)
