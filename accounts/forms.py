@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import RoleKind
+from core.bounds import DateInput
 from core.lists import FilterForm
 from tasks.models import Unit
 
@@ -78,8 +79,8 @@ def day_start(day: dt.date) -> dt.datetime:
 class LoginLogFilterForm(FilterForm):
     username = forms.CharField(label=_("User name"), required=False, max_length=150)
     kind = forms.ChoiceField(label=_("Event"), choices=[("", _("All")), *LoginEventKind.choices], required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     lookups = {"kind": "kind"}
 

@@ -29,9 +29,20 @@ def check_day(value: dt.date) -> None:
         )
 
 
-class DayField(forms.DateField):
-    """A date within the system's years."""
+class DateInput(forms.DateInput):
+    """The browser's date picker. It takes and shows only ISO dates (2018-10-15): a default printed
+    the Chinese way (2018/10/15) is refused by the browser and the field shows empty."""
 
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DayField(forms.DateField):
+    """A date within the system's years, picked in the browser's date picker."""
+
+    widget = DateInput
     default_validators = [check_day]
 
 

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core import staged_uploads
+
 from . import services
 
 
@@ -27,3 +29,9 @@ def commit_import_job(job_id: int) -> None:
 def resume_stalled_imports() -> int:
     """Every few minutes: imports whose job was lost (broker or worker) are taken back and run."""
     return services.resume_stalled_imports()
+
+
+@shared_task(name="tasks.clear_staged_uploads")
+def clear_staged_uploads() -> int:
+    """Hourly: files kept from failed forms and never sent again are deleted after a day."""
+    return staged_uploads.remove_expired()

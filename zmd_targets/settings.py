@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Breakdown-sheet imports whose job was lost (the broker was away, a worker died) are resumed.
     "resume-stalled-imports": {"task": "tasks.resume_stalled_imports", "schedule": crontab(minute="*/5")},
+    # Files kept from failed forms (core/staged_uploads.py) that nobody sent again within a day.
+    "clear-staged-uploads": {"task": "tasks.clear_staged_uploads", "schedule": crontab(minute=45)},
     "daily-scoring": {
         "task": "accountability.run_daily_scoring",
         "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),

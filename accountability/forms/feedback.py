@@ -71,7 +71,7 @@ class DismissForm(forms.Form):
 class FeedbackNoticeForm(forms.Form):
     assignment = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None, empty_label=None)
     required_action = _text(_("Required rectification"), rows=3)
-    due_date = DayField(label=_("Rectify by"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DayField(label=_("Rectify by"))
 
     def __init__(self, *args, assignments, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import DateInput as DateInput  # one date picker, ISO dates; imported from here too
 from core.bounds import check_day
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*$")
@@ -37,10 +38,3 @@ class MonthField(forms.Field):
 
     def prepare_value(self, value):
         return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")

@@ -49,7 +49,7 @@ class ReasonForm(forms.Form):
 class SupervisionForm(forms.Form):
     problem = _text(_("Problem found"), rows=5)
     required_action = _text(_("Required rectification"), rows=3)
-    due_date = DayField(label=_("Rectify by"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DayField(label=_("Rectify by"))
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]

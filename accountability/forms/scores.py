@@ -6,7 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DayField
+from core.errors import RuleViolation
+from core.forms import KeepsUploads
 from tasks.forms.values import ValueField
+from tasks.services import check_evidence_file
 
 from ..choices import Grade, RankingPeriod, RuleCode
 from .fields import DateInput, MonthField
@@ -19,9 +22,19 @@ class RankingFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=RankingPeriod.choices, required=False)
 
 
-class AppealForm(forms.Form):
+class AppealForm(KeepsUploads, forms.Form):
     reason = forms.CharField(label=_("Why the entry is wrong"), widget=forms.Textarea, max_length=2000)
     evidence = forms.FileField(label=_("Evidence (optional)"), required=False)
+
+    def clean_evidence(self):
+        # Checked here as file_appeal will, so that a file kept after a failed form is a good one.
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            try:
+                check_evidence_file(evidence)
+            except RuleViolation as error:
+                raise forms.ValidationError(error.message_dict.get("file", error.messages)) from None
+        return evidence
 
 
 class DecideAppealForm(forms.Form):

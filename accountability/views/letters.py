@@ -30,16 +30,12 @@ from ..models import LetterChangeRequest, ResponsibilityLetter
 
 class SignForm(forms.Form):
     signatory = forms.CharField(label=gettext_lazy("Signed by (name and post)"), max_length=64)
-    signed_on = DayField(
-        label=gettext_lazy("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = DayField(label=gettext_lazy("Signed on"), required=False)
 
 
 class ChangeRequestForm(forms.Form):
     assignment = forms.TypedChoiceField(label=gettext_lazy("Assignment"), coerce=int)
-    deadline = DayField(
-        label=gettext_lazy("New deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = DayField(label=gettext_lazy("New deadline"), required=False)
     share = forms.DecimalField(label=gettext_lazy("New share"), required=False, max_digits=18, decimal_places=4)
     responsible_person = forms.CharField(label=gettext_lazy("New responsible person"), required=False, max_length=64)
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea)

@@ -99,7 +99,7 @@ def appeal_new(request, entry_id: int):
     entry = get_object_or_404(
         ScoreEntry.objects.for_user(request.user, Action.REPORT).select_related("unit", "rule"), pk=entry_id
     )
-    form = AppealForm(request.POST or None, request.FILES or None)
+    form = AppealForm(request.POST or None, request.FILES or None, uploader=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             appeal = services.file_appeal(
@@ -111,6 +111,7 @@ def appeal_new(request, entry_id: int):
         except RuleViolation as error:
             add_rule_errors(form, error)
         else:
+            form.uploads_saved()
             messages.success(request, _("Your appeal has been filed; the office will decide on it."))
             return redirect("scores:appeal", appeal.pk)
     return render(request, "accountability/scores/appeal_new.html", {"entry": entry, "form": form})

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import DateInput
 from core.lists import OpenEndedPage, page_number, page_size
 from core.views import office_only
 from tasks.models import Unit
@@ -24,8 +25,8 @@ class AuditForm(forms.Form):
     model = forms.ChoiceField(label=_("Kind of record"), required=False)
     object_id = forms.IntegerField(label=_("Record number"), required=False, min_value=1, max_value=2**62)
     kind = forms.ChoiceField(label=_("Change"), choices=KIND_CHOICES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

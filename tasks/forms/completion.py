@@ -8,20 +8,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.bounds import DayField
+from core.bounds import DateInput, DayField
+from core.forms import KeepsUploads
 
 from .reports import EvidenceField
 from .values import ValueField
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ClaimForm(forms.Form):
+class ClaimForm(KeepsUploads, forms.Form):
     """The final figures (a value where the unit reports one, else a percent), a statement, evidence."""
 
     final_percent = ValueField(

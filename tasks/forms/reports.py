@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core import clock
 from core.bounds import DayField
 from core.errors import RuleViolation
+from core.forms import KeepsUploads
 
 from ..choices import FollowUpKind, FollowUpTopic
 from ..services import check_evidence_file
@@ -53,7 +54,7 @@ class EvidenceField(forms.FileField):
         return files
 
 
-class ReportForm(forms.Form):
+class ReportForm(KeepsUploads, forms.Form):
     """Progress as a percent or as the indicator's value, the four parts, and evidence files."""
 
     SAVE, SUBMIT = "save", "submit"

@@ -48,7 +48,9 @@ def claim(request, pk: int):
     initial = {"final_percent": 100}
     if assignment.reports_value:
         initial = {"final_value": assignment.actual_value}
-    form = ClaimForm(request.POST or None, request.FILES or None, assignment=assignment, initial=initial)
+    form = ClaimForm(
+        request.POST or None, request.FILES or None, assignment=assignment, initial=initial, uploader=request.user
+    )
     open_for_claim = assignment.status in CLAIMABLE_STATUSES
     if request.method == "POST" and open_for_claim and form.is_valid():
         try:
@@ -56,6 +58,7 @@ def claim(request, pk: int):
         except RuleViolation as error:
             add_rule_errors(form, error)
         else:
+            form.uploads_saved()
             messages.success(request, _("Completion claimed. The supervision office will verify it and close it out."))
             return redirect("assignment_detail", pk=assignment.pk)
     if request.method == "POST" and form.errors:

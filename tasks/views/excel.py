@@ -17,6 +17,7 @@ from core import clock
 from core.access import Action, access_for
 from core.bounds import year_param
 from core.excel_writer import xlsx_response
+from core.forms import KeepsUploads
 
 from .. import services
 from ..excel.exporters import BreakdownExporter, UnitStatusExporter
@@ -24,7 +25,7 @@ from ..excel.report import action_labels
 from ..models import ImportJob, Unit
 
 
-class UploadForm(forms.Form):
+class UploadForm(KeepsUploads, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Breakdown sheet"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
@@ -59,7 +60,9 @@ def _office_only(request) -> None:
 @login_required
 def import_list(request):
     _office_only(request)
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"year": clock.today().year})
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"year": clock.today().year}, uploader=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_import(
@@ -69,6 +72,7 @@ def import_list(request):
         except services.RuleViolation as error:
             form.add_error("file", error.messages)
         else:
+            form.uploads_saved()
             return redirect("excel:import-detail", pk=job.pk)
     jobs = ImportJob.objects.for_user(request.user).select_related("uploaded_by")[:20]
     return render(request, "tasks/excel/import_list.html", {"form": form, "jobs": jobs})

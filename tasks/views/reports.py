@@ -62,7 +62,9 @@ def report_edit(request, pk: int):
     coordinating = co_figures and assignment.share is None and assignment.target.share_rule == ShareRule.SUM
     if report is None and coordinating and co_figures.value is not None:
         initial["actual_value"] = co_figures.value  # a lead that coordinates reports the units' total
-    form = ReportForm(request.POST or None, request.FILES or None, assignment=assignment, initial=initial)
+    form = ReportForm(
+        request.POST or None, request.FILES or None, assignment=assignment, initial=initial, uploader=user
+    )
     history = ProgressReport.history.filter(assignment_id=assignment.pk, period=period.key)
     version, stale = versions.version_of(history), []
     if request.method == "POST" and form.is_valid():
@@ -84,6 +86,7 @@ def report_edit(request, pk: int):
                     services.submit_report(report, acting_user=user)
         except versions.StaleEdit:
             report = assignment.reports.filter(period=period.key).first()
+            form.keep_uploads()  # nothing was saved: the chosen files wait for the next submit
         except RuleViolation as error:
             # The rows rolled back; the files written meanwhile must go too.
             for storage, name in stored_files:
@@ -91,6 +94,7 @@ def report_edit(request, pk: int):
             report = assignment.reports.filter(period=period.key).first()
             add_rule_errors(form, error)
         else:
+            form.uploads_saved()
             if not form.submitting:
                 messages.success(request, _("The draft is saved. It reaches no one until you submit it."))
                 return redirect(f"{request.path}?period={period.key}")
