@@ -138,3 +138,11 @@ def test_switching_to_english_on_the_profile_takes_effect_on_the_next_page(clien
 def test_anonymous_visitors_are_sent_to_log_in(client, db):
     response = client.get(reverse("profile"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_office_sees_the_contact_details_a_person_saved(client, alice, erin):
+    client.force_login(alice)
+    _post(client)
+    client.force_login(erin)
+    content = client.get(reverse("accounts:user_detail", args=[alice.pk])).content.decode()
+    assert "0396-2345678" in content and "13800001234" in content and "zhangsan@example.com" in content
