@@ -1,4 +1,5 @@
-"""What the office does to logins: create, deactivate, reset a password, hand a role over.
+"""What the office does to logins (create, deactivate, reset a password, hand a role over), and
+what a person changes on their own profile (name, contact details, language).
 
 Every change saves through ``save_with_history`` (the person's and the role's history names the
 office and the reason) and ends the sessions a change makes wrong.
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +20,11 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import RoleKind, forget_access
 from core.errors import RuleViolation
+from core.text import strip_control
 from tasks.models import Role
 from tasks.services import save_with_history, validate_and_save
 
+from . import contacts
 from .models import AccountState, RoleHandover, UserSession
 from .validators import one_time_password
 
@@ -177,3 +182,83 @@ def password_changed(user) -> None:
 
 def must_change_password(user) -> bool:
     return AccountState.objects.filter(user=user, must_change_password=True).exists()
+
+
+# --- The person's own profile (/profile/) -------------------------------------------------------
+
+PROFILE_FIELDS = ("display_name", "phone", "mobile", "email", "language")
+
+
+def _own_profile_only(user, acting_user) -> None:
+    # The office changes other people's logins at /users/; a profile is its owner's alone.
+    if acting_user is None or user.pk != acting_user.pk:
+        raise RuleViolation(_("Only the person themselves can change their profile."))
+
+
+def _checked_language(language: str) -> str:
+    language = (language or "").strip()
+    if language not in dict(settings.LANGUAGES):
+        raise RuleViolation({"language": [_("Choose one of the languages offered.")]})
+    return language
+
+
+def _checked_profile(*, display_name: str, phone: str, mobile: str, email: str, language: str) -> dict:
+    """The values as they will be stored; every field's problem at once, keyed by field."""
+    values, errors = {}, {}
+    display_name = strip_control(display_name or "").strip()
+    if not display_name:
+        errors["display_name"] = [_("Enter your name as colleagues should see it.")]
+    elif len(display_name) > contacts.NAME_MAX:
+        errors["display_name"] = [_("The name may have at most %(n)d characters.") % {"n": contacts.NAME_MAX}]
+    values["display_name"] = display_name
+    for field, clean, raw in (
+        ("phone", contacts.clean_office_phone, phone),
+        ("mobile", contacts.clean_mobile, mobile),
+        ("email", contacts.clean_email, email),
+    ):
+        try:
+            values[field] = clean(raw)
+        except ValidationError as error:
+            errors[field] = error.messages
+    try:
+        values["language"] = _checked_language(language)
+    except RuleViolation as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise RuleViolation(errors)
+    return values
+
+
+def update_profile(
+    user, *, display_name: str, phone: str = "", mobile: str = "", email: str = "", language: str, acting_user
+) -> list[str]:
+    """The person's own name, contact details and language; returns the fields changed (none: no
+    history row). A refused value changes nothing, the other fields included."""
+    _own_profile_only(user, acting_user)
+    values = _checked_profile(display_name=display_name, phone=phone, mobile=mobile, email=email, language=language)
+    changed = [field for field in PROFILE_FIELDS if getattr(user, field) != values[field]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(user, field, values[field])
+    try:
+        with transaction.atomic():
+            validate_and_save(
+                user, acting_user=acting_user, reason=_("Profile changed by the person"), exclude=["password"]
+            )
+    except RuleViolation:
+        # ``user`` is the request's own: the page must not show what was not stored.
+        user.refresh_from_db(fields=changed)
+        raise
+    return changed
+
+
+def choose_language(user, *, language: str, acting_user) -> bool:
+    """The language chosen in the page footer, kept on the person's profile; False when unchanged."""
+    _own_profile_only(user, acting_user)
+    language = _checked_language(language)
+    if user.language == language:
+        return False
+    user.language = language
+    save_with_history(user, acting_user=acting_user, reason=_("Language chosen"), update_fields=["language"])
+    return True

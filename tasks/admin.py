@@ -94,7 +94,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     search_fields = ["username", "display_name", "phone"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("In the system"), {"fields": ["display_name", "phone"]}),
+        (_("In the system"), {"fields": ["display_name", "phone", "mobile", "language"]}),
     ]
     inlines = [RoleInline]
 

@@ -7,6 +7,8 @@
 - ``"home"`` — the home page (``request``);
 - ``"assignment"`` — an assignment's page (``request``, ``assignment``);
 - ``"assignment-actions"`` — the same page, beside its buttons (``request``, ``assignment``).
+- ``"profile"`` — a person's own profile page, /profile/ (``request``): room for notification
+  channels, API tokens.
 
 A panel's context function must scope what it reads with ``for_user`` and run a fixed number of
 queries, so that the page's query count stays flat however many rows there are.

@@ -190,7 +190,8 @@ def demo(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
-    """Service tests read messages in English; pages go through LocaleMiddleware (zh-hans)."""
+    """Service tests read messages in English; pages speak the person's language (zh-hans unless
+    their profile says otherwise: accounts/language.py)."""
     with translation.override("en"):
         yield
 

@@ -18,9 +18,10 @@ def test_the_login_page_speaks_chinese_by_default(client, db):
     assert "登录" in response.content.decode()
 
 
-def test_english_is_available(client, db):
-    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
-    assert "Log in" in response.content.decode()
+def test_english_is_available_through_the_language_switch_not_the_browser(client, db):
+    assert "登录" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert "Log in" in client.get(reverse("login")).content.decode()
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):

@@ -4,6 +4,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import profile
+
 admin.site.site_header = _("Zhumadian Target Responsibility System")
 admin.site.site_title = _("Target system admin")
 
@@ -12,7 +14,9 @@ urlpatterns = [
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     # Login, logout, password change; no reset by email (the office resets passwords at /users/).
     path("accounts/", include("accounts.auth_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which for a logged-in person also keeps the choice on the profile.
+    path("i18n/setlang/", profile.set_language, name="set_language"),
+    path("profile/", profile.profile, name="profile"),
     path("admin/", admin.site.urls),
     path("", include("tasks.urls")),
     path("", include("accountability.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -74,7 +75,10 @@ class User(AbstractUser):
     """A person who logs in. What they may do comes from their roles, not from Django groups."""
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("office phone"), max_length=32, blank=True)
+    mobile = models.CharField(_("mobile phone"), max_length=32, blank=True)
+    # The pages speak the person's language, never the browser's (accounts/language.py).
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, default="zh-hans")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
