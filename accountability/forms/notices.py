@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.bounds import DayField
@@ -64,7 +65,7 @@ class CloseOutForm(forms.Form):
 
 STATE_CHOICES = [
     ("", _("All states")),
-    ("open", _("Open")),
+    ("open", pgettext_lazy("status", "Open")),
     ("unsigned", _("Awaiting sign-for")),
     ("answered", _("Answered, awaiting verification")),
     ("closed", _("Closed")),
