@@ -179,7 +179,8 @@ class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", pgettext_lazy("status", "Uploaded")
     CHECKING = "checking", pgettext_lazy("status", "Being checked")
     CHECKED = "checked", pgettext_lazy("status", "Checked")
-    REFUSED = "refused", pgettext_lazy("status", "Refused")
+    # Refused by the sheet's checks, not by a person: its own words (未通过检查), not 未批准.
+    REFUSED = "refused", pgettext_lazy("import status", "Refused")
     CHOOSE_SHEET = "choose_sheet", pgettext_lazy("status", "Sheet to be chosen")
     COMMITTING = "committing", pgettext_lazy("status", "Being saved")
     COMMITTED = "committed", pgettext_lazy("status", "Saved")
