@@ -77,7 +77,7 @@ STATE_CHOICES = [
 class RegisterFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *NoticeKind.choices])
     level = forms.TypedChoiceField(
-        label=_("Level"),
+        label=_("Warning level"),
         required=False,
         coerce=int,
         empty_value=None,
