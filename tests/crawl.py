@@ -78,8 +78,9 @@ class Crawl:
         return {url: status for url, status in self.statuses.items() if status >= 500}
 
 
-def crawl(client: Client, seeds: list[str], *, per_pattern: int = 2, limit: int = 120) -> Crawl:
-    """Visit the pages reachable from ``seeds`` (GET only), at most ``per_pattern`` of each pattern."""
+def crawl(client: Client, seeds: list[str], *, per_pattern: int = 2, limit: int = 120, on_page=None) -> Crawl:
+    """Visit the pages reachable from ``seeds`` (GET only), at most ``per_pattern`` of each pattern;
+    ``on_page(url, html)`` is called with every HTML page that answered 200."""
     pages: dict[str, Page] = {}
     statuses: dict[str, int] = {}
     seen_per_pattern: dict[str, int] = defaultdict(int)
@@ -100,8 +101,11 @@ def crawl(client: Client, seeds: list[str], *, per_pattern: int = 2, limit: int 
             page.params[name].add(value)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
+        html = response.content.decode(errors="replace")
+        if on_page is not None:
+            on_page(url, html)
         parser = _Parser()
-        parser.feed(response.content.decode(errors="replace"))
+        parser.feed(html)
         for form in parser.forms:
             form.action = urljoin(parts.path, form.action) if form.action else parts.path
             pages.setdefault(pattern(urlsplit(form.action).path), Page(urlsplit(form.action).path)).forms.append(form)
