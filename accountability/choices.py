@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CheckKind(models.TextChoices):
@@ -16,9 +17,9 @@ class CheckKind(models.TextChoices):
 class ChangeRequestStatus(models.TextChoices):
     """A change to a signed responsibility letter waits for the office's decision."""
 
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("status", "Pending")
+    APPROVED = "approved", pgettext_lazy("status", "Approved")
+    REFUSED = "refused", pgettext_lazy("status", "Refused")
 
 
 # --- Scoring (积分管理) ------------------------------------------------------------------------
@@ -66,9 +67,9 @@ class RunKind(models.TextChoices):
 
 
 class AppealStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting the office")
-    UPHELD = "upheld", _("Entry upheld")
-    REVERSED = "reversed", _("Entry reversed")
+    PENDING = "pending", pgettext_lazy("status", "Awaiting the office")
+    UPHELD = "upheld", pgettext_lazy("status", "Entry upheld")
+    REVERSED = "reversed", pgettext_lazy("status", "Entry reversed")
 
 
 APPEAL_STATUS_COLOURS = {AppealStatus.PENDING: "yellow", AppealStatus.UPHELD: "red", AppealStatus.REVERSED: "green"}
@@ -78,9 +79,9 @@ APPEAL_STATUS_COLOURS = {AppealStatus.PENDING: "yellow", AppealStatus.UPHELD: "r
 
 
 class DisclosureStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("status", "Draft")
+    APPROVED = "approved", pgettext_lazy("status", "Approved")
+    PUBLISHED = "published", pgettext_lazy("status", "Published")
 
 
 # --- The five lists (五单) ----------------------------------------------------------------------
@@ -115,14 +116,14 @@ NOTICE_KIND_ORDER = [
 
 
 class NoticeStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Awaiting the office's approval")
-    ISSUED = "issued", _("Awaiting sign-for")
-    SIGNED = "signed", _("Signed for")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
-    DISMISSED = "dismissed", _("Not approved")
+    PROPOSED = "proposed", pgettext_lazy("status", "Awaiting the office's approval")
+    ISSUED = "issued", pgettext_lazy("status", "Awaiting sign-for")
+    SIGNED = "signed", pgettext_lazy("status", "Signed for")
+    ANSWERED = "answered", pgettext_lazy("status", "Answered")
+    CLOSED = "closed", pgettext_lazy("status", "Closed")
+    DISMISSED = "dismissed", pgettext_lazy("status", "Not approved")
     # Issued by a scan run that was undone: the number stays taken, the notice asks nothing.
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("status", "Withdrawn")
 
 
 # A notice in one of these states still asks something of the unit.
@@ -180,10 +181,10 @@ class MessageKind(models.TextChoices):
 
 
 class EmailStatus(models.TextChoices):
-    PENDING = "pending", _("To be sent")
-    SENT = "sent", _("Sent")
-    NO_ADDRESS = "no_address", _("No email address")
-    FAILED = "failed", _("Failed")
+    PENDING = "pending", pgettext_lazy("status", "To be sent")
+    SENT = "sent", pgettext_lazy("status", "Sent")
+    NO_ADDRESS = "no_address", pgettext_lazy("status", "No email address")
+    FAILED = "failed", pgettext_lazy("status", "Failed")
 
 
 class FeedbackKind(models.TextChoices):
@@ -194,10 +195,10 @@ class FeedbackKind(models.TextChoices):
 
 
 class FeedbackStatus(models.TextChoices):
-    NEW = "new", _("Awaiting review")
-    ANSWERED = "answered", _("Answered")
-    DISMISSED = "dismissed", _("Not adopted")
-    NOTICE = "notice", _("Turned into an issue supervision notice")
+    NEW = "new", pgettext_lazy("status", "Awaiting review")
+    ANSWERED = "answered", pgettext_lazy("status", "Answered")
+    DISMISSED = "dismissed", pgettext_lazy("status", "Not adopted")
+    NOTICE = "notice", pgettext_lazy("status", "Turned into an issue supervision notice")
 
 
 # Everything but a new clue has been looked at by the office: it is closed.

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.excel_writer import Exporter
 from tasks.choices import RankingGroup, WarningLevel
@@ -45,7 +46,8 @@ class NoticeRegisterExporter(Exporter):
     def headers(self) -> list[str]:
         return [
             _("Number"), _("Kind"), _("Warning level"), _("Unit"), _("Target code"), _("Target"),
-            _("Cause"), _("Issued"), _("Due by"), _("State"), _("Signed for"), _("Closed"),
+            _("Cause"), pgettext("column", "Issued"), _("Due by"), _("State"),
+            pgettext("column", "Signed for"), pgettext("column", "Closed"),
         ]  # fmt: skip
 
     def rows(self) -> Iterator[list]:

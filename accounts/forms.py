@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import RoleKind
 from core.bounds import DateInput
@@ -22,7 +23,7 @@ ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Deactivated"))
 
 
 class UserFilterForm(FilterForm):
-    q = forms.CharField(label=_("Name"), required=False, max_length=64)
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=64)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All")), *RoleKind.choices], required=False)
     active = forms.ChoiceField(label=_("Status"), choices=ACTIVE_CHOICES, required=False)

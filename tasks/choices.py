@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitKind(models.TextChoices):
@@ -63,9 +64,9 @@ class ShareRule(models.TextChoices):
 
 
 class TargetStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("status", "Draft")
+    ISSUED = "issued", pgettext_lazy("status", "Issued")
+    CLOSED = "closed", pgettext_lazy("status", "Closed")
 
 
 class AssignmentRole(models.TextChoices):
@@ -74,18 +75,18 @@ class AssignmentRole(models.TextChoices):
 
 
 class AssignmentStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
-    SIGNED = "signed", _("Signed for")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RECTIFYING = "rectifying", _("Under rectification")
-    CLAIMED = "claimed", _("Completion claimed")
-    RETURNED = "returned", _("Returned for redo")
-    VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed out")
+    DRAFT = "draft", pgettext_lazy("status", "Draft")
+    ISSUED = "issued", pgettext_lazy("status", "Issued")
+    SIGNED = "signed", pgettext_lazy("status", "Signed for")
+    IN_PROGRESS = "in_progress", pgettext_lazy("status", "In progress")
+    RECTIFYING = "rectifying", pgettext_lazy("status", "Under rectification")
+    CLAIMED = "claimed", pgettext_lazy("status", "Completion claimed")
+    RETURNED = "returned", pgettext_lazy("status", "Returned for redo")
+    VERIFIED = "verified", pgettext_lazy("status", "Verified")
+    CLOSED = "closed", pgettext_lazy("status", "Closed out")
     # The office closed the year (年终) before this link was done: it is kept as it stood, and what
     # is left of it may be carried into the next year's target (结转).
-    ENDED = "ended", _("Unfinished at year end")
+    ENDED = "ended", pgettext_lazy("status", "Unfinished at year end")
 
 
 # States in which the unit is still working and reports are due.
@@ -103,10 +104,10 @@ REPORTABLE_ASSIGNMENT_STATUSES = (*OPEN_ASSIGNMENT_STATUSES, AssignmentStatus.CL
 class WarningLevel(models.IntegerChoices):
     """The colour of an assignment; the number orders severity."""
 
-    GREEN = 0, _("On plan")
-    YELLOW = 1, _("Yellow")
-    ORANGE = 2, _("Orange")
-    RED = 3, _("Red")
+    GREEN = 0, pgettext_lazy("status", "On plan")
+    YELLOW = 1, pgettext_lazy("status", "Yellow")
+    ORANGE = 2, pgettext_lazy("status", "Orange")
+    RED = 3, pgettext_lazy("status", "Red")
 
 
 WARNING_COLOURS = {
@@ -118,11 +119,11 @@ WARNING_COLOURS = {
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PENDING_APPROVAL = "pending_approval", _("Awaiting unit head approval")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    ACCEPTED = "accepted", _("Accepted")
+    DRAFT = "draft", pgettext_lazy("status", "Draft")
+    PENDING_APPROVAL = "pending_approval", pgettext_lazy("status", "Awaiting unit head approval")
+    SUBMITTED = "submitted", pgettext_lazy("status", "Submitted")
+    RETURNED = "returned", pgettext_lazy("status", "Returned")
+    ACCEPTED = "accepted", pgettext_lazy("status", "Accepted")
 
 
 class ReturnedBy(models.TextChoices):
@@ -152,10 +153,10 @@ class FollowUpTopic(models.TextChoices):
 class ClaimStatus(models.TextChoices):
     """申请销号: a unit's claim that its part is done, and what the office made of it."""
 
-    PENDING = "pending", _("Awaiting verification")
-    VERIFIED = "verified", _("Verified")
-    REFUSED = "refused", _("Refused")
-    RETURNED = "returned", _("Returned for redo")
+    PENDING = "pending", pgettext_lazy("status", "Awaiting verification")
+    VERIFIED = "verified", pgettext_lazy("status", "Verified")
+    REFUSED = "refused", pgettext_lazy("status", "Refused")
+    RETURNED = "returned", pgettext_lazy("status", "Returned for redo")
 
 
 CLAIM_STATUS_COLOURS = {
@@ -167,22 +168,23 @@ CLAIM_STATUS_COLOURS = {
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("status", "Pending")
+    GRANTED = "granted", pgettext_lazy("status", "Granted")
+    REFUSED = "refused", pgettext_lazy("status", "Refused")
 
 
 class ImportStatus(models.TextChoices):
     """The life of an uploaded breakdown sheet: checked (dry run), then saved or not."""
 
-    UPLOADED = "uploaded", _("Uploaded")
-    CHECKING = "checking", _("Being checked")
-    CHECKED = "checked", _("Checked")
-    REFUSED = "refused", _("Refused")
-    CHOOSE_SHEET = "choose_sheet", _("Sheet to be chosen")
-    COMMITTING = "committing", _("Being saved")
-    COMMITTED = "committed", _("Saved")
-    FAILED = "failed", _("Not saved")
+    UPLOADED = "uploaded", pgettext_lazy("status", "Uploaded")
+    CHECKING = "checking", pgettext_lazy("status", "Being checked")
+    CHECKED = "checked", pgettext_lazy("status", "Checked")
+    # Refused by the sheet's checks, not by a person: its own words (未通过检查), not 未批准.
+    REFUSED = "refused", pgettext_lazy("import status", "Refused")
+    CHOOSE_SHEET = "choose_sheet", pgettext_lazy("status", "Sheet to be chosen")
+    COMMITTING = "committing", pgettext_lazy("status", "Being saved")
+    COMMITTED = "committed", pgettext_lazy("status", "Saved")
+    FAILED = "failed", pgettext_lazy("status", "Not saved")
 
 
 # An import job in one of these states has work queued or running: the page shows a progress bar.
@@ -207,10 +209,10 @@ class HandlingMode(models.TextChoices):
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Being handled")
-    REPLIED = "replied", _("Replied, awaiting the proposer's view")
-    REDO = "redo", _("Being handled again after an unsatisfied reply")
-    CONCLUDED = "concluded", _("Concluded")
+    PENDING = "pending", pgettext_lazy("status", "Being handled")
+    REPLIED = "replied", pgettext_lazy("status", "Replied, awaiting the proposer's view")
+    REDO = "redo", pgettext_lazy("status", "Being handled again after an unsatisfied reply")
+    CONCLUDED = "concluded", pgettext_lazy("status", "Concluded")
 
 
 PROPOSAL_STATUS_COLOURS = {

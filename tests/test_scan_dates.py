@@ -42,13 +42,13 @@ def lagging(erin, alice, lead_assignment):
 
 def test_a_scan_for_a_day_after_today_is_refused_unless_it_is_a_dry_run(lagging):
     with at(D(2018, 3, 2)):
-        with pytest.raises(CommandError, match="after today") as refused:
+        with pytest.raises(CommandError, match="晚于今天") as refused:
             _run("--date", "2030-01-01")
         assert "\n" not in str(refused.value)
         with pytest.raises(RuleViolation, match="after today"):
             run_scan(D(2018, 3, 3))
         output = _run("--date", "2018-12-20", "--dry-run")
-    assert "dry run: nothing stored" in output and "驻督预〔2018〕3号 进度预警单（红色）" in output
+    assert "试运行：未保存任何内容" in output and "驻督预〔2018〕3号 进度预警单（红色）" in output
     assert not Notice.objects.filter(year=2030).exists()
     assert SupervisionRun.objects.filter(day__gt=D(2018, 3, 1)).count() == 0
 
@@ -149,10 +149,10 @@ def test_the_command_undoes_the_2030_run_reverses_its_points_and_unsticks_the_sc
 
         listing = StringIO()
         call_command("undo_supervision_scan", stdout=listing)
-        assert "Would undo" in listing.getvalue() and Notice.objects.filter(year=2030).exists()
+        assert "将撤销第" in listing.getvalue() and Notice.objects.filter(year=2030).exists()
         out = StringIO()
         call_command("undo_supervision_scan", "--yes", stdout=out)
-        assert "notices withdrawn" in out.getvalue()
+        assert "撤回通知" in out.getvalue()
         _run()  # the scan of today runs again
     assert not Notice.objects.filter(year=2030).exists()
     assert Notice.all_notices.filter(year=2030, status=NoticeStatus.WITHDRAWN).exists()

@@ -238,7 +238,7 @@ def test_the_command_scores_up_to_a_day_and_refuses_a_bad_one(target, alice, uni
         call_command("run_scoring", "--up-to", "2018-07-31", stdout=out)
         with pytest.raises(CommandError, match="YYYY-MM-DD"):
             call_command("run_scoring", "--up-to", "31/07/2018")
-        with pytest.raises(CommandError, match="not come yet"):
+        with pytest.raises(CommandError, match="尚未到来"):
             call_command("run_scoring", "--up-to", "2018-08-02")
-    assert "report_late 1" in out.getvalue()
+    assert "逾期报送进度 1" in out.getvalue() and "report_late" not in out.getvalue()
     assert len(_entries(RuleCode.REPORT_LATE)) == 1

@@ -80,4 +80,4 @@ def test_the_rebuild_command_recomputes_both_kept_tables(erin, alice, unit_a):
     call_command("rebuild_kept_figures", stdout=out)
     assert _kept() == kept
     assert set(YearProgressDay.objects.values_list("year", "day", "planned_increase", "actual_increase")) == days
-    assert "unit months of points" in out.getvalue()
+    assert "单位月度积分" in out.getvalue()

@@ -55,7 +55,7 @@ def test_a_returned_report_shows_its_refile_link(client, alice, erin, lead_assig
     services.return_report(report, acting_user=erin, reason="数据有误")
     client.force_login(alice)
     page = _page(client, reverse("unit_workspace") + "?report=returned")
-    assert "重新报送" in page and _tab_count(page, "被退回") == 1
+    assert "重新报送" in page and _tab_count(page, "已退回") == 1
 
 
 def test_staff_see_only_their_own_units_assignments(client, alice, bob, issued_target):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.bounds import DayField
@@ -64,7 +65,7 @@ class CloseOutForm(forms.Form):
 
 STATE_CHOICES = [
     ("", _("All states")),
-    ("open", _("Open")),
+    ("open", pgettext_lazy("status", "Open")),
     ("unsigned", _("Awaiting sign-for")),
     ("answered", _("Answered, awaiting verification")),
     ("closed", _("Closed")),
@@ -76,7 +77,7 @@ STATE_CHOICES = [
 class RegisterFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *NoticeKind.choices])
     level = forms.TypedChoiceField(
-        label=_("Level"),
+        label=_("Warning level"),
         required=False,
         coerce=int,
         empty_value=None,

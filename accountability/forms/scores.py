@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.bounds import DayField
 from core.errors import RuleViolation
@@ -19,7 +20,7 @@ POINTS = {"max_digits": 7, "decimal_places": 2}
 
 class RankingFilterForm(forms.Form):
     as_of = DayField(label=_("As of"), required=False, widget=DateInput)
-    period = forms.ChoiceField(label=_("Period"), choices=RankingPeriod.choices, required=False)
+    period = forms.ChoiceField(label=pgettext_lazy("span", "Period"), choices=RankingPeriod.choices, required=False)
 
 
 class AppealForm(KeepsUploads, forms.Form):

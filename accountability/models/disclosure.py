@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for
@@ -34,8 +35,8 @@ class Disclosure(models.Model):
     was. A correction is a new publication that names the one it corrects.
     """
 
-    title = models.CharField(_("title"), max_length=200)
-    period_label = models.CharField(_("period"), max_length=40)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
+    period_label = models.CharField(pgettext_lazy("span", "period"), max_length=40)
     as_of = models.DateField(_("figures as of"))
     note = models.TextField(_("introduction"), blank=True)
     show_responsible_persons = models.BooleanField(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for, scope_by_unit
@@ -69,7 +70,7 @@ class Notice(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
     number = models.CharField(_("number"), max_length=40, blank=True)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=100)
     assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="notices", verbose_name=_("assignment"))
     target = models.ForeignKey(Target, models.PROTECT, related_name="notices", verbose_name=_("target"))
     # Lookups by unit use the (unit, kind, status) index; the people below are only shown, never
@@ -99,7 +100,7 @@ class Notice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("issued by"), db_index=False
     )
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_at = models.DateTimeField(pgettext_lazy("notice", "issued at"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

@@ -89,10 +89,16 @@ class SupervisionRules(models.Model):
 
 SUMMARY_LABELS = {
     "warnings_issued": _("warnings issued"),
+    "issued_green": _("green warnings issued"),
+    "issued_yellow": _("yellow warnings issued"),
+    "issued_orange": _("orange warnings issued"),
+    "issued_red": _("red warnings issued"),
     "closed_caught_up": _("closed on catching up"),
     "closed_escalated": _("raised"),
     "closed_stepped_down": _("stepped down"),
     "closed_assignment_ended": _("closed with the assignment"),
+    "closed_signed_for": _("closed on signing for"),
+    "closed_verified": _("closed on a verified answer"),
     "exposure_candidates": _("exposure candidates"),
     "task_notices_issued": _("task notices issued late"),
     "task_notices_signed": _("task notices signed with the assignment"),
@@ -100,6 +106,13 @@ SUMMARY_LABELS = {
     "digests": _("reminder digests"),
     "emails_requeued": _("emails sent again"),
 }
+
+
+def labelled_summary(summary: dict) -> list[tuple[str, int]]:
+    """A run's counts as (words, number) for people: pages and commands show these, never the keys
+    (a key without words is counted under "other changes" rather than shown as a code)."""
+    rows = [(SUMMARY_LABELS.get(key, _("other changes")), value) for key, value in sorted(summary.items()) if value]
+    return [(str(label), value) for label, value in rows]
 
 
 class SupervisionRun(models.Model):
@@ -136,4 +149,4 @@ class SupervisionRun(models.Model):
         return f"{self.day:%Y-%m-%d}"
 
     def summary_items(self) -> list[tuple[str, int]]:
-        return [(SUMMARY_LABELS[key], value) for key, value in self.summary.items() if key in SUMMARY_LABELS]
+        return labelled_summary(self.summary)

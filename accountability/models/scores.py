@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for, scope_by_unit
@@ -162,7 +163,7 @@ class ScoreEntry(models.Model):
     assignment = models.ForeignKey(
         Assignment, models.PROTECT, null=True, blank=True, related_name="score_entries", verbose_name=_("assignment")
     )
-    period = models.CharField(_("period"), max_length=16, blank=True)
+    period = models.CharField(pgettext_lazy("span", "period"), max_length=16, blank=True)
     report = models.ForeignKey(
         ProgressReport, models.PROTECT, null=True, blank=True, related_name="score_entries", verbose_name=_("report")
     )

@@ -284,3 +284,16 @@ def _proposals(as_of: dt.date, show_proposers: bool) -> list[dict]:
             row["proposers"] = proposal.proposers
         rows.append(row)
     return rows
+
+
+def numbered_history(disclosure) -> list[tuple[object, int | None]]:
+    """The disclosure's history rows, oldest first, each with the version of the figures it holds:
+    1 for the first figures taken, 2 once they are taken again, and so on. People compare versions;
+    the snapshot's digest that tells them apart stays internal."""
+    versions: dict[str, int] = {}
+    rows = []
+    for record in disclosure.history.select_related("history_user").order_by("history_date"):
+        if record.digest and record.digest not in versions:
+            versions[record.digest] = len(versions) + 1
+        rows.append((record, versions.get(record.digest)))
+    return rows

@@ -18,6 +18,7 @@ from .. import services
 from ..choices import DisclosureStatus
 from ..forms.disclosure import CorrectionForm, PrepareDisclosureForm, RefreshDisclosureForm
 from ..models import Disclosure
+from ..selectors.snapshot import numbered_history
 from .guards import role_required
 
 LIST_FIELDS = ["title", "period_label", "as_of", "status", "prepared_at", "published_at", "corrects_id"]
@@ -68,7 +69,7 @@ def disclosure_detail(request, pk: int):
         )
     if office and disclosure.status == DisclosureStatus.PUBLISHED and not hasattr(disclosure, "correction"):
         context["correction_form"] = CorrectionForm()
-    context["history"] = disclosure.history.select_related("history_user").order_by("history_date")
+    context["history"] = numbered_history(disclosure)
     return render(request, "accountability/disclosure/detail.html", context)
 
 

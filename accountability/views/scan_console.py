@@ -16,7 +16,7 @@ from core.errors import RuleViolation, flash_rule_errors, rule_messages
 
 from ..forms.fields import DateInput
 from ..models import Notice
-from ..models.rules import SUMMARY_LABELS
+from ..models.rules import labelled_summary
 from ..scan import run_scan
 from ..scan.undo import undo_scan_run, undoable_runs
 from .notices import require_office
@@ -51,15 +51,11 @@ def dry_run(request):
     context = {
         "form": form,
         "result": result,
-        "summary": _labelled(result.summary) if result else [],
+        "summary": labelled_summary(result.summary) if result else [],
         "lines": result.describe()[:SHOWN] if result else [],
         "shown": SHOWN,
     }
     return render(request, "accountability/notices/scan_dry_run.html", context, status=400 if form.errors else 200)
-
-
-def _labelled(summary) -> list[tuple[str, int]]:
-    return [(SUMMARY_LABELS.get(key, key), value) for key, value in sorted(summary.items()) if value]
 
 
 @login_required

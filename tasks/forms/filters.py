@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.bounds import IdField
@@ -73,7 +74,9 @@ class AssignmentFilterForm(_FilterForm):
     source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
     target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"))
-    status = forms.ChoiceField(label=_("Status"), choices=_blank([("open", _("Open")), *AssignmentStatus.choices]))
+    status = forms.ChoiceField(
+        label=_("Status"), choices=_blank([("open", pgettext_lazy("status", "Open")), *AssignmentStatus.choices])
+    )
     colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
     report = forms.ChoiceField(label=_("Reporting"), choices=_blank(REPORT_STATE_CHOICES))
     lagging = forms.BooleanField(label=_("Behind plan only"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.bounds import DayField, IdField
 
@@ -13,7 +14,7 @@ from .completion import DateInput, ExtensionDecisionForm
 
 class RegisterProposalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProposalKind.choices)
-    number = forms.CharField(label=_("Number"), max_length=32)
+    number = forms.CharField(label=pgettext_lazy("proposal", "Number"), max_length=32)
     session = forms.CharField(label=_("Session"), max_length=100)
     proposers = forms.CharField(label=_("Proposers"), max_length=200)
     handling_mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices)
@@ -23,7 +24,7 @@ class RegisterProposalForm(forms.Form):
 
 
 class EditProposalForm(forms.Form):
-    number = forms.CharField(label=_("Number"), max_length=32)
+    number = forms.CharField(label=pgettext_lazy("proposal", "Number"), max_length=32)
     session = forms.CharField(label=_("Session"), max_length=100)
     proposers = forms.CharField(label=_("Proposers"), max_length=200)
     handling_mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices)

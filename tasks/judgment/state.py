@@ -30,7 +30,7 @@ from django.db import models
 from django.db.models import DecimalField, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import (
     FILED_REPORT_STATUSES,
@@ -54,13 +54,13 @@ DONE_STATUSES = (AssignmentStatus.VERIFIED, AssignmentStatus.CLOSED)
 class State(models.TextChoices):
     """Where an assignment stands; the order is the order of severity on lists (worst last)."""
 
-    DONE = "done", _("Done")
-    CLAIMED = "claimed", _("Completion claimed")
-    ON_PLAN = "on_plan", _("On plan")
-    YELLOW = "yellow", _("Yellow warning")
-    ORANGE = "orange", _("Orange warning")
-    RED = "red", _("Red warning")
-    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", pgettext_lazy("status", "Done")
+    CLAIMED = "claimed", pgettext_lazy("status", "Completion claimed")
+    ON_PLAN = "on_plan", pgettext_lazy("status", "On plan")
+    YELLOW = "yellow", pgettext_lazy("status", "Yellow warning")
+    ORANGE = "orange", pgettext_lazy("status", "Orange warning")
+    RED = "red", pgettext_lazy("status", "Red warning")
+    OVERDUE = "overdue", pgettext_lazy("status", "Overdue")
 
 
 LEVEL_STATES = {

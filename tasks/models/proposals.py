@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Action
@@ -40,7 +41,9 @@ class Proposal(models.Model):
 
     target = models.OneToOneField(Target, models.CASCADE, related_name="proposal", verbose_name=_("target"))
     kind = models.CharField(_("kind"), max_length=8, choices=ProposalKind.choices)
-    number = models.CharField(_("number"), max_length=32, help_text=_("As the congress numbered it, e.g. 18."))
+    number = models.CharField(
+        pgettext_lazy("proposal", "number"), max_length=32, help_text=_("As the congress numbered it, e.g. 18.")
+    )
     session = models.CharField(_("session"), max_length=100)
     proposers = models.CharField(_("proposers"), max_length=200)
     handling_mode = models.CharField(_("handling mode"), max_length=12, choices=HandlingMode.choices)

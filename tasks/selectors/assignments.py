@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.periods import Frequency, Period, period_for
@@ -149,7 +150,7 @@ _LABELS = {
     "draft": _("Draft"),
     "due": _("Due"),
     "late": _("Filed late"),
-    "filed": _("Filed"),
+    "filed": pgettext_lazy("status", "Filed"),
     "accepted": _("Accepted"),
 }
 

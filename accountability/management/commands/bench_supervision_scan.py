@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accountability.choices import NoticeKind, NoticeStatus
 from accountability.models import Notice, format_number
+from accountability.models.rules import labelled_summary
 from accountability.scan import run_scan
 from core.access import RoleKind
 from core.periods import month_end
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             result = run_scan(day)
             elapsed = time.perf_counter() - started
-        summary = ", ".join(f"{key} {value}" for key, value in sorted(result.summary.items()) if value)
+        summary = ", ".join(f"{label} {value}" for label, value in labelled_summary(result.summary))
         self.stdout.write(f"{label}: {elapsed:.2f} s, {len(queries)} queries — {summary}")
         if self.verbosity > 1:
             for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:

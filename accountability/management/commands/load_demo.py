@@ -9,6 +9,7 @@ from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
 from core.access import RoleKind
+from core.commands import in_site_language
 from tasks.demo import DEMO_DATE, DEMO_PASSWORD, build_demo, build_proposals_demo
 from tasks.demo.governance import apply_governance_demo
 from tasks.models import Role, User
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         "supervision office and the daily scan issued through the year, a month's scoring). Safe to run twice."
     )
 
+    @in_site_language
     def handle(self, *args, **options):
         result = build_demo()
         build_proposals_demo()
@@ -28,12 +30,15 @@ class Command(BaseCommand):
         apply_governance_demo()
         build_accounts_demo(DEMO_PASSWORD)  # login log and a handed-over role
         build_feedback_demo()  # clues under the publication the scoring demo published
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {result['targets_created']} targets created."))
+        created = {"count": result["targets_created"]}
+        self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
-            f"Notices: {supervision['task_notices']} task notices issued; "
-            f"the scan replayed on {supervision['scans']} days."
+            _("Notices: %(notices)d task notices issued; the scan replayed on %(days)d days.")
+            % {"notices": supervision["task_notices"], "days": supervision["scans"]}
         )
-        self.stdout.write(f"Demo date: {DEMO_DATE:%Y-%m-%d} (set ZMD_TODAY={DEMO_DATE:%Y-%m-%d} to live on it)")
+        self.stdout.write(
+            _("Demo date: %(day)s (set ZMD_TODAY=%(day)s to live on it)") % {"day": f"{DEMO_DATE:%Y-%m-%d}"}
+        )
         self.stdout.write(_("Logins, all with the password %(password)s:") % {"password": DEMO_PASSWORD})
         for heading, logins in demo_logins():
             self.stdout.write(f"  {heading}")

@@ -4,9 +4,13 @@ import argparse
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accountability.models.rules import labelled_summary
 from accountability.scan import run_scan
 from core.bounds import FIRST_DAY, LAST_DAY
+from core.commands import in_site_language
 from core.errors import RuleViolation
 
 
@@ -33,18 +37,21 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=_day, default=None, help="judge as of this day (YYYY-MM-DD)")
         parser.add_argument("--dry-run", action="store_true", help="print what would be issued; store nothing")
 
+    @in_site_language
     def handle(self, *args, date=None, dry_run=False, **options):
         try:
             result = run_scan(date, dry_run=dry_run)
         except RuleViolation as error:
             raise CommandError(" ".join(error.messages)) from None
-        heading = "Would issue" if dry_run else "Issued"
-        self.stdout.write(
-            f"Supervision scan as of {result.day:%Y-%m-%d}{' (dry run: nothing stored)' if dry_run else ''}"
-        )
-        self.stdout.write(f"{heading} {len(result.issued)} notices:")
+        day = f"{result.day:%Y-%m-%d}"
+        if dry_run:
+            self.stdout.write(_("Supervision scan as of %(day)s (dry run: nothing stored)") % {"day": day})
+            heading = ngettext("Would issue %(count)d notice:", "Would issue %(count)d notices:", len(result.issued))
+        else:
+            self.stdout.write(_("Supervision scan as of %(day)s") % {"day": day})
+            heading = ngettext("Issued %(count)d notice:", "Issued %(count)d notices:", len(result.issued))
+        self.stdout.write(heading % {"count": len(result.issued)})
         for line in result.describe():
             self.stdout.write(f"  {line}")
-        for key, value in sorted(result.summary.items()):
-            if value:
-                self.stdout.write(f"  {key}: {value}")
+        for label, value in labelled_summary(result.summary):
+            self.stdout.write(f"  {label}: {value}")
