@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DayField
+from core.labels import name_widgets
 from tasks.forms.values import ValueField
 
 from ..choices import Grade, RankingPeriod, RuleCode
@@ -55,6 +56,11 @@ class RulesForm(forms.Form):
             self.fields[f"band_{band.grade}"] = ValueField(
                 label=Grade(band.grade).label, initial=band.min_score, **POINTS
             )
+        # The rules table shows fields under column headers: each is named "<rule> · <column>".
+        for rule in self.rules:
+            columns = (f"{column}_{rule.code}" for column in ("amount", "description", "active"))
+            name_widgets((self.fields[name] for name in columns if name in self.fields), row=rule.get_code_display())
+        name_widgets(self.fields[f"band_{band.grade}"] for band in self.bands)
 
     def rows(self):
         """(rule, amount field, description field, active field) for the template."""
