@@ -154,15 +154,13 @@ def walk(
     width: int,
     per_pattern: int = 1,
     limit: int = 80,
-    only=None,
     shots: Path | None = None,
     allowed_words: frozenset[str] = frozenset(),
 ) -> Walk:
     """Visit the pages reachable from where ``page`` stands (its landing page), GET only.
 
-    ``per_pattern`` pages of each path with its numbers blanked out (``/reports/<n>/``), query
-    strings included, so the walk stays bounded however much the demo holds; ``only(check)`` picks
-    the pages to check after the landing page (the links are still followed)."""
+    ``per_pattern`` pages of each path with its numbers blanked out (``/reports/<n>/``),
+    whatever their query strings, so the walk stays bounded however much the demo holds."""
     result = Walk()
     landing = page.url
     queue = [landing]
@@ -191,11 +189,10 @@ def walk(
                 result.errors[local] = f"HTTP {response.status}"
             continue
         check = check_page(page, local, width=width, allowed_words=allowed_words)
-        if url == landing or only is None or only(check):
-            result.checks.append(check)
-            if shots is not None:
-                shots.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(shots / f"{slug(local)}.png"), full_page=True)
+        result.checks.append(check)
+        if shots is not None:
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / f"{slug(local)}.png"), full_page=True)
         for href in page.evaluate(_LINKS_JS):
             target = urljoin(url, href).split("#")[0]
             if target.startswith(base):
