@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DATE ?= 2018-09-30
 
-.PHONY: run test lint format check bench messages clean
+.PHONY: run test lint format check bench messages walk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ bench: $(VENV)/.dev
 	@command -v soffice >/dev/null 2>&1 || { echo "--- installing LibreOffice Calc"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null; } || { echo "make bench needs LibreOffice: apt-get install libreoffice-calc-nogui"; exit 2; }
 	$(BIN)/python manage.py run_bench $(BENCH_ARGS)
+
+## The accessibility walk in Chromium: every demo login and a visitor, at 1366 and 390 px wide, axe-core
+# on every page; screenshots in var/walk/<width>/<role>/, the table of findings per rule printed and
+# in var/walk/summary.txt. CI runs the bounded part (tests/test_accessibility.py).
+walk: $(VENV)/.dev
+	$(BIN)/python -m pytest -n 0 -s tests/full_walk.py $(PYTEST_ARGS)
 
 ## Translations: extract and compile (the compiled .mo files are committed).
 messages: $(VENV)/.dev

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from core.bounds import DayField
 from core.errors import RuleViolation
 from core.forms import KeepsUploads
+from core.labels import name_widgets
 from tasks.forms.values import ValueField
 from tasks.services import check_evidence_file
 
@@ -69,6 +70,11 @@ class RulesForm(forms.Form):
             self.fields[f"band_{band.grade}"] = ValueField(
                 label=Grade(band.grade).label, initial=band.min_score, **POINTS
             )
+        # The rules table shows fields under column headers: each is named "<rule> · <column>".
+        for rule in self.rules:
+            columns = (f"{column}_{rule.code}" for column in ("amount", "description", "active"))
+            name_widgets((self.fields[name] for name in columns if name in self.fields), row=rule.get_code_display())
+        name_widgets(self.fields[f"band_{band.grade}"] for band in self.bands)
 
     def rows(self):
         """(rule, amount field, description field, active field) for the template."""

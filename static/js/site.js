@@ -24,3 +24,15 @@
     });
   });
 })();
+(function () {
+  "use strict";
+  // A table wider than the screen scrolls inside its wrapper: make the wrapper reachable with Tab,
+  // so that people without a mouse can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap, .p-scroll, .letter__table, .pack table.list").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) { wrap.tabIndex = 0; } else { wrap.removeAttribute("tabindex"); }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+})();

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DayField, IdField, bound_dates
+from core.labels import NamedRowsFormSet
 from core.periods import Granularity
 
 from ..choices import AssignmentRole
@@ -75,7 +76,7 @@ class AssignmentRowForm(forms.Form):
         return cleaned
 
 
-class BaseBreakdownFormSet(forms.BaseFormSet):
+class BaseBreakdownFormSet(NamedRowsFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -111,7 +112,7 @@ class MilestoneRowForm(forms.Form):
     description = forms.CharField(label=_("What is due"), max_length=200, required=False)
 
 
-class BasePlanFormSet(forms.BaseFormSet):
+class BasePlanFormSet(NamedRowsFormSet):
     def rows(self) -> list[dict]:
         rows = []
         for form in self.forms:
