@@ -4,7 +4,9 @@
 ``AppConfig.ready``: a template and a function that returns that template's context. Slots in use:
 
 - ``"dashboard"`` — the leader dashboard (``request``);
-- ``"home"`` — the home page (``request``);
+- ``"home"`` — the home page, below its fold (``request``);
+- ``"today"`` — the home page's "needs me today" block: list items (``<li>``) of counts with links,
+  what the person must act on (``request``);
 - ``"assignment"`` — an assignment's page (``request``, ``assignment``);
 - ``"assignment-actions"`` — the same page, beside its buttons (``request``, ``assignment``).
 

@@ -26,6 +26,17 @@ def _home_panel(request, **_):
     return None
 
 
+def _today_items(request, **_):
+    """The home page's "needs me today" counts the five lists add: for the office what waits for
+    its decision, for a unit what it must sign for, answer or act on (one to six queries)."""
+    access = access_for(request.user)
+    if access.office:
+        return {"pending": office_pending(request.user)}
+    if access.unit_ids:
+        return {"counts": notice_counts(request.user)}
+    return None
+
+
 def _close_out_actions(request, assignment=None, **_):
     """销号核验 on the assignment's page: verify, refuse or return a claim, or return a close-out."""
     if assignment is None or not access_for(request.user).office:
@@ -42,3 +53,4 @@ def register_panels() -> None:
     )
     register("dashboard", Panel("notices", "accountability/notices/_dashboard_panel.html", _dashboard_panel, order=20))
     register("home", Panel("notices-home", "accountability/notices/_home_panel.html", _home_panel, order=30))
+    register("today", Panel("notices-today", "accountability/notices/_today_items.html", _today_items, order=30))

@@ -36,6 +36,14 @@ def _office_panel(request, **_):
     return {"pending_appeals": pending.count(), "drafts": counts["drafts"]}
 
 
+def _today_items(request, **_):
+    """Appeals waiting for the office's decision, on its "needs me today" block (one query)."""
+    if not access_for(request.user).office:
+        return None
+    return {"pending_appeals": Appeal.objects.for_user(request.user).filter(status=AppealStatus.PENDING).count()}
+
+
 def register_panels() -> None:
     register("dashboard", Panel("scores", "accountability/scores/_ranking_panel.html", _ranking_panel, order=30))
     register("home", Panel("scoring-office", "accountability/scores/_office_panel.html", _office_panel, order=40))
+    register("today", Panel("scoring-today", "accountability/scores/_today_items.html", _today_items, order=40))
