@@ -36,5 +36,14 @@ def register(slot: str, panel: Panel) -> None:
     _slots.setdefault(slot, {})[panel.name] = panel
 
 
+def shared(request, key: str, compute: Callable[[], object]):
+    """A figure that two panels of one page show (the home page's "needs me today" block and a
+    section below it), computed once per request so the page's query count does not double."""
+    figures = request.__dict__.setdefault("_panel_figures", {})
+    if key not in figures:
+        figures[key] = compute()
+    return figures[key]
+
+
 def panels_for(slot: str) -> list[Panel]:
     return sorted(_slots.get(slot, {}).values(), key=lambda panel: (panel.order, panel.name))
