@@ -17,17 +17,18 @@ from ..models import Assignment, FollowUp, Target
 
 
 def leader_fields(user, leader_ids, day: dt.date) -> dict:
-    """Targets the leader leads, their open assignments under a red warning or behind, and the
-    instructions (批示) the person wrote: three queries."""
-    assignments = with_level(
-        Assignment.objects.for_user(user).filter(target__leader__in=leader_ids, target__status=TargetStatus.ISSUED),
-        day,
-    )
+    """The year's targets the leader leads, their open assignments under a red warning or behind,
+    and the instructions (批示) the person wrote: three queries. The year is ``day``'s, as in the
+    links (``?year=``) to the lists behind the figures."""
+    mine = {"target__leader__in": leader_ids, "target__status": TargetStatus.ISSUED, "target__year": day.year}
+    assignments = with_level(Assignment.objects.for_user(user).filter(**mine), day)
     counts = assignments.aggregate(
         red=Count("pk", filter=Q(status__in=OPEN_ASSIGNMENT_STATUSES, level_now=WarningLevel.RED)),
         behind=Count("pk", filter=behind_filter(day)),
     )
-    counts["targets"] = Target.objects.for_user(user).filter(leader__in=leader_ids, status=TargetStatus.ISSUED).count()
+    counts["targets"] = (
+        Target.objects.for_user(user).filter(leader__in=leader_ids, status=TargetStatus.ISSUED, year=day.year).count()
+    )
     counts["instructions"] = FollowUp.objects.for_user(user).filter(kind=FollowUpKind.LEADER, author=user).count()
     counts["leader_id"] = min(leader_ids, default=None)
     counts["year"] = day.year
