@@ -94,6 +94,7 @@ def test_report_returned_refiled_accepted_and_seen_on_the_dashboard(
     # Staff file the June report with an evidence file.
     staff = Person(browser, live_server, "alice")
     staff.shot("home-staff")
+    staff.page.click("#workspaces > summary")  # the workspaces are folded below "needs me today"
     staff.page.click("text=进入单位工作台")
     expect(staff.page.locator("h1")).to_have_text("单位工作台")
     staff.shot("unit-workspace")
@@ -145,6 +146,7 @@ def test_report_returned_refiled_accepted_and_seen_on_the_dashboard(
     expect(leader.page.locator('[data-unit-completion="甲县"]')).to_have_text("45%")
     leader.page.wait_for_timeout(300)  # let the charts draw before the screenshot
     leader.shot("leader-dashboard")
+    leader.page.click("#completion > summary")  # folded below the key figures
     leader.page.click(".ranking-table >> text=甲县")
     expect(leader.page.locator("h1")).to_have_text("分解任务")
     leader.page.click(f"a[href='/assignments/{lead.pk}/']")

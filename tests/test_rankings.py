@@ -1,13 +1,17 @@
 """Rankings: base + bonuses − deductions, two groups, grades, trends, and the same answer as of any past day."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from accountability import services as acc
 from accountability.choices import Grade, RankingPeriod, RuleCode
 from accountability.models import GradeBand, ScoreEntry, ScoreRule
 from accountability.selectors.scores import ranking
+from accountability.selectors.snapshot import build_snapshot
 from tasks import services
 from tasks.choices import RankingGroup, UnitKind
 from tests.factories import UnitFactory
@@ -51,9 +55,21 @@ def test_the_score_is_base_plus_bonuses_minus_deductions_in_two_groups(year):
     ]
 
 
-def test_equal_scores_share_a_rank(year, erin):
-    result = ranking(as_of=D(2018, 6, 30))  # nothing scored before July
-    assert {(r.name, r.rank) for r in result.groups[RankingGroup.COUNTIES]} == {("甲县", 1), ("丙县", 1)}
+def test_equal_scores_and_equal_completion_share_a_rank(year, erin):
+    result = ranking(as_of=D(2018, 6, 15))  # nothing scored before July, nothing reported yet
+    assert {(r.name, r.rank, r.completion) for r in result.groups[RankingGroup.COUNTIES]} == {
+        ("甲县", 1, Decimal(0)),
+        ("丙县", 1, Decimal(0)),
+    }
+
+
+def test_units_tied_on_points_are_ranked_by_completion(year, erin):
+    # 30 June: both counties still at the base (nothing scored before July); 丙县 reported in June
+    # and 甲县 did not: 丙县 is ahead, on completion alone.
+    result = ranking(as_of=D(2018, 6, 30))
+    rows = result.groups[RankingGroup.COUNTIES]
+    assert [(r.name, r.score, r.rank) for r in rows] == [("丙县", points(100), 1), ("甲县", points(100), 2)]
+    assert rows[0].completion > rows[1].completion
 
 
 def test_grades_follow_the_bands_the_office_sets(year, erin):
@@ -168,3 +184,29 @@ def test_a_ranking_without_trends_ranks_and_scores_the_same(year):
     assert figures(compact) == figures(full)
     assert any(row.trend for rows in full.groups.values() for row in rows)
     assert not any(row.trend for rows in compact.groups.values() for row in rows)
+
+
+def _order_in(page: str, *names: str) -> list[str]:
+    """The names in the order a page shows them (each by its first place after the ranking's note)."""
+    return sorted(names, key=page.index)
+
+
+def test_every_page_that_ranks_orders_a_tie_on_points_by_completion(year, erin, client):
+    """The ranking page, the dashboard's panel, its Excel and the public snapshot all read ``ranking()``."""
+    client.force_login(erin)
+    with at(D(2018, 6, 30)):
+        page = client.get(reverse("scores:ranking"), {"as_of": "2018-06-30"}).content.decode()
+        dashboard = client.get(reverse("dashboard"), {"year": 2018}).content.decode()
+        sheet = client.get(reverse("scores:ranking-xlsx"), {"as_of": "2018-06-30", "group": "counties"})
+    note = "积分相同按完成率排序"
+    assert note in page and note in dashboard
+    assert "{#" not in page and "{#" not in dashboard  # a template comment never reaches the page
+    assert _order_in(page, "丙县", "甲县") == ["丙县", "甲县"]
+    panel = dashboard[dashboard.index("ranking-panel") :]
+    assert _order_in(panel, "丙县", "甲县") == ["丙县", "甲县"]
+    rows = list(load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.values)
+    names = [cell for row in rows for cell in row if cell in ("丙县", "甲县")]
+    assert names == ["丙县", "甲县"]
+    snapshot = build_snapshot(as_of=D(2018, 6, 30))
+    counties = next(group for group in snapshot["groups"] if group["key"] == RankingGroup.COUNTIES)
+    assert [(row["unit"], row["rank"]) for row in counties["rows"]] == [("丙县", 1), ("甲县", 2)]

@@ -24,15 +24,17 @@ D = dt.date
 # the assignment and target pages; the battle map reads one query less (its cells are judged at once).
 # Every page: + the inbox badge in the header (one count of the person's unread messages).
 PAGES = [
-    ("alice", "home", None, 9),  # + the five lists' home panel (one count, and its render)
+    # + the five lists' home panel (one count, and its render); + its "needs me today" items (the
+    # same count, shared through tasks.panels.shared(), and one more render)
+    ("alice", "home", None, 10),
     ("alice", "unit_workspace", None, 10),
     ("alice", "report_list", None, 7),
     ("alice", "assignment_list", None, 10),
     ("carol", "approvals", None, 9),  # + the working-day calendar and the approval limit
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
     # office panel: pending notices, completions to close out, requests for more time, problems to
-    # supervise, its render
-    ("erin", "home", None, 16),
+    # supervise, its render; + the "needs me today" items of both (their figures shared, two renders)
+    ("erin", "home", None, 18),
     ("erin", "target_ledger", None, 10),
     ("erin", "review_queue", None, 9),  # + the units of the filter form
     ("erin", "follow_up_list", None, 7),

@@ -159,6 +159,8 @@ def notice_counts(user, *, year: int | None = None) -> dict[str, int]:
         "open_warnings": Count("pk", filter=open_warning),
         "unsigned": Count("pk", filter=Q(status=NoticeStatus.ISSUED)),
         "answered": Count("pk", filter=Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS)),
+        # Signed for but not yet answered: what a unit still owes a written answer (整改回复).
+        "to_answer": Count("pk", filter=Q(status=NoticeStatus.SIGNED, kind__in=ANSWERED_KINDS)),
         "published_exposures": Count("pk", filter=issued & Q(kind=NoticeKind.EXPOSURE, is_published=True)),
     }
     for kind in NoticeKind.values:

@@ -6,6 +6,9 @@ the same call a month later gives the same table. Whole months are read from the
 (``UnitMonthPoints``); only a past month cut short by the day asked for is summed from its entries.
 The query count does not depend on the number of units or entries (six queries for both groups
 with trends, seven as of a day inside a past month).
+
+Units tied on points are ordered by completion (积分相同按完成率排序): ``standing()`` is the one
+rule, and every page, export and snapshot that shows a rank reads it from ``ranking()``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.db.models.functions import TruncMonth
 from core import clock
 from core.periods import month_end, quarter_of
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
+from tasks.judgment import state as judgment
 from tasks.models import Assignment, Unit
 
 from ..choices import GRADE_COLOURS, Grade, RankingPeriod
@@ -51,6 +55,7 @@ class RankedUnit:
     bonuses: Decimal
     deductions: Decimal
     score: Decimal
+    completion: Decimal = ZERO  # the judgment's average progress of the unit's assignments on the day
     rank: int = 0
     grade: str = Grade.POOR
     previous_rank: int | None = None
@@ -139,12 +144,31 @@ def _group_of(kind: str) -> str:
     return RankingGroup.COUNTIES
 
 
-def _rank(rows: list[RankedUnit], attribute: str = "score") -> dict[int, int]:
-    """Competition ranks (1, 2, 2, 4): a unit's rank is one more than the units strictly ahead."""
-    ascending = sorted(getattr(row, attribute) for row in rows)
-    # Units strictly ahead = all minus those at or below this score (a bisection, not a count over
-    # every other unit: 900 units made that 800,000 comparisons a ranking).
-    return {row.unit_id: 1 + len(ascending) - bisect_right(ascending, getattr(row, attribute)) for row in rows}
+def standing(row: RankedUnit) -> tuple[Decimal, Decimal]:
+    """What a rank is decided by: points first, then completion. Nine counties at 100 points said
+    nothing about who was ahead; the completion rate does. Units equal on both share a rank."""
+    return (row.score, row.completion)
+
+
+def _rank(rows: list[RankedUnit]) -> dict[int, int]:
+    """Competition ranks (1, 2, 2, 4) by ``standing``: one more than the units strictly ahead."""
+    ascending = sorted(standing(row) for row in rows)
+    # Units strictly ahead = all minus those at or below this standing (a bisection, not a count
+    # over every other unit: 900 units made that 800,000 comparisons a ranking).
+    return {row.unit_id: 1 + len(ascending) - bisect_right(ascending, standing(row)) for row in rows}
+
+
+def _completion(as_of: dt.date, previous_day: dt.date) -> dict[dt.date, dict[int, Decimal]]:
+    """Each unit's completion on ``as_of`` and on ``previous_day`` (the ranks of last month end), as
+    the judgment had it then; a unit is in the answer only if it had an assignment issued by the
+    day. One query for both days."""
+    facts: dict = {}
+    assignments = Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
+    days = judgment.judge_days(assignments, [as_of, previous_day], facts=facts)
+    keys = judgment.unit_keys(facts)
+    return {
+        day: {unit_id: s.actual for unit_id, s in judgment.group(judged, keys).items()} for day, judged in days.items()
+    }
 
 
 def ranking(
@@ -156,12 +180,9 @@ def ranking(
     start = period_start(as_of, period)
     base = book.base_on(as_of)
     units = units_on(as_of)
-    taking_part = set(
-        Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
-        .order_by()  # the model's ordering would make DISTINCT run over every assignment, not every unit
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
+    previous_day = as_of.replace(day=1) - dt.timedelta(days=1)
+    completion = _completion(as_of, previous_day)
+    taking_part = completion[as_of]  # the units with an assignment issued by the day
     monthly, totals = _month_and_period_totals(as_of, start)
     groups: dict[str, list[RankedUnit]] = {group: [] for group in RankingGroup.values}
     for unit_id, unit in units.items():
@@ -177,17 +198,17 @@ def ranking(
             bonuses=total - deductions,
             deductions=deductions,
             score=(base + total).quantize(CENT),
+            completion=taking_part[unit_id],
             grade=book.grade_for(base + total, as_of),
             trend=_trend(monthly.get(unit_id, {}), as_of, book) if with_trend else [],
         )
         groups[ranked.group].append(ranked)
-    previous_day = as_of.replace(day=1) - dt.timedelta(days=1)
     for rows in groups.values():
         ranks = _rank(rows)
         for row in rows:
             row.rank = ranks[row.unit_id]
         if previous_day >= start:
-            _previous_ranks(rows, monthly, start, previous_day, book)
+            _previous_ranks(rows, monthly, start, previous_day, book, completion[previous_day])
         rows.sort(key=lambda row: (row.rank, row.sort_order, row.name))
     return Ranking(as_of, period, start, base, book.bands_on(as_of), groups)
 
@@ -232,14 +253,17 @@ def _trend(months: dict[dt.date, Decimal], as_of: dt.date, book: RuleBook) -> li
     return trend
 
 
-def _previous_ranks(rows, monthly, start: dt.date, day: dt.date, book: RuleBook) -> None:
+def _previous_ranks(rows, monthly, start: dt.date, day: dt.date, book: RuleBook, completion: dict) -> None:
     scores = {}
     for row in rows:
         months = monthly.get(row.unit_id, {})
         scores[row.unit_id] = book.base_on(day) + sum(
             (total for month, total in months.items() if start <= month <= day), ZERO
         )
-    holder = [RankedUnit(unit_id, "", "", 0, ZERO, ZERO, score) for unit_id, score in scores.items()]
+    holder = [
+        RankedUnit(unit_id, "", "", 0, ZERO, ZERO, score, completion=completion.get(unit_id, ZERO))
+        for unit_id, score in scores.items()
+    ]
     previous = _rank(holder)
     for row in rows:
         row.previous_rank = previous.get(row.unit_id)

@@ -43,7 +43,9 @@ from .scores import ranking
 # 4: every figure and state is the one judgment's (tasks/judgment/state.py) as of the day: a unit's
 # completion and a project's units are the reports the office held then, each unit row and livelihood
 # link carries its state (按计划 / 预警 / 逾期 / 待核验销号 / 已完成) and a project its worst one.
-SNAPSHOT_VERSION = 4
+# 5: units tied on points are ranked by completion (``standing()`` in selectors/scores.py); the page
+# says so only for snapshots taken under that rule.
+SNAPSHOT_VERSION = 5
 ONE = Decimal("0.1")
 CENT = Decimal("0.01")
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from core import clock
 from core.access import access_for
-from tasks.panels import Panel, register
+from tasks.panels import Panel, register, shared
 
 from ..choices import AppealStatus, DisclosureStatus
 from ..models import Appeal, Disclosure
@@ -29,13 +29,28 @@ def _ranking_panel(request, year: int | None = None, **_):
 def _office_panel(request, **_):
     if not access_for(request.user).office:
         return None
-    pending = Appeal.objects.for_user(request.user).filter(status=AppealStatus.PENDING)
     counts = Disclosure.objects.for_user(request.user).aggregate(
         drafts=Count("pk", filter=~Q(status=DisclosureStatus.PUBLISHED))
     )
-    return {"pending_appeals": pending.count(), "drafts": counts["drafts"]}
+    return {"pending_appeals": _pending_appeals(request), "drafts": counts["drafts"]}
+
+
+def _pending_appeals(request) -> int:
+    return shared(
+        request,
+        "pending_appeals",
+        lambda: Appeal.objects.for_user(request.user).filter(status=AppealStatus.PENDING).count(),
+    )
+
+
+def _today_items(request, **_):
+    """Appeals waiting for the office's decision, on its "needs me today" block (one query)."""
+    if not access_for(request.user).office:
+        return None
+    return {"pending_appeals": _pending_appeals(request)}
 
 
 def register_panels() -> None:
     register("dashboard", Panel("scores", "accountability/scores/_ranking_panel.html", _ranking_panel, order=30))
     register("home", Panel("scoring-office", "accountability/scores/_office_panel.html", _office_panel, order=40))
+    register("today", Panel("scoring-today", "accountability/scores/_today_items.html", _today_items, order=40))

@@ -49,6 +49,15 @@
     charts.push(chart);
   });
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("resize", resizeAll);
+  // A chart drawn inside a folded section has no width until the section opens.
+  document.querySelectorAll("details.fold").forEach(function (fold) {
+    fold.addEventListener("toggle", function () { if (fold.open) { resizeAll(); } });
+  });
+  // Print every section, folded or not.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.fold").forEach(function (fold) { fold.open = true; });
+    resizeAll();
+  });
 })();

@@ -1,14 +1,17 @@
-"""The role-based home page: one card per workspace the person may use, with what waits for them."""
+"""The role-based home page: first what needs the person today (counts with links, and for a
+leader 我分管的), then, folded, one card per workspace the person may use."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from core import clock
 from core.access import Action, access_for
 
 from ..choices import FollowUpKind, ReportStatus, TargetStatus
 from ..models import Assignment, FollowUp, ProgressReport, Target
 from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_report_statuses
+from ..selectors.home import leader_fields
 from ..selectors.reports import open_follow_up_reports
 
 
@@ -45,7 +48,5 @@ def home(request):
             "drafts": Target.objects.for_user(user, Action.MANAGE).filter(status=TargetStatus.DRAFT).count(),
         }
     if access.is_leader:
-        context["my_target_count"] = Target.objects.filter(
-            leader__in=access.leader_ids, status=TargetStatus.ISSUED
-        ).count()
+        context["leader_fields"] = leader_fields(user, access.leader_ids, clock.today())
     return render(request, "tasks/home.html", context)
