@@ -30,6 +30,7 @@ from .import_jobs import (
     start_import,
 )
 from .imports import ImportResult, import_breakdown
+from .people import add_person, find_people, remove_person, update_person
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -74,6 +75,7 @@ __all__ = [
     "add_assignment",
     "add_evidence",
     "add_follow_up",
+    "add_person",
     "answering_assignments",
     "approve_report",
     "breakdown_errors",
@@ -90,6 +92,7 @@ __all__ = [
     "decide_extension",
     "delete_report",
     "extend_reply_deadline",
+    "find_people",
     "generate_milestones",
     "import_breakdown",
     "is_closed_year",
@@ -109,6 +112,7 @@ __all__ = [
     "register_proposal",
     "remove_assignment",
     "remove_evidence",
+    "remove_person",
     "reopen_report",
     "reply_deadline_for",
     "request_extension",
@@ -129,6 +133,7 @@ __all__ = [
     "submit_report",
     "system_user",
     "update_assignment",
+    "update_person",
     "update_proposal",
     "update_target",
     "validate_and_save",

@@ -47,6 +47,8 @@ def save_breakdown(target: Target, *, rows: list[dict], acting_user) -> None:
                     acting_user=acting_user,
                     deadline=row.get("deadline"),
                     share=row.get("share"),
+                    person=row.get("person"),
+                    duty=row.get("duty") or "",
                     responsible_person=row.get("responsible_person", ""),
                     responsible_phone=row.get("responsible_phone", ""),
                     check_breakdown=False,
