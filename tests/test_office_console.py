@@ -61,8 +61,8 @@ def test_the_office_creates_a_target_then_breaks_it_down_and_issues_it(client, e
     assert response["Location"] == reverse("breakdown_edit", args=[target.pk])
     assert target.history.first().history_user == erin
     rows = [
-        {"unit": unit_a.pk, "role": "lead", "share": "12", "responsible_person": "张科长"},
-        {"unit": unit_b.pk, "role": "co", "share": "8"},
+        {"unit": unit_a.pk, "role": "lead", "share": "12", "responsible_person": "张科长", "duty": "牵头建设"},
+        {"unit": unit_b.pk, "role": "co", "share": "8", "responsible_person": "李科长", "duty": "配合建设"},
     ]
     client.post(reverse("breakdown_edit", args=[target.pk]), _breakdown_post(rows))
     assert target.assignments.count() == 2

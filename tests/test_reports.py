@@ -133,7 +133,8 @@ def test_an_indicator_report_turns_the_value_into_a_percent_of_the_unit_goal(ali
     assignment = services.add_assignment(
         target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(400)
     )
-    services.issue_target(target, acting_user=erin)
+    with time_machine.travel(dt.datetime(2018, 3, 1, 9, tzinfo=dt.UTC), tick=False):  # before the deadline
+        services.issue_target(target, acting_user=erin)
     assignment.refresh_from_db()
     with _at(D(2018, 6, 25)):
         with pytest.raises(RuleViolation, match="actual value in 亿元"):
@@ -150,7 +151,8 @@ def test_a_rate_indicator_report_is_judged_against_the_goal(alice, erin, unit_a)
     assignment = services.add_assignment(
         target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin
     )
-    services.issue_target(target, acting_user=erin)
+    with time_machine.travel(dt.datetime(2018, 3, 1, 9, tzinfo=dt.UTC), tick=False):  # before the deadline
+        services.issue_target(target, acting_user=erin)
     assignment.refresh_from_db()
     with _at(D(2018, 6, 25)):
         report = services.save_report(assignment, acting_user=alice, actual_value=Decimal("8.1"), work_done="x")

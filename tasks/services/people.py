@@ -55,6 +55,21 @@ def find_people(unit: Unit, name: str) -> list[ResponsiblePerson]:
     return list(ResponsiblePerson.objects.filter(unit=unit, name=(name or "").strip(), is_active=True).order_by("pk"))
 
 
+def person_named(unit: Unit, name: str, *, acting_user) -> ResponsiblePerson:
+    """The unit's person of this name, or a new one flagged 待完善 (a name typed in the breakdown)."""
+    found = find_people(unit, name)
+    if len(found) > 1:
+        raise RuleViolation(
+            {
+                "person": [
+                    _("%(unit)s has %(count)d people named %(name)s: choose one from the list.")
+                    % {"unit": unit.name, "count": len(found), "name": name.strip()}
+                ]
+            }
+        )
+    return found[0] if found else add_person(unit, acting_user=acting_user, name=name)
+
+
 def remove_person(person: ResponsiblePerson, *, acting_user, successor: ResponsiblePerson | None = None) -> int:
     """Take a person off the unit's list. While assignments name them a successor of the same unit
     takes over each (a history row per link keeps both names); the record stays, inactive.
