@@ -39,7 +39,7 @@ def letter_assignments(unit: Unit, year: int):
     """What the letter lists: every assignment of the unit in the year, with its plan."""
     return (
         Assignment.objects.filter(unit=unit, target__year=year)
-        .select_related("target", "target__leader")
+        .select_related("target", "target__leader", "person")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")))
         .order_by("target__code")
     )
@@ -59,6 +59,8 @@ def letter_content(assignments) -> list[dict]:
                 "measure_unit": a.target.measure_unit,
                 "deadline": a.deadline.isoformat(),
                 "responsible_person": a.responsible_person,
+                "responsible_post": a.person.post if a.person else "",
+                "duty": a.duty,
                 "milestones": [
                     {
                         "due_date": m.due_date.isoformat(),

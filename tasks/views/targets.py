@@ -59,7 +59,7 @@ def target_detail(request, pk: int):
     assignments = (
         Assignment.objects.for_user(user)
         .filter(target=target)
-        .select_related("unit")
+        .select_related("unit", "person")
         .order_by("role", "unit__sort_order")
     )
     kinds = follow_up_kinds(access)
