@@ -20,7 +20,8 @@ from ..choices import AssignmentStatus
 from ..forms.people import PersonForm, SuccessorForm
 from ..models import ResponsiblePerson, Unit
 
-_IN_FORCE = ~Q(assignments__status__in=[AssignmentStatus.CLOSED, AssignmentStatus.ENDED])
+_DONE = [AssignmentStatus.CLOSED, AssignmentStatus.ENDED]
+_IN_FORCE = ~Q(assignments__status__in=_DONE)
 
 
 def _with_counts(people):
@@ -69,7 +70,7 @@ def person_remove(request, pk: int):
     """Take a person off the list; while assignments name them the office chooses a successor."""
     person = object_for(ResponsiblePerson, request.user, Action.MANAGE, pk, select=["unit"])
     form = SuccessorForm(request.POST or None, person=person)
-    named = person.assignments.filter(_IN_FORCE).select_related("target").order_by("target__code")
+    named = person.assignments.exclude(status__in=_DONE).select_related("target").order_by("target__code")
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.remove_person(person, acting_user=request.user, successor=form.cleaned_data["successor"])
