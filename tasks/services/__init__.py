@@ -30,7 +30,7 @@ from .import_jobs import (
     start_import,
 )
 from .imports import ImportResult, import_breakdown
-from .people import add_person, find_people, remove_person, update_person
+from .people import add_person, find_people, person_named, remove_person, update_person
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -102,6 +102,7 @@ __all__ = [
     "mark_in_progress",
     "pending_claim",
     "pending_extension",
+    "person_named",
     "planned_percent_at",
     "planned_percent_subquery",
     "propose_milestones",
