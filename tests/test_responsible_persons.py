@@ -230,3 +230,38 @@ def test_an_import_takes_the_duty_column(tmp_path, erin, unit_a, leader):
     assert not any("title is used" in note for note in plan.rows[0].notes)
     services.import_breakdown(plan, acting_user=erin)
     assert Assignment.objects.get(unit=unit_a).duty == "完成选址和建设"
+
+
+# --- the breakdown editor -----------------------------------------------------------------------------
+
+
+def _breakdown_post(target, rows):
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0"}
+    data["form-MAX_NUM_FORMS"] = "1000"
+    for index, cells in enumerate(rows):
+        for key, value in cells.items():
+            data[f"form-{index}-{key}"] = value
+    return data
+
+
+def test_the_breakdown_editor_chooses_the_units_person_and_keeps_the_duty(client, erin, draft, unit_a, unit_b):
+    chosen = ResponsiblePersonFactory(unit=unit_a, name="王建国")
+    client.force_login(erin)
+    rows = [
+        {"unit": unit_a.pk, "role": "lead", "person": chosen.pk, "duty": "牵头组织"},
+        {"unit": unit_b.pk, "role": "co", "responsible_person": "李科长", "duty": "配合"},
+    ]
+    client.post(reverse("breakdown_edit", args=[draft.pk]), _breakdown_post(draft, rows))
+    lead, co = draft.assignments.get(unit=unit_a), draft.assignments.get(unit=unit_b)
+    assert (lead.person, lead.duty) == (chosen, "牵头组织")
+    assert (co.person.name, co.person.unit, co.person.needs_completion, co.duty) == ("李科长", unit_b, True, "配合")
+
+
+def test_the_breakdown_editor_refuses_a_person_of_another_unit_and_saves_nothing(client, erin, draft, unit_a, unit_b):
+    stranger = ResponsiblePersonFactory(unit=unit_b)
+    client.force_login(erin)
+    rows = [{"unit": unit_a.pk, "role": "lead", "person": stranger.pk, "duty": "牵头组织"}]
+    response = client.post(reverse("breakdown_edit", args=[draft.pk]), _breakdown_post(draft, rows))
+    assert response.status_code == 200
+    assert "责任人须是本单位人员" in response.content.decode()
+    assert not draft.assignments.exists()
