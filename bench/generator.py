@@ -51,7 +51,7 @@ from tasks.choices import (
     TargetType,
     UnitKind,
 )
-from tasks.models import Assignment, Leader, Milestone, ProgressReport, Role, Target, Unit, User
+from tasks.models import Assignment, Leader, Milestone, ProgressReport, ResponsiblePerson, Role, Target, Unit, User
 from tasks.services.year_progress import rebuild_year_progress
 
 from .models import Dataset
@@ -97,6 +97,7 @@ def clear_benchmark_data() -> None:
         ProgressReport,
         Milestone,
         Assignment,
+        ResponsiblePerson,
         Target,
         Role,
         Leader,
@@ -270,6 +271,16 @@ def _organisation(scale: Scale) -> tuple[list[Unit], dict[int, User]]:
         for i in range(scale.departments)
     ]
     units = Unit.objects.bulk_create(units, batch_size=BATCH)
+    # One named 责任人 per unit: every issued link names a person and a duty (a database check).
+    people = ResponsiblePerson.objects.bulk_create(
+        [
+            ResponsiblePerson(unit=unit, name=f"{unit.name}责任人", post="副县长", mobile="13800000000")
+            for unit in units
+        ],
+        batch_size=BATCH,
+    )
+    for unit, person in zip(units, people, strict=True):
+        unit.bench_person = person
     Leader.objects.bulk_create(
         [Leader(post=f"{BENCH_PREFIX}副市长{i:03d}", sort_order=i) for i in range(scale.leaders)], batch_size=BATCH
     )
@@ -334,6 +345,8 @@ def _targets_chunk(scale, numbers, rng, units, staff, leaders, year: _Year) -> d
                     role=AssignmentRole.LEAD if index == 0 else AssignmentRole.CO,
                     deadline=target.deadline,
                     status=AssignmentStatus.IN_PROGRESS,
+                    person=unit.bench_person,
+                    duty=target.title,
                     responsible_person=f"{unit.name}责任人",
                     issued_at=ISSUED_AT,
                     signed_at=ISSUED_AT + dt.timedelta(days=1, hours=2),

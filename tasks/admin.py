@@ -24,6 +24,7 @@ from .models import (
     ProgressReport,
     Proposal,
     ProposalReply,
+    ResponsiblePerson,
     Role,
     Target,
     TaskForce,
@@ -138,11 +139,19 @@ class AssignmentAdmin(ReadOnlyAdmin):
         "target", "unit", "role", "status", "deadline", "progress_percent", "planned_percent", "warning_level",
     ]  # fmt: skip
     list_filter = ["status", "role", "warning_level", "target__year", "target__source", "target__target_type", "unit"]
-    search_fields = ["target__title", "target__code", "unit__name", "responsible_person"]
+    search_fields = ["target__title", "target__code", "unit__name", "responsible_person", "person__name"]
     list_select_related = ["target", "unit"]
-    autocomplete_fields = ["target", "unit"]
+    autocomplete_fields = ["target", "unit", "person"]
     readonly_fields = ["progress_percent", "actual_value", "last_report_period", "last_reported_at", "planned_percent"]
     inlines = [MilestoneInline]
+
+
+@admin.register(ResponsiblePerson)
+class ResponsiblePersonAdmin(ReadOnlyAdmin):
+    list_display = ["name", "unit", "post", "office_phone", "mobile", "needs_completion", "is_active"]
+    list_filter = ["needs_completion", "is_active", "unit"]
+    search_fields = ["name", "post", "unit__name"]
+    list_select_related = ["unit"]
 
 
 @admin.register(Milestone)

@@ -10,6 +10,7 @@ from .views import (
     evidence,
     follow_ups,
     home,
+    people,
     plans,
     report_actions,
     reports,
@@ -52,6 +53,10 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", completion.decide_extension, name="extension_decide"),
     path("office/follow-ups/", review.follow_up_list, name="follow_up_list"),
     path("office/calendar/", calendar.calendar, name="office_calendar"),
+    path("units/<int:pk>/people/", people.unit_people, name="unit_people"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/remove/", people.person_remove, name="person_remove"),
+    path("office/people/to-complete/", people.people_to_complete, name="people_to_complete"),
     path("office/calendar/<int:pk>/remove/", calendar.calendar_remove, name="office_calendar_remove"),
     # Leaders
     path("dashboard/", dashboard.dashboard, name="dashboard"),

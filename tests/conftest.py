@@ -26,7 +26,7 @@ from core.access import RoleKind
 from tasks import services
 from tasks.choices import AssignmentRole, UnitKind
 from tests.celery_helpers import broker_of_this_run, forget_broker_of_this_run, running_worker
-from tests.factories import LeaderFactory, RoleFactory, TargetFactory, UnitFactory, UserFactory
+from tests.factories import LeaderFactory, RoleFactory, TargetFactory, UnitFactory, UserFactory, named
 
 REQUIRE_SERVERS = os.environ.get("ZMD_REQUIRE_SERVERS") == "1"
 NO_SKIPS = os.environ.get("ZMD_NO_SKIPS") == "1"
@@ -156,8 +156,8 @@ def erin(db):
 def issued_target(erin, unit_a, unit_b, leader):
     """A task item issued on 2018-01-01: unit A leads, unit B cooperates, monthly plan to 12-31."""
     target = TargetFactory(leader=leader, start_date=dt.date(2018, 1, 1), deadline=dt.date(2018, 12, 31))
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
-    services.add_assignment(target, unit=unit_b, role=AssignmentRole.CO, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_b, **named(unit_b), role=AssignmentRole.CO, acting_user=erin)
     with time_machine.travel(dt.datetime(2018, 1, 2, 9, tzinfo=dt.UTC), tick=False):
         for assignment in services.issue_target(target, acting_user=erin):
             services.generate_milestones(assignment, granularity="month", acting_user=erin)

@@ -7,7 +7,7 @@ import factory
 
 from core.access import RoleKind
 from tasks.choices import AssignmentRole, AssignmentStatus, Source, TargetType, UnitKind
-from tasks.models import Assignment, Leader, Milestone, ProgressReport, Role, Target, Unit, User
+from tasks.models import Assignment, Leader, Milestone, ProgressReport, ResponsiblePerson, Role, Target, Unit, User
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -61,12 +61,24 @@ class TargetFactory(factory.django.DjangoModelFactory):
     leader = factory.SubFactory(LeaderFactory)
 
 
+class ResponsiblePersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponsiblePerson
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"责任人{n}")
+    post = "副县长"
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+
 class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assignment
 
     target = factory.SubFactory(TargetFactory)
     unit = factory.SubFactory(UnitFactory)
+    person = factory.SubFactory(ResponsiblePersonFactory, unit=factory.SelfAttribute("..unit"))
+    duty = factory.LazyAttribute(lambda o: o.target.title)
     role = AssignmentRole.LEAD
     deadline = factory.LazyAttribute(lambda o: o.target.deadline)
     status = AssignmentStatus.DRAFT
@@ -94,3 +106,8 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     submitted_at = None
     filed_at = factory.SelfAttribute("submitted_at")  # the staff's filing, which lateness reads
+
+
+def named(unit, duty: str = "按目标任务推进") -> dict:
+    """The 责任人 and 工作职责 an assignment needs before it is issued (add_assignment's keywords)."""
+    return {"person": ResponsiblePersonFactory(unit=unit), "duty": duty}

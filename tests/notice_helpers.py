@@ -12,7 +12,7 @@ from accountability.models import Notice
 from accountability.scan import run_scan
 from tasks import services
 from tasks.choices import AssignmentRole
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -53,7 +53,7 @@ JAN_1, JAN_2 = D(2018, 1, 1), D(2018, 1, 2)
 def issue_single(unit, erin, leader, *, deadline: dt.date, start: dt.date = JAN_1, issued_on: dt.date = JAN_2):
     """A one-unit target with a monthly plan, issued on ``issued_on``."""
     target = TargetFactory(leader=leader, start_date=start, deadline=deadline)
-    services.add_assignment(target, unit=unit, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit, **named(unit), role=AssignmentRole.LEAD, acting_user=erin)
     with at(issued_on, 9):
         [assignment] = services.issue_target(target, acting_user=erin)
         services.generate_milestones(assignment, granularity="month", acting_user=erin)

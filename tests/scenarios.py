@@ -16,7 +16,7 @@ from core.periods import Granularity
 from tasks import services
 from tasks.choices import AssignmentRole, ProposalKind, TargetType
 from tasks.models import Assignment, Target
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 
 D = dt.date
 
@@ -36,9 +36,11 @@ def issued(office, lead_unit, co_units=(), *, start=JUNE_1, deadline=YEAR_END, *
     """A target issued on ``start`` with a monthly plan: ``lead_unit`` leads, the others cooperate."""
     target = TargetFactory(start_date=start, deadline=deadline, **fields)
     with at(start, 9):
-        services.add_assignment(target, unit=lead_unit, role=AssignmentRole.LEAD, acting_user=office)
+        services.add_assignment(
+            target, unit=lead_unit, **named(lead_unit), role=AssignmentRole.LEAD, acting_user=office
+        )
         for unit in co_units:
-            services.add_assignment(target, unit=unit, role=AssignmentRole.CO, acting_user=office)
+            services.add_assignment(target, unit=unit, **named(unit), role=AssignmentRole.CO, acting_user=office)
         for assignment in services.issue_target(target, acting_user=office):
             services.generate_milestones(assignment, granularity=Granularity.MONTH, acting_user=office)
     target.refresh_from_db()

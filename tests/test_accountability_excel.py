@@ -13,7 +13,7 @@ from accountability import services as acc
 from accountability.choices import NoticeKind
 from accountability.models import Notice
 from tasks.choices import RankingGroup, UnitKind
-from tests.factories import TargetFactory, UnitFactory
+from tests.factories import TargetFactory, UnitFactory, named
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, scan
 from tests.scenarios import file_report as file_scored_report
 from tests.scenarios import issued, link, score
@@ -92,7 +92,7 @@ def test_a_title_that_looks_like_a_formula_stays_text(client, erin, leader, unit
     from tasks import services
     from tasks.choices import AssignmentRole
 
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     with at(D(2018, 1, 2), 9):
         [assignment] = services.issue_target(target, acting_user=erin)
         acc.issue_task_notices([assignment.pk], acting_user=erin)

@@ -2,14 +2,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import AssignmentRole, AssignmentStatus, ShareRule, TargetStatus, TargetType
 from tasks.models import Assignment, Target
-from tests.factories import LeaderFactory, TargetFactory, UnitFactory
+from tests.factories import LeaderFactory, TargetFactory, UnitFactory, named
 
 D = dt.date
+
+# Issuing refuses a deadline already past: these tests issue on a day of the targets' year.
+ISSUE_DAY = time_machine.travel(dt.datetime(2018, 3, 1, 9, tzinfo=dt.UTC), tick=False)
 
 
 def _target_fields(**overrides):
@@ -69,39 +73,46 @@ def test_a_target_cannot_become_its_own_grandparent(erin):
 
 def test_a_second_lead_unit_is_refused(erin, unit_a, unit_b):
     target = TargetFactory()
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     with pytest.raises(RuleViolation, match="already has a lead unit"):
-        services.add_assignment(target, unit=unit_b, role=AssignmentRole.LEAD, acting_user=erin)
+        services.add_assignment(target, unit=unit_b, **named(unit_b), role=AssignmentRole.LEAD, acting_user=erin)
     assert target.assignments.count() == 1
 
 
 def test_the_lead_unit_cannot_also_be_a_co_unit(erin, unit_a):
     target = TargetFactory()
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     with pytest.raises(RuleViolation, match="already has a part"):
-        services.add_assignment(target, unit=unit_a, role=AssignmentRole.CO, acting_user=erin)
+        services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.CO, acting_user=erin)
     assert target.assignments.get().role == AssignmentRole.LEAD
 
 
 def test_a_unit_deadline_after_the_target_deadline_is_refused(erin, unit_a):
     target = TargetFactory(deadline=D(2018, 6, 30))
     with pytest.raises(RuleViolation, match="after the target's deadline"):
-        services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin, deadline=D(2018, 7, 1))
+        services.add_assignment(
+            target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, deadline=D(2018, 7, 1)
+        )
 
 
 def test_a_target_without_a_lead_cannot_be_issued(erin, unit_a):
     target = TargetFactory()
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.CO, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.CO, acting_user=erin)
     with pytest.raises(RuleViolation, match="exactly one lead"):
         services.issue_target(target, acting_user=erin)
     target.refresh_from_db()
     assert target.status == TargetStatus.DRAFT
 
 
+@ISSUE_DAY
 def test_shares_must_add_up_to_the_target_value_before_issuing(erin, unit_a, unit_b):
     target = services.create_target(acting_user=erin, **_target_fields())
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(60))
-    services.add_assignment(target, unit=unit_b, role=AssignmentRole.CO, acting_user=erin, share=Decimal(30))
+    services.add_assignment(
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(60)
+    )
+    services.add_assignment(
+        target, unit=unit_b, **named(unit_b), role=AssignmentRole.CO, acting_user=erin, share=Decimal(30)
+    )
     with pytest.raises(RuleViolation, match="add up to 90 but the target value is 100"):
         services.issue_target(target, acting_user=erin)
     services.update_assignment(target.assignments.get(unit=unit_b), acting_user=erin, share=Decimal(40))
@@ -109,10 +120,15 @@ def test_shares_must_add_up_to_the_target_value_before_issuing(erin, unit_a, uni
     assert set(target.assignments.values_list("status", flat=True)) == {AssignmentStatus.ISSUED}
 
 
+@ISSUE_DAY
 def test_after_issuing_a_share_change_that_breaks_the_sum_is_refused(erin, unit_a, unit_b):
     target = services.create_target(acting_user=erin, **_target_fields())
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(60))
-    services.add_assignment(target, unit=unit_b, role=AssignmentRole.CO, acting_user=erin, share=Decimal(40))
+    services.add_assignment(
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(60)
+    )
+    services.add_assignment(
+        target, unit=unit_b, **named(unit_b), role=AssignmentRole.CO, acting_user=erin, share=Decimal(40)
+    )
     services.issue_target(target, acting_user=erin)
     with pytest.raises(RuleViolation, match="add up to"):
         services.update_assignment(target.assignments.get(unit=unit_b), acting_user=erin, share=Decimal(10))
@@ -121,18 +137,23 @@ def test_after_issuing_a_share_change_that_breaks_the_sum_is_refused(erin, unit_
 
 def test_a_target_without_shares_refuses_a_unit_share(erin, unit_a):
     target = TargetFactory(share_rule=ShareRule.NONE)
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(5))
+    services.add_assignment(
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(5)
+    )
     assert services.breakdown_errors(target) == ["This target does not split its value, so no unit may have a share."]
 
 
 def test_the_lead_without_a_share_answers_for_the_whole_value(erin, unit_a, unit_b):
     target = services.create_target(acting_user=erin, **_target_fields())
-    lead = services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
-    co = services.add_assignment(target, unit=unit_b, role=AssignmentRole.CO, acting_user=erin, share=Decimal(100))
+    lead = services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
+    co = services.add_assignment(
+        target, unit=unit_b, **named(unit_b), role=AssignmentRole.CO, acting_user=erin, share=Decimal(100)
+    )
     assert lead.goal_value == Decimal(100)
     assert co.goal_value == Decimal(100)
 
 
+@ISSUE_DAY
 def test_issuing_announces_the_issued_assignments_after_commit(erin, unit_a, django_capture_on_commit_callbacks):
     from tasks import signals
 
@@ -144,7 +165,7 @@ def test_issuing_announces_the_issued_assignments_after_commit(erin, unit_a, dja
     signals.assignments_issued.connect(receiver)
     try:
         target = TargetFactory()
-        services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+        services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.issue_target(target, acting_user=erin)
         assert received == []  # nothing before commit
@@ -221,12 +242,12 @@ def test_only_a_draft_assignment_can_be_removed(erin, lead_assignment):
 
 def test_a_target_without_a_responsible_leader_cannot_be_issued(erin, unit_a):
     target = TargetFactory(leader=None)
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     with pytest.raises(RuleViolation, match="responsible city leader"):
         services.issue_target(target, acting_user=erin)
 
 
 def test_a_key_target_is_carried_by_a_task_force(erin, unit_a):
     target = TargetFactory(is_key=True)
-    services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     assert services.breakdown_errors(target) == ["A key target needs a task force."]

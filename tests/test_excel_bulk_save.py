@@ -15,6 +15,7 @@ from tasks.choices import Source, TargetType
 from tasks.excel.plan import plan_import
 from tasks.models import Assignment, Milestone, Target
 from tasks.services.plans import planned_percent_at
+from tests.factories import ResponsiblePersonFactory
 from tests.sheets import make_sheet, row
 
 MOMENT = dt.datetime(2018, 5, 2, 9, 30, tzinfo=dt.UTC)
@@ -73,14 +74,22 @@ def test_an_edited_row_gets_a_change_history_row_and_untouched_rows_get_none(tmp
     assert [h.history_type for h in lead.history.all()] == ["~", "+"]
 
 
-def test_the_save_takes_the_same_number_of_queries_for_four_rows_and_for_twelve(tmp_path, erin, unit_a, unit_b):
+@pytest.fixture
+def known_people(unit_a, unit_b):
+    """The sheets' 责任人 already on the units' lists: no person is created, whatever the sheet."""
+    return [ResponsiblePersonFactory(unit=unit, name="王主任") for unit in (unit_a, unit_b)]
+
+
+def test_the_save_takes_the_same_number_of_queries_for_four_rows_and_for_twelve(
+    tmp_path, erin, unit_a, unit_b, known_people
+):
     few = _saving_queries(make_sheet(tmp_path / "few.xlsx", _rows(4)), erin)
     many = _saving_queries(make_sheet(tmp_path / "many.xlsx", _rows(12, start=100)), erin)
     assert len(many) == len(few)
     assert Target.objects.count() == 16
 
 
-def test_the_save_takes_a_fixed_number_of_queries_per_batch(tmp_path, erin, unit_a, unit_b, monkeypatch):
+def test_the_save_takes_a_fixed_number_of_queries_per_batch(tmp_path, erin, unit_a, unit_b, monkeypatch, known_people):
     one_batch = _saving_queries(make_sheet(tmp_path / "one.xlsx", _rows(4)), erin)
     monkeypatch.setattr("core.bulk_history.BATCH_ROWS", 2)
     four_rows_in_pairs = _saving_queries(make_sheet(tmp_path / "pairs.xlsx", _rows(4, start=100)), erin)

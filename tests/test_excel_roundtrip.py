@@ -14,7 +14,7 @@ from tasks.excel.exporters import BreakdownExporter
 from tasks.excel.plan import plan_import
 from tasks.measures import percent_of_goal
 from tasks.models import Assignment, Milestone, Target
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, named
 from tests.sheets import read_back
 
 QUARTER_ENDS = [dt.date(2018, 3, 31), dt.date(2018, 6, 30), dt.date(2018, 9, 30), dt.date(2018, 12, 31)]
@@ -106,12 +106,12 @@ def _build(specs, units, user):
         )  # fmt: skip
         targets.append(target)
         lead = services.add_assignment(
-            target, unit=units[0], role=AssignmentRole.LEAD, acting_user=user,
+            target, unit=units[0], **named(units[0]), role=AssignmentRole.LEAD, acting_user=user,
             share=value if spec["shares"] else None, responsible_person=spec["person"],
         )  # fmt: skip
         for number in spec["co"]:
             services.add_assignment(
-                target, unit=units[number], role=AssignmentRole.CO, acting_user=user,
+                target, unit=units[number], **named(units[number]), role=AssignmentRole.CO, acting_user=user,
                 share=Decimal(number) if spec["shares"] else None, responsible_person=spec["co_person"],
             )  # fmt: skip
         rows = []

@@ -11,7 +11,7 @@ from accountability import services
 from accountability.models import LetterChangeRequest
 from tasks import services as ledger
 from tasks.choices import AssignmentRole
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 
 TODAY = dt.datetime(2018, 4, 20, 10, tzinfo=dt.UTC)
 
@@ -80,7 +80,7 @@ def test_the_letter_page_query_count_does_not_grow_with_assignments(
     with django_assert_num_queries(9) as few:  # + the inbox badge
         client.get(url)
     for target in TargetFactory.create_batch(5):
-        ledger.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+        ledger.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count("<tr>") >= 6

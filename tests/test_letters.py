@@ -95,13 +95,14 @@ def test_an_approved_change_request_applies_the_change_and_revises_the_letter(
 
 
 def test_a_refused_change_request_changes_nothing(signed_letter, lead_assignment, alice, erin):
+    named_before = lead_assignment.responsible_person
     request = services.request_letter_change(
         lead_assignment, changes={"responsible_person": "新责任人"}, reason="人事调整", acting_user=alice
     )
     services.decide_letter_change(request, approve=False, note="不予调整", acting_user=erin)
     lead_assignment.refresh_from_db()
     signed_letter.refresh_from_db()
-    assert lead_assignment.responsible_person == ""
+    assert lead_assignment.responsible_person == named_before != "新责任人"
     assert signed_letter.revision == 0
 
 
@@ -133,3 +134,17 @@ def test_an_import_changing_a_signed_units_assignment_is_refused(tmp_path, signe
     plan = plan_import(path, path.name, year=2018, acting_user=erin)
     assert any("change request" in str(p) for p in plan.problems)
     assert issued_target.assignments.get(unit__name="甲县").deadline == dt.date(2018, 12, 31)
+
+
+def test_an_approved_change_of_responsible_person_names_a_person_record_of_the_unit(
+    signed_letter, lead_assignment, alice, erin
+):
+    before = lead_assignment.person
+    request = services.request_letter_change(
+        lead_assignment, changes={"responsible_person": "新责任人"}, reason="人事调整", acting_user=alice
+    )
+    services.decide_letter_change(request, approve=True, acting_user=erin)
+    lead_assignment.refresh_from_db()
+    assert (lead_assignment.person.name, lead_assignment.responsible_person) == ("新责任人", "新责任人")
+    assert lead_assignment.person != before and lead_assignment.person.unit == lead_assignment.unit
+    assert lead_assignment.person.needs_completion  # a bare name: the office completes post and phones

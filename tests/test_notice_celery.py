@@ -15,7 +15,7 @@ from accountability.models import InboxMessage, Notice
 from accountability.services import delivery, issue_task_notices
 from tasks import services as ledger
 from tasks.choices import AssignmentRole
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 from tests.notice_helpers import D, at, scan
 from zmd_targets.celery import app
 
@@ -36,7 +36,7 @@ def broker_down(monkeypatch):
 
 def _issue_a_target(erin, unit_a, leader):
     target = TargetFactory(leader=leader, start_date=D(2018, 1, 1), deadline=D(2018, 12, 31))
-    ledger.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    ledger.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     # The clock must tick: kombu gives up on an unreachable broker after a few seconds of it.
     with at(D(2018, 1, 2), 9, tick=True):
         [assignment] = ledger.issue_target(target, acting_user=erin)  # commits: the receiver enqueues

@@ -20,7 +20,7 @@ from accountability.scan import runner
 from core.access import RoleKind
 from tasks import services as ledger
 from tasks.choices import AssignmentRole, UnitKind
-from tests.factories import RoleFactory, TargetFactory, UnitFactory, UserFactory
+from tests.factories import RoleFactory, TargetFactory, UnitFactory, UserFactory, named
 from tests.notice_helpers import D, at, file_report, issue_single, open_warning, scan
 
 needs_postgres = pytest.mark.skipif(
@@ -59,7 +59,7 @@ def wide_target(transactional_db, erin, leader):
     for index in range(8):
         unit = UnitFactory(name=f"并发县{index}", kind=UnitKind.COUNTY)
         role = AssignmentRole.LEAD if index == 0 else AssignmentRole.CO
-        ledger.add_assignment(target, unit=unit, role=role, acting_user=erin)
+        ledger.add_assignment(target, unit=unit, **named(unit), role=role, acting_user=erin)
     with at(D(2018, 1, 2), 9):
         for assignment in ledger.issue_target(target, acting_user=erin):
             ledger.generate_milestones(assignment, granularity="month", acting_user=erin)

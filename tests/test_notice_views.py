@@ -21,7 +21,7 @@ from core.access import access_for
 from tasks import services as ledger
 from tasks.choices import AssignmentRole, AssignmentStatus, UnitKind
 from tasks.models import Assignment
-from tests.factories import TargetFactory, UnitFactory
+from tests.factories import TargetFactory, UnitFactory, named
 from tests.notice_helpers import D, at, co_assignment, file_report, scan
 
 __all__ = ["co_assignment"]
@@ -274,7 +274,7 @@ def _many_notices(erin, count: int) -> None:
     for index in range(count):
         unit = UnitFactory(name=f"批量县{count}-{index}", kind=UnitKind.COUNTY)
         role = AssignmentRole.LEAD if index == 0 else AssignmentRole.CO
-        ledger.add_assignment(target, unit=unit, role=role, acting_user=erin)
+        ledger.add_assignment(target, unit=unit, **named(unit), role=role, acting_user=erin)
     with at(D(2018, 1, 2), 9):
         ledger.issue_target(target, acting_user=erin)
         issued = services.issue_task_notices(target.assignments.values_list("pk", flat=True), acting_user=erin)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accountability.models import Check
 from tasks.choices import AssignmentRole, AssignmentStatus, FollowUpKind, TargetStatus
 from tasks.models import FollowUp, Milestone, Target
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 from tests.workspace_data import at, filed_report, issued_target_of
 
 D = dt.date
@@ -61,8 +61,8 @@ def test_the_office_creates_a_target_then_breaks_it_down_and_issues_it(client, e
     assert response["Location"] == reverse("breakdown_edit", args=[target.pk])
     assert target.history.first().history_user == erin
     rows = [
-        {"unit": unit_a.pk, "role": "lead", "share": "12", "responsible_person": "张科长"},
-        {"unit": unit_b.pk, "role": "co", "share": "8"},
+        {"unit": unit_a.pk, "role": "lead", "share": "12", "responsible_person": "张科长", "duty": "牵头建设"},
+        {"unit": unit_b.pk, "role": "co", "share": "8", "responsible_person": "李科长", "duty": "配合建设"},
     ]
     client.post(reverse("breakdown_edit", args=[target.pk]), _breakdown_post(rows))
     assert target.assignments.count() == 2
@@ -274,7 +274,7 @@ def test_units_do_not_see_a_target_before_it_is_issued(client, alice, erin, unit
     from tasks import services
 
     draft = TargetFactory(leader=leader, title="尚未下达的任务")
-    services.add_assignment(draft, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(draft, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     client.force_login(alice)
     assert "尚未下达的任务" not in _text(client.get(reverse("target_ledger")))
     assert client.get(reverse("target_detail", args=[draft.pk])).status_code == 404

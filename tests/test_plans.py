@@ -9,7 +9,7 @@ from core.periods import Granularity
 from tasks import services
 from tasks.choices import AssignmentRole, MeasureKind, ShareRule, TargetType
 from tasks.models import Assignment, Milestone
-from tests.factories import AssignmentFactory, MilestoneFactory, TargetFactory
+from tests.factories import AssignmentFactory, MilestoneFactory, TargetFactory, named
 
 D = dt.date
 
@@ -66,7 +66,9 @@ def test_a_rate_indicator_is_planned_at_its_goal_all_year(erin, unit_a):
         target_type=TargetType.INDICATOR, measure_unit="%", target_value=Decimal("8.5"),
         measure_kind=MeasureKind.LEVEL, share_rule=ShareRule.EACH,
     )  # fmt: skip
-    assignment = services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    assignment = services.add_assignment(
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin
+    )
     with _travel(D(2018, 1, 1)):
         milestones = services.generate_milestones(assignment, granularity=Granularity.QUARTER, acting_user=erin)
     assert {m.planned_percent for m in milestones} == {100}
@@ -79,7 +81,7 @@ def test_an_amount_is_planned_as_a_growing_share_of_the_unit_goal(erin, unit_a):
         start_date=D(2018, 1, 1), deadline=D(2018, 12, 31),
     )  # fmt: skip
     assignment = services.add_assignment(
-        target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(300)
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(300)
     )
     with _travel(D(2018, 1, 1)):
         milestones = services.generate_milestones(assignment, granularity=Granularity.QUARTER, acting_user=erin)

@@ -189,10 +189,10 @@ def test_a_target_edited_from_a_stale_tab_is_refused(client, erin, issued_target
 
 def test_a_breakdown_saved_from_a_stale_tab_is_refused(client, erin, unit_a, unit_b, leader):
     from tasks.choices import AssignmentRole
-    from tests.factories import TargetFactory
+    from tests.factories import TargetFactory, named
 
     target = TargetFactory(leader=leader, start_date=D(2018, 1, 1), deadline=D(2018, 12, 31))
-    lead = services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    lead = services.add_assignment(target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     client.force_login(erin)
     url = reverse("breakdown_edit", args=[target.pk])
     version = _hidden_version(client.get(url).content.decode())

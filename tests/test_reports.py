@@ -18,7 +18,7 @@ from tasks.choices import (
     TargetType,
 )
 from tasks.models import Assignment, Evidence, ProgressReport
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 
 D = dt.date
 
@@ -131,9 +131,10 @@ def test_an_indicator_report_turns_the_value_into_a_percent_of_the_unit_goal(ali
         target_type=TargetType.INDICATOR, measure_unit="亿元", target_value=Decimal(400), share_rule=ShareRule.SUM
     )
     assignment = services.add_assignment(
-        target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(400)
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin, share=Decimal(400)
     )
-    services.issue_target(target, acting_user=erin)
+    with time_machine.travel(dt.datetime(2018, 3, 1, 9, tzinfo=dt.UTC), tick=False):  # before the deadline
+        services.issue_target(target, acting_user=erin)
     assignment.refresh_from_db()
     with _at(D(2018, 6, 25)):
         with pytest.raises(RuleViolation, match="actual value in 亿元"):
@@ -147,8 +148,11 @@ def test_a_rate_indicator_report_is_judged_against_the_goal(alice, erin, unit_a)
         target_type=TargetType.INDICATOR, measure_unit="%", target_value=Decimal("8.5"),
         baseline=Decimal("7.9"), measure_kind=MeasureKind.LEVEL, share_rule=ShareRule.EACH,
     )  # fmt: skip
-    assignment = services.add_assignment(target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
-    services.issue_target(target, acting_user=erin)
+    assignment = services.add_assignment(
+        target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin
+    )
+    with time_machine.travel(dt.datetime(2018, 3, 1, 9, tzinfo=dt.UTC), tick=False):  # before the deadline
+        services.issue_target(target, acting_user=erin)
     assignment.refresh_from_db()
     with _at(D(2018, 6, 25)):
         report = services.save_report(assignment, acting_user=alice, actual_value=Decimal("8.1"), work_done="x")

@@ -10,7 +10,7 @@ from tasks import services
 from tasks.models import Assignment, YearProgressDay
 from tasks.selectors.dashboard import weekly_trend, year_trend
 from tasks.services.year_progress import rebuild_year_progress
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 from tests.workspace_data import at, filed_report, issued_target_of
 
 D = dt.date
@@ -69,7 +69,7 @@ def test_a_plan_edited_after_issue_moves_the_trend(issued_target, erin, unit_a):
 def test_drafts_do_not_count_until_issued_and_a_new_year_moves_them(erin, unit_a, unit_b, leader):
     target = issued_target_of(unit_a, office=erin, leader=leader, co_units=[unit_b])
     draft = TargetFactory(leader=leader, start_date=D(2018, 1, 1), deadline=D(2018, 12, 31))
-    services.add_assignment(draft, unit=unit_a, role="lead", acting_user=erin)
+    services.add_assignment(draft, unit=unit_a, **named(unit_a), role="lead", acting_user=erin)
     _assert_trend_is_kept()
     services.update_target(target, acting_user=erin, year=2017)
     assert not YearProgressDay.objects.filter(year=2018).exclude(planned_increase=0).exists()

@@ -12,7 +12,7 @@ from django.test import Client
 
 from tasks import services
 from tasks.choices import AssignmentRole
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, named
 
 D = dt.date
 
@@ -52,10 +52,17 @@ def issued_target_of(unit, *, office, leader, co_units=(), shares=None, **fields
     """
     shares = shares or {}
     target = TargetFactory(leader=leader, start_date=D(2018, 1, 1), deadline=D(2018, 12, 31), **fields)
-    services.add_assignment(target, unit=unit, role=AssignmentRole.LEAD, acting_user=office, share=shares.get(unit))
+    services.add_assignment(
+        target, unit=unit, **named(unit), role=AssignmentRole.LEAD, acting_user=office, share=shares.get(unit)
+    )
     for co_unit in co_units:
         services.add_assignment(
-            target, unit=co_unit, role=AssignmentRole.CO, acting_user=office, share=shares.get(co_unit)
+            target,
+            unit=co_unit,
+            **named(co_unit),
+            role=AssignmentRole.CO,
+            acting_user=office,
+            share=shares.get(co_unit),
         )
     with at(D(2018, 1, 2)):
         for assignment in services.issue_target(target, acting_user=office):
@@ -98,7 +105,7 @@ def unit_a_world(*, unit_a, alice, erin, leader):
     unit_a.requires_head_approval = False
     unit_a.save()
     draft_target = TargetFactory(leader=leader)
-    services.add_assignment(draft_target, unit=unit_a, role=AssignmentRole.LEAD, acting_user=erin)
+    services.add_assignment(draft_target, unit=unit_a, **named(unit_a), role=AssignmentRole.LEAD, acting_user=erin)
     # A third target whose completion unit A has claimed (申请销号), with an evidence file, and a
     # request for more time on the first one (申请延期), both waiting for the office.
     claimed = issued_target_of(unit_a, office=erin, leader=leader).assignments.get()

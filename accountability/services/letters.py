@@ -25,7 +25,14 @@ from core.access import access_for
 from core.errors import AlreadyDone, RuleViolation
 from tasks import signals
 from tasks.models import Assignment, Milestone, Unit
-from tasks.services import lock_fresh, refuse_closed_year, save_with_history, update_assignment, validate_and_save
+from tasks.services import (
+    lock_fresh,
+    person_named,
+    refuse_closed_year,
+    save_with_history,
+    update_assignment,
+    validate_and_save,
+)
 
 from ..choices import ChangeRequestStatus
 from ..models import LetterChangeRequest, ResponsibilityLetter
@@ -39,7 +46,7 @@ def letter_assignments(unit: Unit, year: int):
     """What the letter lists: every assignment of the unit in the year, with its plan."""
     return (
         Assignment.objects.filter(unit=unit, target__year=year)
-        .select_related("target", "target__leader")
+        .select_related("target", "target__leader", "person")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")))
         .order_by("target__code")
     )
@@ -59,6 +66,8 @@ def letter_content(assignments) -> list[dict]:
                 "measure_unit": a.target.measure_unit,
                 "deadline": a.deadline.isoformat(),
                 "responsible_person": a.responsible_person,
+                "responsible_post": a.person.post if a.person else "",
+                "duty": a.duty,
                 "milestones": [
                     {
                         "due_date": m.due_date.isoformat(),
@@ -224,6 +233,9 @@ def decide_letter_change(request: LetterChangeRequest, *, approve: bool, acting_
         if approve:
             letter = ResponsibilityLetter.objects.select_for_update().get(pk=request.letter_id)
             changes, _previous = _clean_changes(request.assignment, request.changes)
+            name = changes.pop("responsible_person", "")
+            if name:  # a new 责任人 named by the unit: the unit's person of that name, or a new one (待完善)
+                changes["person"] = person_named(request.assignment.unit, name, acting_user=acting_user)
             reason = _("Change to the signed letter approved: %(reason)s") % {"reason": request.reason}
             with _applying_change(request.assignment_id):
                 update_assignment(request.assignment, acting_user=acting_user, reason=reason, **changes)

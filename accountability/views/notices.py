@@ -80,7 +80,7 @@ def register_xlsx(request):
 def detail(request, pk: int):
     notice = get_object_or_404(
         Notice.all_notices.for_user(request.user).select_related(
-            "unit", "target", "assignment", "report", "issued_by", "signed_by", "responded_by", "verified_by",
+            "unit", "target", "assignment__person", "report", "issued_by", "signed_by", "responded_by", "verified_by",
             "escalated_from",
         ),
         pk=pk,

@@ -21,6 +21,7 @@ from tasks.choices import AssignmentRole, AssignmentStatus, FollowUpKind, Follow
 from tasks.models import Leader, Role, Target, TaskForce, Unit, User
 
 from . import data
+from .people import demo_people
 
 DEMO_DATE = dt.date(2018, 9, 30)
 DEMO_PASSWORD = "zmd-demo-2018"
@@ -41,11 +42,12 @@ def build_demo(stdout=None) -> dict[str, int]:
         leaders = _leaders()
         office = _people(units, leaders)
         task_forces = _task_forces(leaders)
+        people = demo_people(units, office=office)
         created = 0
         for spec in data.TARGETS:
             if Target.objects.filter(year=YEAR, code=spec["code"]).exists():
                 continue
-            _build_target(spec, units=units, leaders=leaders, task_forces=task_forces, office=office)
+            _build_target(spec, units=units, people=people, leaders=leaders, task_forces=task_forces, office=office)
             created += 1
         if created:
             services.refresh_planned_progress(day=DEMO_DATE)
@@ -124,7 +126,14 @@ def _liaison(unit: Unit) -> User:
     return User.objects.filter(roles__unit=unit, roles__kind=RoleKind.STAFF).order_by("pk").first()
 
 
-def _build_target(spec, *, units, leaders, task_forces, office) -> None:
+def _duty(spec, role: str) -> str:
+    """工作职责 as the letters word it: the lead unit organises, a co unit does its part."""
+    if role == AssignmentRole.LEAD:
+        return f"牵头组织实施“{spec['title']}”，按节点推进并按时报送进展"
+    return f"配合完成“{spec['title']}”中本单位承担的任务，按时报送进展"
+
+
+def _build_target(spec, *, units, people, leaders, task_forces, office) -> None:
     deadline = dt.date.fromisoformat(spec.get("deadline", "2018-12-31"))
     with clock.replaying_at(_at(ISSUED_ON, 9)):
         target = services.create_target(
@@ -155,7 +164,8 @@ def _build_target(spec, *, units, leaders, task_forces, office) -> None:
                 role=role,
                 acting_user=office,
                 share=Decimal(share) if share else None,
-                responsible_person=f"{name}分管负责同志",
+                person=people[name],
+                duty=_duty(spec, role),
             )
         assignments = services.issue_target(target, acting_user=office)
         granularity = Granularity.QUARTER if target.report_frequency == Frequency.QUARTERLY else Granularity.MONTH

@@ -20,6 +20,7 @@ from ..services.breakdown import check_target
 from .cells import normalise_name
 from .columns import MILESTONE_FIELDS, PARENT, QUARTERS_COLUMN, RULE_COLUMNS, SOURCE, TARGET_COLUMNS, UNITS
 from .layout import header_name
+from .people import PeopleLookup
 from .rows import CellProblem, RowPlan
 from .work import TargetWork, display
 
@@ -104,6 +105,8 @@ class ImportBuilder:
         }
         self.used_codes = set(self.by_code)
         self.leaders_by_pk = {leader.pk: leader for leader in Leader.objects.all()}
+        self.people = PeopleLookup()
+        self.plan.new_people = self.people.new
 
     def _match(self, row: RowPlan, claimed: dict[int, int], sheet_codes: dict[str, int]) -> Target | None:
         target = None

@@ -125,6 +125,7 @@ class BreakdownExporter(Exporter):
             None,
             None,
             remarks or None,
+            _duty(chain),
         ]
         if lead:
             has_value = value is not None and bool(unit)
@@ -145,8 +146,8 @@ _TARGET_VALUES = (
     "pk", "code", "title", "description", "source", "target_type", "leader__post", "deadline", "target_value",
     "direction", "measure_unit", "remarks",
 )  # fmt: skip
-_LINK_VALUES = ("target_id", "pk", "role", "unit__name", "share", "responsible_person", "deadline")
-_ID, _ROLE, _UNIT_NAME, _SHARE, _PERSON, _DEADLINE = 1, 2, 3, 4, 5, 6
+_LINK_VALUES = ("target_id", "pk", "role", "unit__name", "share", "responsible_person", "deadline", "duty")
+_ID, _ROLE, _UNIT_NAME, _SHARE, _PERSON, _DEADLINE, _DUTY = 1, 2, 3, 4, 5, 6, 7
 _NODE_VALUES = ("assignment_id", "due_date", "planned_percent", "planned_value", "description")
 
 
@@ -161,6 +162,12 @@ def _people(lead: list[tuple], co: list[tuple]) -> str | None:
     if not any(link[_PERSON] for link in co):
         return lead[0][_PERSON] or None if lead else None
     return "\n".join(f"{link[_UNIT_NAME]}：{link[_PERSON]}" for link in [*lead, *co] if link[_PERSON])
+
+
+def _duty(chain: list[tuple]) -> str | None:
+    """工作职责 when the row's units share one (the importer gives a row's duty to all its units)."""
+    duties = {link[_DUTY] for link in chain}
+    return duties.pop() or None if len(duties) == 1 else None
 
 
 def _quarter_cell(node: tuple, has_value: bool):

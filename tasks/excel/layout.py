@@ -18,7 +18,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {key: names for column in SHEET_COLUMNS fo
 # (目标任务 is the only column a sheet must have).
 EXPORT_COLUMNS = [
     "seq", "code", "source", "type", "title", "leader", "lead", "co", "person", "deadline",
-    "value", "measure_unit", "q1", "q2", "q3", "q4", "remarks",
+    "value", "measure_unit", "q1", "q2", "q3", "q4", "remarks", "duty",
 ]  # fmt: skip
 REQUIRED_COLUMNS = ("title",)
 

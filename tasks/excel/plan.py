@@ -44,6 +44,8 @@ class ImportPlan:
     hidden_rows: list[tuple[int, str]] = field(default_factory=list)  # left out: (row, title)
     # Existing targets the plan read, with the time they were last changed (checked when saving).
     read_versions: dict[int, dt.datetime] = field(default_factory=dict)
+    # Persons the sheet names that their unit does not have yet: created (待完善) when saving.
+    new_people: dict = field(default_factory=dict)
 
     @property
     def problems(self) -> list[CellProblem]:

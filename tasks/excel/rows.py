@@ -66,6 +66,7 @@ class RowPlan:
     units: list[tuple[Unit, bool, Decimal | None]] = field(default_factory=list)  # (unit, is_lead, share)
     plain_person: str = ""
     persons: dict[int, str] = field(default_factory=dict)
+    duty: str = ""
     deadline: dt.date | None = None
     deadline_given: bool = False
     value: Decimal | None = None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from core.periods import coarsest_granularity_ending_on
 
 from ..choices import AssignmentStatus, Direction, ShareRule
-from ..models import Assignment, Milestone, Target, Unit
+from ..models import Assignment, Milestone, ResponsiblePerson, Target, Unit
 from .vocabulary import SOURCE_NAMES, TYPE_NAMES
 
 if TYPE_CHECKING:  # the rows are read by the columns, which build this work
@@ -29,6 +29,8 @@ class NewLink:
     share: Decimal | None
     deadline: dt.date
     responsible_person: str
+    person: ResponsiblePerson | None = None
+    duty: str = ""
     status: str = AssignmentStatus.DRAFT
     pk: int | None = None  # set once saved
 

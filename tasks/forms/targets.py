@@ -10,7 +10,7 @@ from core.labels import NamedRowsFormSet
 from core.periods import Granularity
 
 from ..choices import AssignmentRole
-from ..models import Target, Unit
+from ..models import ResponsiblePerson, Target, Unit
 from ..services.breakdown import TARGET_FIELDS
 from .values import ValueField
 
@@ -57,14 +57,27 @@ class TargetForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.unit} · {obj}"
+
+
 class AssignmentRowForm(forms.Form):
     """One link of the chain in the breakdown table."""
 
     assignment_id = IdField(required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=AssignmentRole.choices, initial=AssignmentRole.CO)
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=64, required=False)
-    responsible_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    person = PersonChoiceField(
+        label=_("Responsible person"),
+        queryset=ResponsiblePerson.objects.filter(is_active=True).select_related("unit"),
+        required=False,
+    )
+    # A name typed instead (添加): the unit's person of that name, or a new one flagged 待完善.
+    responsible_person = forms.CharField(label=_("or a new name"), max_length=64, required=False)
+    duty = forms.CharField(
+        label=_("Duty"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 24})
+    )
     share = ValueField(label=_("Share"), max_digits=18, decimal_places=4, required=False, min_value=0)
     deadline = DayField(label=_("Deadline"), widget=DATE, required=False)
     remove = forms.BooleanField(label=_("Remove"), required=False)

@@ -2,6 +2,7 @@ from .calendar import CalendarDay, CalendarDayKind, ReportTimeLimits
 from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Leader, Role, TaskForce, Unit, User
+from .people import ResponsiblePerson
 from .progress import Evidence, FollowUp, ProgressReport, YearProgressDay
 from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
@@ -24,6 +25,7 @@ __all__ = [
     "Proposal",
     "ProposalReply",
     "ReportTimeLimits",
+    "ResponsiblePerson",
     "Role",
     "Target",
     "TaskForce",

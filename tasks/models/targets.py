@@ -159,7 +159,20 @@ class Assignment(models.Model):
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="assignments", verbose_name=_("unit"), db_index=False)
     role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices)
-    responsible_person = models.CharField(_("responsible person"), max_length=64, blank=True)
+    # 责任人 and 工作职责: an issued link names the person who answers for it and what they must do
+    # (checked by issuing and by the constraint below). ``responsible_person``/``responsible_phone``
+    # keep the name and number as printed (letters, exports, the public snapshot); the services copy
+    # them from ``person`` whenever it is chosen.
+    person = models.ForeignKey(
+        "tasks.ResponsiblePerson",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("responsible person"),
+    )
+    duty = models.TextField(_("duty"), blank=True, help_text=_("The concrete work this person answers for."))
+    responsible_person = models.CharField(_("responsible person's name"), max_length=64, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=32, blank=True)
     share = _decimal(_("share of the target value"))
     deadline = models.DateField(_("deadline"))
@@ -205,6 +218,12 @@ class Assignment(models.Model):
                 condition=Q(share__isnull=True) | Q(share__gte=0),
                 name="assignment_share_not_negative",
                 violation_error_message=_("A share cannot be negative."),
+            ),
+            # Only a draft may lack its 责任人 or 工作职责 (status is stored as its text value).
+            models.CheckConstraint(
+                condition=Q(status=AssignmentStatus.DRAFT) | (Q(person__isnull=False) & ~Q(duty="")),
+                name="assignment_issued_has_person_and_duty",
+                violation_error_message=_("An issued assignment needs a responsible person and a duty."),
             ),
         ]
         indexes = [

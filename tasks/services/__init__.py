@@ -30,6 +30,7 @@ from .import_jobs import (
     start_import,
 )
 from .imports import ImportResult, import_breakdown
+from .people import add_person, find_people, person_named, remove_person, update_person
 from .plans import (
     generate_milestones,
     planned_percent_at,
@@ -74,6 +75,7 @@ __all__ = [
     "add_assignment",
     "add_evidence",
     "add_follow_up",
+    "add_person",
     "answering_assignments",
     "approve_report",
     "breakdown_errors",
@@ -90,6 +92,7 @@ __all__ = [
     "decide_extension",
     "delete_report",
     "extend_reply_deadline",
+    "find_people",
     "generate_milestones",
     "import_breakdown",
     "is_closed_year",
@@ -99,6 +102,7 @@ __all__ = [
     "mark_in_progress",
     "pending_claim",
     "pending_extension",
+    "person_named",
     "planned_percent_at",
     "planned_percent_subquery",
     "propose_milestones",
@@ -109,6 +113,7 @@ __all__ = [
     "register_proposal",
     "remove_assignment",
     "remove_evidence",
+    "remove_person",
     "reopen_report",
     "reply_deadline_for",
     "request_extension",
@@ -129,6 +134,7 @@ __all__ = [
     "submit_report",
     "system_user",
     "update_assignment",
+    "update_person",
     "update_proposal",
     "update_target",
     "validate_and_save",

@@ -20,7 +20,7 @@ from ..choices import (
     TargetStatus,
     TargetType,
 )
-from ..models import Assignment, Target, Unit
+from ..models import Assignment, ResponsiblePerson, Target, Unit
 from .common import save_with_history, validate_and_save
 from .year_progress import keeping_year_progress
 from .years import refuse_closed_assignment, refuse_closed_year
@@ -61,7 +61,7 @@ TARGET_FIELDS = {
     "target_value", "direction", "measure_kind", "share_rule", "leader", "task_force", "start_date", "deadline",
     "report_frequency", "remarks", "carried_from",
 }  # fmt: skip
-ASSIGNMENT_FIELDS = {"responsible_person", "responsible_phone", "share", "deadline", "role"}
+ASSIGNMENT_FIELDS = {"person", "duty", "responsible_person", "responsible_phone", "share", "deadline", "role"}
 
 
 # --- Targets -----------------------------------------------------------------------------------
@@ -139,6 +139,43 @@ def _check_assignment_dates(target: Target, deadline: dt.date) -> None:
         raise RuleViolation({"deadline": [_("A unit's deadline cannot be before the target starts.")]})
 
 
+def _name_person(assignment: Assignment, person: ResponsiblePerson | None) -> None:
+    """Choose the link's 责任人: of its own unit; the printed name and number follow the record."""
+    if person is not None and person.unit_id != assignment.unit_id:
+        raise RuleViolation({"person": [_("The responsible person must belong to the unit.")]})
+    assignment.person = person
+    if person is not None:
+        assignment.responsible_person = person.name
+        assignment.responsible_phone = person.phone
+
+
+def issue_errors(assignment: Assignment, day: dt.date | None) -> list[str]:
+    """What stops this link from being issued on ``day``: 事有专管之人、人有明确之责、责有限定之期.
+
+    ``day=None`` checks the person and duty only (an issued link being edited)."""
+    unit = assignment.unit.name
+    errors = []
+    if assignment.person_id is None:
+        errors.append(_("%(unit)s: no responsible person.") % {"unit": unit})
+    if not (assignment.duty or "").strip():
+        errors.append(_("%(unit)s: no duty.") % {"unit": unit})
+    if assignment.deadline is None:
+        errors.append(_("%(unit)s: no deadline.") % {"unit": unit})
+    elif day is not None and assignment.deadline < day:
+        errors.append(
+            _("%(unit)s: the deadline %(deadline)s is earlier than the issue date %(day)s.")
+            % {"unit": unit, "deadline": assignment.deadline.isoformat(), "day": day.isoformat()}
+        )
+    return errors
+
+
+def _raise_issue_errors(assignments) -> None:
+    day = clock.today()
+    errors = [message for assignment in assignments for message in issue_errors(assignment, day)]
+    if errors:
+        raise RuleViolation(errors)
+
+
 def add_assignment(
     target: Target,
     *,
@@ -147,6 +184,8 @@ def add_assignment(
     acting_user,
     deadline: dt.date | None = None,
     share: Decimal | None = None,
+    person: ResponsiblePerson | None = None,
+    duty: str = "",
     responsible_person: str = "",
     responsible_phone: str = "",
     check_breakdown: bool = True,
@@ -167,9 +206,13 @@ def add_assignment(
         role=role,
         deadline=deadline,
         share=share,
+        duty=duty.strip(),
         responsible_person=responsible_person,
         responsible_phone=responsible_phone,
     )
+    _name_person(assignment, person)
+    if target.status == TargetStatus.ISSUED:
+        _raise_issue_errors([assignment])
     with transaction.atomic():
         validate_and_save(assignment, acting_user=acting_user, reason=_("Unit added to the chain"))
         if target.status == TargetStatus.ISSUED:
@@ -193,8 +236,15 @@ def update_assignment(
                 Assignment, assignment=assignment, changes=changes, acting_user=acting_user
             )
         for name, value in changes.items():
-            setattr(assignment, name, value)
+            if name == "person":
+                _name_person(assignment, value)
+            else:
+                setattr(assignment, name, value.strip() if name == "duty" else value)
         _check_assignment_dates(assignment.target, assignment.deadline)
+        if assignment.status != AssignmentStatus.DRAFT and ({"person", "duty"} & set(changes)):
+            errors = issue_errors(assignment, None)
+            if errors:
+                raise RuleViolation(errors)
         validate_and_save(assignment, acting_user=acting_user, reason=reason or _("Assignment edited"))
         if check_breakdown and assignment.target.status == TargetStatus.ISSUED:
             _raise_breakdown_errors(assignment.target)
@@ -302,9 +352,10 @@ def issue_target(target: Target, *, acting_user) -> list[Assignment]:
             raise RuleViolation(_("This target has already been issued."))
         refuse_closed_year(target.year)
         _raise_breakdown_errors(target)
+        drafts = list(target.assignments.filter(status=AssignmentStatus.DRAFT).select_related("unit"))
+        _raise_issue_errors(drafts)
         target.status = TargetStatus.ISSUED
         save_with_history(target, acting_user=acting_user, reason=_("Issued"), update_fields=["status"])
-        drafts = list(target.assignments.filter(status=AssignmentStatus.DRAFT).select_related("unit"))
         for assignment in drafts:
             _issue(assignment, acting_user=acting_user)
     return drafts

@@ -21,7 +21,7 @@ from core.errors import RuleViolation
 
 from .. import signals
 from ..choices import AssignmentRole, AssignmentStatus
-from ..models import Assignment, Milestone, Target
+from ..models import Assignment, Milestone, ResponsiblePerson, Target
 from .plans import refresh_planned_progress
 from .year_progress import keeping_year_progress
 
@@ -66,6 +66,7 @@ def import_breakdown(plan, *, acting_user, progress=None) -> ImportResult:
             result.unchanged = sum(1 for w in works if w.action == "unchanged")
             if progress:
                 progress("saving", 1, 3)
+            _create_people(getattr(plan, "new_people", {}), stamp)
             _save_assignments(works, stamp, result)
             if progress:
                 progress("saving", 2, 3)
@@ -143,9 +144,19 @@ def _update_targets(changed, stamp: HistoryStamp) -> None:
 
 
 _ASSIGNMENT_COLUMNS = [
-    "target_id", "unit_id", "role", "share", "deadline", "responsible_person", "status", "issued_at",
-    "planned_percent", "planned_as_of",
+    "target_id", "unit_id", "role", "share", "deadline", "person_id", "duty", "responsible_person",
+    "responsible_phone", "status", "issued_at", "planned_percent", "planned_as_of",
 ]  # fmt: skip
+_PERSON_COLUMNS = ["unit_id", "name", "post", "office_phone", "mobile", "needs_completion", "is_active"]
+
+
+def _create_people(new_people: dict, stamp: HistoryStamp) -> None:
+    """The persons the sheet names that their unit did not have: created flagged 待完善."""
+    people = list(new_people.values())
+    rows = [(p.unit.pk, p.name, "", "", "", True, True) for p in people]
+    for person, pk in zip(people, insert_rows(ResponsiblePerson, _PERSON_COLUMNS, rows, stamp=stamp), strict=True):
+        person.pk = person.id = pk
+        person._state.adding, person._state.db = False, "default"
 
 
 def _save_assignments(works, stamp: HistoryStamp, result: ImportResult) -> None:
@@ -175,8 +186,9 @@ _ZERO = Decimal(0)
 def _assignment_row(link, stamp: HistoryStamp, planned_percent: Decimal, today) -> tuple:
     issued_at = stamp.date if link.status == AssignmentStatus.ISSUED else None
     return (
-        link.target.pk, link.unit.pk, link.role, link.share, link.deadline, link.responsible_person, link.status,
-        issued_at, planned_percent, today,
+        link.target.pk, link.unit.pk, link.role, link.share, link.deadline, link.person.pk if link.person else None,
+        link.duty, link.responsible_person, link.person.phone if link.person else "", link.status, issued_at,
+        planned_percent, today,
     )  # fmt: skip
 
 

@@ -99,7 +99,7 @@ def assignment_list(request):
 def assignment_detail(request, pk: int):
     """One link of the chain: the plan, the unit's reports, co-units' reports for the lead, follow-ups."""
     user = request.user
-    assignment = object_for(Assignment, user, Action.VIEW, pk, select=("target__leader", "unit"))
+    assignment = object_for(Assignment, user, Action.VIEW, pk, select=("target__leader", "unit", "person"))
     access = access_for(user)
     reports = report_rows(assignment.reports.all()).prefetch_related("evidence").order_by("-period_end")
     co_reports = []

@@ -59,7 +59,7 @@ def target_detail(request, pk: int):
     assignments = (
         Assignment.objects.for_user(user)
         .filter(target=target)
-        .select_related("unit")
+        .select_related("unit", "person")
         .order_by("role", "unit__sort_order")
     )
     kinds = follow_up_kinds(access)
@@ -137,8 +137,8 @@ def _breakdown_initial(assignments) -> list[dict]:
             "assignment_id": a.pk,
             "unit": a.unit_id,
             "role": a.role,
-            "responsible_person": a.responsible_person,
-            "responsible_phone": a.responsible_phone,
+            "person": a.person_id,
+            "duty": a.duty,
             "share": f"{a.share.normalize():f}" if a.share is not None else None,
             "deadline": a.deadline,
         }
@@ -165,9 +165,11 @@ def breakdown_edit(request, pk: int):
             if not data or (not data.get("assignment_id") and not data.get("unit")):
                 continue
             row = {name: data.get(name) for name in ("role", "share", "remove")}
-            row["responsible_person"] = data.get("responsible_person") or ""
-            row["responsible_phone"] = data.get("responsible_phone") or ""
             existing = assignments.get(data.get("assignment_id"))
+            if data.get("person") is not None:  # an empty choice keeps the stored person
+                row["person"] = data["person"]
+            row["person_name"] = data.get("responsible_person") or ""
+            row["duty"] = (data.get("duty") or "").strip() or (existing.duty if existing else "")
             row["assignment"] = existing
             row["unit"] = existing.unit if existing else data["unit"]
             row["deadline"] = data.get("deadline") or (existing.deadline if existing else target.deadline)

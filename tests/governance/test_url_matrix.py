@@ -206,6 +206,13 @@ ROWS: dict[str, list] = {
     "accounts:user_set_active": [post(OFFICE_MISSING, lambda w: [MISSING])],
     "accounts:user_reset_password": [post(OFFICE_MISSING, lambda w: [MISSING])],
     "accounts:role_handover": [get(OFFICE_MISSING, lambda w: [MISSING])],
+    "unit_people": [
+        get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.assignment.unit_id]),
+        post((302, 403, 404, 403, 403, 302, 404), lambda w: [w.assignment.unit_id], {"name": "赵六", "post": "副县长"}),
+    ],
+    "person_edit": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.assignment.person_id])],
+    "person_remove": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.assignment.person_id])],
+    "people_to_complete": [get(OFFICE_PAGE)],
     "office_calendar": [get(OFFICE_PAGE)],
     "office_calendar_remove": [post(OFFICE_MISSING, lambda w: [MISSING])],
     "notices:problem_resolve": [post(OFFICE_MISSING, lambda w: [MISSING])],

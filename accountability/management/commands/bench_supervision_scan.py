@@ -25,7 +25,7 @@ from accountability.scan import run_scan
 from core.access import RoleKind
 from core.periods import month_end
 from tasks.choices import AssignmentRole, AssignmentStatus, ReportStatus, Source, TargetStatus, TargetType
-from tasks.models import Assignment, Milestone, ProgressReport, Role, Target, Unit, User
+from tasks.models import Assignment, Milestone, ProgressReport, ResponsiblePerson, Role, Target, Unit, User
 from tasks.services import system_user
 
 YEAR = 2099  # far from any real data, and everything is rolled back anyway
@@ -102,6 +102,13 @@ class Command(BaseCommand):
             Unit(name=f"基准单位{YEAR}-{index:03d}", kind="county", sort_order=index)
             for index in range(count // 60 + 10)
         )
+        named = {
+            person.unit_id: person
+            for person in ResponsiblePerson.objects.bulk_create(
+                ResponsiblePerson(unit=unit, name=f"{unit.name}责任人", post="副县长", mobile="13800000000")
+                for unit in units
+            )
+        }
         people = User.objects.bulk_create(
             User(username=f"bench{YEAR}-{unit.pk}", display_name=unit.name) for unit in units
         )
@@ -122,6 +129,7 @@ class Command(BaseCommand):
                 target=target, unit=units[(index * 7 + offset) % len(units)],
                 role=AssignmentRole.LEAD if offset == 0 else AssignmentRole.CO, deadline=target.deadline,
                 status=AssignmentStatus.IN_PROGRESS, issued_at=issued_at, signed_at=issued_at,
+                person=named[units[(index * 7 + offset) % len(units)].pk], duty=target.title,
             )
             for index, target in enumerate(targets)
             for offset in range(UNITS_PER_TARGET)

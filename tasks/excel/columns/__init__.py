@@ -23,7 +23,7 @@ from .targets import (
     ValueColumn,
     VocabularyColumn,
 )
-from .units import PersonColumn, UnitsColumn
+from .units import DutyColumn, PersonColumn, UnitsColumn
 
 PARENT = ParentColumn()
 TITLE = TitleColumn()
@@ -47,18 +47,19 @@ TYPE = VocabularyColumn(
 LEADER = LeaderColumn()
 UNITS = UnitsColumn()
 PERSON = PersonColumn()
+DUTY = DutyColumn()
 DEADLINE = DeadlineColumn()
 VALUE = ValueColumn()
 REMARKS = RemarksColumn()
 
 # 序号 before 目标任务 (a section title may stand in the 序号 cell); the units before 责任人.
 SHEET_COLUMNS: tuple[SheetColumn, ...] = (
-    PARENT, TITLE, CODE, SOURCE, TYPE, LEADER, UNITS, DEADLINE, VALUE, QUARTERS_COLUMN, REMARKS, PERSON,
+    PARENT, TITLE, CODE, SOURCE, TYPE, LEADER, UNITS, DEADLINE, VALUE, QUARTERS_COLUMN, REMARKS, PERSON, DUTY,
 )  # fmt: skip
 TARGET_COLUMNS: tuple[TargetColumn, ...] = (TITLE, SOURCE, TYPE, LEADER, VALUE, DEADLINE, REMARKS, ShareRuleColumn())
 
 __all__ = [
-    "CODE", "DEADLINE", "LEADER", "MILESTONE_FIELDS", "PARENT", "PERSON", "QUARTERS", "QUARTERS_COLUMN",
+    "CODE", "DEADLINE", "DUTY", "LEADER", "MILESTONE_FIELDS", "PARENT", "PERSON", "QUARTERS", "QUARTERS_COLUMN",
     "REMARKS", "RULE_COLUMNS", "SHEET_COLUMNS", "SOURCE", "TARGET_COLUMNS", "TITLE", "TYPE", "UNITS", "VALUE",
     "Cells", "Quarter", "SheetColumn", "TargetColumn",
 ]  # fmt: skip

@@ -12,10 +12,12 @@ from ...choices import AssignmentRole, AssignmentStatus, TargetStatus
 from ...models import Assignment
 from ...services.breakdown import breakdown_errors, chain_errors
 from ..cells import CellError, normalise_name, split_people, split_units, text_of
+from ..people import Ambiguous
 from ..work import NewLink, TargetWork, display
 from .base import Cells, SheetColumn, suggestion
 
 MAX_PERSON = 64
+MAX_DUTY = 2000
 
 
 class UnitsColumn(SheetColumn):
@@ -75,20 +77,51 @@ class UnitsColumn(SheetColumn):
         """The row's link to one unit: the stored one (changed as the row says) or a new one."""
         row, target = work.row, work.target
         role = AssignmentRole.LEAD if is_lead else AssignmentRole.CO
-        person = row.persons.get(unit.pk, row.plain_person if is_lead else "")
-        has_person = "person" in ctx.columns
+        name = row.persons.get(unit.pk, row.plain_person if is_lead else "") if "person" in ctx.columns else ""
+        person = self._person(work, unit, name, ctx)
         if assignment is not None:
             wanted = {"role": role, "share": share}
-            if has_person:
-                wanted["responsible_person"] = person
-            self._change(work, assignment, wanted, ctx)
+            if row.duty:
+                wanted["duty"] = row.duty
+            self._change(work, assignment, wanted, ctx, person=person)
             return assignment
-        assignment = NewLink(target, unit, role, share, target.deadline, person if has_person else "")
+        duty = row.duty or self._default_duty(work)
+        assignment = NewLink(target, unit, role, share, target.deadline, person.name if person else "", person, duty)
         if target.status == TargetStatus.ISSUED:
             assignment.status = AssignmentStatus.ISSUED
+            if person is None:
+                ctx.problem(row, "person", "", _("a responsible person (责任人) for %(unit)s, joining an issued target")
+                            % {"unit": unit.name})  # fmt: skip
         work.new_assignments.append(assignment)
         work.describe(_("Unit added: %(unit)s (%(role)s)") % {"unit": unit, "role": AssignmentRole(role).label})
         return assignment
+
+    @staticmethod
+    def _default_duty(work: TargetWork) -> str:
+        """Without a 工作职责 cell a new link's duty is the target's title, and the check says so."""
+        note = _("No duty (工作职责) given: the target's title is used.")
+        if note not in work.row.notes:
+            work.row.notes.append(note)
+        return work.target.title
+
+    @staticmethod
+    def _person(work: TargetWork, unit, name: str, ctx):
+        """The person a 责任人 name means in ``unit`` (None for no name); a new one is noted."""
+        if not name:
+            return None
+        try:
+            person, is_new = ctx.people.find(unit, name)
+        except Ambiguous as error:
+            ctx.problem(work.row, "person", name, str(error))
+            return None
+        if is_new:
+            note = _("New responsible person %(name)s of %(unit)s (to be completed: post and phones).") % {
+                "name": person.name,
+                "unit": unit.name,
+            }
+            if note not in work.row.notes:
+                work.row.notes.append(note)
+        return person
 
     def _remove(self, work: TargetWork, assignment: Assignment, ctx) -> None:
         if assignment.status != AssignmentStatus.DRAFT:
@@ -98,8 +131,12 @@ class UnitsColumn(SheetColumn):
         work.removed_assignments.append(assignment)
         work.changes.append(_("Unit removed: %(unit)s") % {"unit": assignment.unit})
 
-    def _change(self, work: TargetWork, assignment: Assignment, wanted: dict, ctx) -> None:
+    def _change(self, work: TargetWork, assignment: Assignment, wanted: dict, ctx, *, person=None) -> None:
         changes = {name: value for name, value in wanted.items() if getattr(assignment, name) != value}
+        # The person is compared by key (reading ``assignment.person`` would cost a query per link);
+        # an empty 责任人 cell leaves the stored person as it is.
+        if person is not None and (person.pk is None or person.pk != assignment.person_id):
+            changes["person"] = person
         deadline = work.target.deadline
         follows_target = assignment.deadline == work.old_deadline or assignment.deadline > deadline
         if follows_target and assignment.deadline != deadline:
@@ -108,12 +145,20 @@ class UnitsColumn(SheetColumn):
             return
         for name, value in changes.items():
             label = Assignment._meta.get_field(name).verbose_name
-            old = getattr(assignment, name)
-            if name == "role":
+            old = assignment.responsible_person if name == "person" else getattr(assignment, name)
+            if name == "person":
+                value = value.name
+            elif name == "role":
                 old, value = assignment.get_role_display(), AssignmentRole(value).label
             work.changes.append(f"{assignment.unit}·{label}：{display(old)} → {display(value)}")
         for name, value in changes.items():
             setattr(assignment, name, value)
+        if "person" in changes:  # the printed name and number follow the person (as in the services)
+            assignment.responsible_person, assignment.responsible_phone = (
+                changes["person"].name,
+                changes["person"].phone,
+            )
+            changes.update(responsible_person=None, responsible_phone=None)
         work.changed_assignments.append((assignment, list(changes)))
 
     def _may_change(self, work: TargetWork, assignment: Assignment, changes: dict, ctx) -> bool:
@@ -154,3 +199,16 @@ class PersonColumn(SheetColumn):
         for person in [plain, *pairs.values()]:
             if len(person) > MAX_PERSON:
                 ctx.problem(row, self.key, person, _("a name of at most 64 characters"))
+
+
+class DutyColumn(SheetColumn):
+    """工作职责: what the row's units are to do (every unit of the row); without it a new link's duty
+    is the target's title."""
+
+    key = "duty"
+    headers = {"duty": ("工作职责", "具体工作职责", "责任内容")}
+
+    def read(self, row, cells: Cells, ctx) -> None:
+        row.duty = text_of(cells.typed(self.key)).strip()
+        if len(row.duty) > MAX_DUTY:
+            ctx.problem(row, self.key, row.duty[:20], _("a duty of at most %(count)d characters") % {"count": MAX_DUTY})
