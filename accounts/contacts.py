@@ -6,28 +6,17 @@ dial them alike; a value that is no number of ours is refused with a message say
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.phones import LANDLINE, MOBILE
+from core.phones import plain_number as _plain
 from core.text import strip_control
 
 PHONE_MAX = 32  # tasks.models.User.phone and .mobile
 EMAIL_MAX = 254  # Django's EmailField
 NAME_MAX = 64  # tasks.models.User.display_name
-
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# An area code (0396), the number, an optional extension: 0396-1234567, 03961234567, 0396-1234567-801.
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-_DECORATION = re.compile(r"[\s()（）]")
-
-
-def _plain(value: str) -> str:
-    number = _DECORATION.sub("", strip_control(value or "").strip())
-    number = number.replace("－", "-").replace("—", "-")
-    return number[3:] if number.startswith("+86") else number
 
 
 def clean_mobile(value: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import RuleViolation
+from core.phones import is_phone_number, plain_number
 from core.text import strip_control
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES
 from tasks.models import Assignment, Target
@@ -35,8 +35,6 @@ HOUR = dt.timedelta(hours=1)
 # The address's fingerprint is needed only to count an hour's clues: it is emptied after a day.
 SENDER_KEY_DAYS = 1
 MIN_TEXT = 5
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 class TooManyClues(RuleViolation):
@@ -61,10 +59,8 @@ def clean_contact(value: str) -> str:
         return ""
     if len(value) > CONTACT_MAX:
         raise RuleViolation({"contact": [_("The contact is too long.")]})
-    phone = re.sub(r"[\s()（）]", "", value)
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if _MOBILE.match(phone) or _LANDLINE.match(phone):
+    phone = plain_number(value)
+    if is_phone_number(phone):
         return phone
     try:
         validate_email(value)
