@@ -14,17 +14,22 @@ from ..choices import CheckFollowUp, CheckKind, CheckMethod, CheckRating
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of check"), choices=CheckKind.choices, widget=forms.RadioSelect)
     method = forms.ChoiceField(
-        label=_("How it was checked"), choices=CheckMethod.choices, initial=CheckMethod.PAPERS, widget=forms.RadioSelect
+        label=_("How it was checked"),
+        choices=CheckMethod.choices,
+        initial=CheckMethod.PAPERS,
+        required=False,
+        widget=forms.RadioSelect,
     )
     checked_on = DayField(label=_("Checked on"))
     finding = forms.CharField(
         label=_("Finding"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000
     )
-    rating = forms.ChoiceField(label=_("Rating"), choices=CheckRating.choices, widget=forms.RadioSelect)
+    rating = forms.ChoiceField(label=_("Rating"), choices=CheckRating.choices, required=False, widget=forms.RadioSelect)
     follow_up = forms.ChoiceField(
         label=_("What follows"),
         choices=CheckFollowUp.choices,
         initial=CheckFollowUp.NONE,
+        required=False,
         widget=forms.RadioSelect,
         help_text=_(
             "An issue supervision notice is issued at once with the finding as its problem; "
@@ -48,6 +53,9 @@ class CheckForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Left out (an older form, a script): checked from the papers, nothing follows.
+        data["method"] = data.get("method") or CheckMethod.PAPERS
+        data["follow_up"] = data.get("follow_up") or CheckFollowUp.NONE
         if data.get("follow_up") == CheckFollowUp.NOTICE:
             if not (data.get("required_action") or "").strip():
                 self.add_error("required_action", _("Say what the unit must do."))
