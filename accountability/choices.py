@@ -14,6 +14,31 @@ class CheckKind(models.TextChoices):
     RESPONSIBILITY = "responsibility", _("Not acting: find who answers for it")
 
 
+class CheckMethod(models.TextChoices):
+    """How the office checked: from the papers, on the spot, or unannounced."""
+
+    PAPERS = "papers", _("From the papers")
+    ON_SITE = "on_site", _("On site")
+    UNANNOUNCED = "unannounced", _("Unannounced visit")
+
+
+class CheckRating(models.TextChoices):
+    """The office's rating of what it found."""
+
+    GOOD = "good", pgettext_lazy("check rating", "Good")
+    FAIRLY_GOOD = "fairly_good", pgettext_lazy("check rating", "Fairly good")
+    AVERAGE = "average", pgettext_lazy("check rating", "Average")
+    POOR = "poor", pgettext_lazy("check rating", "Poor")
+
+
+class CheckFollowUp(models.TextChoices):
+    """What a check leads to: nothing, an issue supervision notice, or a proposal to hold someone to account."""
+
+    NONE = "none", _("Nothing further")
+    NOTICE = "notice", _("Issue supervision notice")
+    ACCOUNTABILITY = "accountability", _("Propose accountability")
+
+
 class ChangeRequestStatus(models.TextChoices):
     """A change to a signed responsibility letter waits for the office's decision."""
 

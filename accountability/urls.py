@@ -43,6 +43,14 @@ notice_patterns = [
     path("scan/runs/<int:pk>/undo/", scan_console.undo, name="scan_undo"),
 ]
 
+# 四查: /checks/…
+check_patterns = [
+    path("", checks.check_register, name="register"),
+    path("register.xlsx", checks.check_register_xlsx, name="register_xlsx"),
+    path("proposed/", checks.proposed_checks, name="proposed"),
+    path("<int:pk>/", checks.check_detail, name="detail"),
+]
+
 # 年终: /year-end/…
 year_end_patterns = [
     path("", year_end.index, name="index"),
@@ -51,6 +59,7 @@ year_end_patterns = [
 
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
+    path("checks/", include((check_patterns, "checks"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),

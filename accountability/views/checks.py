@@ -1,61 +1,126 @@
-"""Recording one of the four checks (四查) on an assignment, from the office's console."""
+"""The four checks (四查): the office records one on an assignment (the kind its state calls for is
+suggested), keeps the register of checks at /checks/, and sees which check each assignment calls for.
+A unit reads the checks of its own work, on its assignment pages and in the register."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from core import clock
-from core.access import Action
-from core.bounds import DayField
+from core import clock, permissions
+from core.access import Action, access_for
 from core.errors import RuleViolation, add_rule_errors
+from core.excel_writer import xlsx_response
+from core.lists import paginate
 from core.permissions import can
 from core.views import object_for
-from tasks.models import Assignment
+from tasks.models import Assignment, Unit
 from tasks.panels import Panel, register
 
+from .. import services
 from ..choices import CheckKind
+from ..excel import CheckRegisterExporter
+from ..forms.checks import CheckFilterForm, CheckForm, ProposedFilterForm
 from ..models import Check
-from ..services import record_check
+from ..selectors import checks as selectors
 
 
-class CheckForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind of check"), choices=CheckKind.choices)
-    checked_on = DayField(
-        label=gettext_lazy("Checked on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    finding = forms.CharField(label=gettext_lazy("Finding"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-    def clean_finding(self):
-        finding = (self.cleaned_data.get("finding") or "").strip()
-        if not finding:
-            raise forms.ValidationError(_("Write down what the check found."))
-        return finding
+def _units(user):
+    return Unit.objects.for_user(user).order_by("sort_order", "name")
 
 
 @login_required
 def check_create(request, pk: int):
     assignment = object_for(Assignment, request.user, Action.MANAGE, pk, select=("target", "unit"))
-    form = CheckForm(request.POST or None, initial={"checked_on": clock.today()})
+    suggested = selectors.suggested_check_kind(assignment)
+    chosen = request.GET.get("kind")
+    kind = chosen if chosen in CheckKind.values else suggested
+    form = CheckForm(request.POST or None, initial={"checked_on": clock.today(), "kind": kind})
     if request.method == "POST" and form.is_valid():
         try:
-            record_check(assignment, acting_user=request.user, **form.cleaned_data)
+            check = services.record_check(assignment, acting_user=request.user, **form.cleaned_data)
         except RuleViolation as error:
             add_rule_errors(form, error)
         else:
-            messages.success(request, _("The check is recorded."))
-            return redirect("assignment_detail", pk=assignment.pk)
-    return render(request, "accountability/check_form.html", {"form": form, "assignment": assignment})
+            if check.notice_id:
+                messages.success(
+                    request,
+                    _("The check is recorded and supervision notice %(number)s issued.")
+                    % {"number": check.notice.number},
+                )
+            else:
+                messages.success(request, _("The check is recorded."))
+            return redirect("checks:detail", pk=check.pk)
+    context = {
+        "form": form,
+        "assignment": assignment,
+        "suggested": CheckKind(suggested).label if suggested else "",
+    }
+    return render(request, "accountability/check_form.html", context)
+
+
+def _filtered(request):
+    form = CheckFilterForm(request.GET or None, units=_units(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.register(request.user, filters)
+
+
+@login_required
+def check_register(request):
+    """四查台账: every check for the office and leaders; a unit's staff see the checks of their own work."""
+    form, checks = _filtered(request)
+    context = {"form": form, "page": paginate(request, checks), "office": access_for(request.user).office}
+    return render(request, "accountability/checks/register.html", context)
+
+
+@login_required
+def check_register_xlsx(request):
+    """The register as a workbook: the same checks as the page, with the same filters and scope."""
+    _form, checks = _filtered(request)
+    return xlsx_response(CheckRegisterExporter(checks, today=clock.today()))
+
+
+@login_required
+def check_detail(request, pk: int):
+    check = get_object_or_404(
+        Check.objects.for_user(request.user).select_related(
+            "assignment__target", "assignment__unit", "checked_by", "notice"
+        ),
+        pk=pk,
+    )
+    return render(
+        request, "accountability/checks/detail.html", {"check": check, "office": access_for(request.user).office}
+    )
+
+
+@login_required
+def proposed_checks(request):
+    """The office's worklist: each open or finished assignment of the year with the check its state calls for."""
+    permissions.require(request.user, "page.office")
+    form = ProposedFilterForm(request.GET or None, units=_units(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = [
+        (assignment, kind, CheckKind(kind).label, last)
+        for assignment, kind, last in selectors.proposed_checks(
+            request.user, kind=filters.get("kind") or "", unit=filters.get("unit")
+        )
+    ]
+    return render(request, "accountability/checks/proposed.html", {"form": form, "page": paginate(request, rows)})
 
 
 def _checks_panel(request, assignment):
-    """The assignment page lists its checks; the office gets the button to record one."""
-    checks = Check.objects.for_user(request.user).filter(assignment=assignment).select_related("checked_by")
-    return {"checks": checks, "assignment": assignment, "can_check": can(request.user, "check.record", assignment)}
+    """The assignment page lists its checks; the office gets the button to record one (the kind suggested)."""
+    checks = Check.objects.for_user(request.user).filter(assignment=assignment).select_related("checked_by", "notice")
+    can_check = can(request.user, "check.record", assignment)
+    suggested = selectors.suggested_check_kind(assignment) if can_check else None
+    return {
+        "checks": checks,
+        "assignment": assignment,
+        "can_check": can_check,
+        "suggested": CheckKind(suggested).label if suggested else "",
+    }
 
 
 def register_panels() -> None:

@@ -117,6 +117,11 @@ ROWS: dict[str, list] = {
     "dashboard": [get(LEADERS_AND_OFFICE)],
     "battle_map": [get(LEADERS_AND_OFFICE)],
     "check_create": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.assignment.pk])],
+    # The register of checks: each reader sees the checks on work they may see (a unit its own).
+    "checks:register": [get(LOGGED_IN)],
+    "checks:register_xlsx": [get(LOGGED_IN)],
+    "checks:proposed": [get(OFFICE_PAGE)],
+    "checks:detail": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.check.pk])],
     # Excel (tasks/excel_urls.py).
     "excel:import": [get(OFFICE_PAGE)],
     "excel:import-detail": [get((302, 403, 403, 403, 403, 404, 403), lambda w: [MISSING])],
@@ -289,6 +294,8 @@ def world(unit_a, unit_b, alice, bob, carol, dave, erin, leader):
         accountability.issue_task_notices([w.assignment.pk], acting_user=erin)
     w.notice = Notice.objects.filter(unit=unit_a).first()
     w.message = InboxMessage.objects.filter(recipient=alice).first()
+    with at(D(2018, 6, 26)):
+        w.check = accountability.record_check(w.assignment, kind="progress", finding="进度正常", acting_user=erin)
     return w
 
 

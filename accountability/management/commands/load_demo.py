@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from accountability.demo import build_supervision_demo
+from accountability.demo_checks import build_checks_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         apply_governance_demo()
         build_accounts_demo(DEMO_PASSWORD)  # login log and a handed-over role
         build_feedback_demo()  # clues under the publication the scoring demo published
+        build_checks_demo()  # the register of checks, after the notices their follow-ups name
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
