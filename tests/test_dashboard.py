@@ -140,9 +140,7 @@ def test_the_office_sees_the_dashboard_without_my_targets(client, erin, issued_t
     assert "领导驾驶舱" in page and "我分管的目标任务" not in page
 
 
-def test_a_leader_s_battle_map_opens_on_their_scope_and_the_city_is_one_click_away(
-    client, dave, leader, erin, unit_a
-):
+def test_a_leader_s_battle_map_opens_on_their_scope_and_the_city_is_one_click_away(client, dave, leader, erin, unit_a):
     mine = issued_target_of(unit_a, office=erin, leader=leader, title="本人分管的任务")
     other = issued_target_of(unit_a, office=erin, leader=LeaderFactory(post="市长"), title="其他领导的任务")
     client.force_login(dave)

@@ -32,7 +32,7 @@ def home(request):
         context["instructions"] = (
             FollowUp.objects.for_user(user)
             .filter(kind=FollowUpKind.LEADER)
-            .select_related("target", "author")
+            .select_related("target", "author", "written_by")
             .order_by("-created_at")[:5]
         )
     if access.head_unit_ids:

@@ -82,7 +82,7 @@ def target_detail(request, pk: int):
             "children": target.children.all(),
             "follow_ups": FollowUp.objects.for_user(user)
             .filter(target=target)
-            .select_related("author", "report__assignment__unit")
+            .select_related("author", "written_by", "report__assignment__unit")
             .order_by("-created_at"),
             "can_manage": can(user, "target.manage", target),
             "breakdown_errors": services.breakdown_errors(target)
