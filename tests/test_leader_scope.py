@@ -208,18 +208,18 @@ def test_only_a_leader_may_have_a_secretary(db, erin, dave):
 
 def test_the_office_sets_a_leader_s_fields_and_units_and_adds_a_field(client, erin, dave, leader, unit_a):
     client.force_login(erin)
-    response = client.post(reverse("office_leaders"), {"name": "交通", "sort_order": 3})
+    response = client.post(reverse("office_leaders"), {"name": "测试领域", "sort_order": 3})
     assert response.status_code == 302
-    traffic = Field.objects.get(name="交通")
-    again = _text(client.post(reverse("office_leaders"), {"name": "交通", "sort_order": 4}))
-    assert Field.objects.filter(name="交通").count() == 1 and "errorlist" in again  # a clear message, nothing lost
+    traffic = Field.objects.get(name="测试领域")
+    again = _text(client.post(reverse("office_leaders"), {"name": "测试领域", "sort_order": 4}))
+    assert Field.objects.filter(name="测试领域").count() == 1 and "errorlist" in again  # a clear message, nothing lost
     response = client.post(
         reverse("office_leader_edit", args=[leader.pk]), {"fields": [traffic.pk], "units": [unit_a.pk]}
     )
     assert response.status_code == 302
     assert list(leader.fields.all()) == [traffic] and list(leader.units.all()) == [unit_a]
     assert not Leader.objects.get(pk=leader.pk).whole_city
-    assert "交通" in _text(client.get(reverse("office_leaders")))
+    assert "测试领域" in _text(client.get(reverse("office_leaders")))
     client.force_login(dave)  # a leader does not set their own scope
     assert client.post(reverse("office_leader_edit", args=[leader.pk]), {"whole_city": "on"}).status_code == 403
     assert not Leader.objects.get(pk=leader.pk).whole_city
