@@ -36,6 +36,15 @@ class Access:
     leader_ids: frozenset[int] = field(default_factory=frozenset)
     staff_unit_ids: frozenset[int] = field(default_factory=frozenset)
     head_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # A secretary (秘书) acting for leaders (tasks.Delegation): the leaders' users; their posts are
+    # in ``leader_ids`` too, so the secretary sees and instructs as the leader would, in their name.
+    acting_for_user_ids: frozenset[int] = field(default_factory=frozenset)
+    own_leader: bool = False  # holds a leader post of their own
+
+    @property
+    def is_secretary_only(self) -> bool:
+        """Holds leader posts only through a delegation: what they write is in the leader's name."""
+        return bool(self.acting_for_user_ids) and not self.own_leader
 
     @property
     def is_leader(self) -> bool:
@@ -80,18 +89,31 @@ def access_for(user) -> Access:
         return cached
     # The office is a role, never a flag: the technical administrator (a superuser) works in the
     # admin and holds no office powers in the product.
-    office = False
-    leaders, staff, heads = set(), set(), set()
-    for kind, unit_id, leader_id in user.roles.values_list("kind", "unit_id", "leader_id"):
-        if kind == RoleKind.OFFICE:
+    office = own_leader = False
+    leaders, staff, heads, acting_for = set(), set(), set(), set()
+    # One query: the person's roles and the leader roles of those they act for as secretary.
+    roles = user.roles.model.objects.filter(
+        models.Q(user=user)
+        | models.Q(
+            kind=RoleKind.LEADER,
+            user__delegations_given__secretary=user,
+            user__delegations_given__is_active=True,
+        )
+    )
+    for holder_id, kind, unit_id, leader_id in roles.values_list("user_id", "kind", "unit_id", "leader_id"):
+        if holder_id != user.pk:
+            leaders.add(leader_id)
+            acting_for.add(holder_id)
+        elif kind == RoleKind.OFFICE:
             office = True
         elif kind == RoleKind.LEADER:
             leaders.add(leader_id)
+            own_leader = True
         elif kind == RoleKind.STAFF:
             staff.add(unit_id)
         elif kind == RoleKind.HEAD:
             heads.add(unit_id)
-    access = Access(office, frozenset(leaders), frozenset(staff), frozenset(heads))
+    access = Access(office, frozenset(leaders), frozenset(staff), frozenset(heads), frozenset(acting_for), own_leader)
     user._zmd_access = access
     return access
 

@@ -15,6 +15,7 @@ from .views import (
     report_actions,
     reports,
     review,
+    scope,
     targets,
 )
 
@@ -53,6 +54,8 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", completion.decide_extension, name="extension_decide"),
     path("office/follow-ups/", review.follow_up_list, name="follow_up_list"),
     path("office/calendar/", calendar.calendar, name="office_calendar"),
+    path("office/leaders/", scope.leader_scopes, name="office_leaders"),
+    path("office/leaders/<int:pk>/", scope.leader_scope_edit, name="office_leader_edit"),
     path("units/<int:pk>/people/", people.unit_people, name="unit_people"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/remove/", people.person_remove, name="person_remove"),

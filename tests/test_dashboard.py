@@ -140,15 +140,18 @@ def test_the_office_sees_the_dashboard_without_my_targets(client, erin, issued_t
     assert "领导驾驶舱" in page and "我分管的目标任务" not in page
 
 
-def test_a_leader_can_narrow_the_battle_map_to_the_targets_they_lead(client, dave, leader, erin, unit_a):
+def test_a_leader_s_battle_map_opens_on_their_scope_and_the_city_is_one_click_away(client, dave, leader, erin, unit_a):
     mine = issued_target_of(unit_a, office=erin, leader=leader, title="本人分管的任务")
     other = issued_target_of(unit_a, office=erin, leader=LeaderFactory(post="市长"), title="其他领导的任务")
     client.force_login(dave)
     with at(D(2018, 6, 27)):
-        everything = _text(client.get(reverse("battle_map") + "?year=2018"))
-        narrowed = _text(client.get(reverse("battle_map") + "?year=2018&mine=1"))
+        narrowed = _text(client.get(reverse("battle_map") + "?year=2018"))
+        older_link = _text(client.get(reverse("battle_map") + "?year=2018&mine=1"))
+        everything = _text(client.get(reverse("battle_map") + "?year=2018&scope=city"))
     assert mine.title in everything and other.title in everything
     assert mine.title in narrowed and other.title not in narrowed
+    assert mine.title in older_link and other.title not in older_link
+    assert "scope=city" in narrowed  # the toggle
 
 
 def test_my_targets_show_the_worst_first_and_link_to_the_rest(client, dave, leader, erin, unit_a, monkeypatch):
@@ -163,4 +166,4 @@ def test_my_targets_show_the_worst_first_and_link_to_the_rest(client, dave, lead
     shown = [title for title in titles if title in section]
     assert len(shown) == 2 and "丙项任务" in shown
     assert section.index("丙项任务") < section.index(shown[0] if shown[0] != "丙项任务" else shown[1])
-    assert f"{reverse('target_ledger')}?year=2018&amp;leader={leader.pk}" in section
+    assert f"{reverse('target_ledger')}?year=2018&amp;scope=mine" in section

@@ -60,7 +60,7 @@ def test_the_demo_has_the_required_units_leaders_and_logins(demo):
     for username, _display, _roles in LOGINS:
         user = User.objects.get(username=username)
         assert user.check_password("zmd-demo-2018"), username
-        assert user.roles.exists() or user.is_superuser
+        assert user.roles.exists() or user.is_superuser or user.delegations_held.filter(is_active=True).exists()
 
 
 @pytest.mark.django_db

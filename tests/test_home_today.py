@@ -26,7 +26,7 @@ def test_a_leaders_home_opens_on_what_is_in_his_charge(client, dave, erin, unit_
     assert _figure(page, "项分管目标任务") == 1
     assert _figure(page, "项分解任务进度滞后") == 2
     assert behind_list.count('href="/assignments/') >= 2  # the list behind the figure holds both
-    assert f"leader={leader.pk}&amp;status=open&amp;lagging=on" in page
+    assert "status=open&amp;lagging=on&amp;scope=mine" in page
 
 
 def test_a_clerks_home_opens_on_the_reports_to_file(client, alice, erin, unit_a, unit_b):

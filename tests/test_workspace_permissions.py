@@ -63,6 +63,8 @@ MATRIX = [
     ("follow_up_list", "get", None, None, (302, 403, 403, 403, 200, 200)),
     # The working-day calendar (issue 12, fair lateness): the office keeps it.
     ("office_calendar", "get", None, None, (302, 403, 403, 403, 403, 200)),
+    ("office_leaders", "get", None, None, (302, 403, 403, 403, 403, 200)),
+    ("office_leader_edit", "get", lambda w: [w.target.leader_id], None, (302, 403, 403, 403, 403, 200)),
     ("unit_people", "get", lambda w: [w.assignment.unit_id], None, (302, 200, 404, 200, 200, 200)),
     ("unit_people", "post", lambda w: [w.assignment.unit_id], {"name": "赵六"}, (302, 403, 404, 403, 403, 302)),
     ("person_edit", "get", lambda w: [w.assignment.person_id], None, (302, 403, 404, 403, 403, 200)),

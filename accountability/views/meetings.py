@@ -8,6 +8,7 @@ from django.shortcuts import render
 from core import clock
 from core.access import access_for
 from tasks.models import Leader
+from tasks.selectors.scope import CITY, MINE
 
 from ..forms.disclosure import MeetingPackForm
 from ..selectors.meetings import meeting_pack
@@ -27,10 +28,15 @@ def meeting_pack_page(request):
     leaders = leaders.order_by("sort_order", "post")
     initial = {"leader": leaders.first(), "day": clock.today()}
     form = MeetingPackForm(request.GET or None, leaders=leaders, initial=initial)
+    # 我分管的 by default; 全市 one click away (the mayor's own scope is the city already).
+    city = request.GET.get("scope") == CITY
     pack = None
-    if form.is_bound:
+    if form.is_bound and set(request.GET) - {"scope"}:
         if form.is_valid():
-            pack = meeting_pack(form.cleaned_data["leader"], form.cleaned_data["day"])
+            pack = meeting_pack(form.cleaned_data["leader"], form.cleaned_data["day"], city)
     elif initial["leader"] is not None:
-        pack = meeting_pack(initial["leader"], initial["day"])
-    return render(request, "accountability/meetings/pack.html", {"form": form, "pack": pack})
+        form = MeetingPackForm(leaders=leaders, initial=initial)
+        pack = meeting_pack(initial["leader"], initial["day"], city)
+    toggle = pack is not None and not pack.leader.whole_city
+    context = {"form": form, "pack": pack, "scope": CITY if city or not toggle else MINE, "scope_toggle": toggle}
+    return render(request, "accountability/meetings/pack.html", context)

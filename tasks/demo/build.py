@@ -18,7 +18,8 @@ from core.access import RoleKind
 from core.periods import Frequency, Granularity, periods_between
 from tasks import services
 from tasks.choices import AssignmentRole, AssignmentStatus, FollowUpKind, FollowUpTopic, MeasureKind, ShareRule
-from tasks.models import Leader, Role, Target, TaskForce, Unit, User
+from tasks.models import Delegation, Field, Leader, Role, Target, TaskForce, Unit, User
+from tasks.services.delegation import delegate
 
 from . import data
 from .people import demo_people
@@ -41,6 +42,7 @@ def build_demo(stdout=None) -> dict[str, int]:
         units = _units()
         leaders = _leaders()
         office = _people(units, leaders)
+        _scopes(units, leaders)
         task_forces = _task_forces(leaders)
         people = demo_people(units, office=office)
         created = 0
@@ -49,6 +51,7 @@ def build_demo(stdout=None) -> dict[str, int]:
                 continue
             _build_target(spec, units=units, people=people, leaders=leaders, task_forces=task_forces, office=office)
             created += 1
+        _label_targets()
         if created:
             services.refresh_planned_progress(day=DEMO_DATE)
     return {"targets_created": created}
@@ -78,6 +81,34 @@ def _leaders() -> dict[str, Leader]:
     return leaders
 
 
+def _scopes(units, leaders) -> None:
+    """分管: the fields the office keeps, each vice-mayor's fields and units, the mayor over the city."""
+    fields = {}
+    for order, name in enumerate(data.FIELDS, start=1):
+        fields[name] = Field.objects.get_or_create(name=name, defaults={"sort_order": order})[0]
+    for post, leader in leaders.items():
+        if post in data.WHOLE_CITY_LEADERS and not leader.whole_city:
+            leader.whole_city = True
+            services.save_with_history(leader, acting_user=services.system_user(), reason="演示数据")
+        if not leader.units.exists():
+            leader.units.set([units[name] for name in data.LEADER_UNITS.get(post, [])])
+        if not leader.fields.exists():
+            leader.fields.set([fields[name] for name in data.LEADER_FIELDS.get(post, [])])
+
+
+def _label_targets() -> None:
+    fields = {field.name: field for field in Field.objects.all()}
+    for target in Target.objects.filter(year=YEAR, code__in=data.TARGET_FIELDS, fields__isnull=True):
+        target.fields.set([fields[name] for name in data.TARGET_FIELDS[target.code]])
+
+
+def _secretaries() -> None:
+    for secretary, leader in data.SECRETARIES.items():
+        secretary_user, leader_user = User.objects.get(username=secretary), User.objects.get(username=leader)
+        if not Delegation.objects.filter(leader_user=leader_user, secretary=secretary_user).exists():
+            delegate(leader_user=leader_user, secretary=secretary_user, acting_user=services.system_user())
+
+
 def _user(username: str, display_name: str, password_hash: str, **flags) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -104,6 +135,7 @@ def _people(units, leaders) -> User:
                 unit=units.get(where) if kind in (RoleKind.STAFF, RoleKind.HEAD) else None,
                 leader=leaders.get(where) if kind == RoleKind.LEADER else None,
             )
+    _secretaries()
     # Every other unit has a liaison too, so that each report has a real author.
     for name, _kind, slug in data.UNITS:
         user = _user(f"staff_{slug}", f"{name}联络员", password_hash)

@@ -26,6 +26,33 @@ LEADERS = [
     ("副市长（分管教育）", "教育"),
 ]
 
+# 分管领域 the office labels targets with, in order.
+FIELDS = ["经济运行", "投资", "工业", "商务", "营商环境", "交通", "教育", "城乡建设", "财政"]
+# Each leader's scope (tasks/selectors/scope.py): the mayor has the city; a vice-mayor fields and units.
+WHOLE_CITY_LEADERS = {"市长"}
+LEADER_FIELDS = {
+    "常务副市长": ["经济运行", "投资", "营商环境", "城乡建设", "财政"],
+    "副市长（分管工业）": ["工业"],
+    "副市长（分管商务）": ["商务", "营商环境"],
+    "副市长（分管交通）": ["交通"],
+    "副市长（分管教育）": ["教育"],
+}
+LEADER_UNITS = {
+    "常务副市长": ["市发改委", "市财政局", "市统计局", "市编办", "市政务服务中心", "市住建局"],
+    "副市长（分管工业）": ["市工信委", "开发区"],
+    "副市长（分管商务）": ["市商务局", "市工商局"],
+    "副市长（分管交通）": ["市交通运输局"],
+    "副市长（分管教育）": ["市教育局"],
+}
+# The fields each target is labelled with, by code.
+TARGET_FIELDS = {
+    "2018-001": ["经济运行"], "2018-002": ["工业", "经济运行"], "2018-003": ["投资"],
+    "2018-004": ["商务"], "2018-005": ["财政"], "2018-006": ["营商环境"], "2018-006-1": ["营商环境"],
+    "2018-007": ["营商环境"], "2018-008": ["工业", "营商环境"], "2018-009": ["经济运行"],
+    "2018-010": ["交通"], "2018-011": ["教育"], "2018-012": ["城乡建设"], "2018-013": ["交通"],
+    "2018-014": ["营商环境", "商务"], "2018-015": ["教育"],
+}  # fmt: skip
+
 TASK_FORCES = [
     ("经济运行监测专班", "常务副市长", "盯紧主要经济指标，按季度会商调度"),
     ("多证合一改革专班", "常务副市长", "推进“多证合一”“证照分离”改革"),
@@ -38,6 +65,8 @@ LOGINS = [
     ("office", "督查室", [("office", None)]),
     ("mayor", "市长", [("leader", "市长")]),
     ("vmayor_industry", "副市长（分管工业）", [("leader", "副市长（分管工业）")]),
+    # The industry vice-mayor's secretary: no role of their own, acts for the vice-mayor (tasks.Delegation).
+    ("secretary_industry", "副市长（分管工业）秘书", []),
     ("staff_fgw", "市发改委联络员", [("staff", "市发改委")]),
     ("head_fgw", "市发改委负责人", [("head", "市发改委")]),
     ("staff_yicheng", "驿城区联络员", [("staff", "驿城区")]),
@@ -283,6 +312,9 @@ TARGETS = [
         [("新蔡县", None), ("上蔡县", None)],
     ),
 ]
+
+# Secretaries (秘书): login → the login of the leader they act for.
+SECRETARIES = {"secretary_industry": "vmayor_industry"}
 
 # Leaders who wrote an instruction (批示) on a target, by login.
 INSTRUCTIONS_BY = {"2018-002": "vmayor_industry", "2018-003": "mayor"}

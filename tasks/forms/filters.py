@@ -80,6 +80,9 @@ class AssignmentFilterForm(_FilterForm):
     colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
     report = forms.ChoiceField(label=_("Reporting"), choices=_blank(REPORT_STATE_CHOICES))
     lagging = forms.BooleanField(label=_("Behind plan only"))
+    red_since = forms.TypedChoiceField(
+        label=_("New reds"), coerce=int, choices=_blank([(1, _("Since yesterday")), (7, _("In the last 7 days"))])
+    )
     target = IdField()
 
     def __init__(self, data, *args, **kwargs):

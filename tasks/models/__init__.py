@@ -1,7 +1,7 @@
 from .calendar import CalendarDay, CalendarDayKind, ReportTimeLimits
 from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
-from .org import Leader, Role, TaskForce, Unit, User
+from .org import Delegation, Field, Leader, Role, TaskForce, Unit, User
 from .people import ResponsiblePerson
 from .progress import Evidence, FollowUp, ProgressReport, YearProgressDay
 from .proposals import Proposal, ProposalReply
@@ -15,8 +15,10 @@ __all__ = [
     "ClaimEvidence",
     "ClosedYear",
     "CompletionClaim",
+    "Delegation",
     "Evidence",
     "ExtensionRequest",
+    "Field",
     "FollowUp",
     "ImportJob",
     "Leader",

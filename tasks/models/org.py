@@ -54,13 +54,37 @@ class Unit(models.Model):
         return RankingGroup.DEPARTMENTS if self.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES
 
 
+class Field(models.Model):
+    """A field (分管领域) such as 工业 or 交通: a label the office puts on targets and gives to leaders."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Leader(models.Model):
-    """A city leader (市领导), named by post; the person holding the post logs in through a role."""
+    """A city leader (市领导), named by post; the person holding the post logs in through a role.
+
+    The leader's scope (tasks/selectors/scope.py) is the targets they lead, the targets of their
+    fields and the assignments of their units; a leader over the whole city (the mayor) has the city."""
 
     post = models.CharField(_("post"), max_length=64, unique=True)
     fields_in_charge = models.CharField(_("fields in charge"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
-    history = HistoricalRecords()
+    whole_city = models.BooleanField(
+        _("in charge of the whole city"), default=False, help_text=_("The mayor: their scope is the whole city.")
+    )
+    units = models.ManyToManyField(Unit, blank=True, related_name="leaders", verbose_name=_("units in charge"))
+    fields = models.ManyToManyField(Field, blank=True, related_name="leaders", verbose_name=_("fields in charge"))
+    history = HistoricalRecords(m2m_fields=[units, fields])
 
     class Meta:
         verbose_name = _("city leader")
@@ -142,6 +166,35 @@ class Role(models.Model):
     def __str__(self) -> str:
         where = self.unit or self.leader
         return f"{self.user} · {self.get_kind_display()}" + (f" · {where}" if where else "")
+
+
+class Delegation(models.Model):
+    """A secretary (秘书) acting for a leader on approvals and instructions; the record names both
+    ("秘书 X 代 Y", tasks/services/delegation.py)."""
+
+    leader_user = models.ForeignKey(User, models.CASCADE, related_name="delegations_given", verbose_name=_("leader"))
+    secretary = models.ForeignKey(User, models.CASCADE, related_name="delegations_held", verbose_name=_("secretary"))
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader_user", "secretary"],
+                name="delegation_once",
+                violation_error_message=_("This secretary already acts for this leader."),
+            ),
+            models.CheckConstraint(
+                name="delegation_not_self",
+                condition=~Q(leader_user=models.F("secretary")),
+                violation_error_message=_("A person cannot be their own secretary."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.secretary} → {self.leader_user}"
 
 
 class TaskForce(models.Model):

@@ -149,6 +149,15 @@ class FollowUp(models.Model):
     topic = models.CharField(_("about"), max_length=12, choices=FollowUpTopic.choices, default=FollowUpTopic.GENERAL)
     text = models.TextField(_("text"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author"))
+    # A secretary writing a leader's instruction (秘书 X 代 Y): the leader is the author.
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by secretary"),
+    )
     created_at = models.DateTimeField(_("written at"))
     history = HistoricalRecords()
 

@@ -98,6 +98,8 @@ class Target(models.Model):
         related_name="carried_into",
         verbose_name=_("carried over from"),
     )
+    # 分管领域: the labels that put the target in the scope of the leaders over those fields.
+    fields = models.ManyToManyField("tasks.Field", blank=True, related_name="targets", verbose_name=_("fields"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()

@@ -23,8 +23,9 @@ from ..choices import (
     UNIT_KINDS_BY_GROUP,
     RankingGroup,
     ReportStatus,
+    WarningLevel,
 )
-from ..judgment.state import behind_filter, with_level
+from ..judgment.state import behind_filter, end_of, level_expression, with_level
 from ..models import Assignment, Milestone, ProgressReport
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -199,6 +200,24 @@ def attach_states(rows, day: dt.date | None = None) -> list[Assignment]:
     return rows
 
 
+NEW_RED_WINDOWS = (1, 7)  # 新增红色: since yesterday, within the last week
+
+
+def with_levels_before(queryset: QuerySet[Assignment], day: dt.date) -> QuerySet[Assignment]:
+    """Assignments (with ``with_level``) with ``level_1`` and ``level_7``: the warning level in force
+    at the end of the day before ``day`` and of a week before."""
+    return queryset.annotate(
+        **{f"level_{days}": level_expression(end_of(day - dt.timedelta(days=days))) for days in NEW_RED_WINDOWS}
+    )
+
+
+def newly_red_filter(days: int) -> Q:
+    """Open and under a red warning now, not red ``days`` days before (a new red, 新增红色)."""
+    return Q(status__in=OPEN_ASSIGNMENT_STATUSES, level_now=WarningLevel.RED) & Q(
+        **{f"level_{days}__lt": WarningLevel.RED}
+    )
+
+
 def filter_assignments(queryset: QuerySet[Assignment], filters: dict) -> QuerySet[Assignment]:
     """Apply a drill-down's filters; ``report`` needs the annotations of ``with_states``."""
     q = filters.get("q")
@@ -230,6 +249,9 @@ def filter_assignments(queryset: QuerySet[Assignment], filters: dict) -> QuerySe
             queryset = queryset.filter(Q(status__in=OPEN_ASSIGNMENT_STATUSES), level_now=filters["colour"])
         if filters.get("lagging"):
             queryset = queryset.filter(behind_filter(today))
+    if "red_since" in filters:
+        today = clock.today()
+        queryset = with_levels_before(with_level(queryset, today), today).filter(newly_red_filter(filters["red_since"]))
     if "report" in filters:
         queryset = queryset.filter(REPORT_FILTERS[filters["report"]])
     return queryset

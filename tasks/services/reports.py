@@ -392,8 +392,11 @@ def add_follow_up(
     acting_user,
     report: ProgressReport | None = None,
     topic: str = FollowUpTopic.GENERAL,
+    on_behalf_of=None,
 ) -> FollowUp:
-    """The office's follow-up or a leader's instruction (批示) on a target or one of its reports."""
+    """The office's follow-up or a leader's instruction (批示) on a target or one of its reports.
+    ``on_behalf_of``: the leader a secretary writes for; the leader is the author and the record
+    says "秘书 X 代 Y" (tasks/services/delegation.py)."""
     if report is not None and report.assignment.target_id != target.pk:
         raise RuleViolation(_("The report does not belong to this target."))
     refuse_closed_year(target.year)
@@ -407,9 +410,15 @@ def add_follow_up(
         kind=kind,
         topic=topic,
         text=text.strip(),
-        author=acting_user,
+        author=on_behalf_of or acting_user,
+        written_by=acting_user if on_behalf_of else None,
         created_at=clock.now(),
     )
+    reason = follow_up.get_kind_display()
+    if on_behalf_of is not None:
+        from .delegation import on_behalf_label  # delegation imports the models this module also builds
+
+        reason = f"{reason} · {on_behalf_label(acting_user, on_behalf_of)}"
     with transaction.atomic():
-        validate_and_save(follow_up, acting_user=acting_user, reason=follow_up.get_kind_display())
+        validate_and_save(follow_up, acting_user=acting_user, reason=reason)
     return follow_up

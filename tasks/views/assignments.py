@@ -26,6 +26,7 @@ from ..selectors.assignments import (
 )
 from ..selectors.reports import report_rows
 from ..selectors.rollup import co_unit_figures
+from ..selectors.scope import chosen_scope
 
 
 def _ordered(queryset):
@@ -84,14 +85,24 @@ def assignment_list(request):
     """The list behind a dashboard figure: any filter, scoped to what the person may see."""
     form = AssignmentFilterForm(request.GET)
     filters = form.filters
-    scoped = with_states(Assignment.objects.for_user(request.user).exclude(status="draft"))
+    chosen = chosen_scope(request, list_page=True)
+    visible = Assignment.objects.for_user(request.user).exclude(status="draft")
+    if chosen.scope is not None:
+        visible = chosen.scope.assignments(visible)
+    scoped = with_states(visible)
     page = paginate(request, _ordered(filter_assignments(scoped, filters)))
     page.object_list = _judged(attach_states(page.object_list))
     access = access_for(request.user)
     return render(
         request,
         "tasks/assignments/list.html",
-        {"page": page, "form": form, "filters": filters, "report_units": access.staff_unit_ids},
+        {
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "report_units": access.staff_unit_ids,
+            **chosen.context(),
+        },
     )
 
 

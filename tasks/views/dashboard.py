@@ -17,6 +17,7 @@ from ..judgment.state import attach, judge_targets
 from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
 from ..selectors.battle_map import battle_map
+from ..selectors.scope import MINE, chosen_scope
 
 MY_TARGETS_SHOWN = 20
 
@@ -33,20 +34,24 @@ def dashboard(request):
     access = access_for(user)
     year = _year(request)
     today = clock.today()
+    chosen = chosen_scope(request)
+    scope = chosen.scope
     targets = Target.objects.for_user(user).filter(year=year).exclude(status=TargetStatus.DRAFT)
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
+    if scope is not None:
+        targets, assignments = scope.targets(targets), scope.assignments(assignments)
     judged = figures.judged_with_facts(assignments, today)
     rankings = figures.unit_rankings(assignments, today, judged=judged)
     # Leaders and the office see every assignment: the kept trend is theirs.
     trend = figures.year_trend(figures.assignment_count_of(rankings), year, today)
     mine = []
-    if access.is_leader:
+    if scope is not None:
         # The worst first, and one row more than shown, to know whether to link to the rest
         # (a city leader may have hundreds; the dashboard is read at a glance).
         mine = list(
-            figures.target_figures(targets.filter(leader__in=access.leader_ids)).order_by(
-                F("worst_level").desc(nulls_last=True), "code"
-            )[: MY_TARGETS_SHOWN + 1]
+            figures.target_figures(targets).order_by(F("worst_level").desc(nulls_last=True), "code")[
+                : MY_TARGETS_SHOWN + 1
+            ]
         )
         mine = attach(mine, judge_targets(mine, today))
     context = {
@@ -74,6 +79,7 @@ def dashboard(request):
         "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
         "my_leader_id": min(access.leader_ids, default=None),
         "is_leader": access.is_leader,
+        **chosen.context(),
     }
     return render(request, "tasks/dashboard/dashboard.html", context)
 
@@ -85,10 +91,11 @@ def battle_map_view(request):
     today = clock.today()
     by = "unit" if request.GET.get("by") == "unit" else "target"
     access = access_for(user)
-    mine = request.GET.get("mine") == "1" and access.is_leader
+    chosen = chosen_scope(request)
+    scope = chosen.scope
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
-    if mine:
-        assignments = assignments.filter(target__leader__in=access.leader_ids)
+    if scope is not None:
+        assignments = scope.assignments(assignments)
     if by == "unit":
         objects = Unit.objects.for_user(user).filter(pk__in=assignments.values("unit_id")).order_by("sort_order")
     else:
@@ -99,8 +106,8 @@ def battle_map_view(request):
             .select_related("leader")
             .order_by("code")
         )
-        if mine:
-            objects = objects.filter(leader__in=access.leader_ids)
+        if scope is not None:
+            objects = scope.targets(objects)
     page = paginate(request, objects)
     rows = battle_map(assignments, list(page.object_list), by=by, year=year, today=today)
     return render(
@@ -110,7 +117,8 @@ def battle_map_view(request):
             "year": year,
             "years": year_choices(),
             "by": by,
-            "mine": mine,
+            "mine": chosen.choice == MINE,
+            **chosen.context(),
             "is_leader": access.is_leader,
             "page": page,
             "rows": rows,

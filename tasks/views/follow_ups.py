@@ -17,6 +17,7 @@ from .. import services
 from ..choices import FollowUpKind
 from ..forms.reports import FollowUpForm, follow_up_kinds
 from ..models import ProgressReport, Target
+from ..services.delegation import acted_for
 
 # The office follows up (manage); a leader instructs.
 ACTION_FOR_KIND = {FollowUpKind.OFFICE: Action.MANAGE, FollowUpKind.LEADER: Action.INSTRUCT}
@@ -44,6 +45,7 @@ def _write(request, *, target_pk: int, report=None):
             topic=form.cleaned_data["topic"],
             text=form.cleaned_data["text"],
             acting_user=user,
+            on_behalf_of=acted_for(user) if kind == FollowUpKind.LEADER else None,
         )
     except RuleViolation as error:
         flash_rule_errors(request, error)

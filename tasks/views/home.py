@@ -11,8 +11,9 @@ from core.access import Action, access_for
 from ..choices import FollowUpKind, ReportStatus, TargetStatus
 from ..models import Assignment, FollowUp, ProgressReport, Target
 from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_report_statuses
-from ..selectors.home import leader_fields
+from ..selectors.home import leader_today
 from ..selectors.reports import open_follow_up_reports
+from ..selectors.scope import user_scope
 
 
 @login_required
@@ -32,7 +33,7 @@ def home(request):
         context["instructions"] = (
             FollowUp.objects.for_user(user)
             .filter(kind=FollowUpKind.LEADER)
-            .select_related("target", "author")
+            .select_related("target", "author", "written_by")
             .order_by("-created_at")[:5]
         )
     if access.head_unit_ids:
@@ -48,5 +49,5 @@ def home(request):
             "drafts": Target.objects.for_user(user, Action.MANAGE).filter(status=TargetStatus.DRAFT).count(),
         }
     if access.is_leader:
-        context["leader_fields"] = leader_fields(user, access.leader_ids, clock.today())
+        context["leader_today"] = leader_today(user, user_scope(user), clock.today())
     return render(request, "tasks/home.html", context)

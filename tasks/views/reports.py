@@ -144,7 +144,7 @@ def report_detail(request, pk: int):
             "assignment": report.assignment,
             "target": report.assignment.target,
             "evidence": report.evidence.select_related("uploaded_by"),
-            "follow_ups": report.follow_ups.select_related("author").order_by("created_at"),
+            "follow_ups": report.follow_ups.select_related("author", "written_by").order_by("created_at"),
             "history": report.history.select_related("history_user").order_by("-history_date"),
             # A callable: the calendar is read only when the form is shown.
             "return_form": ReturnForm(initial={"refile_by": lambda: lateness.default_refile_by(clock.today())}),

@@ -25,6 +25,7 @@ from ..forms.targets import BreakdownFormSet, TargetForm
 from ..judgment.state import attach, group_targets, judge, judge_targets
 from ..models import Assignment, FollowUp, Target
 from ..selectors.rollup import target_figures
+from ..selectors.scope import chosen_scope
 from ..selectors.targets import ledger
 
 
@@ -39,13 +40,17 @@ def _visible_targets(user):
 @login_required
 def target_ledger(request):
     form = LedgerFilterForm(request.GET)
-    targets = ledger(_visible_targets(request.user), form.filters)
+    chosen = chosen_scope(request, list_page=True)
+    visible = _visible_targets(request.user)
+    if chosen.scope is not None:
+        visible = chosen.scope.targets(visible)
+    targets = ledger(visible, form.filters)
     page = paginate(request, targets)
     page.object_list = attach(page.object_list, judge_targets(page.object_list, clock.today()))
     return render(
         request,
         "tasks/targets/ledger.html",
-        {"page": page, "form": form, "can_manage": access_for(request.user).office},
+        {"page": page, "form": form, "can_manage": access_for(request.user).office, **chosen.context()},
     )
 
 
@@ -77,7 +82,7 @@ def target_detail(request, pk: int):
             "children": target.children.all(),
             "follow_ups": FollowUp.objects.for_user(user)
             .filter(target=target)
-            .select_related("author", "report__assignment__unit")
+            .select_related("author", "written_by", "report__assignment__unit")
             .order_by("-created_at"),
             "can_manage": can(user, "target.manage", target),
             "breakdown_errors": services.breakdown_errors(target)

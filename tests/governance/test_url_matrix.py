@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accountability import services as accountability
 from accountability.models import InboxMessage, Notice, ResponsibilityLetter
+from tasks.models import Leader
 from tests.factories import UserFactory
 from tests.workspace_data import D, at, statuses_by_role, unit_a_world
 
@@ -219,6 +220,8 @@ ROWS: dict[str, list] = {
     "person_remove": [get((302, 403, 404, 403, 403, 200, 404), lambda w: [w.assignment.person_id])],
     "people_to_complete": [get(OFFICE_PAGE)],
     "office_calendar": [get(OFFICE_PAGE)],
+    "office_leaders": [get(OFFICE_PAGE)],
+    "office_leader_edit": [get(OFFICE_PAGE, lambda w: [Leader.objects.get().pk])],
     "office_calendar_remove": [post(OFFICE_MISSING, lambda w: [MISSING])],
     "notices:problem_resolve": [post(OFFICE_MISSING, lambda w: [MISSING])],
     "notices:problem_merge": [post((302, 403, 403, 403, 403, 302, 403), lambda w: [MISSING])],

@@ -13,7 +13,7 @@ from core.access import RoleKind
 from core.commands import in_site_language
 from tasks.demo import DEMO_DATE, DEMO_PASSWORD, build_demo, build_proposals_demo
 from tasks.demo.governance import apply_governance_demo
-from tasks.models import Role, User
+from tasks.models import Delegation, Role, User
 
 
 class Command(BaseCommand):
@@ -52,7 +52,10 @@ def demo_logins() -> list[tuple[str, list[tuple[str, str]]]]:
     """Every active login the demo made, grouped by role (a person with two roles shows under both):
     [(heading, [(username, display name and unit or post)])]."""
     roles = Role.objects.select_related("unit", "leader").order_by("unit__name", "leader__post", "pk")
-    people = User.objects.filter(is_active=True).prefetch_related(Prefetch("roles", queryset=roles))
+    people = User.objects.filter(is_active=True).prefetch_related(
+        Prefetch("roles", queryset=roles),
+        Prefetch("delegations_held", queryset=Delegation.objects.filter(is_active=True)),
+    )
     groups = {
         RoleKind.OFFICE: (_("Supervision office"), []),
         RoleKind.LEADER: (_("City leaders"), []),
@@ -67,6 +70,8 @@ def demo_logins() -> list[tuple[str, list[tuple[str, str]]]]:
             if where and where not in who:
                 who = f"{who}（{where}）"
             groups[role.kind][1].append((person.username, who))
+        if person.delegations_held.all() and not person.roles.all():  # a secretary acts with the leaders
+            groups[RoleKind.LEADER][1].append((person.username, person.display_name))
         if person.is_superuser and not person.roles.all():
             technical[1].append((person.username, person.display_name))
     return [group for group in (*groups.values(), technical) if group[1]]

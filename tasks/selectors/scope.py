@@ -1,0 +1,104 @@
+"""A leader's scope (我分管的): the one rule the dashboard, battle map, lists, home and meeting pack read.
+
+A leader's scope is the targets they lead, the targets labelled with their fields (分管领域) and the
+assignments of their units (分管单位); a leader over the whole city (the mayor) has the city. Scope is
+a default view, never a wall: a leader may still open the whole city (``?scope=city``); what a
+person may see at all stays with ``for_user()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from core.access import access_for
+
+from ..models import Assignment, Leader, Target
+
+MINE = "mine"
+CITY = "city"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a set of leader posts covers. ``whole_city``: no filter at all."""
+
+    leader_ids: frozenset[int]
+    whole_city: bool
+
+    def target_filter(self) -> Q:
+        """Targets in scope: led by the leaders or labelled with one of their fields."""
+        ids = list(self.leader_ids)
+        return Q(leader__in=ids) | Q(fields__leaders__in=ids)
+
+    def assignment_filter(self, prefix: str = "") -> Q:
+        """Assignments in scope: of a target in scope, or carried by one of the leaders' units."""
+        ids = list(self.leader_ids)
+        return (
+            Q(**{f"{prefix}target__leader__in": ids})
+            | Q(**{f"{prefix}target__fields__leaders__in": ids})
+            | Q(**{f"{prefix}unit__leaders__in": ids})
+        )
+
+    def targets(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` (of targets) cut to the scope; a target of a leader's unit counts too."""
+        if self.whole_city:
+            return queryset
+        ids = list(self.leader_ids)
+        in_scope = Target.objects.filter(self.target_filter() | Q(assignments__unit__leaders__in=ids))
+        return queryset.filter(pk__in=in_scope.values("pk"))
+
+    def assignments(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
+        """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports)."""
+        if self.whole_city:
+            return queryset
+        in_scope = Assignment.objects.filter(self.assignment_filter())
+        return queryset.filter(**{f"{prefix}pk__in": in_scope.values("pk")})
+
+
+def leader_scope(leaders) -> Scope:
+    """The scope of one leader post or several (a ``Leader``, or an iterable of them or of their ids)."""
+    if isinstance(leaders, Leader):  # the row is at hand: no query
+        return Scope(frozenset({leaders.pk}), leaders.whole_city)
+    ids = frozenset(leader.pk if isinstance(leader, Leader) else leader for leader in leaders)
+    whole_city = Leader.objects.filter(pk__in=ids, whole_city=True).exists()
+    return Scope(ids, whole_city)
+
+
+def user_scope(user) -> Scope | None:
+    """The scope of the leader posts ``user`` holds; None for someone who holds none (the office)."""
+    access = access_for(user)
+    if not access.is_leader:
+        return None
+    return leader_scope(access.leader_ids)
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """The page's choice: ``choice`` (mine or city), ``scope`` to apply (None: the whole city) and
+    whether to offer the toggle (a leader not over the whole city)."""
+
+    choice: str
+    scope: Scope | None
+    toggle: bool
+
+    def context(self) -> dict:
+        return {"scope": self.choice, "scope_toggle": self.toggle}
+
+
+def chosen_scope(request, *, list_page: bool = False) -> ScopeChoice:
+    """``?scope=mine|city`` on a page: a leader opens on their own (mine), the office and the mayor
+    on the city. A list (``list_page``) opened by a link that names its filters (a figure's link)
+    shows what the filters name, the city, unless the link names the scope too: the figure and its
+    list count the same rows."""
+    scope = user_scope(request.user)
+    toggle = scope is not None and not scope.whole_city
+    filtered = list_page and any(key not in ("page", "scope") for key in request.GET)
+    default = MINE if toggle and not filtered else CITY
+    choice = request.GET.get("scope") or default
+    if request.GET.get("mine") == "1":  # the older link from the home page
+        choice = MINE
+    if not toggle or choice not in (MINE, CITY):
+        choice = default
+    return ScopeChoice(choice, scope if choice == MINE else None, toggle)
