@@ -42,6 +42,7 @@ class RuleCode(models.TextChoices):
     PROPOSAL_UNSATISFIED = "proposal_unsatisfied", _("Proposal reply found unsatisfactory")
     REVERSAL = "reversal", _("Entry reversed (appeal upheld or task returned for redo)")
     HEAD_APPROVAL_LATE = "head_approval_late", _("Unit head's approval overdue")
+    ACCOUNTABILITY = "accountability", _("Accountability measure approved")
 
 
 class Grade(models.TextChoices):
@@ -203,3 +204,11 @@ class FeedbackStatus(models.TextChoices):
 
 # Everything but a new clue has been looked at by the office: it is closed.
 CLOSED_FEEDBACK_STATUSES = (FeedbackStatus.ANSWERED, FeedbackStatus.DISMISSED, FeedbackStatus.NOTICE)
+
+
+class CaseStatus(models.TextChoices):
+    """An accountability case (问责) waits for its leader's decision."""
+
+    PROPOSED = "proposed", pgettext_lazy("case", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("case", "Approved")
+    REJECTED = "rejected", pgettext_lazy("case", "Rejected")
