@@ -20,14 +20,9 @@ from tasks.services.years import refuse_closed_assignment
 
 from ..choices import CaseStatus, CheckKind, NoticeKind, RuleCode
 from ..models import AccountabilityCase, AccountabilityMeasure, Check, Notice, ScoreEntry, ScoreRule, SupervisionRules
+from .duties import refuse_own_approval
 from .points import recount_unit_months
 from .rules import ensure_default_rules
-
-
-def refuse_own_approval(preparer_id, acting_user) -> None:
-    """Nobody approves what they prepared (cases, exposures, disclosures)."""
-    if preparer_id is not None and preparer_id == acting_user.pk:
-        raise RuleViolation(_("You cannot approve what you proposed yourself."))
 
 
 def notice_may_raise_case(notice: Notice) -> bool:
