@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accountability import services as acc
 from accountability.choices import CaseStatus, CheckKind, NoticeKind, NoticeStatus, RuleCode
 from accountability.models import AccountabilityCase, AccountabilityMeasure, Notice, ScoreEntry, SupervisionRules
 from accountability.services.cases import decide_case, propose_case
-from core.access import RoleKind
+from core.access import RoleKind, forget_access
 from core.errors import RuleViolation
 from core.permissions import can
 from tasks.models import ResponsiblePerson
@@ -177,6 +178,7 @@ def test_an_exposure_is_approved_by_a_leader_never_by_its_preparer(exposure, eri
     with pytest.raises(RuleViolation, match="Only a city leader"):
         acc.approve_exposure(exposure, acting_user=erin)
     RoleFactory(user=erin, kind=RoleKind.LEADER, unit=None, leader=LeaderFactory(post="兼任领导"))
+    forget_access(erin)
     with pytest.raises(RuleViolation, match="proposed yourself"):
         acc.approve_exposure(exposure, acting_user=erin)
     assert Notice.objects.for_user(dave).filter(pk=exposure.pk).exists()
@@ -209,7 +211,8 @@ def test_a_disclosure_is_approved_by_a_leader_never_by_its_preparer(erin, dave, 
         assert disclosure.status == "approved" and disclosure.approved_by == dave
         acc.publish_disclosure(disclosure, acting_user=erin)
     RoleFactory(user=dave, kind=RoleKind.OFFICE, unit=None)
-    with at(SEPT):
+    forget_access(dave)
+    with at(SEPT), translation.override("en"):
         own = acc.prepare_disclosure(month=D(2018, 8, 1), acting_user=dave)
         with pytest.raises(RuleViolation, match="proposed yourself"):
             acc.approve_disclosure(own, acting_user=dave)
