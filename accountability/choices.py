@@ -45,6 +45,11 @@ class RuleCode(models.TextChoices):
     ACCOUNTABILITY = "accountability", _("Accountability measure approved")
 
 
+# Rules whose points are not the rule's own: a reversal takes back its entry's, an approved
+# accountability case writes its measure's (the office edits those on the measures' list).
+AMOUNT_ELSEWHERE = (RuleCode.REVERSAL, RuleCode.ACCOUNTABILITY)
+
+
 class Grade(models.TextChoices):
     """The four grades (等次) a score falls into."""
 

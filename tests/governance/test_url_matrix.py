@@ -170,8 +170,10 @@ ROWS: dict[str, list] = {
     "notices:sign": [post((302, 302, 404, 404, 404, 404, 404), lambda w: [w.notice.pk])],
     "notices:answer": [get((302, 405, 405, 405, 405, 405, 405), lambda w: [w.notice.pk])],
     "notices:verify": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk])],
-    "notices:approve": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk])],
-    "notices:dismiss": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk], {"reason": "x"})],
+    # An exposure is approved by a city leader (never by who put it forward); the office or a
+    # leader may turn a candidate down. This notice is no candidate: the service refuses (302).
+    "notices:approve": [post((302, 403, 404, 403, 302, 403, 404), lambda w: [w.notice.pk])],
+    "notices:dismiss": [post((302, 403, 404, 403, 302, 302, 404), lambda w: [w.notice.pk], {"reason": "x"})],
     "notices:new_supervision": [get((302, 403, 403, 403, 403, 404, 403))],
     "notices:new_exposure": [get((302, 403, 403, 403, 403, 404, 403))],
     "notices:close_outs": [get(OFFICE_PAGE)],
