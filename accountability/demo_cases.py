@@ -25,7 +25,8 @@ def build_cases_demo() -> int:
     if AccountabilityCase.objects.exists():
         return 0
     office = User.objects.get(username="office")
-    reds = Notice.objects.filter(kind=NoticeKind.WARNING, level=WarningLevel.RED, target__leader__isnull=False)
+    # A red warning on a target whose leader logs in, so that he can decide the case.
+    reds = Notice.objects.filter(kind=NoticeKind.WARNING, level=WarningLevel.RED, target__leader__roles__isnull=False)
     red = reds.select_related("assignment__target").order_by("pk").first()
     if red is None:
         return 0
