@@ -3,6 +3,8 @@ from django.contrib import admin
 from tasks.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import (
+    AccountabilityCase,
+    AccountabilityMeasure,
     Appeal,
     Check,
     Disclosure,
@@ -19,6 +21,22 @@ from .models import (
     SupervisionRun,
     YearResult,
 )
+
+
+@admin.register(AccountabilityMeasure)
+class AccountabilityMeasureAdmin(HistoryAdmin):
+    """The office's list of measures (问责方式) and the points each writes when a case is approved."""
+
+    list_display = ["name", "points", "is_active", "sort_order"]
+    list_editable = ["points", "is_active", "sort_order"]
+
+
+@admin.register(AccountabilityCase)
+class AccountabilityCaseAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "measure", "status", "approver", "proposed_at"]
+    list_filter = ["status", "measure"]
+    list_select_related = ["unit", "measure", "approver"]
+    raw_id_fields = ["unit", "assignment", "check_record", "notice", "persons", "approver", "proposed_by", "decided_by"]
 
 
 @admin.register(Check)

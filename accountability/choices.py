@@ -67,6 +67,12 @@ class RuleCode(models.TextChoices):
     PROPOSAL_UNSATISFIED = "proposal_unsatisfied", _("Proposal reply found unsatisfactory")
     REVERSAL = "reversal", _("Entry reversed (appeal upheld or task returned for redo)")
     HEAD_APPROVAL_LATE = "head_approval_late", _("Unit head's approval overdue")
+    ACCOUNTABILITY = "accountability", _("Accountability measure approved")
+
+
+# Rules whose points are not the rule's own: a reversal takes back its entry's, an approved
+# accountability case writes its measure's (the office edits those on the measures' list).
+AMOUNT_ELSEWHERE = (RuleCode.REVERSAL, RuleCode.ACCOUNTABILITY)
 
 
 class Grade(models.TextChoices):
@@ -228,3 +234,11 @@ class FeedbackStatus(models.TextChoices):
 
 # Everything but a new clue has been looked at by the office: it is closed.
 CLOSED_FEEDBACK_STATUSES = (FeedbackStatus.ANSWERED, FeedbackStatus.DISMISSED, FeedbackStatus.NOTICE)
+
+
+class CaseStatus(models.TextChoices):
+    """An accountability case (问责) waits for its leader's decision."""
+
+    PROPOSED = "proposed", pgettext_lazy("case", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("case", "Approved")
+    REJECTED = "rejected", pgettext_lazy("case", "Rejected")

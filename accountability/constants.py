@@ -18,6 +18,7 @@ DEFAULT_RULES: dict[str, tuple[Decimal | None, str]] = {
     RuleCode.EARLY_OR_OVER: (Decimal("1"), "提前1个月以上完成，或超额10%以上完成，每项加分"),
     RuleCode.PROPOSAL_UNSATISFIED: (Decimal("-3"), "建议提案答复经代表委员评价为不满意，每次扣分"),
     RuleCode.HEAD_APPROVAL_LATE: (Decimal("0"), "单位负责人超过审批时限未审批进度报告（负责人审批超时），每次扣分"),
+    RuleCode.ACCOUNTABILITY: (None, "问责事项经领导批准，按问责方式所定分值记分"),
     RuleCode.REVERSAL: (None, "申诉成立或任务退回重办时，撤销原记分（分值与原记录相反）"),
 }
 # The lowest score of each grade; below the last band a unit is 较差 (poor).

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.access import Action
 from core.permissions import rule
 
-from .choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, NoticeStatus
+from .choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, CaseStatus, DisclosureStatus, NoticeStatus
 
 # --- Responsibility letters (目标责任书) ----------------------------------------------------------
 
@@ -52,4 +52,32 @@ def _notice_verify(access, user, notice) -> bool:
 
 @rule("notice.decide")
 def _notice_decide(access, user, notice) -> bool:
-    return access.office and notice.status == NoticeStatus.PROPOSED
+    """Turning an exposure candidate down: the office withdraws it or a leader rejects it."""
+    return (access.office or access.is_leader) and notice.status == NoticeStatus.PROPOSED
+
+
+@rule("notice.approve")
+def _notice_approve(access, user, notice) -> bool:
+    """Separation of duties: a city leader approves an exposure, never the person who put it forward."""
+    return access.is_leader and notice.status == NoticeStatus.PROPOSED and notice.issued_by_id != user.pk
+
+
+@rule("disclosure.approve")
+def _disclosure_approve(access, user, disclosure) -> bool:
+    return access.is_leader and disclosure.status == DisclosureStatus.DRAFT and disclosure.prepared_by_id != user.pk
+
+
+# --- Accountability cases (问责): the office proposes, the approving leader decides -------------
+
+
+@rule("case.propose")
+def _case_propose(access, user, obj=None) -> bool:
+    return access.office
+
+
+@rule("case.decide")
+def _case_decide(access, user, case) -> bool:
+    # Separation of duties: the approving leader decides, never the person who proposed it.
+    return (
+        case.status == CaseStatus.PROPOSED and case.approver_id in access.leader_ids and case.proposed_by_id != user.pk
+    )

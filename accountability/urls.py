@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import checks, inbox, letters, notice_office, notices, scan_console, year_end
+from .views import cases, checks, inbox, letters, notice_office, notices, scan_console, year_end
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -51,6 +51,15 @@ check_patterns = [
     path("<int:pk>/", checks.check_detail, name="detail"),
 ]
 
+# 问责: /accountability/…
+case_patterns = [
+    path("", cases.case_list, name="list"),
+    path("new/", cases.case_new, name="new"),
+    path("<int:pk>/", cases.case_detail, name="detail"),
+    path("<int:pk>/evidence/", cases.case_evidence, name="evidence"),
+    path("<int:pk>/decide/", cases.case_decide, name="decide"),
+]
+
 # 年终: /year-end/…
 year_end_patterns = [
     path("", year_end.index, name="index"),
@@ -60,6 +69,7 @@ year_end_patterns = [
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
+    path("accountability/", include((case_patterns, "cases"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),

@@ -105,3 +105,17 @@ def score(day: dt.date, user):
 
 def points(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def approving_leader():
+    """A city leader's login (the same one on every call): the office prepares exposures and
+    disclosures, a leader approves them."""
+    from core.access import RoleKind
+    from tasks.models import User
+    from tests.factories import LeaderFactory, RoleFactory, UserFactory
+
+    user = User.objects.filter(username="approving_mayor").first()
+    if user is None:
+        user = UserFactory(username="approving_mayor")
+        RoleFactory(user=user, kind=RoleKind.LEADER, unit=None, leader=LeaderFactory(post="市长（审批）"))
+    return user

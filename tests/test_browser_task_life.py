@@ -25,6 +25,7 @@ def test_claim_verify_register_points_and_public_snapshot(
     settings,
     alice,
     erin,
+    dave,
     leader,
     unit_a,
     tmp_path,
@@ -81,7 +82,16 @@ def test_claim_verify_register_points_and_public_snapshot(
     office.go("/disclosures/")
     office.page.fill("#id_month", "2018-09")
     office.page.locator("form:has(#id_month) button[type=submit]").click()
-    office.page.locator("form[action$='/approve/'] button").click()
+    expect(office.page.locator("form[action$='/discard/']")).to_have_count(1)
+    # The office prepares, a city leader approves (never the office itself), the office publishes.
+    expect(office.page.locator("form[action$='/approve/']")).to_have_count(0)
+    draft_url = office.page.url
+    approver = Person(browser, live_server, "dave")
+    approver.page.goto(draft_url)
+    approver.page.locator("form[action$='/approve/'] button").click()
+    expect(approver.page.locator(".messages")).to_contain_text("已批准")
+    approver.close()
+    office.page.goto(draft_url)
     office.page.locator("form[action$='/publish/'] button").click()
     public = browser.new_context(locale="zh-CN").new_page()
     public.goto(f"{live_server.url}/public/")

@@ -11,7 +11,7 @@ from accountability.models import Disclosure, ScoreEntry
 from tasks import services
 from tasks.choices import TargetType, UnitKind
 from tests.factories import UnitFactory
-from tests.scenarios import D, at, file_report, issued, link, score
+from tests.scenarios import D, approving_leader, at, file_report, issued, link, score
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ AUGUST, SEPTEMBER_3 = D(2018, 8, 1), D(2018, 9, 3)
 def _publish(erin, month=AUGUST, day=SEPTEMBER_3, **options) -> Disclosure:
     with at(day):
         disclosure = acc.prepare_disclosure(month=month, acting_user=erin, **options)
-        acc.approve_disclosure(disclosure, acting_user=erin)
+        acc.approve_disclosure(disclosure, acting_user=approving_leader())
         return acc.publish_disclosure(disclosure, acting_user=erin)
 
 
@@ -94,7 +94,7 @@ def test_a_correction_is_a_new_labelled_publication(august, erin, client):
         correction = acc.prepare_correction(original, correction_note="更正甲县完成率", acting_user=erin)
         with pytest.raises(services.RuleViolation, match="already exists"):
             acc.prepare_correction(original, correction_note="再次更正", acting_user=erin)
-        acc.approve_disclosure(correction, acting_user=erin)
+        acc.approve_disclosure(correction, acting_user=approving_leader())
         acc.publish_disclosure(correction, acting_user=erin)
     assert correction.corrects == original and "correction" in correction.title
     old_page = client.get(reverse("public:detail", args=[original.pk])).content.decode()
@@ -108,7 +108,7 @@ def test_a_page_kept_before_its_correction_names_the_correction_afterwards(augus
     before = client.get(reverse("public:detail", args=[original.pk])).content.decode()  # rendered and kept
     with at(D(2018, 9, 10)):
         correction = acc.prepare_correction(original, correction_note="更正甲县完成率", acting_user=erin)
-        acc.approve_disclosure(correction, acting_user=erin)
+        acc.approve_disclosure(correction, acting_user=approving_leader())
         acc.publish_disclosure(correction, acting_user=erin)
     after = client.get(reverse("public:detail", args=[original.pk])).content.decode()
     link = reverse("public:detail", args=[correction.pk])
@@ -129,7 +129,7 @@ def test_the_public_sees_nothing_unpublished(august, erin, client):
     with at(D(2018, 9, 3)):
         draft = acc.prepare_disclosure(month=D(2018, 8, 1), acting_user=erin, title="草稿公示")
         approved = acc.prepare_disclosure(month=D(2018, 7, 1), acting_user=erin, title="已审未发")
-        acc.approve_disclosure(approved, acting_user=erin)
+        acc.approve_disclosure(approved, acting_user=approving_leader())
     published = _publish(erin, title="正式公示")
     index = client.get(reverse("public:index")).content.decode()
     assert "正式公示" in index and "草稿公示" not in index and "已审未发" not in index

@@ -15,12 +15,13 @@ from accountability.selectors.snapshot import build_snapshot
 from tasks.choices import UnitKind
 from tests.factories import UnitFactory
 from tests.notice_helpers import D, at, file_report, issue_single, scan
+from tests.scenarios import approving_leader
 
 
 def _publish(erin, month, day):
     with at(day):
         disclosure = acc.prepare_disclosure(month=month, acting_user=erin)
-        acc.approve_disclosure(disclosure, acting_user=erin)
+        acc.approve_disclosure(disclosure, acting_user=approving_leader())
         return acc.publish_disclosure(disclosure, acting_user=erin)
 
 
@@ -50,7 +51,7 @@ def test_a_candidate_is_not_published_and_the_approved_exposure_is(overdue, erin
     assert draft.data["exposures"] == []  # still awaiting the office's approval
 
     with at(D(2018, 4, 3)):
-        approved = acc.approve_exposure(candidate, acting_user=erin)
+        approved = acc.approve_exposure(candidate, acting_user=approving_leader())
     april = _publish(erin, D(2018, 4, 1), D(2018, 5, 2))
     assert april.data["exposures"] == [
         {"unit": "甲县", "target": overdue.target.title, "number": approved.number, "date": "2018-04-03"}
@@ -67,7 +68,7 @@ def test_a_published_snapshot_keeps_its_warnings_when_later_notices_come(overdue
     march = _publish(erin, D(2018, 3, 1), D(2018, 4, 2))
     frozen = (march.data, march.digest)
     with at(D(2018, 4, 3)):
-        acc.approve_exposure(Notice.objects.get(kind=NoticeKind.EXPOSURE), acting_user=erin)
+        acc.approve_exposure(Notice.objects.get(kind=NoticeKind.EXPOSURE), acting_user=approving_leader())
     later = issue_single(unit_a, erin, leader, deadline=D(2018, 4, 30), issued_on=D(2018, 3, 2))
     file_report(later, alice, D(2018, 3, 28), 1, accept_by=erin)
     scan(D(2018, 4, 4))  # a second red for unit A
@@ -101,7 +102,7 @@ def _queries_to_build(day) -> int:
 def _approve_candidates(erin, day):
     for candidate in Notice.objects.filter(kind=NoticeKind.EXPOSURE, serial__isnull=True):
         with at(day):
-            acc.approve_exposure(candidate, acting_user=erin)
+            acc.approve_exposure(candidate, acting_user=approving_leader())
 
 
 def test_the_snapshot_takes_the_same_queries_however_many_warnings_and_exposures(erin, leader):

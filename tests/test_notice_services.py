@@ -17,6 +17,7 @@ from tasks.choices import AssignmentStatus
 from tasks.models import Assignment
 from tests.factories import UserFactory
 from tests.notice_helpers import D, at, co_assignment, file_report
+from tests.scenarios import approving_leader
 
 __all__ = ["co_assignment"]
 
@@ -171,13 +172,14 @@ def test_an_exposure_put_forward_by_hand_waits_for_approval(erin, alice, dave, l
         candidate = services.propose_exposure(lead_assignment, acting_user=erin, reason="多次督办仍未落实。")
     assert candidate.status == NoticeStatus.PROPOSED and candidate.number == ""
     assert InboxMessage.objects.filter(recipient=erin, kind=MessageKind.APPROVAL).count() == 1
-    assert not Notice.objects.for_user(dave).filter(pk=candidate.pk).exists()
+    assert Notice.objects.for_user(dave).filter(pk=candidate.pk).exists()  # a leader approves it
+    assert not Notice.objects.for_user(alice).filter(pk=candidate.pk).exists()
     with at(D(2018, 6, 2)):
         services.dismiss_exposure(candidate, acting_user=erin, reason="已整改。")
     candidate.refresh_from_db()
     assert candidate.status == NoticeStatus.DISMISSED and not candidate.is_published
     with pytest.raises(RuleViolation, match="awaiting approval"):
-        services.approve_exposure(candidate, acting_user=erin)
+        services.approve_exposure(candidate, acting_user=approving_leader())
 
 
 def test_a_unit_sees_only_its_own_notices(alice, bob, carol, dave, erin, task_notices):

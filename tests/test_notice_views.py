@@ -23,6 +23,7 @@ from tasks.choices import AssignmentRole, AssignmentStatus, UnitKind
 from tasks.models import Assignment
 from tests.factories import TargetFactory, UnitFactory, named
 from tests.notice_helpers import D, at, co_assignment, file_report, scan
+from tests.scenarios import approving_leader
 
 __all__ = ["co_assignment"]
 
@@ -102,7 +103,10 @@ def test_candidates_stay_hidden_from_the_unit_until_approved(client, alice, erin
         candidate = services.propose_exposure(lead_assignment, acting_user=erin, reason="落实不力")
     client.force_login(alice)
     assert client.get(reverse("notices:detail", args=[candidate.pk])).status_code == 404
-    client.force_login(erin)
+    client.force_login(erin)  # who put it forward never approves it
+    response = client.post(reverse("notices:approve", args=[candidate.pk]), follow=True)
+    assert "不能审批自己提出的事项" in response.content.decode()
+    client.force_login(approving_leader())
     response = client.post(reverse("notices:approve", args=[candidate.pk]), follow=True)
     assert "已批准、下发并公开" in response.content.decode()
     client.force_login(alice)

@@ -23,6 +23,7 @@ from tasks import services
 from tasks.choices import ImportStatus
 from tasks.models import ImportJob, Target
 from tests.notice_helpers import D, at
+from tests.scenarios import approving_leader
 from tests.sheets import make_sheet, row
 from zmd_targets.celery import app
 
@@ -83,7 +84,7 @@ def redis_away(request, settings, monkeypatch):
 def published(erin, issued_target):
     with at(D(2018, 8, 2)):
         disclosure = acc.prepare_disclosure(month=D(2018, 7, 1), acting_user=erin)
-        disclosure = acc.approve_disclosure(disclosure, acting_user=erin)
+        disclosure = acc.approve_disclosure(disclosure, acting_user=approving_leader())
         return acc.publish_disclosure(disclosure, acting_user=erin)
 
 

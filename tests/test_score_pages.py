@@ -11,7 +11,7 @@ from accountability.choices import AppealStatus, RuleCode, RunKind
 from accountability.models import Appeal, Disclosure, ScoreEntry, ScoreRule, ScoringRun
 from tasks.choices import UnitKind
 from tests.factories import UnitFactory, UserFactory
-from tests.scenarios import D, at, file_report, issued, link, score
+from tests.scenarios import D, approving_leader, at, file_report, issued, link, score
 
 
 @pytest.fixture
@@ -178,19 +178,23 @@ def test_the_office_prepares_approves_and_publishes_a_disclosure_that_a_visitor_
         response = client.post(reverse("disclosures:list"), {"month": "2018-07", "note": "接受社会监督"})
         disclosure = Disclosure.objects.get()
         assert response["Location"] == reverse("disclosures:detail", args=[disclosure.pk])
+        client.force_login(approving_leader())  # the office prepares, a leader approves
         client.post(reverse("disclosures:action", args=[disclosure.pk, "approve"]))
+        client.force_login(erin)
         client.post(reverse("disclosures:action", args=[disclosure.pk, "publish"]))
     client.logout()
     page = client.get(reverse("public:detail", args=[disclosure.pk])).content.decode()
     assert "2018年7月目标任务落实情况公示" in page and "甲县" in page and "接受社会监督" in page
 
 
-def test_a_leader_reads_disclosures_but_cannot_publish(ledger, client, dave):
+def test_a_leader_reads_and_approves_disclosures_but_cannot_publish(ledger, client, dave):
     disclosure = Disclosure.objects.get()
     client.force_login(dave)
-    assert client.post(reverse("disclosures:action", args=[disclosure.pk, "approve"])).status_code == 404
+    assert client.post(reverse("disclosures:action", args=[disclosure.pk, "publish"])).status_code == 404
+    assert client.post(reverse("disclosures:action", args=[disclosure.pk, "approve"])).status_code == 302
     disclosure.refresh_from_db()
-    assert disclosure.status == "draft"
+    assert disclosure.status == "approved"
+    assert client.post(reverse("disclosures:action", args=[disclosure.pk, "publish"])).status_code == 404
 
 
 def _many(erin, count, prefix):

@@ -12,7 +12,7 @@ from accountability.models import Notice, ScoreEntry, ScoreRule
 from accountability.services.scoring_events import exposures, warnings_issued
 from tasks.choices import WarningLevel
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, open_warning, scan
-from tests.scenarios import points, score
+from tests.scenarios import approving_leader, points, score
 
 __all__ = ["co_assignment"]  # a fixture
 
@@ -93,7 +93,7 @@ def test_an_exposure_costs_five_points_once_it_is_approved_and_not_while_it_is_a
     assert not _entries(RuleCode.EXPOSURE)
 
     with at(D(2018, 4, 6)):
-        approved = acc.approve_exposure(candidate, acting_user=erin)
+        approved = acc.approve_exposure(candidate, acting_user=approving_leader())
     score(D(2018, 4, 30), erin)
     score(D(2018, 4, 30), erin)
     [entry] = _entries(RuleCode.EXPOSURE)

@@ -21,6 +21,7 @@ from tasks import services
 from tasks.choices import WarningLevel
 from tasks.models import Assignment
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, open_warning, scan
+from tests.scenarios import approving_leader
 
 __all__ = ["co_assignment"]  # a fixture
 
@@ -92,7 +93,7 @@ def test_two_reds_in_a_year_make_an_exposure_candidate_the_office_approves(
     scan(D(2018, 5, 2))  # a third scan finds the same candidate: nothing new
     assert Notice.objects.filter(kind=NoticeKind.EXPOSURE).count() == 1
     with at(D(2018, 5, 3)):
-        approved = approve_exposure(candidate, acting_user=erin)
+        approved = approve_exposure(candidate, acting_user=approving_leader())
     assert approved.number == "驻督曝〔2018〕1号" and approved.is_published and approved.status == NoticeStatus.ISSUED
     assert Notice.objects.for_user(alice).filter(pk=candidate.pk).exists()
     assert InboxMessage.objects.filter(recipient=alice, notice=candidate, kind=MessageKind.NOTICE).exists()

@@ -20,6 +20,7 @@ from core.history import REASON_MAX_LENGTH, fit_reason
 from tasks import services
 from tasks.models import ExtensionRequest
 from tests.notice_helpers import D, at, file_report
+from tests.scenarios import approving_leader
 
 LONG = 2000
 
@@ -148,7 +149,7 @@ def test_an_appeal_filed_and_decided_at_length_keeps_both_texts(erin, alice, uni
 def test_a_disclosure_keeps_its_longest_title_note_and_correction(erin, issued_target):
     with at(D(2018, 8, 2)):
         disclosure = acc.prepare_disclosure(month=D(2018, 7, 1), acting_user=erin, title=text(200), note=text(LONG))
-        disclosure = acc.approve_disclosure(disclosure, acting_user=erin)
+        disclosure = acc.approve_disclosure(disclosure, acting_user=approving_leader())
         disclosure = acc.publish_disclosure(disclosure, acting_user=erin)
         correction = acc.prepare_correction(disclosure, correction_note=text(LONG), acting_user=erin)
     disclosure = Disclosure.objects.get(pk=disclosure.pk)

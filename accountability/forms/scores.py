@@ -13,7 +13,7 @@ from core.labels import name_widgets
 from tasks.forms.values import ValueField
 from tasks.services import check_evidence_file
 
-from ..choices import Grade, RankingPeriod, RuleCode
+from ..choices import AMOUNT_ELSEWHERE, Grade, RankingPeriod, RuleCode
 from .fields import DateInput, MonthField
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -57,7 +57,7 @@ class RulesForm(forms.Form):
         self.rules = list(rules)
         self.bands = list(bands)
         for rule in self.rules:
-            if rule.code != RuleCode.REVERSAL:
+            if rule.code not in AMOUNT_ELSEWHERE:
                 self.fields[f"amount_{rule.code}"] = ValueField(label=_("Points"), initial=rule.amount, **POINTS)
             self.fields[f"description_{rule.code}"] = forms.CharField(
                 label=_("Description"), initial=rule.description, max_length=200

@@ -1,3 +1,4 @@
+from .cases import AccountabilityCase, AccountabilityMeasure
 from .checks import Check
 from .disclosure import Disclosure
 from .feedback import FeedbackSettings, PublicFeedback
@@ -10,6 +11,8 @@ from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun, UnitMo
 from .year_end import YearResult
 
 __all__ = [
+    "AccountabilityCase",
+    "AccountabilityMeasure",
     "Appeal",
     "Check",
     "Disclosure",

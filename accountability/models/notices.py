@@ -37,6 +37,13 @@ class NoticeQuerySet(models.QuerySet):
         if action == Action.REPORT:
             return self.filter(unit__in=access.unit_ids_for(Action.REPORT)).exclude(status__in=_INTERNAL_STATUSES)
         scoped = scope_by_unit(self, user, action, "unit")
+        if access.is_leader and not access.office and action == Action.VIEW:
+            # A leader approves exposures, so sees the candidates waiting (never the turned-down ones).
+            return (
+                scoped.exclude(status=NoticeStatus.DISMISSED)
+                .exclude(status=NoticeStatus.WITHDRAWN, serial__isnull=True)
+                .exclude(Q(status=NoticeStatus.PROPOSED) & ~Q(kind=NoticeKind.EXPOSURE))
+            )
         if not access.office:  # a withdrawn candidate never reached anyone but the office
             scoped = scoped.exclude(status__in=_INTERNAL_STATUSES).exclude(
                 status=NoticeStatus.WITHDRAWN, serial__isnull=True

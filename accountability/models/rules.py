@@ -52,6 +52,17 @@ class SupervisionRules(models.Model):
         _("red warnings in a year that make an exposure candidate"), default=2, validators=[MinValueValidator(1)]
     )
     exposure_overdue_after_red = models.BooleanField(_("overdue after a red warning makes a candidate"), default=True)
+    # Empty: each case goes to the leader responsible for its target; set: one leader (the mayor)
+    # decides every accountability case.
+    case_approver = models.ForeignKey(
+        "tasks.Leader",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader who approves every accountability case"),
+        help_text=_("Empty: the leader responsible for the target decides."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -17,6 +17,7 @@ from tasks.services import save_with_history, validate_and_save
 from ..choices import DisclosureStatus
 from ..models import Disclosure
 from ..selectors.snapshot import build_snapshot
+from .duties import refuse_own_approval, refuse_unless_leader
 
 
 def _digest(data: dict) -> str:
@@ -137,7 +138,9 @@ def _move(disclosure: Disclosure, *, frm: str, to: str, acting_user, reason: str
 
 
 def approve_disclosure(disclosure: Disclosure, *, acting_user) -> Disclosure:
-    """The figures are checked: from now on they are frozen."""
+    """A city leader checks the figures the office prepared (never their own): from now on they are frozen."""
+    refuse_unless_leader(acting_user, _("a disclosure"))
+    refuse_own_approval(disclosure.prepared_by_id, acting_user)
     return _move(
         disclosure,
         frm=DisclosureStatus.DRAFT,

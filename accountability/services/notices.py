@@ -40,6 +40,7 @@ from ..choices import (
 )
 from ..models import Notice, SupervisionRules, format_number
 from . import delivery, notice_texts
+from .duties import refuse_own_approval, refuse_unless_leader
 from .notice_texts import Wording
 from .numbering import lock_counter, take_serials
 from .scoring import score_completion
@@ -352,13 +353,16 @@ def propose_exposure(assignment: Assignment, *, acting_user, reason: str) -> Not
 
 
 def approve_exposure(notice: Notice, *, acting_user, note: str = "") -> Notice:
-    """The office approves a candidate: it is numbered, issued to the unit and published."""
+    """A city leader approves a candidate the office prepared (never their own): it is numbered,
+    issued to the unit and published."""
+    refuse_unless_leader(acting_user, _("an exposure"))
     rules = SupervisionRules.current()
     with transaction.atomic():
         counter = lock_counter(NoticeKind.EXPOSURE, clock.today().year)
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.kind != NoticeKind.EXPOSURE or notice.status != NoticeStatus.PROPOSED:
             raise RuleViolation(_("Only an exposure awaiting approval can be approved."))
+        refuse_own_approval(notice.issued_by_id, acting_user)  # who put it forward
         refuse_closed_assignment(notice.assignment)
         moment = clock.now()
         due = clock.today() + dt.timedelta(days=rules.red_response_days)

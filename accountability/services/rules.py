@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.errors import RuleViolation
 from tasks.services import save_with_history, system_user
 
-from ..choices import Grade, RuleCode
+from ..choices import AMOUNT_ELSEWHERE, Grade, RuleCode
 from ..constants import DEFAULT_GRADE_BANDS, DEFAULT_RULES
 from ..models import GradeBand, ScoreRule
 
@@ -41,8 +41,8 @@ def ensure_default_rules() -> None:
 def update_rule(rule: ScoreRule, *, amount, description: str, is_active: bool, acting_user) -> ScoreRule:
     """Change a rule from today on; entries already made keep the amount they were made with."""
     errors: dict[str, list[str]] = {}
-    if rule.code == RuleCode.REVERSAL:
-        amount = None  # a reversal always takes back exactly the entry it reverses
+    if rule.code in AMOUNT_ELSEWHERE:
+        amount = None  # a reversal takes back exactly its entry; a case writes its measure's points
     elif amount is None:
         errors["amount"] = [_("Enter the points of this rule.")]
     if rule.code == RuleCode.BASE:

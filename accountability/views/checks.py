@@ -23,7 +23,7 @@ from .. import services
 from ..choices import CheckKind
 from ..excel import CheckRegisterExporter
 from ..forms.checks import CheckFilterForm, CheckForm, ProposedFilterForm
-from ..models import Check
+from ..models import AccountabilityCase, Check
 from ..selectors import checks as selectors
 
 
@@ -90,9 +90,9 @@ def check_detail(request, pk: int):
         ),
         pk=pk,
     )
-    return render(
-        request, "accountability/checks/detail.html", {"check": check, "office": access_for(request.user).office}
-    )
+    cases = AccountabilityCase.objects.for_user(request.user).filter(check_record=check).select_related("measure")
+    context = {"check": check, "office": access_for(request.user).office, "cases": cases}
+    return render(request, "accountability/checks/detail.html", context)
 
 
 @login_required

@@ -13,6 +13,7 @@ from core import clock
 from core.access import Action, access_for
 from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
+from core.permissions import can, require
 
 from .. import services
 from ..choices import DisclosureStatus
@@ -57,7 +58,12 @@ def disclosure_list(request):
 def disclosure_detail(request, pk: int):
     disclosure = get_object_or_404(_readable(request).select_related("corrects", "correction"), pk=pk)
     office = access_for(request.user).office
-    context = {"disclosure": disclosure, "snapshot": disclosure.data, "office": office}
+    context = {
+        "disclosure": disclosure,
+        "snapshot": disclosure.data,
+        "office": office,
+        "can_approve": can(request.user, "disclosure.approve", disclosure),
+    }
     if office and disclosure.status == DisclosureStatus.DRAFT:
         context["refresh_form"] = RefreshDisclosureForm(
             initial={
@@ -73,8 +79,22 @@ def disclosure_detail(request, pk: int):
     return render(request, "accountability/disclosure/detail.html", context)
 
 
+def _approve(request, pk: int):
+    disclosure = get_object_or_404(_readable(request), pk=pk)
+    if disclosure.prepared_by_id == request.user.pk:
+        messages.error(request, _("You cannot approve what you proposed yourself."))
+        return redirect("disclosures:detail", disclosure.pk)
+    require(request.user, "disclosure.approve", disclosure)
+    try:
+        services.approve_disclosure(disclosure, acting_user=request.user)
+    except RuleViolation as error:
+        flash_rule_errors(request, error)
+    else:
+        messages.success(request, _("Approved: the figures are frozen. The office publishes them when ready."))
+    return redirect("disclosures:detail", disclosure.pk)
+
+
 ACTIONS = {
-    "approve": (services.approve_disclosure, _("Approved: the figures are frozen. Publish when ready.")),
     "reopen": (services.reopen_disclosure, _("Back to draft: the figures may be taken again.")),
     "publish": (services.publish_disclosure, _("Published: the public pages show it now.")),
 }
@@ -83,6 +103,8 @@ ACTIONS = {
 @role_required
 @require_POST
 def disclosure_action(request, pk: int, action: str):
+    if action == "approve":  # a leader's, not the office's (separation of duties)
+        return _approve(request, pk)
     disclosure = get_object_or_404(Disclosure.objects.for_user(request.user, Action.MANAGE), pk=pk)
     try:
         if action in ACTIONS:

@@ -27,6 +27,7 @@ from tasks.choices import OPEN_ASSIGNMENT_STATUSES
 from tasks.models import Unit
 
 from .. import services
+from ..choices import NoticeStatus
 from ..documents import notice_docx
 from ..excel import NoticeRegisterExporter
 from ..forms.notices import AnswerForm, ApproveForm, ReasonForm, RegisterFilterForm, VerifyForm
@@ -93,6 +94,7 @@ def detail(request, pk: int):
         "can_answer": can(request.user, "notice.answer", notice),
         "can_verify": can(request.user, "notice.verify", notice),
         "can_decide": can(request.user, "notice.decide", notice),
+        "can_approve": can(request.user, "notice.approve", notice),
         "office": access.office,
         "assignment_open": notice.assignment.status in OPEN_ASSIGNMENT_STATUSES,
         "answer_form": AnswerForm(),
@@ -184,7 +186,12 @@ def verify(request, pk: int):
 @login_required
 @require_POST
 def approve(request, pk: int):
-    notice = _notice_for(request, pk, Action.MANAGE)
+    notice = _notice_for(request, pk, Action.VIEW)
+    if notice.status == NoticeStatus.PROPOSED and notice.issued_by_id == request.user.pk:
+        messages.error(request, _("You cannot approve what you proposed yourself."))
+        return redirect(notice_url(notice))
+    if not access_for(request.user).is_leader:  # the service says why a leader may not
+        raise PermissionDenied(_("Only a city leader approves an exposure."))
     form = ApproveForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -199,7 +206,10 @@ def approve(request, pk: int):
 @login_required
 @require_POST
 def dismiss(request, pk: int):
-    notice = _notice_for(request, pk, Action.MANAGE)
+    notice = _notice_for(request, pk, Action.VIEW)
+    access = access_for(request.user)
+    if not (access.office or access.is_leader):
+        raise PermissionDenied(_("Your role does not let you do this here."))
     form = ReasonForm(request.POST)
     try:
         services.dismiss_exposure(notice, acting_user=request.user, reason=form.data.get("reason", ""))

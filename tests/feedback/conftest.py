@@ -14,7 +14,7 @@ from PIL import Image
 from accountability import services as acc
 from accountability.models import PublicFeedback
 from tasks.choices import TargetType
-from tests.scenarios import D, at, issued
+from tests.scenarios import D, approving_leader, at, issued
 
 SEPT_10 = D(2018, 9, 10)
 
@@ -31,7 +31,7 @@ def road(erin, unit_a, unit_b):
 def published(road, erin):
     with at(D(2018, 9, 3)):
         disclosure = acc.prepare_disclosure(month=D(2018, 8, 1), acting_user=erin)
-        acc.approve_disclosure(disclosure, acting_user=erin)
+        acc.approve_disclosure(disclosure, acting_user=approving_leader())
         return acc.publish_disclosure(disclosure, acting_user=erin)
 
 

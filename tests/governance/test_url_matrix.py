@@ -27,10 +27,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accountability import services as accountability
-from accountability.models import InboxMessage, Notice, ResponsibilityLetter
+from accountability.choices import CheckKind
+from accountability.models import AccountabilityMeasure, InboxMessage, Notice, ResponsibilityLetter
+from accountability.services.cases import propose_case
 from tasks.models import Leader
 from tests.factories import UserFactory
-from tests.workspace_data import D, at, statuses_by_role, unit_a_world
+from tests.workspace_data import D, at, jpeg, statuses_by_role, unit_a_world
 
 ROLES = ("anonymous", "alice", "bob", "carol", "dave", "erin", "sysadmin")
 MISSING = 999999  # a primary key nobody has
@@ -156,6 +158,13 @@ ROWS: dict[str, list] = {
     "letters:change-new": [get((302, 403, 404, 403, 403, 403, 404), lambda w: [w.letter.pk])],
     "letters:change-decide": [post((302, 404, 404, 404, 404, 404, 404), lambda w: [MISSING], {"decision": "approve"})],
     # Notices (the five lists).
+    # Accountability cases (问责): the office proposes, the approving leader (dave) decides; a unit
+    # reads only its own; the proposer (erin) is sent back with a message, never allowed to decide.
+    "cases:list": [get(WITH_A_ROLE)],
+    "cases:new": [get((302, 403, 403, 403, 403, 200, 403), query="?check={check}")],
+    "cases:detail": [get((302, 200, 404, 200, 200, 200, 403), lambda w: [w.case.pk])],
+    "cases:evidence": [get((302, 200, 404, 200, 200, 200, 403), lambda w: [w.case.pk])],
+    "cases:decide": [post((302, 403, 404, 403, 302, 302, 403), lambda w: [w.case.pk], {"approve": "1"})],
     "notices:register": [get((302, 200, 200, 200, 200, 200, 200))],
     "notices:register_alias": [get((302, 302, 302, 302, 302, 302, 302))],
     "notices:register_xlsx": [get((302, 200, 200, 200, 200, 200, 200))],
@@ -167,8 +176,10 @@ ROWS: dict[str, list] = {
     "notices:sign": [post((302, 302, 404, 404, 404, 404, 404), lambda w: [w.notice.pk])],
     "notices:answer": [get((302, 405, 405, 405, 405, 405, 405), lambda w: [w.notice.pk])],
     "notices:verify": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk])],
-    "notices:approve": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk])],
-    "notices:dismiss": [post((302, 404, 404, 404, 404, 302, 404), lambda w: [w.notice.pk], {"reason": "x"})],
+    # An exposure is approved by a city leader (never by who put it forward); the office or a
+    # leader may turn a candidate down. This notice is no candidate: the service refuses (302).
+    "notices:approve": [post((302, 403, 404, 403, 302, 403, 404), lambda w: [w.notice.pk])],
+    "notices:dismiss": [post((302, 403, 404, 403, 302, 302, 404), lambda w: [w.notice.pk], {"reason": "x"})],
     "notices:new_supervision": [get((302, 403, 403, 403, 403, 404, 403))],
     "notices:new_exposure": [get((302, 403, 403, 403, 403, 404, 403))],
     "notices:close_outs": [get(OFFICE_PAGE)],
@@ -298,7 +309,16 @@ def world(unit_a, unit_b, alice, bob, carol, dave, erin, leader):
     w.notice = Notice.objects.filter(unit=unit_a).first()
     w.message = InboxMessage.objects.filter(recipient=alice).first()
     with at(D(2018, 6, 26)):
-        w.check = accountability.record_check(w.assignment, kind="progress", finding="进度正常", acting_user=erin)
+        w.check = accountability.record_check(
+            w.assignment, kind=CheckKind.RESPONSIBILITY, finding="推进不力", acting_user=erin
+        )
+        w.case = propose_case(
+            check=w.check,
+            measure=AccountabilityMeasure.objects.get(name="通报批评"),
+            facts="推进不力",
+            evidence=jpeg("约谈记录.jpg"),
+            acting_user=erin,
+        )
     return w
 
 
@@ -314,7 +334,7 @@ def _url(key: str, args, world, query: str) -> str:
         return reverse("admin:index") + query
     if "/" in key or "." in key:  # an unnamed pattern: its route is its URL
         return "/" + key
-    return reverse(key, args=args(world) if args else []) + query
+    return reverse(key, args=args(world) if args else []) + query.format(check=world.check.pk)
 
 
 def _statuses(world, people, key, method, args, data, query) -> dict[str, int]:

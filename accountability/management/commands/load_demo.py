@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from accountability.demo import build_supervision_demo
+from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         result = build_demo()
         build_proposals_demo()
         supervision = build_supervision_demo()
+        build_cases_demo()  # from the scan's red warnings
         build_scoring_demo()  # after everything that earns or costs points
         apply_governance_demo()
         build_accounts_demo(DEMO_PASSWORD)  # login log and a handed-over role
