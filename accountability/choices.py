@@ -239,6 +239,6 @@ CLOSED_FEEDBACK_STATUSES = (FeedbackStatus.ANSWERED, FeedbackStatus.DISMISSED, F
 class CaseStatus(models.TextChoices):
     """An accountability case (问责) waits for its leader's decision."""
 
-    PROPOSED = "proposed", pgettext_lazy("case", "Awaiting approval")
-    APPROVED = "approved", pgettext_lazy("case", "Approved")
-    REJECTED = "rejected", pgettext_lazy("case", "Rejected")
+    PROPOSED = "proposed", pgettext_lazy("case status", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("case status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("case status", "Rejected")

@@ -12,7 +12,7 @@ from tasks.demo import DEMO_DATE
 from tasks.models import Role, User
 
 from .choices import CheckKind, NoticeKind
-from .models import AccountabilityCase, AccountabilityMeasure, Notice
+from .models import AccountabilityCase, AccountabilityMeasure, Check, Notice
 from .services import record_check
 from .services.cases import approver_for, decide_case, propose_case
 
@@ -32,7 +32,8 @@ def build_cases_demo() -> int:
         return 0
     measures = {measure.name: measure for measure in AccountabilityMeasure.objects.all()}
     with clock.replaying_at(_at(DEMO_DATE, 10)):
-        check = record_check(
+        # The register's 查责任 check (demo_checks) proposed 问责: this is the case it became.
+        check = Check.objects.filter(kind=CheckKind.RESPONSIBILITY).order_by("pk").first() or record_check(
             red.assignment,
             kind=CheckKind.RESPONSIBILITY,
             finding="红色预警后仍未按期整改，分管负责人督促不力。",
@@ -43,7 +44,7 @@ def build_cases_demo() -> int:
             check=check,
             measure=measures["通报批评"],
             facts="经查，该单位收到红色预警后未按期整改，分管负责人督促不力，建议通报批评。",
-            persons=red.assignment.unit.people.filter(is_active=True)[:1],
+            persons=check.assignment.unit.people.filter(is_active=True)[:1],
             acting_user=office,
         )
         approved = propose_case(

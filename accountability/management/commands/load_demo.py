@@ -28,12 +28,12 @@ class Command(BaseCommand):
         result = build_demo()
         build_proposals_demo()
         supervision = build_supervision_demo()
-        build_cases_demo()  # from the scan's red warnings
         build_scoring_demo()  # after everything that earns or costs points
         apply_governance_demo()
         build_accounts_demo(DEMO_PASSWORD)  # login log and a handed-over role
         build_feedback_demo()  # clues under the publication the scoring demo published
         build_checks_demo()  # the register of checks, after the notices their follow-ups name
+        build_cases_demo()  # from the register's 查责任 check and a red warning
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
