@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import checks, inbox, letters, notice_office, notices, scan_console, year_end
+from .views import checks, inbox, instructions, letters, notice_office, notices, scan_console, year_end
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -43,6 +43,15 @@ notice_patterns = [
     path("scan/runs/<int:pk>/undo/", scan_console.undo, name="scan_undo"),
 ]
 
+# 批示: /instructions/…
+instruction_patterns = [
+    path("", instructions.instruction_list, name="list"),
+    path("new/", instructions.instruction_new, name="new"),
+    path("<int:pk>/", instructions.instruction_detail, name="detail"),
+    path("<int:pk>/answer/", instructions.instruction_answer, name="answer"),
+    path("files/<int:pk>/", instructions.answer_file, name="file"),
+]
+
 # 年终: /year-end/…
 year_end_patterns = [
     path("", year_end.index, name="index"),
@@ -51,6 +60,7 @@ year_end_patterns = [
 
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
+    path("instructions/", include((instruction_patterns, "instructions"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),

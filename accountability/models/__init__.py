@@ -2,6 +2,7 @@ from .checks import Check
 from .disclosure import Disclosure
 from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
+from .instructions import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
 from .problems import ProblemDecision
@@ -10,12 +11,16 @@ from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun, UnitMo
 from .year_end import YearResult
 
 __all__ = [
+    "AnswerState",
     "Appeal",
     "Check",
     "Disclosure",
     "FeedbackSettings",
     "GradeBand",
     "InboxMessage",
+    "Instruction",
+    "InstructionAnswer",
+    "InstructionAnswerFile",
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
@@ -29,5 +34,6 @@ __all__ = [
     "SupervisionRun",
     "UnitMonthPoints",
     "YearResult",
+    "answer_state",
     "format_number",
 ]

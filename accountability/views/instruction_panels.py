@@ -1,0 +1,48 @@
+"""What the 批示 add to the home page: for a unit, the instructions addressed to it still to
+answer (a count in "needs me today" and the latest ones below); for a leader, those overdue."""
+
+from __future__ import annotations
+
+from core import clock
+from core.access import access_for
+from tasks.panels import Panel, register, shared
+
+from ..models import AnswerState, Instruction
+
+
+def _figures(request) -> dict | None:
+    access = access_for(request.user)
+    day = clock.today()
+    if access.unit_ids:
+        units = list(access.unit_ids)
+        addressed = Instruction.units.through.objects.filter(unit__in=units).values("instruction_id")
+        mine = Instruction.objects.for_user(request.user).filter(pk__in=addressed)
+        to_answer = mine.in_state(AnswerState.WAITING, day, units) | mine.in_state(AnswerState.OVERDUE, day, units)
+        return {
+            "unit": True,
+            "to_answer": to_answer.count(),
+            "overdue": mine.in_state(AnswerState.OVERDUE, day, units).count(),
+            "latest": list(mine.select_related("author", "target").order_by("-created_at", "-pk")[:5]),
+        }
+    if access.is_leader:
+        return {
+            "leader": True,
+            "overdue": Instruction.objects.filter(author=request.user).in_state(AnswerState.OVERDUE, day).count(),
+        }
+    return None
+
+
+def _today_items(request, **_):
+    return shared(request, "instruction_figures", lambda: _figures(request))
+
+
+def _home_panel(request, **_):
+    figures = shared(request, "instruction_figures", lambda: _figures(request))
+    return figures if figures and figures.get("unit") else None
+
+
+def register_panels() -> None:
+    register(
+        "today", Panel("instructions-today", "accountability/instructions/_today_items.html", _today_items, order=20)
+    )
+    register("home", Panel("instructions-home", "accountability/instructions/_home_panel.html", _home_panel, order=10))
