@@ -74,6 +74,8 @@ class InstructionFilterForm(FilterForm):
         return rows.in_state(value, clock.today(), self._units())
 
     def filter_overdue(self, rows, value):
+        if not value:  # an unticked box filters nothing
+            return rows
         return rows.in_state(AnswerState.OVERDUE, clock.today(), self._units())
 
     def filter_leader(self, rows, value):

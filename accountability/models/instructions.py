@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,7 +48,7 @@ class InstructionQuerySet(models.QuerySet):
         if unit_ids is not None:
             addressed = addressed.filter(unit__in=unit_ids)
         answers = InstructionAnswer.objects.filter(instruction=OuterRef("instruction_id"), unit=OuterRef("unit_id"))
-        on_time = answers.filter(answered_on__lte=OuterRef("instruction__due_date"))
+        on_time = answers.filter(answered_on__lte=F("instruction__due_date"))
         conditions = {
             AnswerState.WAITING: ~Exists(answers) & Q(instruction__due_date__gte=day),
             AnswerState.OVERDUE: ~Exists(answers) & Q(instruction__due_date__lt=day),

@@ -53,9 +53,14 @@ def _detail(request, instruction: Instruction, answer_form=None, status: int = 2
     units = service.answerable_units(instruction, request.user)
     if units and answer_form is None:
         answer_form = AnswerForm(units=units, uploader=request.user)
+    access = access_for(request.user)
+    states = service.unit_states(instruction, clock.today())
+    if not access.sees_everything:
+        # Another addressed unit's state shows; what it wrote and sent is for the leader and the office.
+        states = [(unit, state, answer if unit.pk in access.unit_ids else None) for unit, state, answer in states]
     context = {
         "instruction": instruction,
-        "states": service.unit_states(instruction, clock.today()),
+        "states": states,
         "answer_form": answer_form if units else None,
     }
     return render(request, "accountability/instructions/detail.html", context, status=status)
@@ -141,13 +146,13 @@ def instruction_new(request):
 
 @login_required
 def answer_file(request, pk: int):
-    _may_open(request)
-    stored = get_object_or_404(
-        InstructionAnswerFile.objects.filter(
-            answer__instruction__in=Instruction.objects.for_user(request.user).values("pk")
-        ),
-        pk=pk,
+    access = _may_open(request)
+    files = InstructionAnswerFile.objects.filter(
+        answer__instruction__in=Instruction.objects.for_user(request.user).values("pk")
     )
+    if not access.sees_everything:
+        files = files.filter(answer__unit__in=access.unit_ids)
+    stored = get_object_or_404(files, pk=pk)
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError:
