@@ -29,7 +29,10 @@ def target(erin, unit_a, unit_b, leader):
     return issued(erin, unit_a, [unit_b], leader=leader, code="T-PS")
 
 
-def instruct(dave, target, units, *, day=D(2018, 6, 5), due=D(2018, 6, 10), text="请甲县查找原因、倒排工期。"):
+WRITTEN, DUE = D(2018, 6, 5), D(2018, 6, 10)
+
+
+def instruct(dave, target, units, *, day=WRITTEN, due=DUE, text="请甲县查找原因、倒排工期。"):
     with at(day):
         return issue_instruction(target=target, text=text, due_date=due, units=units, acting_user=dave)
 
@@ -53,9 +56,8 @@ def test_only_the_addressed_unit_sees_it_and_its_people_get_it_in_the_inbox(
     assert set(Instruction.objects.for_user(dave)) == {instruction}
     told = set(InboxMessage.objects.filter(kind=MessageKind.INSTRUCTION).values_list("recipient__username", flat=True))
     assert told == {"alice", "carol"}  # unit A's staff and head; not unit B, not the office
-    assert "2018年6月10日" in InboxMessage.objects.filter(recipient=alice).get().body or "2018-06-10" in (
-        InboxMessage.objects.filter(recipient=alice).get().body
-    )
+    message = InboxMessage.objects.get(recipient=alice)
+    assert "2018年6月10日" in message.body and f"/instructions/{instruction.pk}/" in message.body
 
 
 def test_the_office_is_told_when_addressed(dave, erin, target, unit_a):
@@ -93,14 +95,16 @@ def test_bad_input_is_refused_with_messages(dave, target):
     assert not Instruction.objects.exists()
 
 
-def test_answer_with_a_file_on_the_page_and_states(client, dave, alice, bob, target, unit_a, unit_b, settings, tmp_path):
+def test_answer_with_a_file_on_the_page_and_states(
+    client, dave, alice, bob, target, unit_a, unit_b, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     instruction = instruct(dave, target, [unit_a, unit_b])
     url = reverse("instructions:answer", args=[instruction.pk])
     with at(D(2018, 6, 8)):
         client.force_login(alice)
         page = client.get(reverse("instructions:detail", args=[instruction.pk])).content.decode()
-        assert 'action="%s"' % url in page
+        assert f'action="{url}"' in page
         response = client.post(url, {"unit": unit_a.pk, "text": "已召开专题会，制定整改方案。", "files": [pdf()]})
     assert response.status_code == 302
     answer = instruction.answers.get()
