@@ -44,18 +44,23 @@ class InstructionQuerySet(models.QuerySet):
 
     def in_state(self, state: str, day: dt.date, unit_ids=None) -> InstructionQuerySet:
         """Instructions where some addressed unit (of ``unit_ids`` if given) is in ``state`` on ``day``."""
-        addressed = Instruction.units.through.objects.filter(instruction=OuterRef("pk"))
-        if unit_ids is not None:
-            addressed = addressed.filter(unit__in=unit_ids)
-        answers = InstructionAnswer.objects.filter(instruction=OuterRef("instruction_id"), unit=OuterRef("unit_id"))
-        on_time = answers.filter(answered_on__lte=F("instruction__due_date"))
-        conditions = {
-            AnswerState.WAITING: ~Exists(answers) & Q(instruction__due_date__gte=day),
-            AnswerState.OVERDUE: ~Exists(answers) & Q(instruction__due_date__lt=day),
-            AnswerState.ANSWERED: Exists(on_time),
-            AnswerState.ANSWERED_LATE: Exists(answers) & ~Exists(on_time),
-        }
-        return self.filter(Exists(addressed.filter(conditions[state])))
+        return self.filter(state_condition(state, day, unit_ids))
+
+
+def state_condition(state: str, day: dt.date, unit_ids=None) -> Exists:
+    """Some addressed unit (of ``unit_ids`` if given) is in ``state`` on ``day``: a filter or a count's condition."""
+    addressed = Instruction.units.through.objects.filter(instruction=OuterRef("pk"))
+    if unit_ids is not None:
+        addressed = addressed.filter(unit__in=unit_ids)
+    answers = InstructionAnswer.objects.filter(instruction=OuterRef("instruction_id"), unit=OuterRef("unit_id"))
+    on_time = answers.filter(answered_on__lte=F("instruction__due_date"))
+    conditions = {
+        AnswerState.WAITING: ~Exists(answers) & Q(instruction__due_date__gte=day),
+        AnswerState.OVERDUE: ~Exists(answers) & Q(instruction__due_date__lt=day),
+        AnswerState.ANSWERED: Exists(on_time),
+        AnswerState.ANSWERED_LATE: Exists(answers) & ~Exists(on_time),
+    }
+    return Exists(addressed.filter(conditions[state]))
 
 
 class Instruction(models.Model):

@@ -3,11 +3,14 @@ answer (a count in "needs me today" and the latest ones below); for a leader, th
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
+
 from core import clock
 from core.access import access_for
 from tasks.panels import Panel, register, shared
 
 from ..models import AnswerState, Instruction
+from ..models.instructions import state_condition
 
 
 def _figures(request) -> dict | None:
@@ -17,11 +20,14 @@ def _figures(request) -> dict | None:
         units = list(access.unit_ids)
         addressed = Instruction.units.through.objects.filter(unit__in=units).values("instruction_id")
         mine = Instruction.objects.for_user(request.user).filter(pk__in=addressed)
-        to_answer = mine.in_state(AnswerState.WAITING, day, units) | mine.in_state(AnswerState.OVERDUE, day, units)
+        overdue = state_condition(AnswerState.OVERDUE, day, units)
+        counts = mine.aggregate(
+            to_answer=Count("pk", filter=Q(state_condition(AnswerState.WAITING, day, units)) | Q(overdue)),
+            overdue=Count("pk", filter=Q(overdue)),
+        )
         return {
             "unit": True,
-            "to_answer": to_answer.count(),
-            "overdue": mine.in_state(AnswerState.OVERDUE, day, units).count(),
+            **counts,
             "latest": list(mine.select_related("author", "target").order_by("-created_at", "-pk")[:5]),
         }
     if access.is_leader:
