@@ -54,7 +54,7 @@ class AnswerForm(KeepsUploads, forms.Form):
 class InstructionFilterForm(FilterForm):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any")), *AnswerState.choices])
     unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.all())
-    leader = forms.ModelChoiceField(label=_("Leader"), required=False, queryset=Leader.objects.all())
+    leader = forms.ModelChoiceField(label=_("Instructed by"), required=False, queryset=Leader.objects.all())
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     lookups = {"unit": "units"}

@@ -80,7 +80,7 @@ class Instruction(models.Model):
     due_date = models.DateField(_("answer by"))
     units = models.ManyToManyField(Unit, related_name="instructions", verbose_name=_("addressed units"))
     to_office = models.BooleanField(_("also to the supervision office"), default=False)
-    created_at = models.DateTimeField(_("written at"))
+    created_at = models.DateTimeField(_("instructed at"))
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = InstructionQuerySet.as_manager()
