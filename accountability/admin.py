@@ -8,6 +8,8 @@ from .models import (
     Disclosure,
     GradeBand,
     InboxMessage,
+    Instruction,
+    InstructionAnswer,
     LetterChangeRequest,
     Notice,
     NoticeCounter,
@@ -19,6 +21,21 @@ from .models import (
     SupervisionRun,
     YearResult,
 )
+
+
+@admin.register(Instruction)
+class InstructionAdmin(ReadOnlyAdmin):
+    list_display = ["target", "author", "due_date", "created_at"]
+    search_fields = ["text", "target__title", "target__code"]
+    list_select_related = ["target", "author"]
+    raw_id_fields = ["target", "assignment", "report", "author"]
+
+
+@admin.register(InstructionAnswer)
+class InstructionAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["instruction", "unit", "answered_by", "answered_at"]
+    list_select_related = ["instruction__target", "unit", "answered_by"]
+    raw_id_fields = ["instruction", "unit", "answered_by"]
 
 
 @admin.register(Check)
