@@ -225,3 +225,13 @@ def test_a_third_units_staff_sees_none(dave, target, unit_a):
     clerk = RoleFactory(user=UserFactory(username="clerk_c"), kind="staff", unit=other).user
     instruct(dave, target, [unit_a])
     assert not Instruction.objects.for_user(clerk).exists()
+
+
+def test_the_leader_sees_each_state_in_the_list(client, dave, alice, target, unit_a, unit_b):
+    instruction = instruct(dave, target, [unit_a, unit_b], text="两单位都要答复")
+    with at(D(2018, 6, 8)):
+        answer_instruction(instruction, unit=unit_a, text="已落实。", acting_user=alice)
+    client.force_login(dave)
+    with at(D(2018, 6, 20)):
+        page = client.get(reverse("instructions:list")).content.decode()
+    assert "已答复 1" in page and "逾期未答复</span> 1" in page

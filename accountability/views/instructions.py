@@ -18,7 +18,7 @@ from core.lists import paginate
 from tasks.models import Assignment, ProgressReport, Target, Unit
 
 from ..forms.instructions import AnswerForm, InstructionFilterForm, InstructionForm
-from ..models import Instruction, InstructionAnswerFile
+from ..models import AnswerState, Instruction, InstructionAnswerFile, answer_state
 from ..services import instructions as service
 
 
@@ -36,8 +36,14 @@ def instruction_list(request):
     unit_ids = None if (access.office or access.is_leader) else list(access.unit_ids)
     form = InstructionFilterForm(request.GET or None, unit_ids=unit_ids)
     rows = form.apply(Instruction.objects.for_user(request.user))
-    rows = rows.select_related("author", "target", "assignment__unit").prefetch_related("units")
+    rows = rows.select_related("author", "target", "assignment__unit").prefetch_related("units", "answers")
     page = paginate(request, rows.order_by("-created_at", "-pk"))
+    day = clock.today()
+    for item in page.object_list:
+        # Each addressed unit's state, counted for the leader's glance (answered / overdue / waiting).
+        answered = {answer.unit_id: answer.answered_on for answer in item.answers.all()}
+        states = [answer_state(item.due_date, answered.get(unit.pk), day) for unit in item.units.all()]
+        item.state_counts = {state: states.count(state) for state in AnswerState.values if state in states}
     return render(request, "accountability/instructions/list.html", {"form": form, "page": page})
 
 
