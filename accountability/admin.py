@@ -10,6 +10,8 @@ from .models import (
     Disclosure,
     GradeBand,
     InboxMessage,
+    Instruction,
+    InstructionAnswer,
     LetterChangeRequest,
     Notice,
     NoticeCounter,
@@ -37,6 +39,21 @@ class AccountabilityCaseAdmin(ReadOnlyAdmin):
     list_filter = ["status", "measure"]
     list_select_related = ["unit", "measure", "approver"]
     raw_id_fields = ["unit", "assignment", "check_record", "notice", "persons", "approver", "proposed_by", "decided_by"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(ReadOnlyAdmin):
+    list_display = ["target", "author", "due_date", "created_at"]
+    search_fields = ["text", "target__title", "target__code"]
+    list_select_related = ["target", "author"]
+    raw_id_fields = ["target", "assignment", "report", "author"]
+
+
+@admin.register(InstructionAnswer)
+class InstructionAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["instruction", "unit", "answered_by", "answered_at"]
+    list_select_related = ["instruction__target", "unit", "answered_by"]
+    raw_id_fields = ["instruction", "unit", "answered_by"]
 
 
 @admin.register(Check)

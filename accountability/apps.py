@@ -8,12 +8,14 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self):
         from .views.checks import register_panels
+        from .views.instruction_panels import register_panels as register_instruction_panels
         from .views.notice_panels import register_panels as register_notice_panels
         from .views.score_panels import register_panels as register_score_panels
 
         register_panels()
         register_notice_panels()
         register_score_panels()
+        register_instruction_panels()
         # The five lists: task and close-out notices when the ledger issues or closes an assignment;
         # the signed letter's veto on assignment changes (tasks.signals.assignment_changing) and its
         # record of granted extensions; the points a close-out earned, taken back on a redo.

@@ -181,6 +181,7 @@ class NoticeCause(models.TextChoices):
     VERIFIED = "verified", _("Completion verified")
     TWO_REDS = "two_reds", _("Repeated red warnings")
     OVERDUE_AFTER_RED = "overdue_after_red", _("Overdue after a red warning")
+    INSTRUCTION_OVERDUE = "instruction", _("Leader instruction not answered in time")
     MANUAL = "manual", _("Decided by the office")
 
 
@@ -209,6 +210,7 @@ class MessageKind(models.TextChoices):
     DIGEST = "digest", _("Daily reminders")
     APPROVAL = "approval", _("Awaiting approval")
     CORRECTION = "correction", _("Correction")
+    INSTRUCTION = "instruction", _("Leader instruction")
 
 
 class EmailStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from core import clock
 from core.access import RoleKind
 from core.periods import Frequency, periods_between
 from tasks.demo import DEMO_DATE
-from tasks.models import Assignment, Milestone, ProgressReport, User
+from tasks.models import Assignment, Milestone, ProgressReport, Target, Unit, User
 from tasks.services import refresh_planned_progress
 
 from . import services
@@ -63,7 +63,41 @@ def build_supervision_demo() -> dict[str, int]:
         pending.update(due + ONE_DAY for due in Notice.objects.open().values_list("due_date", flat=True) if due)
         day = min((d for d in pending if day < d <= DEMO_DATE), default=None)
     refresh_planned_progress(day=DEMO_DATE)  # plans the replayed extensions moved, as of the demo date
+    _instructions()
     return {"task_notices": issued, "scans": scans}
+
+
+# 批示 (leader, target, units, written, due, text, answered on): one answered in time, one overdue
+# and unanswered (the mayor's note on 正阳县, which 驿城区 on the same target must not see), one not yet due.
+DEMO_INSTRUCTIONS = [
+    ("mayor", "2018-003", ["平舆县"], dt.date(2018, 9, 10), dt.date(2018, 9, 20),
+     "平舆县要加快项目开工，9月20日前报告落实情况。", dt.date(2018, 9, 18)),
+    ("mayor", "2018-003", ["正阳县"], dt.date(2018, 9, 20), dt.date(2018, 9, 27),
+     "正阳县固定资产投资严重滞后，要专题研究、限期整改，一周内报告落实情况。", None),
+    ("vmayor_industry", "2018-002", ["驿城区", "开发区"], dt.date(2018, 9, 26), dt.date(2018, 10, 10),
+     "要盯紧重点企业产能释放，确保四季度工业增速回升。", None),
+]  # fmt: skip
+
+
+def _instructions() -> None:
+    """Written after the replayed scans: the overdue one gives the next scan its reason to warn."""
+    for login, code, unit_names, written, due, text, answered_on in DEMO_INSTRUCTIONS:
+        leader = User.objects.filter(username=login).first()
+        target = Target.objects.filter(code=code).first()
+        units = list(Unit.objects.filter(name__in=unit_names))
+        if leader is None or target is None or len(units) != len(unit_names):
+            continue
+        with clock.replaying_at(_at(written, 17)):
+            instruction = services.issue_instruction(
+                target=target, text=text, due_date=due, units=units, acting_user=leader
+            )
+        if answered_on:
+            with clock.replaying_at(_at(answered_on, 11)):
+                for unit in units:
+                    services.answer_instruction(
+                        instruction, unit=unit, acting_user=_liaison(unit),
+                        text="已召开专题推进会，逐项落实开工条件，新开工项目3个。",
+                    )  # fmt: skip
 
 
 def _event_days() -> set[dt.date]:

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import cases, checks, inbox, letters, notice_office, notices, scan_console, year_end
+from .views import cases, checks, inbox, instructions, letters, notice_office, notices, scan_console, year_end
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -60,6 +60,15 @@ case_patterns = [
     path("<int:pk>/decide/", cases.case_decide, name="decide"),
 ]
 
+# 批示: /instructions/…
+instruction_patterns = [
+    path("", instructions.instruction_list, name="list"),
+    path("new/", instructions.instruction_new, name="new"),
+    path("<int:pk>/", instructions.instruction_detail, name="detail"),
+    path("<int:pk>/answer/", instructions.instruction_answer, name="answer"),
+    path("files/<int:pk>/", instructions.answer_file, name="file"),
+]
+
 # 年终: /year-end/…
 year_end_patterns = [
     path("", year_end.index, name="index"),
@@ -70,6 +79,7 @@ urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
     path("accountability/", include((case_patterns, "cases"))),
+    path("instructions/", include((instruction_patterns, "instructions"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),

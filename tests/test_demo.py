@@ -367,3 +367,17 @@ def test_load_demo_prints_every_login_under_its_role_with_the_password_once(demo
     assert "staff_zhengyang" not in by_heading["单位负责人"]
     for username, _display, _roles in LOGINS:
         assert f" {username} " in text
+
+
+def test_the_demos_instructions_are_answered_overdue_and_not_yet_due_and_reach_only_their_units(demo, client):
+    from accountability.models import AnswerState, Instruction
+
+    day = dt.date(2018, 9, 30)
+    states = {state for state in AnswerState.values if Instruction.objects.in_state(state, day).exists()}
+    assert {AnswerState.ANSWERED, AnswerState.OVERDUE, AnswerState.WAITING} <= states
+    note = "正阳县固定资产投资严重滞后"
+    client.force_login(User.objects.get(username="staff_zhengyang"))
+    assert note in client.get("/").content.decode()
+    client.force_login(User.objects.get(username="staff_yicheng"))  # 驿城区 is on the same target
+    assert note not in client.get("/").content.decode()
+    assert note not in client.get("/instructions/").content.decode()

@@ -26,7 +26,7 @@ D = dt.date
 PAGES = [
     # + the five lists' home panel (one count, and its render); + its "needs me today" items (the
     # same count, shared through tasks.panels.shared(), and one more render)
-    ("alice", "home", None, 10),
+    ("alice", "home", None, 13),  # the 批示 panels: their counts, the latest, and a render each
     ("alice", "unit_workspace", None, 10),
     ("alice", "report_list", None, 7),
     ("alice", "assignment_list", None, 10),

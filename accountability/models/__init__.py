@@ -3,6 +3,7 @@ from .checks import Check
 from .disclosure import Disclosure
 from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
+from .instructions import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
 from .problems import ProblemDecision
@@ -13,12 +14,16 @@ from .year_end import YearResult
 __all__ = [
     "AccountabilityCase",
     "AccountabilityMeasure",
+    "AnswerState",
     "Appeal",
     "Check",
     "Disclosure",
     "FeedbackSettings",
     "GradeBand",
     "InboxMessage",
+    "Instruction",
+    "InstructionAnswer",
+    "InstructionAnswerFile",
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
@@ -32,5 +37,6 @@ __all__ = [
     "SupervisionRun",
     "UnitMonthPoints",
     "YearResult",
+    "answer_state",
     "format_number",
 ]

@@ -33,6 +33,9 @@ class SupervisionRules(models.Model):
         _("red above (points behind plan)"), max_digits=4, decimal_places=1, default=Decimal(30), validators=_POINTS
     )
     missing_report_warns = models.BooleanField(_("a missing report gives a yellow warning"), default=True)
+    warn_on_overdue_instruction = models.BooleanField(
+        _("an instruction not answered by its due date gives a yellow warning"), default=True
+    )
     yellow_catch_up_days = _days(
         _("days to act on a yellow warning"), 30, _("If the unit has not caught up by then, the warning turns orange.")
     )

@@ -52,7 +52,7 @@ from tasks.judgment.state import actual_expression, reports_held
 from tasks.models import Assignment, Milestone, ProgressReport
 from tasks.services import planned_percent_subquery
 
-from ..models import Notice, SupervisionRules
+from ..models import Instruction, InstructionAnswer, Notice, SupervisionRules
 
 PERCENT = DecimalField(max_digits=6, decimal_places=1)
 
@@ -236,6 +236,31 @@ def _typed(row: dict) -> dict:
     return row
 
 
+def overdue_instruction_assignments(asof: AsOf) -> dict[int, dt.date]:
+    """{assignment: earliest due date} of open assignments whose unit had, at the moment, an
+    instruction (批示) on their target past its due date and unanswered: one query."""
+    answered = InstructionAnswer.objects.filter(
+        instruction=OuterRef("instruction_id"), unit=OuterRef("unit_id"), answered_at__lte=asof.moment
+    )
+    overdue = (
+        Instruction.units.through.objects.filter(
+            unit=OuterRef("unit_id"),
+            instruction__target=OuterRef("target_id"),
+            instruction__due_date__lt=asof.day,
+            instruction__created_at__lte=asof.moment,
+        )
+        .exclude(Exists(answered))
+        .order_by("instruction__due_date")
+    )
+    rows = (
+        open_assignments(asof)
+        .annotate(instruction_due=Subquery(overdue.values("instruction__due_date")[:1], output_field=DateField()))
+        .filter(instruction_due__isnull=False)
+        .values_list("pk", "instruction_due")
+    )
+    return dict(rows)
+
+
 def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
     """Red past the deadline or above the red threshold; yellow behind plan, without a report due,
     or with a report its head has sat on past the limit (负责人未审批)."""
@@ -244,6 +269,8 @@ def condition_level(row: dict, day: dt.date, rules: SupervisionRules) -> int:
         return WarningLevel.RED
     unreported = row["missing_period"] or row.get("head_late_period")
     if lag >= rules.yellow_lag_points or (rules.missing_report_warns and unreported):
+        return WarningLevel.YELLOW
+    if rules.warn_on_overdue_instruction and row.get("instruction_due"):
         return WarningLevel.YELLOW
     return WarningLevel.GREEN
 

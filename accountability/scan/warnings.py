@@ -34,7 +34,7 @@ from ..models import Notice, SupervisionRules
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, save_issued
 from ..services.numbering import lock_counter
-from .conditions import AsOf, condition_level, lagging_conditions, plan_nodes
+from .conditions import AsOf, condition_level, lagging_conditions, overdue_instruction_assignments, plan_nodes
 
 # Reds given for a condition (not for ignoring a warning) step down when the condition eases.
 CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
@@ -84,6 +84,8 @@ def condition_cause(row: dict, day: dt.date, rules: SupervisionRules) -> tuple[s
         return NoticeCause.BEHIND_PLAN, node
     if not row["missing_period"] and row.get("head_late_period"):
         return NoticeCause.HEAD_LATE, row["head_late_period"]
+    if not row["missing_period"] and row.get("instruction_due"):
+        return NoticeCause.INSTRUCTION_OVERDUE, row["instruction_due"].isoformat()
     return NoticeCause.MISSING_REPORT, row["missing_period"]
 
 
@@ -139,11 +141,14 @@ def apply_warning_rules(
     for late in lateness.heads_late(asof.moment):
         if late.due_date < asof.day:
             heads_late.setdefault(late.assignment_id, late)
-    rows = lagging_conditions(asof, rules, also=list(heads_late))
+    # 批示 not answered by their due date: the unit's assignments on the instruction's target.
+    instructions_due = overdue_instruction_assignments(asof) if rules.warn_on_overdue_instruction else {}
+    rows = lagging_conditions(asof, rules, also=sorted({*heads_late, *instructions_due}))
     for row in rows:
         late = heads_late.get(row["pk"])
         row["head_late_period"] = late.period if late else None
         row["head_late"] = late
+        row["instruction_due"] = instructions_due.get(row["pk"])
     if missing_reports is not None and rules.missing_report_warns:
         missing_reports.update((row["pk"], row["missing_period"]) for row in rows if row["missing_period"])
     # The rows hold every open assignment that carries a warning: a warning on any other has ended.
@@ -227,6 +232,7 @@ def _draft(assignment, row, issue: Issue, previous: Notice | None, asof, rules, 
         missing_period=row["missing_period"],
         missing_due=_missing_due(assignment, row["missing_period"]),
         head_late=row.get("head_late") if issue.cause == NoticeCause.HEAD_LATE else None,
+        instruction_due=row.get("instruction_due"),
         previous_number=previous.number if previous else "",
         previous_level=previous.level if previous else None,
         previous_due=previous.due_date if previous else None,

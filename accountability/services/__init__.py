@@ -11,6 +11,7 @@ from .disclosure import (
     refresh_disclosure,
     reopen_disclosure,
 )
+from .instructions import answer_instruction, issue_instruction
 from .letters import (
     decide_letter_change,
     letter_assignments,
@@ -47,6 +48,7 @@ from .scoring import (
 from .year_end import close_year, year_state
 
 __all__ = [
+    "answer_instruction",
     "answer_notice",
     "approve_disclosure",
     "approve_exposure",
@@ -59,6 +61,7 @@ __all__ = [
     "execute_run",
     "file_appeal",
     "issue_close_out_notices",
+    "issue_instruction",
     "issue_supervision",
     "issue_task_notices",
     "letter_assignments",

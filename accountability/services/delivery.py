@@ -116,6 +116,30 @@ def ask_office_to_approve(notices: list[Notice]) -> list[InboxMessage]:
     return _save_and_send(messages)
 
 
+def deliver_instruction(instruction) -> list[InboxMessage]:
+    """Each addressed unit's staff and heads (and the office, if it is addressed) get the 批示 in
+    their inbox, with the date it must be answered by and the page to answer on."""
+    people: dict[int, str] = {}
+    for unit_people_of in unit_people(instruction.units.values_list("pk", flat=True)).values():
+        people.update(unit_people_of)
+    if instruction.to_office:
+        people.update(office_people())
+    link = settings.ZMD_SITE_URL + reverse("instructions:detail", args=[instruction.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (
+            _("Instruction of %(leader)s on %(target)s")
+            % {"leader": instruction.author, "target": instruction.target.title}
+        )[:200]
+        body = "\n".join(
+            [instruction.text, _("Answer by %(day)s: %(link)s") % {"day": day_text(instruction.due_date), "link": link}]
+        )
+        messages = [
+            _message(user_id, email, kind=MessageKind.INSTRUCTION, subject=subject, body=body)
+            for user_id, email in sorted(people.items())
+        ]
+    return _save_and_send(messages)
+
+
 def deliver_digests(day: dt.date, lines_by_user: dict[int, list[str]], emails: dict[int, str]) -> list[InboxMessage]:
     """One digest per person per day; a person who already has today's digest keeps it as it is."""
     already = set(

@@ -126,6 +126,8 @@ class WarningFacts:
     previous_due: dt.date | None = None
     # 负责人未审批: the report the unit's staff filed and its head has not approved in time.
     head_late: HeadLate | None = None
+    # A leader's instruction (批示) on the target the unit had to answer by this day and has not.
+    instruction_due: dt.date | None = None
 
 
 @in_site_language
@@ -161,6 +163,11 @@ def warning_wording(assignment: Assignment, *, level: int, cause: str, facts: Wa
             "filed": day_text(facts.head_late.submitted_on),
             "approval_due": day_text(facts.head_late.approval_due),
         }
+    elif cause == NoticeCause.INSTRUCTION_OVERDUE and facts.instruction_due:
+        lead = _(
+            "A leader's instruction on “%(target)s” asked your unit to answer by %(due)s what it had done; "
+            "as of %(day)s it has not answered."
+        ) % {**names, "due": day_text(facts.instruction_due)}
     elif cause == NoticeCause.OVERDUE:
         lead = (
             _("Your unit's part of “%(target)s” was due by %(deadline)s and had not been completed as of %(day)s.")

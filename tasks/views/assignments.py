@@ -59,6 +59,9 @@ def workspace(request):
     page.object_list = _judged(attach_states(page.object_list))
     instructions = (
         FollowUp.objects.for_user(user)
+        # A leader's instruction is the Instruction of the units it is addressed to (its own panel),
+        # not every unit's business on the target.
+        .exclude(kind=FollowUpKind.LEADER)
         # A semi-join, not a join and DISTINCT over every column of the rows and their relations.
         .filter(target__in=Assignment.objects.filter(unit__in=access.unit_ids).values("target_id"))
         .select_related("target", "author", "report__assignment__unit")

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from core import clock
 from core.access import Action, access_for
 
-from ..choices import FollowUpKind, ReportStatus, TargetStatus
-from ..models import Assignment, FollowUp, ProgressReport, Target
+from ..choices import ReportStatus, TargetStatus
+from ..models import Assignment, ProgressReport, Target
 from ..selectors.assignments import AWAITING_HEAD, DUE_NOW, MISSING, RETURNED, with_report_statuses
 from ..selectors.home import leader_today
 from ..selectors.reports import open_follow_up_reports
@@ -30,12 +30,8 @@ def home(request):
             returned=Count("pk", filter=RETURNED),
             approval=Count("pk", filter=AWAITING_HEAD),
         )
-        context["instructions"] = (
-            FollowUp.objects.for_user(user)
-            .filter(kind=FollowUpKind.LEADER)
-            .select_related("target", "author", "written_by")
-            .order_by("-created_at")[:5]
-        )
+        # A leader's instructions (批示) reach a unit only when addressed to it: the "today" and
+        # "home" panels of accountability/views/instruction_panels.py show them.
     if access.head_unit_ids:
         context["approval_count"] = (
             ProgressReport.objects.for_user(user, Action.APPROVE).filter(status=ReportStatus.PENDING_APPROVAL).count()

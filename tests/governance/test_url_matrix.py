@@ -171,6 +171,11 @@ ROWS: dict[str, list] = {
     "notices:inbox": [get((302, 200, 200, 200, 200, 200, 200))],
     "notices:read_all": [post((302, 302, 302, 302, 302, 302, 302))],
     "notices:message": [get((302, 302, 404, 404, 404, 404, 404), lambda w: [w.message.pk if w.message else MISSING])],
+    "instructions:list": [get(WITH_A_ROLE)],
+    "instructions:new": [get((302, 403, 403, 403, 404, 403, 403))],  # no target given: not found
+    "instructions:detail": [get((302, 200, 404, 200, 200, 200, 403), lambda w: [w.instruction.pk])],
+    "instructions:answer": [post((302, 400, 404, 400, 403, 403, 403), lambda w: [w.instruction.pk])],
+    "instructions:file": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
     "notices:detail": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.notice.pk])],
     "notices:download": [get((302, 200, 404, 200, 200, 200, 404), lambda w: [w.notice.pk])],
     "notices:sign": [post((302, 302, 404, 404, 404, 404, 404), lambda w: [w.notice.pk])],
@@ -318,6 +323,9 @@ def world(unit_a, unit_b, alice, bob, carol, dave, erin, leader):
             facts="推进不力",
             evidence=jpeg("约谈记录.jpg"),
             acting_user=erin,
+        )
+        w.instruction = accountability.issue_instruction(
+            target=w.target, text="抓紧推进。", due_date=D(2018, 7, 10), units=[unit_a], acting_user=dave
         )
     return w
 
