@@ -39,10 +39,11 @@ PAGES = [
     ("erin", "review_queue", None, 9),  # + the units of the filter form
     ("erin", "follow_up_list", None, 7),
     # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
-    ("dave", "dashboard", None, 19),
-    ("dave", "battle_map", None, 9),
-    ("dave", "battle_map", "?by=unit", 9),
-    ("dave", "assignment_list", "?colour=1", 10),
+    # + the leader's scope (his posts' fields and units, one query) on each of the four
+    ("dave", "dashboard", None, 20),
+    ("dave", "battle_map", None, 10),
+    ("dave", "battle_map", "?by=unit", 10),
+    ("dave", "assignment_list", "?colour=1", 11),
     # + the targets it was carried into (结转)
     ("erin", "target_detail", "first_target", 12),
     # + its completion claims, its requests for more time, the co-units' figures the lead unit sees

@@ -59,9 +59,10 @@ _TEXT_JS = """() => {
   return parts.join(' ');
 }"""
 _LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]:not([download])'), a => a.getAttribute('href'))"
-# A form page: a POST form with at least two fields a person fills in.
+# A form page: a POST form with at least two fields a person fills in. The attribute, not form.method:
+# a field named "method" (the check form's 方式) shadows the property.
 _IS_FORM_JS = """() => Array.from(document.querySelectorAll('form')).some(form =>
-  (form.method || '').toLowerCase() === 'post' &&
+  (form.getAttribute('method') || '').toLowerCase() === 'post' &&
   Array.from(form.querySelectorAll('input, textarea, select')).filter(el =>
     !['hidden', 'submit', 'button', 'reset'].includes((el.type || '').toLowerCase())).length >= 2)"""
 

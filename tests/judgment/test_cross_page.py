@@ -23,6 +23,7 @@ from core.periods import month_end
 from tasks.excel.exporters import UnitStatusExporter
 from tasks.judgment.state import State, group, judge, judge_days, target_summary
 from tasks.models import Assignment, Leader, Target, Unit, User
+from tasks.selectors.scope import leader_scope
 
 DAY = dt.date(2018, 9, 30)
 JUDGED = re.compile(r'data-state="(\w+)" data-assignment="(\d+)" data-day="([\d-]+)"')
@@ -116,7 +117,7 @@ def test_the_dashboard_numbers_match_the_lists_behind_them(client, judged):
         assert all(state not in (State.ON_PLAN,) or judged[pk].days_late for pk, state in listed.items())
     # Each colour count opens the list of exactly those assignments.
     for level in range(4):
-        count = re.search(rf'colour={level}"><strong>(\d+)</strong>', html)
+        count = re.search(rf'colour={level}(?:&amp;scope=\w+)?"><strong>(\d+)</strong>', html)
         listed = _all_pages(client, "office", reverse("assignment_list") + f"?year=2018&status=open&colour={level}")
         assert (
             int(count.group(1))
@@ -189,11 +190,10 @@ def _all_battle_rows(client, extra: str = "") -> dict[int, tuple]:
 def test_the_meeting_pack_and_the_unit_sheet_agree(client, judged):
     for leader in Leader.objects.all():
         pack = lagging_assignments(leader, DAY)
-        expected = {
-            pk
-            for pk, judgment in judged.items()
-            if judgment.behind and Assignment.objects.filter(pk=pk, target__leader=leader, target__year=2018).exists()
-        }
+        in_scope = set(
+            leader_scope(leader).assignments(Assignment.objects.filter(target__year=2018)).values_list("pk", flat=True)
+        )
+        expected = {pk for pk, judgment in judged.items() if judgment.behind and pk in in_scope}
         assert {row.pk for row in pack} == expected, leader.post
         assert all(row.judged == judged[row.pk] for row in pack)
     leader = next(leader for leader in Leader.objects.all() if lagging_assignments(leader, DAY))
