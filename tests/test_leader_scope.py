@@ -223,3 +223,28 @@ def test_the_office_sets_a_leader_s_fields_and_units_and_adds_a_field(client, er
     client.force_login(dave)  # a leader does not set their own scope
     assert client.post(reverse("office_leader_edit", args=[leader.pk]), {"whole_city": "on"}).status_code == 403
     assert not Leader.objects.get(pk=leader.pk).whole_city
+
+
+def test_the_office_labels_a_target_with_its_fields_in_the_target_form(client, erin, leader):
+    """分管领域 are put on targets in the browser: creating and editing a target sets them, and the
+    target then lies in the scope of the leaders over those fields."""
+    industry, traffic = Field.objects.create(name="工业"), Field.objects.create(name="交通")
+    over_traffic = LeaderFactory(post="副市长（分管交通）")
+    over_traffic.fields.add(traffic)
+    client.force_login(erin)
+    form = {
+        "year": "2018", "code": "2018-101", "title": "新建公路30公里", "source": "work_report",
+        "target_type": "livelihood", "leader": leader.pk, "start_date": "2018-01-01", "deadline": "2018-12-31",
+        "report_frequency": "monthly", "measure_unit": "公里", "target_value": "30", "direction": "higher",
+        "measure_kind": "cumulative", "share_rule": "sum", "areas": [industry.pk],
+    }  # fmt: skip
+    client.post(reverse("target_create"), form)
+    target = Target.objects.get(code="2018-101")
+    assert list(target.fields.all()) == [industry]
+    assert not leader_scope(over_traffic).targets(Target.objects.all()).filter(pk=target.pk).exists()
+    edit = client.get(reverse("target_edit", args=[target.pk])).content.decode()
+    assert re.search(rf'value="{industry.pk}"[^>]*checked', edit)
+    client.post(reverse("target_edit", args=[target.pk]), {**form, "areas": [traffic.pk]})
+    assert list(target.fields.all()) == [traffic]
+    assert leader_scope(over_traffic).targets(Target.objects.all()).filter(pk=target.pk).exists()
+    assert "交通" in client.get(reverse("target_detail", args=[target.pk])).content.decode()

@@ -10,7 +10,7 @@ from core.labels import NamedRowsFormSet
 from core.periods import Granularity
 
 from ..choices import AssignmentRole
-from ..models import ResponsiblePerson, Target, Unit
+from ..models import Field, ResponsiblePerson, Target, Unit
 from ..services.breakdown import TARGET_FIELDS
 from .values import ValueField
 
@@ -30,6 +30,10 @@ class TargetForm(forms.ModelForm):
 
     description = _long_text("description", 3)
     remarks = _long_text("remarks", 2)
+    # 分管领域: the labels that put the target in the scope of the leaders over those fields.
+    areas = forms.ModelMultipleChoiceField(
+        queryset=Field.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Fields")
+    )
 
     class Meta:
         model = Target
@@ -52,6 +56,8 @@ class TargetForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents.order_by("-year", "code")
+        if self.instance.pk:
+            self.fields["areas"].initial = list(self.instance.fields.all())
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

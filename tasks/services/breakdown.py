@@ -100,7 +100,8 @@ def _unknown_fields(given, allowed) -> None:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
-def create_target(*, acting_user, reason: str = "", **fields) -> Target:
+def create_target(*, acting_user, reason: str = "", areas=None, **fields) -> Target:
+    """A new target; ``areas`` are its 分管领域 (``Field`` rows), which decide the leaders in whose scope it lies."""
     _unknown_fields(fields, TARGET_FIELDS)
     target = Target(**fields)
     if target.year:
@@ -108,10 +109,12 @@ def create_target(*, acting_user, reason: str = "", **fields) -> Target:
     check_target(target)
     with transaction.atomic():
         validate_and_save(target, acting_user=acting_user, reason=reason or _("Target created"))
+        if areas is not None:
+            target.fields.set(areas)
     return target
 
 
-def update_target(target: Target, *, acting_user, reason: str = "", **changes) -> Target:
+def update_target(target: Target, *, acting_user, reason: str = "", areas=None, **changes) -> Target:
     _unknown_fields(changes, TARGET_FIELDS)
     if target.status == TargetStatus.CLOSED:
         raise RuleViolation(_("A closed target can no longer be changed."))
@@ -124,6 +127,8 @@ def update_target(target: Target, *, acting_user, reason: str = "", **changes) -
             setattr(target, name, value)
         check_target(target)
         validate_and_save(target, acting_user=acting_user, reason=reason or _("Target edited"))
+        if areas is not None:
+            target.fields.set(areas)
         if target.status == TargetStatus.ISSUED:
             _raise_breakdown_errors(target)
     return target

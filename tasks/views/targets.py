@@ -101,7 +101,9 @@ def target_create(request):
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            target = services.create_target(acting_user=request.user, **form.changes())
+            target = services.create_target(
+                acting_user=request.user, areas=form.cleaned_data["areas"], **form.changes()
+            )
         except RuleViolation as error:
             add_rule_errors(form, error)
         else:
@@ -124,7 +126,9 @@ def target_edit(request, pk: int):
                 if versions.is_stale(request, version):
                     stale = versions.changes_since(history, request.POST.get(versions.FIELD), describe=str)
                     raise versions.StaleEdit
-                services.update_target(target, acting_user=request.user, **form.changes())
+                services.update_target(
+                    target, acting_user=request.user, areas=form.cleaned_data["areas"], **form.changes()
+                )
         except versions.StaleEdit:
             pass
         except RuleViolation as error:
