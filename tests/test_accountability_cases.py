@@ -232,3 +232,19 @@ def test_a_responsibility_check_leads_to_its_cases_and_offers_the_office_a_new_o
     assert reverse("cases:new") not in page
     client.force_login(bob)  # another unit sees neither
     assert client.get(detail).status_code == 404
+
+
+def test_the_leaders_home_opens_on_what_waits_for_his_decision(client, proposed, dave, erin):
+    client.force_login(dave)
+    with at(SEPT):
+        page = client.get(reverse("home")).content.decode()
+    block = page[page.index('id="needs-me-today"') :]
+    link = f'href="{reverse("cases:list")}?status=proposed"><strong class="count count--orange">1</strong>'
+    assert link in block
+    decide_case(proposed, approve=False, note="事实不清", acting_user=dave)
+    with at(SEPT):
+        page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("cases:list")}?status=proposed"><strong class="count">0</strong>' in page
+    client.force_login(erin)  # the office proposes; nothing waits for it to decide
+    with at(SEPT):
+        assert "?status=proposed" not in client.get(reverse("home")).content.decode()

@@ -228,7 +228,7 @@ def test_the_office_sets_a_leader_s_fields_and_units_and_adds_a_field(client, er
 def test_the_office_labels_a_target_with_its_fields_in_the_target_form(client, erin, leader):
     """分管领域 are put on targets in the browser: creating and editing a target sets them, and the
     target then lies in the scope of the leaders over those fields."""
-    industry, traffic = Field.objects.create(name="工业"), Field.objects.create(name="交通")
+    industry, traffic = (Field.objects.get_or_create(name=name)[0] for name in ("工业", "交通"))
     over_traffic = LeaderFactory(post="副市长（分管交通）")
     over_traffic.fields.add(traffic)
     client.force_login(erin)

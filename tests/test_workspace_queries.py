@@ -45,7 +45,7 @@ PAGES = [
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 11),
     # + the targets it was carried into (结转)
-    ("erin", "target_detail", "first_target", 12),
+    ("erin", "target_detail", "first_target", 13),  # + its fields (分管领域)
     # + its completion claims, its requests for more time, the co-units' figures the lead unit sees
     ("alice", "assignment_detail", "first_assignment", 19),
 ]
