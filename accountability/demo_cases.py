@@ -12,9 +12,9 @@ from tasks.demo import DEMO_DATE
 from tasks.models import Role, User
 
 from .choices import CheckKind, NoticeKind
-from .models import AccountabilityCase, AccountabilityMeasure, Check, Notice
+from .models import AccountabilityCase, Check, Notice
 from .services import record_check
-from .services.cases import approver_for, decide_case, propose_case
+from .services.cases import approver_for, decide_case, ensure_starting_measures, propose_case
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -30,7 +30,7 @@ def build_cases_demo() -> int:
     red = reds.select_related("assignment__target").order_by("pk").first()
     if red is None:
         return 0
-    measures = {measure.name: measure for measure in AccountabilityMeasure.objects.all()}
+    measures = ensure_starting_measures()
     with clock.replaying_at(_at(DEMO_DATE, 10)):
         # The register's 查责任 check (demo_checks) proposed 问责: this is the case it became.
         check = Check.objects.filter(kind=CheckKind.RESPONSIBILITY).order_by("pk").first() or record_check(

@@ -169,9 +169,11 @@ def tidy_database() -> None:
 
 def _publish_disclosure(office: User) -> int:
     """The month's publication, made as the office makes it, so that the public page has something to show."""
+    # The office prepares, a city leader approves (never the one who prepared it), the office publishes.
+    leader = Role.objects.filter(kind=RoleKind.LEADER, leader__post__startswith=BENCH_PREFIX).order_by("pk").first()
     with override_settings(ZMD_TODAY=TODAY):
         draft = prepare_disclosure(month=TODAY.replace(day=1), acting_user=office)
-        publish_disclosure(approve_disclosure(draft, acting_user=office), acting_user=office)
+        publish_disclosure(approve_disclosure(draft, acting_user=leader.user), acting_user=office)
     return 1
 
 

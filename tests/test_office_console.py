@@ -217,14 +217,18 @@ def test_a_problem_stays_open_until_the_office_follows_it_up(client, erin, dave,
     assert report.problems in _text(client.get(reverse("follow_up_list") + "?state=answered"))
 
 
-def test_a_leaders_instruction_is_shown_to_the_unit_and_the_office(client, dave, alice, erin, lead_assignment):
+def test_a_leaders_note_on_a_target_is_shown_on_the_target_to_the_unit_and_the_office(
+    client, dave, alice, erin, lead_assignment
+):
+    """A note addressed to nobody stays on its target's page; the unit's home and workspace list only
+    the 批示 addressed to the unit (accountability.Instruction), so one unit never reads another's."""
     client.force_login(dave)
     client.post(reverse("target_follow_up", args=[lead_assignment.target_id]), {"text": "务必年底前完成"})
     instruction = FollowUp.objects.get()
     assert instruction.kind == FollowUpKind.LEADER and instruction.author == dave
     client.force_login(alice)
-    assert "务必年底前完成" in _text(client.get(reverse("unit_workspace")))
-    assert "务必年底前完成" in _text(client.get(reverse("home")))
+    assert "务必年底前完成" in _text(client.get(reverse("target_detail", args=[lead_assignment.target_id])))
+    assert "务必年底前完成" not in _text(client.get(reverse("unit_workspace")))
     client.force_login(erin)
     assert "务必年底前完成" in _text(client.get(reverse("target_detail", args=[lead_assignment.target_id])))
 

@@ -31,6 +31,23 @@ def notice_may_raise_case(notice: Notice) -> bool:
     )
 
 
+# The measures the office starts with (migration 0015 seeded them; it edits the list and points after).
+STARTING_MEASURES = [
+    ("约谈", None),
+    ("通报批评", "-2"),
+    ("诫勉谈话", "-3"),
+    ("责令书面检查", "-1"),
+    ("移送纪检监察机关", "-5"),
+]
+
+
+def ensure_starting_measures() -> dict:
+    """The starting measures by name, made again where a database lost them (a flushed test database)."""
+    for order, (name, points) in enumerate(STARTING_MEASURES, start=1):
+        AccountabilityMeasure.objects.get_or_create(name=name, defaults={"points": points, "sort_order": order})
+    return {measure.name: measure for measure in AccountabilityMeasure.objects.all()}
+
+
 def approver_for(assignment) -> Leader:
     """The mayor if the office has named one for every case, else the target's leader."""
     rules = SupervisionRules.current()
