@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accountability.models import AccountabilityCase, Check
+from accountability.services.cases import ensure_starting_measures
 from tests.test_browser import Person, _day, browser  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,7 @@ def test_check_then_case_then_leader_approves_then_the_units_ledger_shows_it(
     unit_a,
 ):
     lead = issued_target.assignments.get(unit=unit_a)
+    ensure_starting_measures()  # a live-server test before this one flushed the migration's rows
     _day(settings, dt.date(2018, 9, 3))
 
     office = Person(browser, live_server, "erin")

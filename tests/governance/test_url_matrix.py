@@ -28,8 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accountability import services as accountability
 from accountability.choices import CheckKind
-from accountability.models import AccountabilityMeasure, InboxMessage, Notice, ResponsibilityLetter
-from accountability.services.cases import propose_case
+from accountability.models import InboxMessage, Notice, ResponsibilityLetter
+from accountability.services.cases import ensure_starting_measures, propose_case
 from tasks.models import Leader
 from tests.factories import UserFactory
 from tests.workspace_data import D, at, jpeg, statuses_by_role, unit_a_world
@@ -319,7 +319,7 @@ def world(unit_a, unit_b, alice, bob, carol, dave, erin, leader):
         )
         w.case = propose_case(
             check=w.check,
-            measure=AccountabilityMeasure.objects.get(name="通报批评"),
+            measure=ensure_starting_measures()["通报批评"],
             facts="推进不力",
             evidence=jpeg("约谈记录.jpg"),
             acting_user=erin,
