@@ -235,3 +235,14 @@ def test_the_leader_sees_each_state_in_the_list(client, dave, alice, target, uni
     with at(D(2018, 6, 20)):
         page = client.get(reverse("instructions:list")).content.decode()
     assert "已答复 1" in page and "逾期未答复</span> 1" in page
+
+
+def test_the_leader_hears_each_answer_and_whether_it_was_late(dave, alice, bob, target, unit_a, unit_b):
+    instruction = instruct(dave, target, [unit_a, unit_b])
+    with at(D(2018, 6, 9)):
+        answer_instruction(instruction, unit=unit_a, text="已倒排工期。", acting_user=alice)
+    with at(D(2018, 6, 12)):
+        answer_instruction(instruction, unit=unit_b, text="已补报材料。", acting_user=bob)
+    heard = InboxMessage.objects.filter(recipient=dave, kind=MessageKind.INSTRUCTION).order_by("pk")
+    assert [(m.subject.split("答复")[0], "逾期" in m.body) for m in heard] == [("甲县", False), ("乙局", True)]
+    assert f"/instructions/{instruction.pk}/" in heard[0].body and "已倒排工期。" in heard[0].body

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accountability.selectors.meetings import meeting_pack
+from accountability.services.instructions import answer_instruction, issue_instruction
 from tasks import services
 from tasks.choices import FollowUpKind, FollowUpTopic, WarningLevel
 from tests.factories import LeaderFactory, UnitFactory
@@ -24,12 +25,17 @@ def meeting(erin, alice, bob, dave, leader, unit_a, unit_b):
     warn([link(target, unit_a)], WarningLevel.YELLOW, on=D(2018, 8, 1))  # what the scan told unit A
     accept(file_report(link(target, unit_b), bob, D(2018, 7, 27), period="2018-07", percent=40), erin, D(2018, 7, 30))
     with at(D(2018, 8, 20)):
-        services.add_follow_up(target=target, kind=FollowUpKind.LEADER, text="加快进度", acting_user=dave)
+        instruction = issue_instruction(
+            target=target, text="加快进度", due_date=D(2018, 8, 24), units=[unit_a, unit_b], acting_user=dave
+        )
+        answer_instruction(instruction, unit=unit_b, text="已按计划推进", acting_user=bob)
     with at(D(2018, 8, 25)):
         services.add_follow_up(
             target=target, report=a_report, kind=FollowUpKind.OFFICE, topic=FollowUpTopic.PROBLEM,
             text="已协调资金", acting_user=erin,
         )  # fmt: skip
+    with at(D(2018, 8, 27)):
+        answer_instruction(instruction, unit=unit_a, text="资金已到位", acting_user=alice)
     return target
 
 
@@ -38,11 +44,20 @@ def test_the_pack_lists_what_lagged_what_was_open_and_what_was_pending_on_the_da
     assert [(a.unit.name, a.progress_on) for a in pack.lagging] == [("甲县", 10)]
     assert pack.lagging[0].lag >= 10
     assert [r.problems for r in pack.open_problems] == ["资金不到位"]
-    assert [i.text for i in pack.pending_instructions] == ["加快进度"]
+    assert [(i.text, [u.name for u in i.waiting_units], i.overdue) for i in pack.pending_instructions] == [
+        ("加快进度", ["甲县"], False)
+    ]
+
+
+def test_the_instruction_is_pending_until_every_addressed_unit_answered_it(meeting, leader):
+    assert meeting_pack(leader, D(2018, 8, 19)).pending_instructions == []  # not yet written
+    assert [i.overdue for i in meeting_pack(leader, D(2018, 8, 24)).pending_instructions] == [False]
+    assert [i.overdue for i in meeting_pack(leader, D(2018, 8, 26)).pending_instructions] == [True]
+    assert meeting_pack(leader, D(2018, 8, 27)).pending_instructions == []  # 甲县 answered, late
 
 
 def test_a_follow_up_closes_the_problem_and_acts_on_the_instruction_from_its_day(meeting, leader):
-    pack = meeting_pack(leader, D(2018, 8, 26))
+    pack = meeting_pack(leader, D(2018, 8, 27))
     assert pack.open_problems == [] and pack.pending_instructions == []
     assert [a.unit.name for a in pack.lagging] == ["甲县"]
 

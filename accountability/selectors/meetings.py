@@ -3,7 +3,7 @@
 Three lists, each one query whatever the size of the ledger, over the leader's scope
 (tasks/selectors/scope.py; the mayor's is the city): the lagging assignments
 (plan against accepted progress as they stood on the day), problems units reported that the
-office has not yet followed up, and the leader's instructions (批示) not yet acted on.
+office has not yet followed up, and the leader's instructions (批示) some addressed unit has not answered.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from tasks.choices import (
     FILED_REPORT_STATUSES,
@@ -20,9 +20,10 @@ from tasks.choices import (
     TargetStatus,
 )
 from tasks.judgment.state import judge
-from tasks.models import Assignment, FollowUp, Leader, ProgressReport, Target
+from tasks.models import Assignment, FollowUp, Leader, ProgressReport, Role, Target, Unit
 from tasks.selectors.scope import Scope, leader_scope
 
+from ..models.instructions import AnswerState, Instruction, InstructionAnswer, answer_state
 from ..rulebook import end_of
 
 
@@ -78,25 +79,33 @@ def open_problems(leader: Leader, day: dt.date, city: bool = False):
     )
 
 
-def pending_instructions(leader: Leader, day: dt.date, city: bool = False):
-    """Instructions on the targets of the leader's scope, or written by the leader on any target, that
-    the office has not followed up since."""
-    acted_on = FollowUp.objects.filter(
-        target=OuterRef("target"),
-        kind=FollowUpKind.OFFICE,
-        created_at__gt=OuterRef("created_at"),
-        created_at__lt=end_of(day),
+def pending_instructions(leader: Leader, day: dt.date, city: bool = False) -> list[Instruction]:
+    """Instructions (批示) on the targets of the leader's scope, or written by the leader on any target,
+    that some addressed unit had not answered by the day (the one answer rule is ``answer_state``).
+    Each carries ``waiting_units``: the addressed units still owing an answer then, and ``overdue``."""
+    answered_by_day = InstructionAnswer.objects.filter(
+        instruction=OuterRef("instruction_id"), unit=OuterRef("unit_id"), answered_on__lte=day
     )
-    return (
-        FollowUp.objects.filter(kind=FollowUpKind.LEADER, target__year=day.year, created_at__lt=end_of(day))
+    owing = Instruction.units.through.objects.filter(instruction=OuterRef("pk")).exclude(Exists(answered_by_day))
+    rows = list(
+        Instruction.objects.filter(target__year=day.year, created_at__lt=end_of(day))
         .filter(
             Q(target__in=_scope(leader, city).targets(Target.objects.all()).values("pk"))
-            | Q(pk__in=FollowUp.objects.filter(author__roles__leader=leader).values("pk"))
+            | Q(author__in=Role.objects.filter(leader=leader).values("user"))
         )
-        .exclude(Exists(acted_on))
-        .select_related("target", "report__assignment__unit")
-        .order_by("-created_at")
+        .filter(Exists(owing))
+        .select_related("target")
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.order_by("sort_order", "pk")),
+            Prefetch("answers", queryset=InstructionAnswer.objects.filter(answered_on__lte=day)),
+        )
+        .order_by("due_date", "-created_at")
     )
+    for instruction in rows:
+        answered = {answer.unit_id for answer in instruction.answers.all()}
+        instruction.waiting_units = [unit for unit in instruction.units.all() if unit.pk not in answered]
+        instruction.overdue = answer_state(instruction.due_date, None, day) == AnswerState.OVERDUE
+    return rows
 
 
 def meeting_pack(leader: Leader, day: dt.date, city: bool = False) -> MeetingPack:
@@ -105,5 +114,5 @@ def meeting_pack(leader: Leader, day: dt.date, city: bool = False) -> MeetingPac
         day=day,
         lagging=list(lagging_assignments(leader, day, city)),
         open_problems=list(open_problems(leader, day, city)),
-        pending_instructions=list(pending_instructions(leader, day, city)),
+        pending_instructions=pending_instructions(leader, day, city),
     )

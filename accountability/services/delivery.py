@@ -140,6 +140,28 @@ def deliver_instruction(instruction) -> list[InboxMessage]:
     return _save_and_send(messages)
 
 
+def deliver_instruction_answer(answer) -> list[InboxMessage]:
+    """The leader who wrote the 批示 hears that a unit answered it (and whether late), with the page
+    showing every addressed unit's state."""
+    instruction = answer.instruction
+    author = instruction.author
+    if not author.is_active:
+        return []
+    link = settings.ZMD_SITE_URL + reverse("instructions:detail", args=[instruction.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (
+            _("%(unit)s answered your instruction on %(target)s")
+            % {"unit": answer.unit, "target": instruction.target.title}
+        )[:200]
+        late = answer.answered_on > instruction.due_date
+        lines = [answer.text, (_("Answered late, after %(day)s.") if late else _("Answered by %(day)s."))
+                 % {"day": day_text(instruction.due_date)}, link]  # fmt: skip
+        message = _message(
+            author.pk, author.email or "", kind=MessageKind.INSTRUCTION, subject=subject, body="\n".join(lines)
+        )
+    return _save_and_send([message])
+
+
 def deliver_digests(day: dt.date, lines_by_user: dict[int, list[str]], emails: dict[int, str]) -> list[InboxMessage]:
     """One digest per person per day; a person who already has today's digest keeps it as it is."""
     already = set(

@@ -16,7 +16,7 @@ from tasks.models import Assignment, ProgressReport, Target, Unit
 from tasks.services import check_evidence_file, save_with_history
 
 from ..models import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
-from .delivery import deliver_instruction
+from .delivery import deliver_instruction, deliver_instruction_answer
 
 # Instructions written before they had due dates (FollowUp rows) stay as they were; this is the
 # default a leader's form offers for a new one.
@@ -110,6 +110,7 @@ def answer_instruction(instruction: Instruction, *, unit: Unit, text: str, actin
                 InstructionAnswerFile.from_upload(uploaded, acting_user=acting_user, answer=answer),
                 acting_user=acting_user,
             )
+        deliver_instruction_answer(answer)
     return answer
 
 
