@@ -29,6 +29,23 @@ def test_a_leaders_home_opens_on_what_is_in_his_charge(client, dave, erin, unit_
     assert "status=open&amp;lagging=on&amp;scope=mine" in page
 
 
+def test_a_leaders_waiting_extension_requests_link_to_the_assignments_that_asked(
+    client, dave, erin, alice, unit_a, unit_b, leader
+):
+    from tasks.services.extensions import request_extension
+
+    target = issued(erin, unit_a, [unit_b], start=D(2018, 3, 1), deadline=D(2018, 10, 31), leader=leader, code="T-EXT")
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        asking = target.assignments.get(unit=unit_a)
+        request_extension(asking, new_deadline=D(2018, 12, 15), reason="征迁未完成", acting_user=alice)
+        page = client.get(reverse("home")).content.decode()
+        listed = client.get(reverse("assignment_list"), {"year": 2018, "extension": "on", "scope": "mine"})
+    assert _figure(page, "项延期申请待决定") == 1
+    assert "extension=on&amp;scope=mine" in page
+    assert [row.pk for row in listed.context["page"]] == [asking.pk]
+
+
 def test_a_clerks_home_opens_on_the_reports_to_file(client, alice, erin, unit_a, unit_b):
     issued(erin, unit_a, [unit_b], code="T-DUE")
     client.force_login(alice)

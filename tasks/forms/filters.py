@@ -83,6 +83,7 @@ class AssignmentFilterForm(_FilterForm):
     red_since = forms.TypedChoiceField(
         label=_("New reds"), coerce=int, choices=_blank([(1, _("Since yesterday")), (7, _("In the last 7 days"))])
     )
+    extension = forms.BooleanField(label=_("Extension request waiting"))
     target = IdField()
 
     def __init__(self, data, *args, **kwargs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,12 +21,13 @@ from ..choices import (
     OPEN_ASSIGNMENT_STATUSES,
     REPORTABLE_ASSIGNMENT_STATUSES,
     UNIT_KINDS_BY_GROUP,
+    ExtensionStatus,
     RankingGroup,
     ReportStatus,
     WarningLevel,
 )
 from ..judgment.state import behind_filter, end_of, level_expression, with_level
-from ..models import Assignment, Milestone, ProgressReport
+from ..models import Assignment, ExtensionRequest, Milestone, ProgressReport
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
@@ -254,4 +255,7 @@ def filter_assignments(queryset: QuerySet[Assignment], filters: dict) -> QuerySe
         queryset = with_levels_before(with_level(queryset, today), today).filter(newly_red_filter(filters["red_since"]))
     if "report" in filters:
         queryset = queryset.filter(REPORT_FILTERS[filters["report"]])
+    if filters.get("extension"):
+        pending = ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionStatus.PENDING)
+        queryset = queryset.filter(Exists(pending))
     return queryset
