@@ -250,3 +250,20 @@ def test_the_leaders_home_opens_on_what_waits_for_his_decision(client, proposed,
     client.force_login(erin)  # the office proposes; nothing waits for it to decide
     with at(SEPT):
         assert "?status=proposed" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_secretary_decides_in_the_leaders_name_and_the_record_names_both(proposed, dave, erin, client):
+    from tasks.services.delegation import delegate
+
+    secretary = UserFactory(username="secretary", first_name="秘书甲")
+    delegate(leader_user=dave, secretary=secretary, acting_user=erin)
+    forget_access(secretary)
+    with at(SEPT), translation.override("zh-hans"):  # as a page does
+        decide_case(proposed, approve=True, acting_user=secretary)
+    proposed.refresh_from_db()
+    assert (proposed.decided_by, proposed.decided_for) == (secretary, dave)
+    label = f"秘书 {secretary} 代 {dave}"
+    assert label in proposed.history.latest().history_change_reason
+    client.force_login(erin)
+    with translation.override("zh-hans"):
+        assert label in client.get(reverse("cases:detail", args=[proposed.pk])).content.decode()

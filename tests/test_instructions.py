@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accountability.choices import MessageKind, NoticeCause, NoticeKind
 from accountability.models import AnswerState, InboxMessage, Instruction, Notice, SupervisionRules, answer_state
@@ -246,3 +247,20 @@ def test_the_leader_hears_each_answer_and_whether_it_was_late(dave, alice, bob, 
     heard = InboxMessage.objects.filter(recipient=dave, kind=MessageKind.INSTRUCTION).order_by("pk")
     assert [(m.subject.split("答复")[0], "逾期" in m.body) for m in heard] == [("甲县", False), ("乙局", True)]
     assert f"/instructions/{instruction.pk}/" in heard[0].body and "已倒排工期。" in heard[0].body
+
+
+def test_a_secretary_writes_in_the_leaders_name_and_the_record_names_both(dave, erin, target, unit_a, client):
+    from core.access import forget_access
+    from tasks.services.delegation import delegate
+
+    secretary = UserFactory(username="secretary")
+    delegate(leader_user=dave, secretary=secretary, acting_user=erin)
+    forget_access(secretary)
+    with translation.override("zh-hans"):  # as a page does: the record is in the site's language
+        instruction = instruct(secretary, target, [unit_a])
+    assert (instruction.author, instruction.written_by) == (dave, secretary)
+    label = f"秘书 {secretary} 代 {dave}"
+    assert label in instruction.history.latest().history_change_reason
+    client.force_login(dave)
+    assert label in client.get(reverse("instructions:detail", args=[instruction.pk])).content.decode()
+    assert label in client.get(reverse("instructions:list")).content.decode()

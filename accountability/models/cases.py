@@ -104,6 +104,10 @@ class AccountabilityCase(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
+    # A secretary deciding in the leader's name (秘书 X 代 Y): the leader, with decided_by the secretary.
+    decided_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided for")
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     history = HistoricalRecords()
@@ -124,6 +128,15 @@ class AccountabilityCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.measure}"
+
+    @property
+    def decided_signature(self) -> str:
+        """Who decided, as the record says it: the leader, or "秘书 X 代 Y"."""
+        if self.decided_for_id:
+            from tasks.services.delegation import on_behalf_label  # the services import these models
+
+            return on_behalf_label(self.decided_by, self.decided_for)
+        return str(self.decided_by or "")
 
     @property
     def colour(self) -> str:

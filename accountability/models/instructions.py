@@ -68,6 +68,10 @@ class Instruction(models.Model):
     problem narrows it. Addressed units answer it; the office may be told too."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("leader"))
+    # A secretary writing in the leader's name (秘书 X 代 Y): the leader is the author.
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("written by")
+    )
     target = models.ForeignKey(Target, models.CASCADE, related_name="instructions", verbose_name=_("target"))
     assignment = models.ForeignKey(
         Assignment, models.CASCADE, null=True, blank=True, related_name="instructions", verbose_name=_("assignment")
@@ -93,6 +97,15 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target.code} · {self.text[:30]}"
+
+    @property
+    def signature(self) -> str:
+        """Who instructed, as the record says it: the leader, or "秘书 X 代 Y"."""
+        if self.written_by_id:
+            from tasks.services.delegation import on_behalf_label  # the services import these models
+
+            return on_behalf_label(self.written_by, self.author)
+        return str(self.author)
 
     @property
     def subject(self):

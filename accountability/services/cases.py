@@ -16,6 +16,7 @@ from core.errors import RuleViolation
 from tasks.choices import WarningLevel
 from tasks.models import Leader
 from tasks.services import check_evidence_file, save_with_history, validate_and_save
+from tasks.services.delegation import signed_reason
 from tasks.services.years import refuse_closed_assignment
 
 from ..choices import CaseStatus, CheckKind, NoticeKind, RuleCode
@@ -116,7 +117,9 @@ def decide_case(case: AccountabilityCase, *, approve: bool, acting_user, note: s
         refuse_own_approval(case.proposed_by_id, acting_user)
         case.status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
         case.decided_by, case.decided_at, case.decision_note = acting_user, clock.now(), note.strip()
-        reason = _("Accountability approved") if approve else _("Accountability rejected")
+        case.decided_for, reason = signed_reason(
+            _("Accountability approved") if approve else _("Accountability rejected"), acting_user
+        )
         save_with_history(case, acting_user=acting_user, reason=reason)
         if approve and case.measure.points:
             _score(case)

@@ -13,6 +13,7 @@ from core import clock
 from core.errors import RuleViolation
 from core.periods import month_end
 from tasks.services import save_with_history, validate_and_save
+from tasks.services.delegation import signed_reason
 
 from ..choices import DisclosureStatus
 from ..models import Disclosure
@@ -146,7 +147,7 @@ def approve_disclosure(disclosure: Disclosure, *, acting_user) -> Disclosure:
         frm=DisclosureStatus.DRAFT,
         to=DisclosureStatus.APPROVED,
         acting_user=acting_user,
-        reason=_("approved"),
+        reason=signed_reason(_("approved"), acting_user)[1],
         fields=("approved",),
     )
 

@@ -14,6 +14,7 @@ from core.access import access_for
 from core.errors import RuleViolation
 from tasks.models import Assignment, ProgressReport, Target, Unit
 from tasks.services import check_evidence_file, save_with_history
+from tasks.services.delegation import signed_reason
 
 from ..models import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
 from .delivery import deliver_instruction, deliver_instruction_answer
@@ -57,9 +58,11 @@ def issue_instruction(
         errors.setdefault("__all__", []).append(_("This report raises no problem."))
     if errors:
         raise RuleViolation(errors)
+    leader_user, reason = signed_reason(_("Instruction written"), acting_user)
     with transaction.atomic():
         instruction = Instruction(
-            author=acting_user,
+            author=leader_user or acting_user,
+            written_by=acting_user if leader_user else None,
             target=target,
             assignment=assignment or (report.assignment if report else None),
             report=report,
@@ -69,7 +72,7 @@ def issue_instruction(
             to_office=to_office,
             created_at=clock.now(),
         )
-        save_with_history(instruction, acting_user=acting_user, reason=_("Instruction written"))
+        save_with_history(instruction, acting_user=acting_user, reason=reason)
         instruction.units.set(units)
         deliver_instruction(instruction)
     return instruction

@@ -26,6 +26,7 @@ from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.models import Assignment, ProgressReport
 from tasks.services import save_with_history
+from tasks.services.delegation import signed_reason
 from tasks.services.warning_levels import clear_warning_levels
 from tasks.services.years import refuse_closed_assignment
 
@@ -372,7 +373,9 @@ def approve_exposure(notice: Notice, *, acting_user, note: str = "") -> Notice:
         notice.due_date, notice.required_action = due, notice_texts.exposure_action(due)
         notice.is_published, notice.published_at = True, moment
         notice.verification_note = note.strip()
-        save_with_history(notice, acting_user=acting_user, reason=_("Exposure approved and published"))
+        save_with_history(
+            notice, acting_user=acting_user, reason=signed_reason(_("Exposure approved and published"), acting_user)[1]
+        )
         delivery.deliver_to_units([notice])
     return notice
 

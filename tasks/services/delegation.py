@@ -30,6 +30,15 @@ def on_behalf_label(secretary, leader) -> str:
     return _("Secretary %(secretary)s for %(leader)s") % {"secretary": secretary, "leader": leader}
 
 
+def signed_reason(reason: str, acting_user) -> tuple[User | None, str]:
+    """The leader a secretary acts for (None when ``acting_user`` acts in their own name) and the
+    history reason, naming both when a secretary acts: "… · 秘书 X 代 Y"."""
+    leader_user = acted_for(acting_user)
+    if leader_user is None:
+        return None, reason
+    return leader_user, f"{reason} · {on_behalf_label(acting_user, leader_user)}"
+
+
 def delegate(*, leader_user: User, secretary: User, acting_user) -> Delegation:
     """Let ``secretary`` act for ``leader_user`` (again, if an earlier delegation was ended)."""
     if not access_for(leader_user).own_leader:
