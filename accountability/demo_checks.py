@@ -78,6 +78,29 @@ def _notice_checks(office) -> int:
     return count
 
 
+def _industry_check(office, taken: set[int]) -> int:
+    """A check in the industry vice-mayor's field (2018-002), so his register (我分管的) is not empty:
+    the kind its state calls for on the day, with that kind's planned finding."""
+    day = dt.date(2018, 9, 21)
+    issued = Assignment.objects.filter(target__code="2018-002", target__year=day.year, issued_at__isnull=False)
+    with clock.replaying_at(_at(day, 9)):
+        kinds = suggested_kinds(issued.exclude(pk__in=taken), day)
+    for assignment in issued.filter(pk__in=list(kinds)).order_by("unit__sort_order", "unit__name", "pk"):
+        kind = kinds[assignment.pk]
+        if kind not in PLANNED:
+            continue
+        _day, method, rating, follow_up, finding = PLANNED[kind]
+        if follow_up != CheckFollowUp.NONE:
+            continue  # a follow-up here would change the demo's notices and cases
+        with clock.replaying_at(_at(day, 10)):
+            record_check(
+                assignment, kind=kind, method=method, rating=rating, follow_up=follow_up, finding=finding,
+                checked_on=day, acting_user=office,
+            )  # fmt: skip
+        return 1
+    return 0
+
+
 def build_checks_demo() -> int:
     """The checks of the demo; the number created (0 when checks are already there)."""
     if Check.objects.exists():
@@ -97,4 +120,5 @@ def build_checks_demo() -> int:
                     checked_on=day, acting_user=office,
                 )  # fmt: skip
             created += 1
+        created += _industry_check(office, taken)
     return created

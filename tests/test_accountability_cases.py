@@ -140,6 +140,18 @@ def test_who_sees_and_decides_a_case(proposed, alice, bob, carol, dave, erin):
     ).user
     assert not AccountabilityCase.objects.for_user(other_leader).filter(pk=proposed.pk).exists()
     assert not can(other_leader, "case.decide", proposed)
+    # The mayor's scope is the city: he reads every case, and decides only those sent to him.
+    mayor = RoleFactory(
+        user=UserFactory(username="mayor_x"), kind=RoleKind.LEADER, unit=None,
+        leader=LeaderFactory(post="市长（测试）", whole_city=True),
+    ).user  # fmt: skip
+    assert AccountabilityCase.objects.for_user(mayor).filter(pk=proposed.pk).exists()
+    assert not can(mayor, "case.decide", proposed)
+    # A vice-mayor over the case's unit reads it too (his units' assignments are his scope).
+    over_unit = LeaderFactory(post="副市长（分管该单位）")
+    over_unit.units.add(proposed.unit)
+    reader = RoleFactory(user=UserFactory(username="grace"), kind=RoleKind.LEADER, unit=None, leader=over_unit).user
+    assert AccountabilityCase.objects.for_user(reader).filter(pk=proposed.pk).exists()
 
 
 def test_the_pages_approve_and_refuse_self_approval(client, proposed, erin, dave):

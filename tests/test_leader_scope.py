@@ -124,6 +124,40 @@ def test_the_leader_s_home_shows_new_reds_in_scope_as_the_list_behind_counts_the
 # --- The demo: the mayor's city, a vice-mayor's fields, a secretary -----------------------------
 
 
+def test_the_checks_register_and_the_instructions_open_on_the_scope(client, dave, erin, scoped, unit_a, unit_b):
+    """/checks/ and /instructions/ are lists like the others: 我分管的 first, the city a click away."""
+    from accountability.services import record_check
+    from accountability.services.instructions import issue_instruction
+
+    other = Target.objects.get(pk=scoped["outside"].pk).leader
+    other_user = UserFactory(username="other_leader")
+    RoleFactory(user=other_user, kind=RoleKind.LEADER, unit=None, leader=other)
+    with at(D(2018, 6, 20)):
+        for name, finding in (("led", "本人牵头任务的督查发现"), ("outside", "无关任务的督查发现")):
+            assignment = Assignment.objects.filter(target=scoped[name]).first()
+            record_check(assignment, kind="progress", finding=finding, acting_user=erin)
+        issue_instruction(
+            target=scoped["outside"], text="无关任务的批示", due_date=D(2018, 7, 1), units=[unit_b],
+            acting_user=other_user,
+        )  # fmt: skip
+        issue_instruction(
+            target=scoped["led"], text="本人的批示", due_date=D(2018, 7, 1), units=[unit_a],
+            acting_user=dave,
+        )  # fmt: skip
+    forget_access(dave)
+    client.force_login(dave)
+    with at(D(2018, 6, 27)):
+        checks = _text(client.get(reverse("checks:register")))
+        checks_city = _text(client.get(reverse("checks:register"), {"scope": "city"}))
+        instructions = _text(client.get(reverse("instructions:list")))
+        instructions_city = _text(client.get(reverse("instructions:list"), {"scope": "city"}))
+    assert "本人牵头任务的督查发现" in checks and "无关任务的督查发现" not in checks
+    assert "无关任务的督查发现" in checks_city
+    assert "本人的批示" in instructions and "无关任务的批示" not in instructions
+    assert "无关任务的批示" in instructions_city
+    assert 'aria-current="page">我分管的' in checks and 'aria-current="page">我分管的' in instructions
+
+
 def _city_behind(day: dt.date) -> int:
     issued = Assignment.objects.filter(target__year=day.year).exclude(target__status=TargetStatus.DRAFT)
     return sum(1 for judgment in judge(issued, day).values() if judgment.behind)

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for
 from tasks.models import Assignment, Leader, ResponsiblePerson, Unit
+from tasks.selectors.scope import leader_scope
 
 from ..choices import CaseStatus
 from .checks import Check
@@ -51,16 +52,24 @@ class AccountabilityMeasure(models.Model):
 
 class AccountabilityCaseQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> AccountabilityCaseQuerySet:
-        """The office sees every case; a leader the cases they decide and those of their targets;
-        a unit only its own (and only to read)."""
+        """The office sees every case; a leader the cases they decide and those in their scope (the
+        mayor's is the city); a unit only its own (and only to read)."""
         access = access_for(user)
         if access.office:
             return self
         if action != Action.VIEW:
             return self.filter(approver__in=access.leader_ids) if access.is_leader else self.none()
         if access.is_leader:
+            # Their scope (tasks/selectors/scope.py; the mayor's is the city) and what they decide.
+            scope = leader_scope(access.leader_ids)
+            if scope.whole_city:
+                return self
+            ids = list(access.leader_ids)
+            in_scope = Assignment.objects.filter(scope.assignment_filter()).values("pk")
             return self.filter(
-                models.Q(approver__in=access.leader_ids) | models.Q(assignment__target__leader__in=access.leader_ids)
+                models.Q(approver__in=ids)
+                | models.Q(assignment__in=in_scope)
+                | models.Q(unit__in=Unit.objects.filter(leaders__in=ids).values("pk"))
             )
         return self.filter(unit__in=access.unit_ids)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import access_for
-from tasks.models import Assignment, ProgressReport, Target, Unit
+from tasks.models import Assignment, ProgressReport, Role, Target, Unit
 from tasks.models.files import UploadedFile
 
 
@@ -40,6 +40,17 @@ class InstructionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(
             Exists(Instruction.units.through.objects.filter(instruction=OuterRef("pk"), unit__in=access.unit_ids))
+        )
+
+    def in_scope(self, scope) -> InstructionQuerySet:
+        """A leader's scope (tasks/selectors/scope.py): instructions on the targets they lead or of
+        their fields, those addressed to one of their units, and those they wrote."""
+        ids = list(scope.leader_ids)
+        to_their_units = Instruction.units.through.objects.filter(instruction=OuterRef("pk"), unit__leaders__in=ids)
+        return self.filter(
+            Q(target__in=Target.objects.filter(scope.target_filter()).values("pk"))
+            | Exists(to_their_units)
+            | Q(author__in=Role.objects.filter(leader__in=ids).values("user_id"))
         )
 
     def in_state(self, state: str, day: dt.date, unit_ids=None) -> InstructionQuerySet:

@@ -18,6 +18,7 @@ from core.permissions import can
 from core.views import object_for
 from tasks.models import Assignment, Unit
 from tasks.panels import Panel, register
+from tasks.selectors.scope import chosen_scope
 
 from .. import services
 from ..choices import CheckKind
@@ -62,23 +63,28 @@ def check_create(request, pk: int):
 
 
 def _filtered(request):
+    """The register's form and checks: its filters, and a leader's scope (我分管的 first, the city a click away)."""
     form = CheckFilterForm(request.GET or None, units=_units(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.register(request.user, filters)
+    chosen = chosen_scope(request, list_page=True)
+    checks = selectors.register(request.user, filters)
+    if chosen.scope is not None:
+        checks = chosen.scope.assignments(checks, prefix="assignment__")
+    return form, checks, chosen
 
 
 @login_required
 def check_register(request):
     """四查台账: every check for the office and leaders; a unit's staff see the checks of their own work."""
-    form, checks = _filtered(request)
+    form, checks, chosen = _filtered(request)
     context = {"form": form, "page": paginate(request, checks), "office": access_for(request.user).office}
-    return render(request, "accountability/checks/register.html", context)
+    return render(request, "accountability/checks/register.html", context | chosen.context())
 
 
 @login_required
 def check_register_xlsx(request):
     """The register as a workbook: the same checks as the page, with the same filters and scope."""
-    _form, checks = _filtered(request)
+    _form, checks, _chosen = _filtered(request)
     return xlsx_response(CheckRegisterExporter(checks, today=clock.today()))
 
 

@@ -16,6 +16,7 @@ from core.access import access_for
 from core.errors import RuleViolation, add_rule_errors
 from core.lists import paginate
 from tasks.models import Assignment, ProgressReport, Target, Unit
+from tasks.selectors.scope import chosen_scope
 
 from ..forms.instructions import AnswerForm, InstructionFilterForm, InstructionForm
 from ..models import AnswerState, Instruction, InstructionAnswerFile, answer_state
@@ -36,6 +37,9 @@ def instruction_list(request):
     unit_ids = None if (access.office or access.is_leader) else list(access.unit_ids)
     form = InstructionFilterForm(request.GET or None, unit_ids=unit_ids)
     rows = form.apply(Instruction.objects.for_user(request.user))
+    chosen = chosen_scope(request, list_page=True)
+    if chosen.scope is not None:
+        rows = rows.in_scope(chosen.scope)
     rows = rows.select_related("author", "target", "assignment__unit").prefetch_related("units", "answers")
     page = paginate(request, rows.order_by("-created_at", "-pk"))
     day = clock.today()
@@ -44,7 +48,8 @@ def instruction_list(request):
         answered = {answer.unit_id: answer.answered_on for answer in item.answers.all()}
         states = [answer_state(item.due_date, answered.get(unit.pk), day) for unit in item.units.all()]
         item.state_counts = {state: states.count(state) for state in AnswerState.values if state in states}
-    return render(request, "accountability/instructions/list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page} | chosen.context()
+    return render(request, "accountability/instructions/list.html", context)
 
 
 def _instruction(request, pk: int) -> Instruction:
