@@ -270,3 +270,13 @@ def test_the_demo_has_checks_of_all_four_kinds_with_findings(demo):
     linked = Check.objects.filter(follow_up=CheckFollowUp.NOTICE)
     assert linked.exists() and all(check.notice.kind == NoticeKind.SUPERVISION for check in linked)
     assert Check.objects.filter(follow_up=CheckFollowUp.ACCOUNTABILITY).exists()
+
+
+def test_the_industry_vice_mayor_s_register_opens_on_a_check_of_his_field(demo, client):
+    """The demo's register is not empty under 我分管的 for the vice-mayor over 工业."""
+    from tasks.models import User
+
+    client.force_login(User.objects.get(username="vmayor_industry"))
+    page = client.get(reverse("checks:register")).content.decode()
+    assert 'aria-current="page">我分管的' in page
+    assert "2018-002" in page
