@@ -89,7 +89,12 @@ class Assessment(models.Model):
     )
     # A secretary approving in the leader's name (秘书 X 代 Y): the leader, with approved_by the secretary.
     approved_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved for")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -184,9 +189,7 @@ class Reward(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="rewards", verbose_name=_("unit"))
     measure = models.ForeignKey(RewardMeasure, models.PROTECT, related_name="rewards", verbose_name=_("measure"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=RewardStatus.choices, default=RewardStatus.PROPOSED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=RewardStatus.choices, default=RewardStatus.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("proposed by")
     )
@@ -195,7 +198,12 @@ class Reward(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
     )
     approved_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved for")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     history = HistoricalRecords()

@@ -241,9 +241,7 @@ def prepare_assessment(year: int, *, acting_user, weights: dict, note: str = "")
             versions = list(Assessment.objects.select_for_update().filter(year=year))
             draft = next((found for found in versions if found.is_draft), None)
             if draft is None:
-                draft = Assessment(
-                    year=year, version=max((found.version for found in versions), default=0) + 1
-                )
+                draft = Assessment(year=year, version=max((found.version for found in versions), default=0) + 1)
                 reason = _("Assessment prepared")
             else:
                 draft.rows.all().delete()
@@ -287,7 +285,7 @@ def approve_assessment(assessment: Assessment, *, acting_user) -> Assessment:
         if pending:
             units = "、".join(dict.fromkeys(str(appeal.entry.unit) for appeal in pending))
             raise RuleViolation(
-                _("%(units)s still has an open appeal for %(year)s; the office decides it before the assessment is approved.")
+                _("%(units)s has an open appeal for %(year)s; it must be decided before the assessment is approved.")
                 % {"units": units, "year": assessment.year}
             )
         for older in Assessment.objects.select_for_update().filter(
@@ -356,9 +354,7 @@ def approve_rewards(assessment: Assessment, *, acting_user) -> int:
     """批准奖惩: a city leader approves every proposal of the version, never one they proposed."""
     refuse_unless_leader(acting_user, _("rewards and penalties"))
     with transaction.atomic():
-        proposed = list(
-            Reward.objects.select_for_update().filter(assessment=assessment, status=RewardStatus.PROPOSED)
-        )
+        proposed = list(Reward.objects.select_for_update().filter(assessment=assessment, status=RewardStatus.PROPOSED))
         if not proposed:
             raise RuleViolation(_("No reward or penalty waits for approval."))
         for reward in proposed:
