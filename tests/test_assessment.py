@@ -106,9 +106,11 @@ def test_weights_that_do_not_add_up_are_refused_and_nothing_is_stored(erin, issu
     assert not Assessment.objects.exists()
 
 
-def test_a_year_without_units_has_nothing_to_assess(erin):
-    with pytest.raises(RuleViolation, match="nothing to assess"):
-        prepare_assessment(2016, weights=WEIGHTS, acting_user=erin)
+def test_a_year_without_units_or_out_of_range_has_nothing_to_assess(erin):
+    for year in (2016, 0, 9999):
+        with pytest.raises(RuleViolation, match="nothing to assess"):
+            prepare_assessment(year, weights=WEIGHTS, acting_user=erin)
+    assert not Assessment.objects.exists()
 
 
 def test_only_the_office_prepares(dave, alice, issued_target):

@@ -55,6 +55,7 @@ from .duties import refuse_own_approval, refuse_unless_leader
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 ONE = Decimal("0.1")
+MIN_YEAR = 2000
 WEIGHT_FIELDS = ("weight_completion", "weight_points", "weight_checks", "weight_cases")
 
 
@@ -232,6 +233,8 @@ def prepare_assessment(year: int, *, acting_user, weights: dict, note: str = "")
     is recomputed in place; after an approved version, a new version is made (the approved one
     stays as it is until the new one is approved)."""
     _refuse_unless_office(acting_user)
+    if not MIN_YEAR <= year <= clock.today().year:
+        raise RuleViolation(_("There is nothing to assess for %(year)s.") % {"year": year})
     cleaned = clean_weights(weights)
     day, from_results, rows = compute_rows(year, cleaned)
     if not rows:
