@@ -31,3 +31,16 @@ def test_the_demo_has_an_approved_2017_with_rewards_and_a_2018_draft_held_by_an_
     client.force_login(staff)
     page = client.get("/assessment/2017/").content.decode()
     assert f"<td>{rewarded.unit.name}</td>" in page and rewarded.measure.name in page
+
+
+@pytest.mark.django_db
+def test_the_demo_pages_show_the_office_its_button_and_the_mayor_the_blocking_appeal(demo, client):
+    client.force_login(User.objects.get(username="office"))
+    page = client.get("/assessment/2018/").content.decode()
+    assert "生成考核" in page and "市商务局" in page
+    assert "提出奖惩" in client.get("/assessment/2017/").content.decode()
+    client.force_login(User.objects.get(username="mayor"))
+    page = client.get("/assessment/2018/").content.decode()
+    assert 'action="/assessment/2018/approve/"' in page and "以下申诉尚未处理" in page
+    assert client.get("/assessment/").status_code == 200
+    assert client.get("/assessment/2017/print/").status_code == 200
