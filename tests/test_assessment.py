@@ -7,6 +7,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -26,9 +28,10 @@ from accountability.services.points import recount_unit_months
 from core.access import RoleKind
 from core.errors import RuleViolation
 from core.permissions import can
+from tasks.choices import UnitKind
 from tasks.models import Assignment
-from tests.factories import LeaderFactory, RoleFactory, UserFactory
-from tests.scenarios import D, at
+from tests.factories import LeaderFactory, RoleFactory, UnitFactory, UserFactory
+from tests.scenarios import D, at, issued
 
 DAY = D(2018, 9, 3)
 JUNE = D(2018, 6, 1)
@@ -276,3 +279,25 @@ def test_excel_has_every_line_for_the_office_and_one_for_a_unit(client, approved
     response = client.get(reverse("assessment:xlsx", args=[2018]))
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     assert [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[2]] == ["甲县"]
+
+
+def _year_page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("assessment:year", args=[2018])).status_code == 200
+    return len(queries)
+
+
+def test_the_year_page_reads_the_same_number_of_queries_for_more_units(client, approved, erin, dave):
+    measures = ensure_reward_measures()
+    client.force_login(dave)
+    with at(DAY):
+        propose_rewards(approved, proposals=[(approved.rows.first().unit_id, measures["奖励"], "")], acting_user=erin)
+        few = _year_page_queries(client)
+        issued(erin, UnitFactory(), [UnitFactory(), UnitFactory(kind=UnitKind.DEPARTMENT)])
+        second = prepare_assessment(2018, weights=WEIGHTS, acting_user=erin)
+        second = approve_assessment(second, acting_user=dave)
+        propose_rewards(
+            second, proposals=[(row.unit_id, measures["奖励"], "") for row in second.rows.all()], acting_user=erin
+        )
+        assert second.rows.count() == 5
+        assert _year_page_queries(client) == few
