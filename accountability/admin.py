@@ -6,6 +6,7 @@ from .models import (
     AccountabilityCase,
     AccountabilityMeasure,
     Appeal,
+    Assessment,
     Check,
     Disclosure,
     GradeBand,
@@ -16,6 +17,8 @@ from .models import (
     Notice,
     NoticeCounter,
     ResponsibilityLetter,
+    Reward,
+    RewardMeasure,
     ScoreEntry,
     ScoreRule,
     ScoringRun,
@@ -199,3 +202,24 @@ class LetterChangeRequestAdmin(ReadOnlyAdmin):
     list_display = ["letter", "assignment", "status", "requested_at", "decided_at", "revision"]
     list_filter = ["status"]
     list_select_related = ["letter__unit", "assignment__target"]
+
+
+@admin.register(RewardMeasure)
+class RewardMeasureAdmin(HistoryAdmin):
+    """The office's list of rewards and penalties (奖惩) proposed from the year-end assessment."""
+
+    list_display = ["name", "kind", "is_active", "sort_order"]
+    list_editable = ["kind", "is_active", "sort_order"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["year", "version", "status", "prepared_by", "approved_by", "approved_at"]
+    list_filter = ["status", "year"]
+
+
+@admin.register(Reward)
+class RewardAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "unit", "measure", "status"]
+    list_filter = ["status", "measure"]
+    list_select_related = ["assessment", "unit", "measure"]

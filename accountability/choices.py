@@ -244,3 +244,32 @@ class CaseStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("case status", "Awaiting approval")
     APPROVED = "approved", pgettext_lazy("case status", "Approved")
     REJECTED = "rejected", pgettext_lazy("case status", "Rejected")
+
+
+# --- Year-end assessment (年度考核) and rewards and penalties (奖惩) ------------------------------
+
+
+class AssessmentStatus(models.TextChoices):
+    """A version of a year's assessment: prepared by the office, approved by a leader, and replaced
+    (superseded) when a later version of the same year is approved."""
+
+    DRAFT = "draft", pgettext_lazy("assessment status", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("assessment status", "Approved")
+    SUPERSEDED = "superseded", pgettext_lazy("assessment status", "Superseded")
+
+
+ASSESSMENT_STATUS_COLOURS = {
+    AssessmentStatus.DRAFT: "yellow",
+    AssessmentStatus.APPROVED: "green",
+    AssessmentStatus.SUPERSEDED: "grey",
+}
+
+
+class RewardKind(models.TextChoices):
+    REWARD = "reward", _("Reward")
+    PENALTY = "penalty", _("Penalty")
+
+
+class RewardStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("reward status", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("reward status", "Approved")

@@ -30,3 +30,29 @@ DEFAULT_GRADE_BANDS: dict[str, Decimal] = {
 # Finishing at least this many months before the deadline, or this share over the goal, earns the bonus.
 EARLY_MONTHS = 1
 OVER_TARGET_RATIO = Decimal("1.10")
+
+# The year-end assessment (年度考核): how much each part weighs in the score (percent, adding up to
+# 100), what a rated check is worth, and what one approved accountability case costs the cases part.
+# Our reading of "凭工作实绩论英雄": the office sets the weights on each version it prepares.
+DEFAULT_ASSESSMENT_WEIGHTS: dict[str, Decimal] = {
+    "weight_completion": Decimal("40"),
+    "weight_points": Decimal("40"),
+    "weight_checks": Decimal("10"),
+    "weight_cases": Decimal("10"),
+    "case_deduction": Decimal("20"),
+}
+CHECK_RATING_MARKS: dict[str, Decimal] = {
+    "good": Decimal("100"),
+    "fairly_good": Decimal("85"),
+    "average": Decimal("70"),
+    "poor": Decimal("50"),
+}
+# The rewards and penalties (奖惩) the office starts with; it edits the list afterwards (the admin).
+STARTING_REWARD_MEASURES = [
+    ("通报表扬", "reward"),
+    ("评为先进", "reward"),
+    ("奖励", "reward"),
+    ("通报批评", "penalty"),
+    ("扣减绩效", "penalty"),
+    ("约谈", "penalty"),
+]

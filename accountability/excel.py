@@ -154,3 +154,45 @@ class CheckRegisterExporter(Exporter):
                 check.notice.number if check.notice_id else None,
                 str(check.checked_by),
             ]
+
+
+class AssessmentExporter(Exporter):
+    """年度考核结果: one version's lines as its reader may see them, with the approved rewards and
+    penalties (a unit's reader gets its own line and its own measures only)."""
+
+    column_widths = (14, 8, 20, 10, 12, 10, 10, 10, 10, 12, 10, 24)
+
+    def __init__(self, table, rewards=()):
+        self.table, self.assessment = table, table.assessment
+        self.rewards: dict[int, list[str]] = {}
+        for reward in rewards:
+            if reward.status == "approved":
+                self.rewards.setdefault(reward.unit_id, []).append(reward.measure.name)
+        self.sheet_title = _("Year-end assessment")
+
+    def title(self) -> str:
+        return _("Year-end assessment %(year)s, version %(version)s (%(status)s, figures as of %(day)s)") % {
+            "year": self.assessment.year,
+            "version": self.assessment.version,
+            "status": self.assessment.get_status_display(),
+            "day": self.assessment.as_of.isoformat(),
+        }
+
+    def filename(self) -> str:
+        return f"年度考核-{self.assessment.year}-v{self.assessment.version}.xlsx"
+
+    def headers(self) -> list[str]:
+        return [
+            _("Group"), _("Rank"), _("Unit"), _("Completion (%)"), _("Points score"), _("Rated checks"),
+            _("Checks mark"), _("Cases"), _("Accountability mark"), _("Assessment score"), _("Grade"),
+            _("Rewards and penalties"),
+        ]  # fmt: skip
+
+    def rows(self) -> Iterator[list]:
+        for label, rows in self.table.groups:
+            for row in rows:
+                yield [
+                    label, row.rank, row.unit.name, row.completion_rate, row.points, row.checks, row.checks_mark,
+                    row.cases, row.cases_mark, row.score, row.get_grade_display(),
+                    "、".join(self.rewards.get(row.unit_id, [])),
+                ]  # fmt: skip

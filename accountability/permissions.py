@@ -81,3 +81,28 @@ def _case_decide(access, user, case) -> bool:
     return (
         case.status == CaseStatus.PROPOSED and case.approver_id in access.leader_ids and case.proposed_by_id != user.pk
     )
+
+
+# --- Year-end assessment (年度考核) and rewards and penalties (奖惩) ------------------------------
+
+
+@rule("assessment.prepare", "reward.propose")
+def _assessment_office(access, user, obj=None) -> bool:
+    return access.office
+
+
+@rule("assessment.approve")
+def _assessment_approve(access, user, assessment) -> bool:
+    # Separation of duties: a city leader approves, never the person who prepared the version.
+    return access.is_leader and assessment.is_draft and assessment.prepared_by_id != user.pk
+
+
+@rule("reward.approve")
+def _reward_approve(access, user, assessment) -> bool:
+    return access.is_leader and assessment.is_approved
+
+
+@rule("assessment.see_all_units")
+def _assessment_all_units(access, user, obj=None) -> bool:
+    """The office and the leaders read every unit's line; a unit only its own."""
+    return access.sees_everything

@@ -1,7 +1,18 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import cases, checks, inbox, instructions, letters, notice_office, notices, scan_console, year_end
+from .views import (
+    assessment,
+    cases,
+    checks,
+    inbox,
+    instructions,
+    letters,
+    notice_office,
+    notices,
+    scan_console,
+    year_end,
+)
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -75,7 +86,20 @@ year_end_patterns = [
     path("<int:year>/close/", year_end.close, name="close"),
 ]
 
+# 年度考核 and 奖惩: /assessment/…
+assessment_patterns = [
+    path("", assessment.index, name="index"),
+    path("<int:year>/", assessment.year_page, name="year"),
+    path("<int:year>/prepare/", assessment.prepare, name="prepare"),
+    path("<int:year>/approve/", assessment.approve, name="approve"),
+    path("<int:year>/rewards/", assessment.rewards, name="rewards"),
+    path("<int:year>/rewards/approve/", assessment.rewards_approve, name="rewards_approve"),
+    path("<int:year>/print/", assessment.print_table, name="print"),
+    path("<int:year>/assessment.xlsx", assessment.xlsx, name="xlsx"),
+]
+
 urlpatterns: list = [
+    path("assessment/", include((assessment_patterns, "assessment"))),
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
     path("accountability/", include((case_patterns, "cases"))),

@@ -1,3 +1,4 @@
+from .assessment import Assessment, AssessmentRow, Reward, RewardMeasure
 from .cases import AccountabilityCase, AccountabilityMeasure
 from .checks import Check
 from .disclosure import Disclosure
@@ -16,6 +17,8 @@ __all__ = [
     "AccountabilityMeasure",
     "AnswerState",
     "Appeal",
+    "Assessment",
+    "AssessmentRow",
     "Check",
     "Disclosure",
     "FeedbackSettings",
@@ -30,6 +33,8 @@ __all__ = [
     "ProblemDecision",
     "PublicFeedback",
     "ResponsibilityLetter",
+    "Reward",
+    "RewardMeasure",
     "ScoreEntry",
     "ScoreRule",
     "ScoringRun",

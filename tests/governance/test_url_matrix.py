@@ -31,6 +31,8 @@ from accountability.choices import CheckKind
 from accountability.models import InboxMessage, Notice, ResponsibilityLetter
 from accountability.services.cases import ensure_starting_measures, propose_case
 from tasks.models import Leader
+from tests.assessment_data import WEIGHTS as ASSESSMENT_WEIGHTS
+from tests.assessment_data import assessment_year
 from tests.factories import UserFactory
 from tests.workspace_data import D, at, jpeg, statuses_by_role, unit_a_world
 
@@ -252,6 +254,16 @@ ROWS: dict[str, list] = {
     "public_feedback:photo": [get(OFFICE_MISSING, lambda w: [MISSING])],
     # The admin: one row for all its generated URLs (see test_the_admin_sample below).
     "admin:": [get((302, 302, 302, 302, 302, 302, 200), query="")],
+    # 年度考核 and 奖惩: the office prepares (erin), a leader approves (dave); a unit reads an approved
+    # version (its own line), never a draft.
+    "assessment:index": [get(WITH_A_ROLE)],
+    "assessment:year": [get(WITH_A_ROLE, lambda w: [assessment_year("draft")])],
+    "assessment:prepare": [post((302, 403, 403, 403, 403, 302, 403), lambda w: [2018], ASSESSMENT_WEIGHTS)],
+    "assessment:approve": [post((302, 404, 404, 404, 302, 302, 403), lambda w: [assessment_year("draft")])],
+    "assessment:rewards": [get(OFFICE_PAGE, lambda w: [assessment_year("approved")])],
+    "assessment:rewards_approve": [post((302, 403, 403, 403, 302, 403, 403), lambda w: [assessment_year("rewards")])],
+    "assessment:print": [get(WITH_A_ROLE, lambda w: [assessment_year("approved")])],
+    "assessment:xlsx": [get(WITH_A_ROLE, lambda w: [assessment_year("approved")])],
 }
 
 
