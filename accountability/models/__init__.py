@@ -1,6 +1,7 @@
 from .cases import AccountabilityCase, AccountabilityMeasure
 from .checks import Check
 from .disclosure import Disclosure
+from .evaluations import EvaluationMark, EvaluationRound, EvaluationSheet, EvaluationSubject
 from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
 from .instructions import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
@@ -18,6 +19,10 @@ __all__ = [
     "Appeal",
     "Check",
     "Disclosure",
+    "EvaluationMark",
+    "EvaluationRound",
+    "EvaluationSheet",
+    "EvaluationSubject",
     "FeedbackSettings",
     "GradeBand",
     "InboxMessage",
