@@ -44,10 +44,17 @@ class EvaluationRound(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     status = models.CharField(_("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("opened by"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
     opened_at = models.DateTimeField(_("opened at"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("published by")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     history = HistoricalRecords()
