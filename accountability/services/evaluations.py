@@ -271,9 +271,10 @@ def _score(round_: EvaluationRound) -> list[ScoreEntry]:
                 )[:300],
                 cause_key=f"evaluation:{result.subject.pk}",
                 target_id=result.subject.target_id,
+                evaluation_subject=result.subject,
                 created_at=clock.now(),
             )
         )
-    ScoreEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    ScoreEntry.objects.bulk_create(entries)  # once: the round is published once, under its lock
     recount_unit_months([(entry.unit_id, entry.occurred_on) for entry in entries])
     return entries

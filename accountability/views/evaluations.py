@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -116,7 +116,7 @@ class PaperSheetForm(forms.Form):
 
 
 class EvaluatorLoginForm(forms.Form):
-    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=100, required=False)
+    display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100, required=False)
     username = forms.CharField(label=gettext_lazy("User name"), max_length=150, required=False)
     kind = forms.ChoiceField(
         label=gettext_lazy("Evaluator is"),

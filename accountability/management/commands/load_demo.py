@@ -63,6 +63,8 @@ def demo_logins() -> list[tuple[str, list[tuple[str, str]]]]:
         RoleKind.LEADER: (_("City leaders"), []),
         RoleKind.HEAD: (_("Unit heads"), []),
         RoleKind.STAFF: (_("Unit staff"), []),
+        RoleKind.NPC_DEPUTY: (_("NPC deputies (evaluators)"), []),
+        RoleKind.CPPCC_MEMBER: (_("CPPCC members (evaluators)"), []),
     }
     technical = (_("Technical administrator (the admin only)"), [])
     for person in people.order_by("username"):
