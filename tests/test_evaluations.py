@@ -289,7 +289,7 @@ def test_the_excel_of_results_has_a_line_per_unit_and_target(client, round_, eri
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     lines = [row for row in rows if row[0] in ("甲县", "乙局")]
     assert len(lines) == 3 and lines[0][3] == 4 and lines[0][4] == 5 and lines[0][8] == "=危险公式"
-    assert sheet.cell(row=[i for i, r in enumerate(rows, 1) if r[0] == "甲县"][0], column=9).data_type == "s"
+    assert sheet.cell(row=next(i for i, r in enumerate(rows, 1) if r[0] == "甲县"), column=9).data_type == "s"
 
 
 def test_the_nav_shows_the_link_to_evaluators_and_units(client, deputy, alice):

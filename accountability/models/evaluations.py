@@ -84,7 +84,9 @@ class EvaluationRound(models.Model):
 class EvaluationSubject(models.Model):
     """One line of every sheet of a round: a unit's work as a whole (no target), or its work on one target."""
 
-    round = models.ForeignKey(EvaluationRound, models.CASCADE, related_name="subjects", verbose_name=_("evaluation round"))
+    round = models.ForeignKey(
+        EvaluationRound, models.CASCADE, related_name="subjects", verbose_name=_("evaluation round")
+    )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="evaluation_subjects", verbose_name=_("unit"))
     target = models.ForeignKey(
         Target, models.PROTECT, null=True, blank=True, related_name="evaluation_subjects", verbose_name=_("target")
@@ -123,7 +125,9 @@ class EvaluationSheet(models.Model):
     """One evaluator's sheet (评议表) in one round; a paper sheet has no login and names the office
     member who typed it in."""
 
-    round = models.ForeignKey(EvaluationRound, models.CASCADE, related_name="sheets", verbose_name=_("evaluation round"))
+    round = models.ForeignKey(
+        EvaluationRound, models.CASCADE, related_name="sheets", verbose_name=_("evaluation round")
+    )
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
