@@ -259,8 +259,8 @@ class EvaluatorKind(models.TextChoices):
     """Who fills an evaluation sheet."""
 
     LEADER = "leader", _("City leader")
-    NPC_DEPUTY = "npc_deputy", _("NPC deputy")
-    CPPCC_MEMBER = "cppcc_member", _("CPPCC member")
+    NPC_DEPUTY = "npc", _("NPC deputy")
+    CPPCC_MEMBER = "cppcc", _("CPPCC member")
 
 
 class SheetStatus(models.TextChoices):

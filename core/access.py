@@ -19,8 +19,8 @@ class RoleKind(models.TextChoices):
     LEADER = "leader", _("City leader")
     OFFICE = "office", _("Supervision office")
     # Evaluators from outside the government (常态问政): they fill evaluation sheets and see nothing else.
-    NPC_DEPUTY = "npc_deputy", _("NPC deputy")
-    CPPCC_MEMBER = "cppcc_member", _("CPPCC member")
+    NPC_DEPUTY = "npc", _("NPC deputy")
+    CPPCC_MEMBER = "cppcc", _("CPPCC member")
 
 
 EVALUATOR_KINDS = (RoleKind.NPC_DEPUTY, RoleKind.CPPCC_MEMBER)

@@ -264,7 +264,7 @@ ROWS: dict[str, list] = {
         post(
             (302, 404, 404, 404, 403, 302, 403),
             lambda w: [_evaluation_round(w).pk],
-            {"name": "某代表", "kind": "npc_deputy"},
+            {"name": "某代表", "kind": "npc"},
         )
     ],
     "evaluations:add_evaluator": [post((302, 404, 404, 404, 403, 200, 403), lambda w: [_evaluation_round(w).pk])],
@@ -272,7 +272,7 @@ ROWS: dict[str, list] = {
         post(
             (302, 404, 404, 404, 403, 200, 403),
             lambda w: [_evaluation_round(w).pk],
-            {"display_name": "周代表", "username": "npc9", "kind": "npc_deputy"},
+            {"display_name": "周代表", "username": "npc9", "kind": "npc"},
         )
     ],
     "evaluations:publish": [post((302, 404, 404, 404, 403, 302, 403), lambda w: [_evaluation_round(w).pk])],
