@@ -68,6 +68,8 @@ class RuleCode(models.TextChoices):
     REVERSAL = "reversal", _("Entry reversed (appeal upheld or task returned for redo)")
     HEAD_APPROVAL_LATE = "head_approval_late", _("Unit head's approval overdue")
     ACCOUNTABILITY = "accountability", _("Accountability measure approved")
+    EVALUATION_GOOD = "evaluation_good", _("Evaluation round result: good")
+    EVALUATION_POOR = "evaluation_poor", _("Evaluation round result: poor")
 
 
 # Rules whose points are not the rule's own: a reversal takes back its entry's, an approved
@@ -273,3 +275,50 @@ class RewardKind(models.TextChoices):
 class RewardStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("reward status", "Awaiting approval")
     APPROVED = "approved", pgettext_lazy("reward status", "Approved")
+
+
+class RoundStatus(models.TextChoices):
+    """A 常态问政 evaluation round: open for sheets, then closed and its results published."""
+
+    OPEN = "open", pgettext_lazy("evaluation round status", "Open for evaluation")
+    PUBLISHED = "published", pgettext_lazy("evaluation round status", "Results published")
+
+
+class EvaluatorKind(models.TextChoices):
+    """Who fills an evaluation sheet."""
+
+    LEADER = "leader", _("City leader")
+    NPC_DEPUTY = "npc", _("NPC deputy")
+    CPPCC_MEMBER = "cppcc", _("CPPCC member")
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("evaluation sheet status", "Not submitted")
+    SUBMITTED = "submitted", pgettext_lazy("evaluation sheet status", "Submitted")
+
+
+class Rating(models.IntegerChoices):
+    """A mark on an evaluation sheet (1–5); results are averages of these."""
+
+    GOOD = 5, pgettext_lazy("evaluation rating", "5 Good")
+    FAIRLY_GOOD = 4, pgettext_lazy("evaluation rating", "4 Fairly good")
+    AVERAGE = 3, pgettext_lazy("evaluation rating", "3 Average")
+    FAIRLY_POOR = 2, pgettext_lazy("evaluation rating", "2 Fairly poor")
+    POOR = 1, pgettext_lazy("evaluation rating", "1 Poor")
+
+
+class ResultBand(models.TextChoices):
+    """A unit's evaluation result, from the average of its marks (bounds in constants.RESULT_BANDS)."""
+
+    GOOD = "good", pgettext_lazy("evaluation result", "Good")
+    FAIRLY_GOOD = "fairly_good", pgettext_lazy("evaluation result", "Fairly good")
+    AVERAGE = "average", pgettext_lazy("evaluation result", "Average")
+    POOR = "poor", pgettext_lazy("evaluation result", "Poor")
+
+
+RESULT_BAND_COLOURS = {
+    ResultBand.GOOD: "green",
+    ResultBand.FAIRLY_GOOD: "green",
+    ResultBand.AVERAGE: "yellow",
+    ResultBand.POOR: "red",
+}

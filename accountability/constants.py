@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from .choices import Grade, RuleCode
+from .choices import Grade, ResultBand, RuleCode
 
 # code: (amount, description in the office's words). Amounts are points; the base is per period.
 DEFAULT_RULES: dict[str, tuple[Decimal | None, str]] = {
@@ -18,6 +18,9 @@ DEFAULT_RULES: dict[str, tuple[Decimal | None, str]] = {
     RuleCode.EARLY_OR_OVER: (Decimal("1"), "提前1个月以上完成，或超额10%以上完成，每项加分"),
     RuleCode.PROPOSAL_UNSATISFIED: (Decimal("-3"), "建议提案答复经代表委员评价为不满意，每次扣分"),
     RuleCode.HEAD_APPROVAL_LATE: (Decimal("0"), "单位负责人超过审批时限未审批进度报告（负责人审批超时），每次扣分"),
+    # Off (0 points) until the office sets an amount on the rules page: a round's result per unit and target.
+    RuleCode.EVALUATION_GOOD: (Decimal("0"), "常态问政评议结果为“好”（平均分4.5分及以上），每项加分"),
+    RuleCode.EVALUATION_POOR: (Decimal("0"), "常态问政评议结果为“差”（平均分低于2.5分），每项扣分"),
     RuleCode.ACCOUNTABILITY: (None, "问责事项经领导批准，按问责方式所定分值记分"),
     RuleCode.REVERSAL: (None, "申诉成立或任务退回重办时，撤销原记分（分值与原记录相反）"),
 }
@@ -56,3 +59,12 @@ STARTING_REWARD_MEASURES = [
     ("扣减绩效", "penalty"),
     ("约谈", "penalty"),
 ]
+
+# 常态问政: the lowest average mark (1–5, progress and effect together) of each result; below the last, 差.
+RESULT_BANDS: list[tuple[str, Decimal]] = [
+    (ResultBand.GOOD, Decimal("4.5")),
+    (ResultBand.FAIRLY_GOOD, Decimal("3.5")),
+    (ResultBand.AVERAGE, Decimal("2.5")),
+]
+# The results that write points, and the rule that says how many.
+RESULT_BAND_RULES = {ResultBand.GOOD: RuleCode.EVALUATION_GOOD, ResultBand.POOR: RuleCode.EVALUATION_POOR}

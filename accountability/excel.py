@@ -196,3 +196,45 @@ class AssessmentExporter(Exporter):
                     row.cases, row.cases_mark, row.score, row.get_grade_display(),
                     "、".join(self.rewards.get(row.unit_id, [])),
                 ]  # fmt: skip
+
+
+class EvaluationResultsExporter(Exporter):
+    """常态问政 results of one round: per unit and target, the averages, the count and the comments
+    (unsigned, as the units read them)."""
+
+    column_widths = (18, 12, 36, 10, 10, 10, 8, 10, 60)
+
+    def __init__(self, round_, results):
+        self.round, self.results = round_, results
+        self.sheet_title = _("Evaluation results")
+
+    def title(self) -> str:
+        return _("%(round)s: results (%(start)s to %(end)s)") % {
+            "round": self.round.name,
+            "start": self.round.period_start.isoformat(),
+            "end": self.round.period_end.isoformat(),
+        }
+
+    def filename(self) -> str:
+        return f"{self.round.name}-评议结果.xlsx"
+
+    def headers(self) -> list[str]:
+        return [
+            _("Unit"), _("Target code"), _("Target"), _("Progress (average)"), _("Effect (average)"),
+            _("Overall (average)"), _("Sheets"), _("Result"), _("Comments"),
+        ]  # fmt: skip
+
+    def rows(self) -> Iterator[list]:
+        for result in self.results:
+            subject = result.subject
+            yield [
+                subject.unit.name,
+                subject.target.code if subject.target_id else None,
+                subject.target.title if subject.target_id else pgettext("evaluation subject", "Work as a whole"),
+                result.progress,
+                result.effect,
+                result.overall,
+                result.count,
+                result.band_label or None,
+                "\n".join(result.comments) or None,
+            ]

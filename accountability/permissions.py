@@ -106,3 +106,48 @@ def _reward_approve(access, user, assessment) -> bool:
 def _assessment_all_units(access, user, obj=None) -> bool:
     """The office and the leaders read every unit's line; a unit only its own."""
     return access.sees_everything
+
+
+# --- 常态问政 (evaluation rounds): the office runs them, evaluators fill their own sheets -----------
+
+
+@rule("evaluation.open")
+def _evaluation_open(access, user, obj=None) -> bool:
+    return access.office
+
+
+@rule("page.evaluations")
+def _evaluation_pages(access, user, obj=None) -> bool:
+    """The rounds' list: whoever a round may concern (the office, leaders, units, evaluators)."""
+    return access.sees_everything or bool(access.unit_ids) or access.evaluator
+
+
+@rule("evaluation.manage")
+def _evaluation_manage(access, user, round_) -> bool:
+    """Add evaluators and paper sheets, publish: the office, while the round is open."""
+    return access.office and round_.is_open
+
+
+@rule("evaluation.see_sheets")
+def _evaluation_see_sheets(access, user, round_) -> bool:
+    """Who gave which marks: the office only (units and leaders read averages and unsigned comments)."""
+    return access.office
+
+
+@rule("evaluation.see_results")
+def _evaluation_see_results(access, user, round_) -> bool:
+    """The office follows results as sheets come in; the others once they are published (a unit its own)."""
+    return access.office or (not round_.is_open and (access.is_leader or bool(access.unit_ids)))
+
+
+@rule("evaluation.export")
+def _evaluation_export(access, user, round_) -> bool:
+    return access.office or (access.is_leader and not round_.is_open)
+
+
+@rule("evaluation.fill")
+def _evaluation_fill(access, user, sheet) -> bool:
+    """An evaluator fills their own sheet; the office types in a paper one; both only until submitted."""
+    if sheet.is_submitted or not sheet.round.is_open:
+        return False
+    return sheet.evaluator_id == user.pk if sheet.evaluator_id else access.office

@@ -5,6 +5,7 @@ from .views import (
     assessment,
     cases,
     checks,
+    evaluations,
     inbox,
     instructions,
     letters,
@@ -98,12 +99,26 @@ assessment_patterns = [
     path("<int:year>/assessment.xlsx", assessment.xlsx, name="xlsx"),
 ]
 
+# 常态问政: /evaluations/…
+evaluation_patterns = [
+    path("", evaluations.round_list, name="list"),
+    path("new/", evaluations.round_new, name="new"),
+    path("<int:pk>/", evaluations.round_detail, name="detail"),
+    path("<int:pk>/paper-sheet/", evaluations.round_paper_sheet, name="paper_sheet"),
+    path("<int:pk>/evaluators/", evaluations.round_add_evaluator, name="add_evaluator"),
+    path("<int:pk>/evaluators/new-login/", evaluations.round_new_login, name="new_login"),
+    path("<int:pk>/publish/", evaluations.round_publish, name="publish"),
+    path("<int:pk>/results.xlsx", evaluations.round_xlsx, name="xlsx"),
+    path("sheets/<int:pk>/", evaluations.sheet_fill, name="sheet"),
+]
+
 urlpatterns: list = [
     path("assessment/", include((assessment_patterns, "assessment"))),
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
     path("accountability/", include((case_patterns, "cases"))),
     path("instructions/", include((instruction_patterns, "instructions"))),
+    path("evaluations/", include((evaluation_patterns, "evaluations"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.access import RoleKind, forget_access
+from core.access import EVALUATOR_KINDS, RoleKind, forget_access
 from core.errors import RuleViolation
 from core.text import strip_control
 from tasks.models import Role
@@ -86,6 +86,19 @@ def create_login(*, username: str, display_name: str, unit, kind: str, phone: st
             username=username, display_name=display_name, phone=phone, email=email, acting_user=acting_user
         )
         role = Role(user=created.user, kind=kind, unit=unit)
+        validate_and_save(role, acting_user=acting_user, reason=_("Login created by the office"))
+    return created
+
+
+def create_evaluator_login(*, username: str, display_name: str, kind: str, acting_user):
+    """A login for an NPC deputy or CPPCC member who evaluates (常态问政), with a one-time password."""
+    if kind not in EVALUATOR_KINDS:
+        raise RuleViolation({"kind": _("Choose NPC deputy or CPPCC member.")})
+    if not (display_name or "").strip():
+        raise RuleViolation({"display_name": _("Enter the person's name.")})
+    with transaction.atomic():
+        created = _new_user(username=username, display_name=display_name, acting_user=acting_user)
+        role = Role(user=created.user, kind=kind)
         validate_and_save(role, acting_user=acting_user, reason=_("Login created by the office"))
     return created
 

@@ -18,6 +18,12 @@ class RoleKind(models.TextChoices):
     HEAD = "head", _("Unit head")
     LEADER = "leader", _("City leader")
     OFFICE = "office", _("Supervision office")
+    # Evaluators from outside the government (常态问政): they fill evaluation sheets and see nothing else.
+    NPC_DEPUTY = "npc", _("NPC deputy")
+    CPPCC_MEMBER = "cppcc", _("CPPCC member")
+
+
+EVALUATOR_KINDS = (RoleKind.NPC_DEPUTY, RoleKind.CPPCC_MEMBER)
 
 
 class Action(models.TextChoices):
@@ -40,6 +46,7 @@ class Access:
     # in ``leader_ids`` too, so the secretary sees and instructs as the leader would, in their name.
     acting_for_user_ids: frozenset[int] = field(default_factory=frozenset)
     own_leader: bool = False  # holds a leader post of their own
+    evaluator: bool = False  # an NPC deputy or CPPCC member who fills 常态问政 sheets
 
     @property
     def is_secretary_only(self) -> bool:
@@ -89,7 +96,7 @@ def access_for(user) -> Access:
         return cached
     # The office is a role, never a flag: the technical administrator (a superuser) works in the
     # admin and holds no office powers in the product.
-    office = own_leader = False
+    office = own_leader = evaluator = False
     leaders, staff, heads, acting_for = set(), set(), set(), set()
     # One query: the person's roles and the leader roles of those they act for as secretary.
     roles = user.roles.model.objects.filter(
@@ -113,7 +120,11 @@ def access_for(user) -> Access:
             staff.add(unit_id)
         elif kind == RoleKind.HEAD:
             heads.add(unit_id)
-    access = Access(office, frozenset(leaders), frozenset(staff), frozenset(heads), frozenset(acting_for), own_leader)
+        elif kind in EVALUATOR_KINDS:
+            evaluator = True
+    access = Access(
+        office, frozenset(leaders), frozenset(staff), frozenset(heads), frozenset(acting_for), own_leader, evaluator
+    )
     user._zmd_access = access
     return access
 

@@ -2,6 +2,7 @@ from .assessment import Assessment, AssessmentRow, Reward, RewardMeasure
 from .cases import AccountabilityCase, AccountabilityMeasure
 from .checks import Check
 from .disclosure import Disclosure
+from .evaluations import EvaluationMark, EvaluationRound, EvaluationSheet, EvaluationSubject
 from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
 from .instructions import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
@@ -21,6 +22,10 @@ __all__ = [
     "AssessmentRow",
     "Check",
     "Disclosure",
+    "EvaluationMark",
+    "EvaluationRound",
+    "EvaluationSheet",
+    "EvaluationSubject",
     "FeedbackSettings",
     "GradeBand",
     "InboxMessage",

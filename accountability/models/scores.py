@@ -183,6 +183,15 @@ class ScoreEntry(models.Model):
         related_name="score_entries",
         verbose_name=_("notice"),
     )
+    # 常态问政: a round's result for a unit (and target) that a rule gives points for.
+    evaluation_subject = models.ForeignKey(
+        "accountability.EvaluationSubject",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="score_entries",
+        verbose_name=_("evaluation result"),
+    )
     reverses = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="reversal", verbose_name=_("reverses")
     )
@@ -216,6 +225,7 @@ class ScoreEntry(models.Model):
                 | Q(assignment__isnull=False)
                 | Q(proposal_reply__isnull=False)
                 | Q(notice__isnull=False)
+                | Q(evaluation_subject__isnull=False)
                 | Q(reverses__isnull=False),
                 name="score_entry_names_its_cause",
                 violation_error_message=_("An entry must name what caused it."),

@@ -118,7 +118,8 @@ class User(AbstractUser):
 
 
 class Role(models.Model):
-    """One role a person holds: staff or head of a unit, a city leader, or the supervision office."""
+    """One role a person holds: staff or head of a unit, a city leader, the supervision office, or an
+    evaluator from outside the government (an NPC deputy or CPPCC member, for 常态问政)."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="roles", verbose_name=_("person"))
     kind = models.CharField(_("role"), max_length=16, choices=RoleKind.choices)
@@ -155,10 +156,14 @@ class Role(models.Model):
                 condition=(
                     Q(kind__in=[RoleKind.STAFF, RoleKind.HEAD], unit__isnull=False, leader__isnull=True)
                     | Q(kind=RoleKind.LEADER, unit__isnull=True, leader__isnull=False)
-                    | Q(kind=RoleKind.OFFICE, unit__isnull=True, leader__isnull=True)
+                    | Q(
+                        kind__in=[RoleKind.OFFICE, RoleKind.NPC_DEPUTY, RoleKind.CPPCC_MEMBER],
+                        unit__isnull=True,
+                        leader__isnull=True,
+                    )
                 ),
                 violation_error_message=_(
-                    "Staff and heads belong to a unit, leaders to a leader post, the office to neither."
+                    "Staff and heads belong to a unit, leaders to a leader post, the office and evaluators to neither."
                 ),
             ),
         ]

@@ -264,6 +264,32 @@ ROWS: dict[str, list] = {
     "assessment:rewards_approve": [post((302, 403, 403, 403, 302, 403, 403), lambda w: [assessment_year("rewards")])],
     "assessment:print": [get(WITH_A_ROLE, lambda w: [assessment_year("approved")])],
     "assessment:xlsx": [get(WITH_A_ROLE, lambda w: [assessment_year("approved")])],
+    # 常态问政 (evaluation rounds): unit A evaluated, dave's sheet submitted; a unit sees a round once
+    # published and only if it was evaluated; the office manages; sysadmin has no role.
+    "evaluations:list": [get(WITH_A_ROLE)],
+    "evaluations:new": [get(OFFICE_PAGE)],
+    "evaluations:detail": [
+        get((302, 404, 404, 404, 200, 200, 403), lambda w: [_evaluation_round(w).pk]),
+        get((302, 200, 404, 200, 200, 200, 403), lambda w: [_evaluation_round(w, published=True).pk]),
+    ],
+    "evaluations:paper_sheet": [
+        post(
+            (302, 404, 404, 404, 403, 302, 403),
+            lambda w: [_evaluation_round(w).pk],
+            {"name": "某代表", "kind": "npc"},
+        )
+    ],
+    "evaluations:add_evaluator": [post((302, 404, 404, 404, 403, 200, 403), lambda w: [_evaluation_round(w).pk])],
+    "evaluations:new_login": [
+        post(
+            (302, 404, 404, 404, 403, 200, 403),
+            lambda w: [_evaluation_round(w).pk],
+            {"display_name": "周代表", "username": "npc9", "kind": "npc"},
+        )
+    ],
+    "evaluations:publish": [post((302, 404, 404, 404, 403, 302, 403), lambda w: [_evaluation_round(w).pk])],
+    "evaluations:xlsx": [get((302, 403, 404, 403, 200, 200, 403), lambda w: [_evaluation_round(w, published=True).pk])],
+    "evaluations:sheet": [get((302, 404, 404, 404, 200, 200, 403), lambda w: [_evaluation_round(w).sheets.get().pk])],
 }
 
 
@@ -386,3 +412,25 @@ def test_every_case_states_what_each_role_gets_or_prints_it(request):
             print(f"{key:<32} {method:<5} {got}{note}")
     unstated = [key for key, _m, _a, _d, expected, _q in CASES if expected is None or len(expected) != len(ROLES)]
     assert not unstated, f"cases without one status per role: {unstated}"
+
+
+def _evaluation_round(world, *, published: bool = False):
+    """A 常态问政 round evaluating unit A, dave's sheet submitted; published by erin if asked."""
+    from accountability.services.evaluations import open_round, publish_round, save_sheet
+    from tasks.models import User
+
+    erin, dave = User.objects.get(username="erin"), User.objects.get(username="dave")
+    with at(D(2018, 10, 8)):
+        round_ = open_round(
+            name="2018年第三季度问政",
+            period_start=D(2018, 7, 1),
+            period_end=D(2018, 9, 30),
+            units=[world.unit_a],
+            evaluators=[dave],
+            acting_user=erin,
+        )
+        marks = {subject.pk: (4, 4, "推进较快") for subject in round_.subjects.all()}
+        save_sheet(round_.sheets.get(), marks, submit=True, acting_user=dave)
+        if published:
+            publish_round(round_, acting_user=erin)
+    return round_

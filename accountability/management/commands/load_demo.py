@@ -8,6 +8,7 @@ from accountability.demo import build_supervision_demo
 from accountability.demo_assessment import build_assessment_demo
 from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
+from accountability.demo_evaluations import build_evaluations_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         build_checks_demo()  # the register of checks, after the notices their follow-ups name
         build_cases_demo()  # from the register's 查责任 check and a red warning
         build_assessment_demo()  # 2017 approved with 奖惩; the 2018 draft, held by the open appeal
+        build_evaluations_demo()  # 常态问政: the deputy's and member's logins, Q2 published, Q3 open
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
@@ -65,6 +67,8 @@ def demo_logins() -> list[tuple[str, list[tuple[str, str]]]]:
         RoleKind.LEADER: (_("City leaders"), []),
         RoleKind.HEAD: (_("Unit heads"), []),
         RoleKind.STAFF: (_("Unit staff"), []),
+        RoleKind.NPC_DEPUTY: (_("NPC deputies (evaluators)"), []),
+        RoleKind.CPPCC_MEMBER: (_("CPPCC members (evaluators)"), []),
     }
     technical = (_("Technical administrator (the admin only)"), [])
     for person in people.order_by("username"):
