@@ -211,6 +211,7 @@ class MessageKind(models.TextChoices):
     APPROVAL = "approval", _("Awaiting approval")
     CORRECTION = "correction", _("Correction")
     INSTRUCTION = "instruction", _("Leader instruction")
+    PROVINCE = "province", _("Province ranking")
 
 
 class EmailStatus(models.TextChoices):
@@ -244,3 +245,11 @@ class CaseStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("case status", "Awaiting approval")
     APPROVED = "approved", pgettext_lazy("case status", "Approved")
     REJECTED = "rejected", pgettext_lazy("case status", "Rejected")
+
+
+class FigureSource(models.TextChoices):
+    """How a province bulletin figure came in (保位争先)."""
+
+    IMPORT = "import", _("Imported bulletin")
+    HAND = "hand", _("Entered by hand")
+    DEMO = "demo", _("Demo data")  # invented figures of the demo, marked on the page

@@ -81,3 +81,11 @@ def _case_decide(access, user, case) -> bool:
     return (
         case.status == CaseStatus.PROPOSED and case.approver_id in access.leader_ids and case.proposed_by_id != user.pk
     )
+
+
+# --- 保位争先: the office brings in the province's bulletins and sets the line; everyone with a role reads
+
+
+@rule("province.manage")
+def _province_manage(access, user, obj=None) -> bool:
+    return access.office

@@ -1,7 +1,18 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import cases, checks, inbox, instructions, letters, notice_office, notices, scan_console, year_end
+from .views import (
+    cases,
+    checks,
+    inbox,
+    instructions,
+    letters,
+    notice_office,
+    notices,
+    province,
+    scan_console,
+    year_end,
+)
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -75,6 +86,15 @@ year_end_patterns = [
     path("<int:year>/close/", year_end.close, name="close"),
 ]
 
+# 保位争先: /province/…
+province_patterns = [
+    path("", province.index, name="index"),
+    path("import/", province.import_bulletin, name="import"),
+    path("template.xlsx", province.template_xlsx, name="template"),
+    path("enter/", province.enter, name="enter"),
+    path("settings/", province.settings_page, name="settings"),
+]
+
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
@@ -83,6 +103,7 @@ urlpatterns: list = [
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),
+    path("province/", include((province_patterns, "province"))),
     path("", include("accountability.scoring_urls")),
     path("public/", include("accountability.public_urls")),
     path("public-feedback/", include("accountability.feedback_urls")),
