@@ -233,8 +233,11 @@ def plan_bulletin(rows: list[BulletinRow], *, month: dt.date) -> BulletinPlan:
     return BulletinPlan(month, checked, replaced, indicators)
 
 
-def import_bulletin(rows: list[BulletinRow], *, month: dt.date, acting_user) -> BulletinPlan:
-    """Store a month's bulletin (all or nothing), replacing that month of the indicators it holds."""
+def import_bulletin(
+    rows: list[BulletinRow], *, month: dt.date, acting_user, source: str = FigureSource.IMPORT
+) -> BulletinPlan:
+    """Store a month's bulletin (all or nothing), replacing that month of the indicators it holds.
+    ``source`` is ``DEMO`` only for the demo's invented figures, which the page marks as such."""
     plan = plan_bulletin(rows, month=month)
     moment = clock.now()
     with transaction.atomic():
@@ -244,7 +247,7 @@ def import_bulletin(rows: list[BulletinRow], *, month: dt.date, acting_user) -> 
         for row in plan.rows:
             figure = ProvinceFigure(
                 indicator=row.indicator, city=row.city, month=plan.month, value=row.value, growth=row.growth,
-                rank=row.rank, source=FigureSource.IMPORT, recorded_by=acting_user, recorded_at=moment,
+                rank=row.rank, source=source, recorded_by=acting_user, recorded_at=moment,
             )  # fmt: skip
             save_with_history(figure, acting_user=acting_user, reason=_("Province bulletin imported"))
         tell_first_group_exits([indicator.pk for indicator in plan.indicators], plan.month)

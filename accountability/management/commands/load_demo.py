@@ -8,6 +8,7 @@ from accountability.demo import build_supervision_demo
 from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
 from accountability.demo_feedback import build_feedback_demo
+from accountability.demo_province import build_province_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
 from core.access import RoleKind
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         build_feedback_demo()  # clues under the publication the scoring demo published
         build_checks_demo()  # the register of checks, after the notices their follow-ups name
         build_cases_demo()  # from the register's 查责任 check and a red warning
+        build_province_demo()  # 保位争先: 2018 bulletins (invented figures for the other cities)
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
