@@ -252,6 +252,13 @@ ROWS: dict[str, list] = {
     "public_feedback:photo": [get(OFFICE_MISSING, lambda w: [MISSING])],
     # The admin: one row for all its generated URLs (see test_the_admin_sample below).
     "admin:": [get((302, 302, 302, 302, 302, 302, 200), query="")],
+    # 保位争先 (issue 18, part 3): every role reads the province page; only the office imports,
+    # enters, downloads the template and sets the line (an empty form is shown again: 200).
+    "province:index": [get(WITH_A_ROLE)],
+    "province:import": [get(OFFICE_PAGE), post(OFFICE_PAGE)],
+    "province:template": [get(OFFICE_PAGE)],
+    "province:enter": [get(OFFICE_PAGE), post(OFFICE_PAGE)],
+    "province:settings": [get(OFFICE_PAGE), post(OFFICE_PAGE, data={"action": "line", "first_group_line": "x"})],
 }
 
 
