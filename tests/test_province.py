@@ -42,6 +42,14 @@ def indicators(erin, leader, unit_a):
     return marked
 
 
+def enter(indicator, month, rank, *, growth="8", value=None, by):
+    """Our city's line of ``month`` typed in by hand."""
+    growth = None if growth is None else Decimal(growth)
+    return service.enter_home_figure(
+        indicator=indicator, month=month, value=value, growth=growth, rank=rank, acting_user=by
+    )
+
+
 def home_rank(indicator, month):
     return ProvinceFigure.objects.get(indicator=indicator, month=month, city__is_home=True).rank
 
@@ -154,7 +162,7 @@ def test_by_hand_a_rank_outside_the_province_or_another_citys_is_refused(erin, i
             indicator=indicators[GDP], month=AUG, value=None, growth=Decimal("8"), rank=1, acting_user=erin
         )
     with pytest.raises(RuleViolation, match="value or the growth"):
-        service.enter_home_figure(indicator=indicators[GDP], month=AUG, value=None, growth=None, rank=2, acting_user=erin)
+        enter(indicators[GDP], AUG, 2, growth=None, by=erin)
     assert home_rank(indicators[GDP], AUG) == 3
 
 
@@ -163,7 +171,7 @@ def test_by_hand_a_rank_outside_the_province_or_another_citys_is_refused(erin, i
 
 def test_leaving_the_first_group_tells_the_lead_unit_and_the_leader_once(erin, dave, alice, carol, bob, indicators):
     industry = indicators[INDUSTRY]
-    service.enter_home_figure(indicator=industry, month=JUL, value=None, growth=Decimal("8"), rank=6, acting_user=erin)
+    enter(industry, JUL, 6, by=erin)
     assert not ProvinceExit.objects.exists()  # 6th is within the line of 6
     with at(D(2018, 9, 20)):
         service.import_bulletin(read_bulletin(upload("good.xlsx")), month=AUG, acting_user=erin)
@@ -175,15 +183,15 @@ def test_leaving_the_first_group_tells_the_lead_unit_and_the_leader_once(erin, d
     assert INDUSTRY in told.first().subject and not told.filter(recipient=bob).exists()
     # The same bulletin again, and a corrected line by hand: nobody is told twice.
     service.import_bulletin(read_bulletin(upload("good.xlsx")), month=AUG, acting_user=erin)
-    service.enter_home_figure(indicator=industry, month=AUG, value=None, growth=Decimal("7"), rank=8, acting_user=erin)
+    enter(industry, AUG, 8, growth="7", by=erin)
     assert told.count() == 3 and ProvinceExit.objects.count() == 1
 
 
 def test_a_first_month_outside_the_line_counts_as_leaving_but_staying_out_does_not(erin, indicators):
     industry = indicators[INDUSTRY]
-    service.enter_home_figure(indicator=industry, month=JUL, value=None, growth=Decimal("5"), rank=9, acting_user=erin)
+    enter(industry, JUL, 9, by=erin)
     assert ProvinceExit.objects.filter(month=JUL).exists()
-    service.enter_home_figure(indicator=industry, month=AUG, value=None, growth=Decimal("5"), rank=10, acting_user=erin)
+    enter(industry, AUG, 10, by=erin)
     assert not ProvinceExit.objects.filter(month=AUG).exists()
 
 
@@ -226,7 +234,7 @@ def test_units_and_leaders_read_the_page_only_the_office_changes_it(client, alic
 
 def test_the_page_shows_rank_line_and_trend(client, dave, erin, indicators):
     industry = indicators[INDUSTRY]
-    service.enter_home_figure(indicator=industry, month=JUL, value=None, growth=Decimal("9.1"), rank=5, acting_user=erin)
+    enter(industry, JUL, 5, growth="9.1", by=erin)
     with at(D(2018, 9, 20)):
         service.import_bulletin(read_bulletin(upload("good.xlsx")), month=AUG, acting_user=erin)
     client.force_login(dave)
@@ -241,4 +249,10 @@ def test_the_page_shows_rank_line_and_trend(client, dave, erin, indicators):
     assert "演示数据" not in page  # real imports carry no demo mark
     with at(D(2018, 9, 30)):
         dashboard = client.get(reverse("dashboard")).content.decode()
-    assert INDUSTRY in dashboard and "保位争先" in dashboard
+    panel = dashboard[dashboard.index("province-panel") :]
+    assert INDUSTRY in panel and "退出第一方阵" in panel
+
+
+def test_the_dashboard_panel_waits_for_a_first_bulletin(client, dave, indicators):
+    client.force_login(dave)
+    assert "province-panel" not in client.get(reverse("dashboard")).content.decode()

@@ -129,8 +129,8 @@ class ProvinceRules(models.Model):
 
     @classmethod
     def current(cls) -> ProvinceRules:
-        rules = cls.objects.order_by("pk").first()
-        return rules if rules is not None else cls.objects.create()
+        """The row in force, or the defaults (unsaved: reading a page writes nothing)."""
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class ProvinceExit(models.Model):

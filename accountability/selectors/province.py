@@ -86,24 +86,23 @@ def province_view(year: int) -> ProvinceView:
     )
 
 
-def outside_first_group() -> list[Standing]:
-    """Indicators whose latest bulletin puts our city below the first-group line (for dashboards)."""
-    line = ProvinceRules.current().first_group_line
-    latest = {}
-    for figure in (
-        ProvinceFigure.objects.filter(city__is_home=True).select_related("indicator").order_by("indicator_id", "month")
-    ):
+def outside_first_group() -> tuple[int, list[Standing]] | None:
+    """The first-group line and the indicators whose latest bulletin puts our city below it (for the
+    dashboards); None while no bulletin has come in. One query then, three once there are figures."""
+    latest: dict[int, ProvinceFigure] = {}
+    home = ProvinceFigure.objects.filter(city__is_home=True).select_related("indicator")
+    for figure in home.order_by("indicator_id", "month"):
         latest[figure.indicator_id] = figure
-    outside = [figure for figure in latest.values() if figure.rank > line]
-    exits = set(
-        ProvinceExit.objects.filter(indicator_id__in=[f.indicator_id for f in outside]).values_list(
-            "indicator_id", "month"
-        )
-    )
+    if not latest:
+        return None
+    line = ProvinceRules.current().first_group_line
+    exits = set(ProvinceExit.objects.values_list("indicator_id", "month"))
     standings = []
-    for figure in outside:
+    for figure in latest.values():
+        if figure.rank <= line:
+            continue
         standing = Standing(figure.indicator, line, latest=figure)
         if (figure.indicator_id, figure.month) in exits:
             standing.exit_month = figure.month
         standings.append(standing)
-    return standings
+    return line, standings

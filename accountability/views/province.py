@@ -138,7 +138,11 @@ def _dashboard_panel(request, **_):
     """The indicators our city's latest bulletin puts outside the first group (leaders and the office)."""
     if not access_for(request.user).sees_everything:
         return None
-    return {"outside": outside_first_group(), "line": ProvinceRules.current().first_group_line}
+    found = outside_first_group()
+    if found is None:
+        return None  # no bulletin yet: nothing to say
+    line, outside = found
+    return {"outside": outside, "line": line}
 
 
 def register_panels() -> None:
