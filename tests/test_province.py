@@ -106,6 +106,13 @@ def test_a_refusal_reads_in_chinese_on_the_page_and_stores_nothing(client, erin,
     assert not ProvinceFigure.objects.exists()
 
 
+def test_a_month_not_yet_come_is_refused(erin, indicators):
+    rows = read_bulletin(upload("good.xlsx"))
+    with at(D(2018, 8, 31)), pytest.raises(RuleViolation, match="has not come yet"):
+        service.import_bulletin(rows, month=D(2018, 9, 1), acting_user=erin)
+    assert not ProvinceFigure.objects.exists()
+
+
 def test_a_file_that_is_no_workbook_is_refused(erin, indicators):
     with pytest.raises(RuleViolation):
         read_bulletin(SimpleUploadedFile("bulletin.xlsx", (SHEETS / "good.csv").read_bytes()))

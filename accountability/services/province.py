@@ -16,23 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.access import RoleKind
 from core.errors import RuleViolation
-from tasks.choices import AssignmentRole, TargetType
-from tasks.models import Role
+from tasks.choices import TargetType
 from tasks.services import save_with_history, validate_and_save
 
-from ..choices import FigureSource, MessageKind
+from ..choices import FigureSource
 from ..models import ProvinceCity, ProvinceExit, ProvinceFigure, ProvinceIndicator, ProvinceRules
 from ..models.province import HENAN_CITIES, HOME_CITY
-from .delivery import _message, _save_and_send, unit_people
+from .delivery import deliver_first_group_exit
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -225,8 +220,15 @@ class BulletinPlan:
     indicators: list[ProvinceIndicator]
 
 
+def refuse_future_month(month: dt.date) -> None:
+    """A bulletin reports on a month that has begun; a later one is a slip of the month picker."""
+    if month > first_of_month(clock.today()):
+        raise RuleViolation({"month": [_("%(month)s has not come yet.") % {"month": month_label(month)}]})
+
+
 def plan_bulletin(rows: list[BulletinRow], *, month: dt.date) -> BulletinPlan:
     month = first_of_month(month)
+    refuse_future_month(month)
     checked = check_bulletin(rows)
     indicators = sorted({row.indicator for row in checked}, key=lambda i: (i.sort_order, i.name))
     replaced = ProvinceFigure.objects.filter(indicator__in=indicators, month=month).count()
@@ -259,6 +261,7 @@ def enter_home_figure(
 ) -> ProvinceFigure:
     """The city's own line of a month, typed in from the bulletin."""
     month = first_of_month(month)
+    refuse_future_month(month)
     city = home_city()
     count = len(ensure_cities())
     if value is None and growth is None:
@@ -367,41 +370,6 @@ def tell_first_group_exits(indicator_ids: list[int], month: dt.date) -> list[Pro
         )
         if not created:
             continue
-        _deliver_exit(exit_)
+        deliver_first_group_exit(exit_)
         exits.append(exit_)
     return exits
-
-
-def _deliver_exit(exit_: ProvinceExit) -> None:
-    indicator = ProvinceIndicator.objects.select_related("target__leader").get(pk=exit_.indicator_id)
-    target = indicator.target
-    lead_units = list(target.assignments.filter(role=AssignmentRole.LEAD).values_list("unit_id", flat=True))
-    people: dict[int, str] = {}
-    for of_unit in unit_people(lead_units).values():
-        people.update(of_unit)
-    if target.leader_id:
-        people.update(
-            Role.objects.filter(kind=RoleKind.LEADER, leader_id=target.leader_id, user__is_active=True).values_list(
-                "user_id", "user__email"
-            )
-        )
-    link = settings.ZMD_SITE_URL + reverse("province:index")
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = (
-            _("%(indicator)s left the province's first group in %(month)s: rank %(rank)d")
-            % {"indicator": indicator.name, "month": month_label(exit_.month), "rank": exit_.rank}
-        )[:200]
-        body = "\n".join(
-            [
-                _("In the province's bulletin of %(month)s our city ranks %(rank)d in %(indicator)s, below the first "
-                  "group line (top %(line)d).") % {"month": month_label(exit_.month), "rank": exit_.rank,
-                                                  "indicator": indicator.name, "line": exit_.line},
-                _("Target: %(target)s") % {"target": target.title},
-                link,
-            ]
-        )  # fmt: skip
-        messages = [
-            _message(user_id, email or "", kind=MessageKind.PROVINCE, subject=subject, body=body)
-            for user_id, email in sorted(people.items())
-        ]
-    _save_and_send(messages)
