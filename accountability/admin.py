@@ -15,6 +15,10 @@ from .models import (
     LetterChangeRequest,
     Notice,
     NoticeCounter,
+    ProvinceCity,
+    ProvinceExit,
+    ProvinceFigure,
+    ProvinceIndicator,
     ResponsibilityLetter,
     ScoreEntry,
     ScoreRule,
@@ -199,3 +203,28 @@ class LetterChangeRequestAdmin(ReadOnlyAdmin):
     list_display = ["letter", "assignment", "status", "requested_at", "decided_at", "revision"]
     list_filter = ["status"]
     list_select_related = ["letter__unit", "assignment__target"]
+
+
+# 保位争先: the office keeps these at /province/settings/ and imports the figures; the admin reads them.
+@admin.register(ProvinceCity)
+class ProvinceCityAdmin(HistoryAdmin):
+    list_display = ["name", "is_home", "is_active", "sort_order"]
+
+
+@admin.register(ProvinceIndicator)
+class ProvinceIndicatorAdmin(ReadOnlyAdmin):
+    list_display = ["name", "target", "measure_unit", "higher_is_better"]
+    list_select_related = ["target"]
+
+
+@admin.register(ProvinceFigure)
+class ProvinceFigureAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "month", "city", "value", "growth", "rank", "source"]
+    list_filter = ["indicator", "month", "source"]
+    list_select_related = ["indicator", "city"]
+
+
+@admin.register(ProvinceExit)
+class ProvinceExitAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "month", "rank", "line", "created_at"]
+    list_select_related = ["indicator"]

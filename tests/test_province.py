@@ -263,3 +263,13 @@ def test_the_page_shows_rank_line_and_trend(client, dave, erin, indicators):
 def test_the_dashboard_panel_waits_for_a_first_bulletin(client, dave, indicators):
     client.force_login(dave)
     assert "province-panel" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_admin_reads_the_bulletins_and_cannot_change_them(client, erin, indicators):
+    from tests.factories import UserFactory
+
+    service.import_bulletin(read_bulletin(upload("good.xlsx")), month=AUG, acting_user=erin)
+    client.force_login(UserFactory(username="sysadmin", is_staff=True, is_superuser=True))
+    for model in ("provincecity", "provinceindicator", "provincefigure", "provinceexit"):
+        assert client.get(reverse(f"admin:accountability_{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:accountability_provincefigure_add")).status_code == 403
