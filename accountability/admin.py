@@ -16,6 +16,10 @@ from .models import (
     LetterChangeRequest,
     Notice,
     NoticeCounter,
+    ProvinceCity,
+    ProvinceExit,
+    ProvinceFigure,
+    ProvinceIndicator,
     ResponsibilityLetter,
     Reward,
     RewardMeasure,
@@ -223,3 +227,28 @@ class RewardAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "unit", "measure", "status"]
     list_filter = ["status", "measure"]
     list_select_related = ["assessment", "unit", "measure"]
+
+
+# 保位争先: the office keeps these at /province/settings/ and imports the figures; the admin reads them.
+@admin.register(ProvinceCity)
+class ProvinceCityAdmin(HistoryAdmin):
+    list_display = ["name", "is_home", "is_active", "sort_order"]
+
+
+@admin.register(ProvinceIndicator)
+class ProvinceIndicatorAdmin(ReadOnlyAdmin):
+    list_display = ["name", "target", "measure_unit", "higher_is_better"]
+    list_select_related = ["target"]
+
+
+@admin.register(ProvinceFigure)
+class ProvinceFigureAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "month", "city", "value", "growth", "rank", "source"]
+    list_filter = ["indicator", "month", "source"]
+    list_select_related = ["indicator", "city"]
+
+
+@admin.register(ProvinceExit)
+class ProvinceExitAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "month", "rank", "line", "created_at"]
+    list_select_related = ["indicator"]

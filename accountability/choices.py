@@ -213,6 +213,7 @@ class MessageKind(models.TextChoices):
     APPROVAL = "approval", _("Awaiting approval")
     CORRECTION = "correction", _("Correction")
     INSTRUCTION = "instruction", _("Leader instruction")
+    PROVINCE = "province", _("Province ranking")
 
 
 class EmailStatus(models.TextChoices):
@@ -322,3 +323,11 @@ RESULT_BAND_COLOURS = {
     ResultBand.AVERAGE: "yellow",
     ResultBand.POOR: "red",
 }
+
+
+class FigureSource(models.TextChoices):
+    """How a province bulletin figure came in (保位争先)."""
+
+    IMPORT = "import", _("Imported bulletin")
+    HAND = "hand", _("Entered by hand")
+    DEMO = "demo", _("Demo data")  # invented figures of the demo, marked on the page

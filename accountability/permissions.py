@@ -151,3 +151,11 @@ def _evaluation_fill(access, user, sheet) -> bool:
     if sheet.is_submitted or not sheet.round.is_open:
         return False
     return sheet.evaluator_id == user.pk if sheet.evaluator_id else access.office
+
+
+# --- 保位争先: the office brings in the province's bulletins and sets the line; everyone with a role reads
+
+
+@rule("province.manage")
+def _province_manage(access, user, obj=None) -> bool:
+    return access.office

@@ -11,6 +11,7 @@ from .views import (
     letters,
     notice_office,
     notices,
+    province,
     scan_console,
     year_end,
 )
@@ -112,6 +113,15 @@ evaluation_patterns = [
     path("sheets/<int:pk>/", evaluations.sheet_fill, name="sheet"),
 ]
 
+# 保位争先: /province/…
+province_patterns = [
+    path("", province.index, name="index"),
+    path("import/", province.import_bulletin, name="import"),
+    path("template.xlsx", province.template_xlsx, name="template"),
+    path("enter/", province.enter, name="enter"),
+    path("settings/", province.settings_page, name="settings"),
+]
+
 urlpatterns: list = [
     path("assessment/", include((assessment_patterns, "assessment"))),
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
@@ -122,6 +132,7 @@ urlpatterns: list = [
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),
+    path("province/", include((province_patterns, "province"))),
     path("", include("accountability.scoring_urls")),
     path("public/", include("accountability.public_urls")),
     path("public-feedback/", include("accountability.feedback_urls")),

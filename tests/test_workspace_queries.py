@@ -40,7 +40,8 @@ PAGES = [
     ("erin", "follow_up_list", None, 7),
     # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
     # + the leader's scope (his posts' fields and units, one query) on each of the four
-    ("dave", "dashboard", None, 20),
+    # + 保位争先's panel: our city's latest bulletin lines (hidden while there are none)
+    ("dave", "dashboard", None, 21),
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 11),

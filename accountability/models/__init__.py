@@ -9,6 +9,7 @@ from .instructions import AnswerState, Instruction, InstructionAnswer, Instructi
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
 from .problems import ProblemDecision
+from .province import ProvinceCity, ProvinceExit, ProvinceFigure, ProvinceIndicator, ProvinceRules
 from .rules import SupervisionRules, SupervisionRun
 from .scores import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun, UnitMonthPoints
 from .year_end import YearResult
@@ -36,6 +37,11 @@ __all__ = [
     "Notice",
     "NoticeCounter",
     "ProblemDecision",
+    "ProvinceCity",
+    "ProvinceExit",
+    "ProvinceFigure",
+    "ProvinceIndicator",
+    "ProvinceRules",
     "PublicFeedback",
     "ResponsibilityLetter",
     "Reward",

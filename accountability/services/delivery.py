@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.access import RoleKind
+from tasks.choices import AssignmentRole
 from tasks.models import Role
 
 from ..choices import EmailStatus, MessageKind
@@ -160,6 +161,43 @@ def deliver_instruction_answer(answer) -> list[InboxMessage]:
             author.pk, author.email or "", kind=MessageKind.INSTRUCTION, subject=subject, body="\n".join(lines)
         )
     return _save_and_send([message])
+
+
+def deliver_first_group_exit(exit_) -> list[InboxMessage]:
+    """保位争先: an indicator left the province's first group. The staff and heads of its target's
+    lead unit and the target's leader hear it, with the rank, the line and the page to look at."""
+    from ..services.province import month_label  # province imports this module
+
+    indicator = exit_.indicator
+    target = indicator.target
+    lead_units = target.assignments.filter(role=AssignmentRole.LEAD).values_list("unit_id", flat=True)
+    people: dict[int, str] = {}
+    for of_unit in unit_people(lead_units).values():
+        people.update(of_unit)
+    if target.leader_id:
+        leaders = Role.objects.filter(kind=RoleKind.LEADER, leader_id=target.leader_id, user__is_active=True)
+        people.update((user_id, email or "") for user_id, email in leaders.values_list("user_id", "user__email"))
+    link = settings.ZMD_SITE_URL + reverse("province:index") + f"?year={exit_.month.year}"
+    month = month_label(exit_.month)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (
+            _("%(indicator)s left the province's first group in %(month)s: rank %(rank)d")
+            % {"indicator": indicator.name, "month": month, "rank": exit_.rank}
+        )[:200]
+        body = "\n".join(
+            [
+                _("In the province's bulletin of %(month)s our city ranks %(rank)d in %(indicator)s, below the first "
+                  "group line (top %(line)d).") % {"month": month, "rank": exit_.rank, "indicator": indicator.name,
+                                                  "line": exit_.line},
+                _("Target: %(target)s") % {"target": target.title},
+                link,
+            ]
+        )  # fmt: skip
+        messages = [
+            _message(user_id, email, kind=MessageKind.PROVINCE, subject=subject, body=body)
+            for user_id, email in sorted(people.items())
+        ]
+    return _save_and_send(messages)
 
 
 def deliver_digests(day: dt.date, lines_by_user: dict[int, list[str]], emails: dict[int, str]) -> list[InboxMessage]:

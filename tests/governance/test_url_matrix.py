@@ -290,6 +290,13 @@ ROWS: dict[str, list] = {
     "evaluations:publish": [post((302, 404, 404, 404, 403, 302, 403), lambda w: [_evaluation_round(w).pk])],
     "evaluations:xlsx": [get((302, 403, 404, 403, 200, 200, 403), lambda w: [_evaluation_round(w, published=True).pk])],
     "evaluations:sheet": [get((302, 404, 404, 404, 200, 200, 403), lambda w: [_evaluation_round(w).sheets.get().pk])],
+    # 保位争先 (issue 18, part 3): every role reads the province page; only the office imports,
+    # enters, downloads the template and sets the line (an empty form is shown again: 200).
+    "province:index": [get(WITH_A_ROLE)],
+    "province:import": [get(OFFICE_PAGE), post(OFFICE_PAGE)],
+    "province:template": [get(OFFICE_PAGE)],
+    "province:enter": [get(OFFICE_PAGE), post(OFFICE_PAGE)],
+    "province:settings": [get(OFFICE_PAGE), post(OFFICE_PAGE, data={"action": "line", "first_group_line": "x"})],
 }
 
 

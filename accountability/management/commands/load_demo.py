@@ -10,6 +10,7 @@ from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
 from accountability.demo_evaluations import build_evaluations_demo
 from accountability.demo_feedback import build_feedback_demo
+from accountability.demo_province import build_province_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
 from core.access import RoleKind
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         build_cases_demo()  # from the register's 查责任 check and a red warning
         build_assessment_demo()  # 2017 approved with 奖惩; the 2018 draft, held by the open appeal
         build_evaluations_demo()  # 常态问政: the deputy's and member's logins, Q2 published, Q3 open
+        build_province_demo()  # 保位争先: 2018 bulletins (invented figures for the other cities)
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
