@@ -1,5 +1,6 @@
 from .cases import AccountabilityCase, AccountabilityMeasure
 from .checks import Check
+from .coordination import Coordination, DecisionItem, DecisionProgress
 from .disclosure import Disclosure
 from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
@@ -17,6 +18,9 @@ __all__ = [
     "AnswerState",
     "Appeal",
     "Check",
+    "Coordination",
+    "DecisionItem",
+    "DecisionProgress",
     "Disclosure",
     "FeedbackSettings",
     "GradeBand",

@@ -50,7 +50,7 @@ class ScanResult:
         lines = []
         for notice in self.issued:
             label = notice.number or notice.get_status_display()
-            lines.append(f"{label} {notice.title} {notice.unit} · {notice.target.code} {notice.target.title}")
+            lines.append(f"{label} {notice.title} {notice.unit} · {notice.about}")
         return lines
 
 
