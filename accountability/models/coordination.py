@@ -71,7 +71,12 @@ class Coordination(models.Model):
     meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
     place = models.CharField(_("meeting place"), max_length=100, blank=True)
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("scheduled by")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
     )
     minutes = models.TextField(_("meeting notes"), blank=True)
     decided_at = models.DateTimeField(_("decisions recorded at"), null=True, blank=True)
@@ -119,7 +124,9 @@ class DecisionItem(models.Model):
     )
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
     created_at = models.DateTimeField(_("recorded at"))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("closed by")

@@ -15,7 +15,7 @@ from core import clock
 from core.access import access_for
 from core.errors import RuleViolation
 from core.permissions import can
-from tasks.models import Assignment, Leader, ProgressReport, ResponsiblePerson, Unit
+from tasks.models import Assignment, Leader, ProgressReport, Unit
 from tasks.services import check_evidence_file, save_with_history
 from tasks.services.delegation import signed_reason
 
@@ -94,8 +94,10 @@ def schedule_coordination(
         _tell_units(
             coordination,
             [coordination.unit_id, *(other.pk for other in units)],
-            lambda: _("Coordination meeting: %(when)s, %(place)s")
-            % {"when": timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M"), "place": place},
+            lambda: (
+                _("Coordination meeting: %(when)s, %(place)s")
+                % {"when": timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M"), "place": place}
+            ),
         )
     return coordination
 
@@ -158,8 +160,10 @@ def record_decisions(coordination: Coordination, *, rows: list[dict], minutes: s
             _tell_units(
                 coordination,
                 [item.owner_id],
-                lambda item=item: _("Meeting decision for you, due %(deadline)s: %(text)s")
-                % {"deadline": item.deadline.isoformat(), "text": item.text},
+                lambda item=item: (
+                    _("Meeting decision for you, due %(deadline)s: %(text)s")
+                    % {"deadline": item.deadline.isoformat(), "text": item.text}
+                ),
             )
     return items
 
