@@ -1,7 +1,18 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import cases, checks, inbox, instructions, letters, notice_office, notices, scan_console, year_end
+from .views import (
+    cases,
+    checks,
+    coordination,
+    inbox,
+    instructions,
+    letters,
+    notice_office,
+    notices,
+    scan_console,
+    year_end,
+)
 
 letter_patterns = [
     path("", letters.letter_list, name="list"),
@@ -75,11 +86,26 @@ year_end_patterns = [
     path("<int:year>/close/", year_end.close, name="close"),
 ]
 
+# 现场协调快办 and the meetings' decisions (议定事项): /coordination/…
+coordination_patterns = [
+    path("", coordination.coordination_list, name="list"),
+    path("new/", coordination.coordination_new, name="new"),
+    path("<int:pk>/", coordination.coordination_detail, name="detail"),
+    path("<int:pk>/schedule/", coordination.coordination_schedule, name="schedule"),
+    path("<int:pk>/decisions/", coordination.coordination_decisions, name="record"),
+    path("decisions/", coordination.decision_list, name="decisions"),
+    path("decisions/<int:pk>/", coordination.decision_detail, name="decision"),
+    path("decisions/<int:pk>/progress/", coordination.decision_progress, name="progress"),
+    path("decisions/<int:pk>/close/", coordination.decision_close, name="close"),
+    path("files/<int:pk>/", coordination.progress_file, name="file"),
+]
+
 urlpatterns: list = [
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
     path("accountability/", include((case_patterns, "cases"))),
     path("instructions/", include((instruction_patterns, "instructions"))),
+    path("coordination/", include((coordination_patterns, "coordination"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),
