@@ -129,7 +129,12 @@ class DecisionItem(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("closed by")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completion marked by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_on = models.DateField(_("completed on"), null=True, blank=True)

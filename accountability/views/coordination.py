@@ -39,9 +39,13 @@ from .guards import role_required
 def coordination_list(request):
     filters = CoordinationFilters(request.GET or None)
     rows = filters.apply(Coordination.objects.for_user(request.user))
-    rows = rows.select_related("unit", "leader", "assignment__target").annotate(
-        decision_count=Count("decisions", distinct=True),
-        open_count=Count("decisions", filter=~Q(decisions__status=DecisionStatus.CLOSED), distinct=True),
+    rows = (
+        rows.select_related("unit", "leader", "assignment__target")
+        .order_by("-requested_at", "-pk")
+        .annotate(
+            decision_count=Count("decisions", distinct=True),
+            open_count=Count("decisions", filter=~Q(decisions__status=DecisionStatus.CLOSED), distinct=True),
+        )
     )
     context = {
         "page": paginate(request, rows),
