@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accountability.demo import build_supervision_demo
 from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
+from accountability.demo_coordination import build_coordination_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_scoring import build_scoring_demo
 from accounts.demo import build_accounts_demo
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         build_feedback_demo()  # clues under the publication the scoring demo published
         build_checks_demo()  # the register of checks, after the notices their follow-ups name
         build_cases_demo()  # from the register's 查责任 check and a red warning
+        build_coordination_demo()  # a coordination with its decisions, and a request waiting
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
