@@ -240,6 +240,12 @@ class Notice(models.Model):
         return f"{self.target.code} {self.target.title}".strip() if self.target_id else ""
 
     @property
+    def responsible_person(self):
+        """The person who answers for what the notice is about (责任人), if one is named."""
+        subject = self.assignment if self.assignment_id else self.decision_item
+        return subject.person if subject is not None else None
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_NOTICE_STATUSES
 
