@@ -19,6 +19,7 @@ from accountability.scan import run_scan
 from accountability.selectors.meetings import meeting_pack
 from accountability.services import coordination as service
 from core.errors import RuleViolation
+from core.permissions import can
 from tasks.models import ResponsiblePerson
 from tests.scenarios import D, at
 
@@ -314,3 +315,27 @@ def test_the_pages_walk_through_request_schedule_record_report_close(
     item.refresh_from_db()
     assert item.status == DecisionStatus.CLOSED
     assert "已出具意见" in client.get(reverse("coordination:decision", args=[item.pk])).content.decode()
+
+
+def test_a_leader_sees_requests_to_them_or_about_their_scope_and_no_others(alice, dave, unit_a, lead_assignment):
+    from core.access import RoleKind
+    from tests.factories import LeaderFactory, RoleFactory, UserFactory
+
+    other_leader = LeaderFactory(post="副市长（分管教育）")
+    other = RoleFactory(user=UserFactory(username="grace"), kind=RoleKind.LEADER, unit=None, leader=other_leader).user
+    with at(MARCH):
+        about_daves_target = service.request_coordination(
+            unit=unit_a, blocked="需教育局配合", leader=other_leader, assignment=lead_assignment, acting_user=alice
+        )
+        to_dave = service.request_coordination(
+            unit=unit_a, blocked="需工信委配合", leader=dave_leader(dave), acting_user=alice
+        )
+    assert set(Coordination.objects.for_user(dave)) == {about_daves_target, to_dave}
+    assert set(Coordination.objects.for_user(other)) == {about_daves_target}
+    assert not can(dave, "coordination.schedule", about_daves_target)  # seen, but not his to schedule
+
+
+def dave_leader(dave):
+    from tasks.models import Leader
+
+    return Leader.objects.get(roles__user=dave)

@@ -18,20 +18,27 @@ from simple_history.models import HistoricalRecords
 from core.access import Action, access_for
 from tasks.models import Assignment, Leader, ProgressReport, ResponsiblePerson, Unit
 from tasks.models.files import UploadedFile
+from tasks.selectors.scope import leader_scope
 
 from ..choices import CoordinationStatus, DecisionStatus
 
 
 class CoordinationQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> CoordinationQuerySet:
-        """The office sees every request; a leader those addressed to them; a unit those it asked for,
-        was called to, or was given a decision by."""
+        """The office sees every request; a leader those addressed to them and those about an assignment
+        of their scope (我分管的; the mayor's is the city); a unit those it asked for, was called to, or
+        was given a decision by."""
         access = access_for(user)
         if access.office:
             return self
         mine = Q(pk__in=[])
         if access.is_leader:
+            scope = leader_scope(access.leader_ids)
+            if scope.whole_city and action == Action.VIEW:
+                return self
             mine |= Q(leader__in=access.leader_ids)
+            if action == Action.VIEW:
+                mine |= Q(assignment__in=Assignment.objects.filter(scope.assignment_filter()).values("pk"))
         if access.unit_ids and action == Action.VIEW:
             given = DecisionItem.objects.filter(owner__in=access.unit_ids).values("coordination")
             mine |= Q(unit__in=access.unit_ids) | Q(units__in=access.unit_ids) | Q(pk__in=given)
@@ -95,16 +102,14 @@ class Coordination(models.Model):
 
 class DecisionItemQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> DecisionItemQuerySet:
-        """The office sees every item; a leader the items of their meetings; a unit the items it owns
-        and those of the coordinations it asked for (to read). Reporting is the owner unit's staff."""
+        """The office sees every item; a leader the items of the coordinations they see; a unit the
+        items it owns and those of the coordinations it asked for (to read)."""
         access = access_for(user)
         if access.office:
             return self
-        if action == Action.REPORT:
-            return self.filter(owner__in=access.unit_ids_for(Action.REPORT))
         mine = Q(pk__in=[])
         if access.is_leader:
-            mine |= Q(coordination__leader__in=access.leader_ids)
+            mine |= Q(coordination__in=Coordination.objects.for_user(user, action).values("pk"))
         if access.unit_ids and action == Action.VIEW:
             mine |= Q(owner__in=access.unit_ids) | Q(coordination__unit__in=access.unit_ids)
         return self.filter(mine)

@@ -111,7 +111,11 @@ def _detail(request, coordination, *, schedule_form=None, decisions_form=None, r
         decisions_form, row_forms = DecisionsForm(initial={"minutes": coordination.minutes}), _row_forms(coordination)
     context = {
         "coordination": coordination,
-        "decisions": coordination.decisions.select_related("owner", "person").order_by("deadline", "pk"),
+        # Those the person may open: a unit called to the meeting sees its own, not every unit's.
+        "decisions": DecisionItem.objects.for_user(request.user)
+        .filter(coordination=coordination)
+        .select_related("owner", "person")
+        .order_by("deadline", "pk"),
         "today": clock.today(),
         "schedule_form": schedule_form if may_schedule else None,
         "decisions_form": decisions_form if may_record else None,
