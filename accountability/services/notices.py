@@ -399,7 +399,9 @@ def dismiss_exposure(notice: Notice, *, acting_user, reason: str) -> Notice:
 
 def _locked(notice: Notice) -> Notice:
     """The notice, locked; a notice of a year closed at year end takes no more steps."""
-    notice = Notice.objects.select_for_update().select_related("assignment").get(pk=notice.pk)
+    # Only the notice's row is locked: its assignment is an outer join (a decision's notice has none),
+    # which PostgreSQL does not lock.
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=notice.pk)
     if notice.assignment_id is not None:  # a meeting decision's notice belongs to no year's ledger
         refuse_closed_assignment(notice.assignment)
     return notice
