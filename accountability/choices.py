@@ -184,6 +184,7 @@ class NoticeCause(models.TextChoices):
     TWO_REDS = "two_reds", _("Repeated red warnings")
     OVERDUE_AFTER_RED = "overdue_after_red", _("Overdue after a red warning")
     INSTRUCTION_OVERDUE = "instruction", _("Leader instruction not answered in time")
+    DECISION_OVERDUE = "decision", _("Meeting decision not done in time")
     MANUAL = "manual", _("Decided by the office")
 
 
@@ -198,6 +199,7 @@ class ClosedReason(models.TextChoices):
     ESCALATED = "escalated", _("Replaced by a higher warning")
     STEPPED_DOWN = "stepped_down", _("Replaced by a lower warning")
     ASSIGNMENT_ENDED = "assignment_ended", _("The assignment is no longer open")
+    DECISION_CLOSED = "decision_closed", _("The decision was completed")
 
 
 class ProblemOutcome(models.TextChoices):
@@ -214,6 +216,7 @@ class MessageKind(models.TextChoices):
     CORRECTION = "correction", _("Correction")
     INSTRUCTION = "instruction", _("Leader instruction")
     PROVINCE = "province", _("Province ranking")
+    COORDINATION = "coordination", _("Coordination")
 
 
 class EmailStatus(models.TextChoices):
@@ -331,3 +334,22 @@ class FigureSource(models.TextChoices):
     IMPORT = "import", _("Imported bulletin")
     HAND = "hand", _("Entered by hand")
     DEMO = "demo", _("Demo data")  # invented figures of the demo, marked on the page
+
+
+# --- 现场协调快办 and the meetings' decisions (议定事项) ----------------------------------------
+
+
+class CoordinationStatus(models.TextChoices):
+    """A request for on-site coordination: waiting for its meeting, scheduled, its decisions recorded."""
+
+    REQUESTED = "requested", pgettext_lazy("coordination status", "Awaiting scheduling")
+    SCHEDULED = "scheduled", pgettext_lazy("coordination status", "Scheduled")
+    DECIDED = "decided", pgettext_lazy("coordination status", "Decisions recorded")
+
+
+class DecisionStatus(models.TextChoices):
+    """A decision item (议定事项): open, its owner asked to close it (办结申请), closed by the office (办结)."""
+
+    OPEN = "open", pgettext_lazy("decision status", "In progress")
+    CLOSE_REQUESTED = "close_requested", pgettext_lazy("decision status", "Completion requested")
+    CLOSED = "closed", pgettext_lazy("decision status", "Completed")

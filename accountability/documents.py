@@ -93,7 +93,7 @@ def _document_xml(notice: Notice, *, issuer: str) -> str:
     if notice.required_action:
         label = _("Required action")
         parts.append(_paragraph(_run(f"{label}：", font=HEAD_FONT) + _run(notice.required_action), indent=True))
-    facts = [(_("Target"), f"{notice.target.code} {notice.target.title}")]
+    facts = [(_("Target") if notice.target_id else _("Meeting decision"), notice.about)]
     if notice.level is not None:
         facts.append((_("Warning level"), notice.get_level_display()))
     if notice.due_date:

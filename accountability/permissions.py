@@ -7,7 +7,15 @@ from __future__ import annotations
 from core.access import Action
 from core.permissions import rule
 
-from .choices import ANSWERED_KINDS, SIGN_ONLY_KINDS, CaseStatus, DisclosureStatus, NoticeStatus
+from .choices import (
+    ANSWERED_KINDS,
+    SIGN_ONLY_KINDS,
+    CaseStatus,
+    CoordinationStatus,
+    DecisionStatus,
+    DisclosureStatus,
+    NoticeStatus,
+)
 
 # --- Responsibility letters (目标责任书) ----------------------------------------------------------
 
@@ -159,3 +167,38 @@ def _evaluation_fill(access, user, sheet) -> bool:
 @rule("province.manage")
 def _province_manage(access, user, obj=None) -> bool:
     return access.office
+
+
+# --- 现场协调快办: a unit asks, the leader (or the office for them) schedules and records decisions,
+# the owner unit reports on a decision, the office closes it (办结) -------------------------------
+
+
+@rule("coordination.request")
+def _coordination_request(access, user, obj=None) -> bool:
+    return bool(access.unit_ids)
+
+
+def _coordination_leader(access, coordination) -> bool:
+    return access.office or coordination.leader_id in access.leader_ids
+
+
+@rule("coordination.schedule")
+def _coordination_schedule(access, user, coordination) -> bool:
+    open_ = coordination.status in (CoordinationStatus.REQUESTED, CoordinationStatus.SCHEDULED)
+    return open_ and _coordination_leader(access, coordination)
+
+
+@rule("coordination.record")
+def _coordination_record(access, user, coordination) -> bool:
+    met = coordination.status in (CoordinationStatus.SCHEDULED, CoordinationStatus.DECIDED)
+    return met and _coordination_leader(access, coordination)
+
+
+@rule("decision.report")
+def _decision_report(access, user, item) -> bool:
+    return item.status != DecisionStatus.CLOSED and item.owner_id in access.unit_ids
+
+
+@rule("decision.close")
+def _decision_close(access, user, item) -> bool:
+    return access.office and item.status != DecisionStatus.CLOSED

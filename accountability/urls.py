@@ -5,6 +5,7 @@ from .views import (
     assessment,
     cases,
     checks,
+    coordination,
     evaluations,
     inbox,
     instructions,
@@ -122,12 +123,27 @@ province_patterns = [
     path("settings/", province.settings_page, name="settings"),
 ]
 
+# 现场协调快办 and the meetings' decisions (议定事项): /coordination/…
+coordination_patterns = [
+    path("", coordination.coordination_list, name="list"),
+    path("new/", coordination.coordination_new, name="new"),
+    path("<int:pk>/", coordination.coordination_detail, name="detail"),
+    path("<int:pk>/schedule/", coordination.coordination_schedule, name="schedule"),
+    path("<int:pk>/decisions/", coordination.coordination_decisions, name="record"),
+    path("decisions/", coordination.decision_list, name="decisions"),
+    path("decisions/<int:pk>/", coordination.decision_detail, name="decision"),
+    path("decisions/<int:pk>/progress/", coordination.decision_progress, name="progress"),
+    path("decisions/<int:pk>/close/", coordination.decision_close, name="close"),
+    path("files/<int:pk>/", coordination.progress_file, name="file"),
+]
+
 urlpatterns: list = [
     path("assessment/", include((assessment_patterns, "assessment"))),
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),
     path("accountability/", include((case_patterns, "cases"))),
     path("instructions/", include((instruction_patterns, "instructions"))),
+    path("coordination/", include((coordination_patterns, "coordination"))),
     path("evaluations/", include((evaluation_patterns, "evaluations"))),
     path("letters/", include((letter_patterns, "letters"))),
     path("notices/", include((notice_patterns, "notices"))),

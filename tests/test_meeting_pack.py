@@ -89,7 +89,7 @@ def test_the_pack_takes_the_same_queries_for_few_or_many_targets(
     lagging_targets(2, "少")
     url = reverse("meeting-pack") + f"?leader={leader.pk}&day=2018-08-22"
     client.get(url)
-    with django_assert_num_queries(12) as few:  # + the inbox badge
+    with django_assert_num_queries(13) as few:  # + the inbox badge and the meeting decisions
         client.get(url)
     lagging_targets(12, "多")
     with django_assert_num_queries(len(few.captured_queries)):

@@ -1,6 +1,7 @@
 from .assessment import Assessment, AssessmentRow, Reward, RewardMeasure
 from .cases import AccountabilityCase, AccountabilityMeasure
 from .checks import Check
+from .coordination import Coordination, DecisionItem, DecisionProgress
 from .disclosure import Disclosure
 from .evaluations import EvaluationMark, EvaluationRound, EvaluationSheet, EvaluationSubject
 from .feedback import FeedbackSettings, PublicFeedback
@@ -22,6 +23,9 @@ __all__ = [
     "Assessment",
     "AssessmentRow",
     "Check",
+    "Coordination",
+    "DecisionItem",
+    "DecisionProgress",
     "Disclosure",
     "EvaluationMark",
     "EvaluationRound",

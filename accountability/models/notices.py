@@ -78,8 +78,21 @@ class Notice(models.Model):
     serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
     number = models.CharField(_("number"), max_length=40, blank=True)
     title = models.CharField(pgettext_lazy("document", "title"), max_length=100)
-    assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="notices", verbose_name=_("assignment"))
-    target = models.ForeignKey(Target, models.PROTECT, related_name="notices", verbose_name=_("target"))
+    # Every notice is about an assignment, but one about a meeting's decision (议定事项), which is no target.
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, null=True, blank=True, related_name="notices", verbose_name=_("assignment")
+    )
+    target = models.ForeignKey(
+        Target, models.PROTECT, null=True, blank=True, related_name="notices", verbose_name=_("target")
+    )
+    decision_item = models.ForeignKey(
+        "DecisionItem",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("decision item"),
+    )
     # Lookups by unit use the (unit, kind, status) index; the people below are only shown, never
     # searched by (a person is deactivated, not deleted). Fewer indexes: a night's scan inserts
     # thousands of notices, each insert writing every index.
@@ -174,6 +187,17 @@ class Notice(models.Model):
                 violation_error_message=_("This notice has already been issued for this cause."),
             ),
             models.UniqueConstraint(
+                fields=["kind", "decision_item", "cause"],
+                condition=Q(decision_item__isnull=False) & ~Q(status=NoticeStatus.WITHDRAWN),
+                name="notice_once_per_decision_item",
+                violation_error_message=_("This notice has already been issued for this decision."),
+            ),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=False) | Q(decision_item__isnull=False),
+                name="notice_about_assignment_or_decision",
+                violation_error_message=_("A notice is about an assignment or a meeting's decision."),
+            ),
+            models.UniqueConstraint(
                 fields=["kind", "year", "serial"],
                 name="notice_number_unique",
                 violation_error_message=_("This notice number is already taken."),
@@ -207,6 +231,19 @@ class Notice(models.Model):
     def period_label(self) -> str:
         """The period a person can read (escalations name the earlier notice through ``escalated_from``)."""
         return "" if self.cause in (NoticeCause.NOT_ACTED, NoticeCause.STEPPED_DOWN) else self.period
+
+    @property
+    def about(self) -> str:
+        """What the notice is about, as a line: the target, or the meeting's decision (议定事项)."""
+        if self.target_id is None and self.decision_item_id is not None:
+            return f"{_('Meeting decision')}：{self.decision_item.text[:60]}"
+        return f"{self.target.code} {self.target.title}".strip() if self.target_id else ""
+
+    @property
+    def responsible_person(self):
+        """The person who answers for what the notice is about (责任人), if one is named."""
+        subject = self.assignment if self.assignment_id else self.decision_item
+        return subject.person if subject is not None else None
 
     @property
     def is_open(self) -> bool:

@@ -118,6 +118,8 @@ SUMMARY_LABELS = {
     "task_notices_signed": _("task notices signed with the assignment"),
     "close_out_notices_issued": _("close-out notices issued late"),
     "digests": _("reminder digests"),
+    "decisions_reminded": _("meeting decisions reminded of"),
+    "decision_notices_issued": _("overdue meeting decisions put under supervision"),
     "emails_requeued": _("emails sent again"),
 }
 

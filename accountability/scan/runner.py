@@ -2,7 +2,8 @@
 
 Steps: task notices never issued (the broker was down) and task notices signed with their
 assignment; progress warnings; exposure candidates; close-out notices never issued; the day's
-reminder digests; emails that never left. Each step is its own transaction and first takes the scan
+reminder digests; emails that never left; and meeting decisions (议定事项), reminded before their
+deadline and put under supervision once overdue. Each step is its own transaction and first takes the scan
 lock (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions already let one writer in at a
 time), so two scans that start together run one after the other and the second finds nothing left
 to do. A worker killed mid-scan loses at most the step it was in, and the next run completes it.
@@ -31,6 +32,7 @@ from ..models import Notice, SupervisionRules, SupervisionRun
 from ..services import delivery
 from ..services import notices as notice_services
 from .conditions import AsOf, as_of
+from .decisions import apply_decision_rules
 from .exposure import propose_exposures
 from .reminders import send_reminders
 from .warnings import apply_warning_rules
@@ -50,7 +52,7 @@ class ScanResult:
         lines = []
         for notice in self.issued:
             label = notice.number or notice.get_status_display()
-            lines.append(f"{label} {notice.title} {notice.unit} · {notice.target.code} {notice.target.title}")
+            lines.append(f"{label} {notice.title} {notice.unit} · {notice.about}")
         return lines
 
 
@@ -141,6 +143,11 @@ def _steps(run, changes, asof: AsOf, rules, system, result: ScanResult, *, remin
         close_outs = backfill_close_out_notices(asof, acting_user=system)
         result.summary["close_out_notices_issued"] = len(close_outs)
         result.issued += close_outs
+    with scan_step(run, changes):
+        reminded, decision_notices = apply_decision_rules(asof, acting_user=system)
+        result.summary["decisions_reminded"] = reminded
+        result.summary["decision_notices_issued"] = len(decision_notices)
+        result.issued += decision_notices
     if reminders:
         with scan_step(run, changes):
             known = missing_reports if rules.missing_report_warns else None

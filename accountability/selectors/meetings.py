@@ -3,7 +3,8 @@
 Three lists, each one query whatever the size of the ledger, over the leader's scope
 (tasks/selectors/scope.py; the mayor's is the city): the lagging assignments
 (plan against accepted progress as they stood on the day), problems units reported that the
-office has not yet followed up, and the leader's instructions (批示) some addressed unit has not answered.
+office has not yet followed up, and the leader's instructions (批示) some addressed unit has not answered;
+then the decisions (议定事项) of the leader's coordination meetings, open, overdue and done.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tasks.judgment.state import judge
 from tasks.models import Assignment, FollowUp, Leader, ProgressReport, Role, Target, Unit
 from tasks.selectors.scope import Scope, leader_scope
 
+from ..models.coordination import DecisionItem
 from ..models.instructions import AnswerState, Instruction, InstructionAnswer, answer_state
 from ..rulebook import end_of
 
@@ -34,6 +36,7 @@ class MeetingPack:
     lagging: list
     open_problems: list
     pending_instructions: list
+    decisions: list
 
 
 def _scope(leader: Leader, city: bool) -> Scope:
@@ -108,6 +111,21 @@ def pending_instructions(leader: Leader, day: dt.date, city: bool = False) -> li
     return rows
 
 
+def meeting_decisions(leader: Leader, day: dt.date, city: bool = False) -> list[DecisionItem]:
+    """The decisions (议定事项) of the leader's coordination meetings (every leader's for the city)
+    recorded in the day's year by the day, each with ``state_on``: done, overdue or open as on the
+    day; the overdue first, then the open by deadline, then the done."""
+    rows = DecisionItem.objects.filter(created_at__lt=end_of(day), created_at__year=day.year)
+    if not _scope(leader, city).whole_city:
+        rows = rows.filter(coordination__leader=leader)
+    rows = list(rows.select_related("owner", "person", "coordination"))
+    order = {"overdue": 0, "open": 1, "done": 2}
+    for item in rows:
+        done = item.closed_on is not None and item.closed_on <= day
+        item.state_on = "done" if done else "overdue" if item.is_overdue_on(day) else "open"
+    return sorted(rows, key=lambda item: (order[item.state_on], item.deadline, item.pk))
+
+
 def meeting_pack(leader: Leader, day: dt.date, city: bool = False) -> MeetingPack:
     return MeetingPack(
         leader=leader,
@@ -115,4 +133,5 @@ def meeting_pack(leader: Leader, day: dt.date, city: bool = False) -> MeetingPac
         lagging=list(lagging_assignments(leader, day, city)),
         open_problems=list(open_problems(leader, day, city)),
         pending_instructions=pending_instructions(leader, day, city),
+        decisions=meeting_decisions(leader, day, city),
     )

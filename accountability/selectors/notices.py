@@ -29,7 +29,9 @@ def register(user, filters: dict) -> QuerySet:
     """The notices ``user`` may see, filtered as the register's form says (withdrawn ones too: the
     register accounts for every number given)."""
     notices = (
-        Notice.all_notices.for_user(user).select_related("unit", "target").order_by("-issued_at", "-created_at", "-pk")
+        Notice.all_notices.for_user(user)
+        .select_related("unit", "target", "decision_item")
+        .order_by("-issued_at", "-created_at", "-pk")
     )
     if filters.get("kind"):
         notices = notices.filter(kind=filters["kind"])

@@ -57,7 +57,7 @@ def office_people() -> dict[int, str]:
 
 def _notice_subject(notice: Notice) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return f"{notice.number} {notice.title}：{notice.target.title}"[:200]
+        return f"{notice.number} {notice.title}：{notice.target.title if notice.target_id else notice.about}"[:200]
 
 
 def _notice_summary(notice: Notice) -> str:
@@ -222,6 +222,14 @@ def deliver_digests(day: dt.date, lines_by_user: dict[int, list[str]], emails: d
     for message in messages:
         message.day = day
     return _save_and_send(messages)
+
+
+def deliver_plain(recipients: dict[int, str], *, kind: str, subject: str, body: str = "") -> list[InboxMessage]:
+    """A message about no notice (a coordination, a decision's reminder) to each of ``recipients``
+    ({user id: email}), inside the caller's transaction; the emails go after commit."""
+    return _save_and_send(
+        [_message(user_id, email, kind=kind, subject=subject, body=body) for user_id, email in recipients.items()]
+    )
 
 
 def _save_and_send(messages: list[InboxMessage]) -> list[InboxMessage]:

@@ -399,8 +399,11 @@ def dismiss_exposure(notice: Notice, *, acting_user, reason: str) -> Notice:
 
 def _locked(notice: Notice) -> Notice:
     """The notice, locked; a notice of a year closed at year end takes no more steps."""
-    notice = Notice.objects.select_for_update().select_related("assignment").get(pk=notice.pk)
-    refuse_closed_assignment(notice.assignment)
+    # Only the notice's row is locked: its assignment is an outer join (a decision's notice has none),
+    # which PostgreSQL does not lock.
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=notice.pk)
+    if notice.assignment_id is not None:  # a meeting decision's notice belongs to no year's ledger
+        refuse_closed_assignment(notice.assignment)
     return notice
 
 
@@ -473,7 +476,7 @@ def verify_answer(notice: Notice, *, acting_user, accepted: bool, note: str = ""
 
 def _end_rectification(notice: Notice, *, acting_user) -> None:
     """The assignment leaves rectification once no supervision notice on it is still open."""
-    if notice.kind != NoticeKind.SUPERVISION:
+    if notice.kind != NoticeKind.SUPERVISION or notice.assignment_id is None:
         return
     assignment = Assignment.objects.select_for_update().get(pk=notice.assignment_id)
     still_open = assignment.notices.filter(kind=NoticeKind.SUPERVISION, status__in=OPEN_NOTICE_STATUSES).exists()

@@ -96,7 +96,7 @@ def detail(request, pk: int):
         "can_decide": can(request.user, "notice.decide", notice),
         "can_approve": can(request.user, "notice.approve", notice),
         "office": access.office,
-        "assignment_open": notice.assignment.status in OPEN_ASSIGNMENT_STATUSES,
+        "assignment_open": notice.assignment_id is not None and notice.assignment.status in OPEN_ASSIGNMENT_STATUSES,
         "answer_form": AnswerForm(),
         "verify_form": VerifyForm(),
         "approve_form": ApproveForm(),

@@ -30,6 +30,7 @@ from accountability import services as accountability
 from accountability.choices import CheckKind
 from accountability.models import InboxMessage, Notice, ResponsibilityLetter
 from accountability.services.cases import ensure_starting_measures, propose_case
+from core import clock
 from tasks.models import Leader
 from tests.assessment_data import WEIGHTS as ASSESSMENT_WEIGHTS
 from tests.assessment_data import assessment_year
@@ -297,6 +298,24 @@ ROWS: dict[str, list] = {
     "province:template": [get(OFFICE_PAGE)],
     "province:enter": [get(OFFICE_PAGE), post(OFFICE_PAGE)],
     "province:settings": [get(OFFICE_PAGE), post(OFFICE_PAGE, data={"action": "line", "first_group_line": "x"})],
+    # 现场协调快办 and meeting decisions (issue 18 part 4): unit A asked; the leader (dave) or the office
+    # schedules and records; unit A owns the decision, unit B has nothing to do with either.
+    "coordination:list": [get(WITH_A_ROLE)],
+    "coordination:new": [get(UNIT_PAGE)],
+    "coordination:detail": [get((302, 200, 404, 200, 200, 200, 403), lambda w: [w.coordination.pk])],
+    "coordination:schedule": [
+        post(
+            (302, 403, 404, 403, 302, 302, 403),
+            lambda w: [w.coordination.pk],
+            {"day": "2018-07-02", "time": "15:00", "place": "市政府三楼会议室"},
+        ),
+    ],
+    "coordination:record": [post((302, 403, 404, 403, 400, 400, 403), lambda w: [w.decision.coordination_id])],
+    "coordination:decisions": [get(WITH_A_ROLE)],
+    "coordination:decision": [get((302, 200, 404, 200, 200, 200, 403), lambda w: [w.decision.pk])],
+    "coordination:progress": [post((302, 302, 404, 302, 403, 403, 403), lambda w: [w.decision.pk], {"text": "已对接"})],
+    "coordination:close": [post((302, 403, 404, 403, 403, 302, 403), lambda w: [w.decision.pk])],
+    "coordination:file": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
 }
 
 
@@ -372,7 +391,30 @@ def world(unit_a, unit_b, alice, bob, carol, dave, erin, leader):
         w.instruction = accountability.issue_instruction(
             target=w.target, text="抓紧推进。", due_date=D(2018, 7, 10), units=[unit_a], acting_user=dave
         )
+        w.coordination, w.decision = _coordination_world(unit_a, alice, dave)
     return w
+
+
+def _coordination_world(unit_a, alice, dave):
+    """Unit A's request waiting for its meeting, and a decided one with a decision unit A owns."""
+    from accountability.services import coordination
+    from tasks.models import ResponsiblePerson
+
+    waiting = coordination.request_coordination(
+        unit=unit_a, blocked="用地手续", leader=dave_leader(dave), acting_user=alice
+    )
+    decided = coordination.request_coordination(
+        unit=unit_a, blocked="电力迁改", leader=dave_leader(dave), acting_user=alice
+    )
+    coordination.schedule_coordination(decided, meeting_at=clock.now(), place="现场", units=[], acting_user=dave)
+    person = ResponsiblePerson.objects.create(unit=unit_a, name="王五")
+    row = {"text": "完成迁改", "owner": unit_a, "person": person, "deadline": D(2018, 7, 31)}
+    [decision] = coordination.record_decisions(decided, rows=[row], acting_user=dave)
+    return waiting, decision
+
+
+def dave_leader(dave) -> Leader:
+    return Leader.objects.get(roles__user=dave)
 
 
 @pytest.fixture

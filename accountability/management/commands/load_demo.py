@@ -8,6 +8,7 @@ from accountability.demo import build_supervision_demo
 from accountability.demo_assessment import build_assessment_demo
 from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
+from accountability.demo_coordination import build_coordination_demo
 from accountability.demo_evaluations import build_evaluations_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_province import build_province_demo
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         build_assessment_demo()  # 2017 approved with 奖惩; the 2018 draft, held by the open appeal
         build_evaluations_demo()  # 常态问政: the deputy's and member's logins, Q2 published, Q3 open
         build_province_demo()  # 保位争先: 2018 bulletins (invented figures for the other cities)
+        build_coordination_demo()  # a coordination with its decisions, and a request waiting
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
