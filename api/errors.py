@@ -10,7 +10,9 @@ on a 403; too many requests a 429.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -51,6 +53,10 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):  # RuleViolation from a service
         set_rollback()
         return _rule_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a bug: Django's 500, logged as any other

@@ -41,7 +41,9 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["id", "due_date", "granularity", "granularity_label", "planned_percent", "planned_value", "description"]
+        fields = [
+            "id", "due_date", "granularity", "granularity_label", "planned_percent", "planned_value", "description",
+        ]  # fmt: skip
 
 
 class StateSerializer(serializers.Serializer):
@@ -93,13 +95,8 @@ class AssignmentSerializer(ChainLinkSerializer):
         judged = self.context.get("judgments", {}).get(assignment.pk)
         if judged is None:
             return None
-        return StateSerializer(
-            {
-                "day": judged.day, "state": judged.state, "label": judged.label, "level": judged.level,
-                "colour": judged.colour, "planned": judged.planned, "actual": judged.actual,
-                "days_late": judged.days_late, "behind": judged.behind,
-            }  # fmt: skip
-        ).data
+        facts = {name: getattr(judged, name) for name in StateSerializer._declared_fields}
+        return StateSerializer(facts).data
 
 
 class TargetSerializer(serializers.ModelSerializer):

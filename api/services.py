@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ def create_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]:
         raise RuleViolation(_("Only the person themselves can make their API tokens."))
     with transaction.atomic():
         # Lock the person's row: two clicks at once cannot pass the limit together.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if ApiToken.objects.filter(user=user).live().count() >= LIVE_TOKENS_MAX:
             raise RuleViolation(
                 _("You already have %(limit)s API tokens; revoke one you no longer use first.")

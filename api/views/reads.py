@@ -213,11 +213,9 @@ class RankingView(ApiViewMixin, APIView):
         as_of = min(query.validated_data.get("as_of") or today, today)
         period = query.validated_data.get("period") or RankingPeriod.YEAR
         table = ranking(as_of=as_of, period=period, with_trend=False)
-        groups = [
-            {"group": key, "label": RankingGroup(key).label, "units": rows} for key, rows in table.groups.items()
-        ]
-        data = {"as_of": table.as_of, "period": table.period, "start": table.start, "base": table.base, "groups": groups}
-        return Response(s.RankingSerializer(data).data)
+        groups = [{"group": key, "label": RankingGroup(key).label, "units": rows} for key, rows in table.groups.items()]
+        data = {name: getattr(table, name) for name in ("as_of", "period", "start", "base")}
+        return Response(s.RankingSerializer({**data, "groups": groups}).data)
 
 
 @with_filters
