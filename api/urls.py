@@ -3,14 +3,13 @@ and the profile's token buttons (/api/tokens/)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .views import reads, tokens, writes
 
 app_name = "api"
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = SimpleRouter(trailing_slash=True)
 router.register("units", reads.UnitViewSet, basename="unit")
 router.register("leaders", reads.LeaderViewSet, basename="leader")
 router.register("targets", reads.TargetViewSet, basename="target")

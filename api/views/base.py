@@ -21,6 +21,8 @@ class ApiViewMixin:
     """Answers in the person's own language (their profile; a token request carries no cookie, so the
     middleware could not know it before the token was read)."""
 
+    lookup_value_regex = "[0-9]{1,18}"  # ids only: /reports/abc/ is a 404 from the router, not a 500
+
     def perform_authentication(self, request):
         super().perform_authentication(request)
         user = request.user
