@@ -73,7 +73,13 @@ def _run_operation(operation, headers: dict) -> int:
 
 
 def test_every_operation_as_every_role_answers_within_the_schema_and_without_server_errors(
-    wsgi_in_this_transaction, alice, bob, carol, dave, erin, unit_a_records  # noqa: F811
+    wsgi_in_this_transaction,
+    alice,
+    bob,
+    carol,
+    dave,
+    erin,
+    unit_a_records,  # noqa: F811
 ):
     people = {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "erin": erin}
     headers = {"anonymous": {}}
