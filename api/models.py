@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -34,6 +35,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Who made or revoked a token, and when, is in the audit search; the hash and each use are not.
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
 
     objects = ApiTokenQuerySet.as_manager()
 

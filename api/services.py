@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import AlreadyDone, RuleViolation
+from tasks.services.common import save_with_history
 
 from .models import ApiToken
 
@@ -42,9 +43,10 @@ def create_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]:
                 % {"limit": LIVE_TOKENS_MAX}
             )
         key = KEY_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(
+        token = ApiToken(
             user=user, name=name, key_hash=key_hash(key), prefix=key[:PREFIX_LENGTH], created_at=clock.now()
         )
+        save_with_history(token, acting_user=acting_user, reason=_("API token made"))
     return token, key
 
 
@@ -53,10 +55,11 @@ def revoke_token(token: ApiToken, *, acting_user) -> ApiToken:
     if token.user_id != acting_user.pk:
         raise RuleViolation(_("Only the person themselves can revoke their API tokens."))
     with transaction.atomic():
-        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
-        if not updated:
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
             raise AlreadyDone(_("This token has already been revoked."))
-    token.refresh_from_db()
+        token.revoked_at = clock.now()
+        save_with_history(token, acting_user=acting_user, reason=_("API token revoked"), update_fields=["revoked_at"])
     return token
 
 

@@ -75,6 +75,20 @@ def test_a_revoked_token_is_401_and_bearer_works_until_then(alice, unit_a):
     response = bearer.get(f"{V1}/units/")
     assert response.status_code == 401
     assert error_of(response)["code"] == "authentication_failed"
+    # Made and revoked by alice: both in the record (the audit search reads it), the hash in neither.
+    history = list(token.history.order_by("history_date", "history_id"))
+    assert [(row.history_user, row.revoked_at is None) for row in history] == [(alice, True), (alice, False)]
+    assert not hasattr(history[0], "key_hash")
+
+
+def test_a_person_holds_at_most_ten_live_tokens(alice):
+    for number in range(10):
+        create_token(alice, name=f"系统{number}", acting_user=alice)
+    page = Client()
+    page.force_login(alice)
+    response = page.post(reverse("api:token_create"), {"name": "第十一个"}, follow=True)
+    assert "您已有 10 个接口令牌" in response.content.decode()
+    assert ApiToken.objects.filter(user=alice).count() == 10
 
 
 def test_token_of_an_inactive_person_is_401(alice):
@@ -214,6 +228,7 @@ def test_a_person_who_reads_english_gets_the_message_in_english(alice, own_targe
         ProgressReport.objects.filter(pk=report.pk).update(work_done="")
         response = api.post(f"{V1}/reports/{report.pk}/submit/")
     assert error_of(response)["message"] == "Describe the work done before submitting."
+    assert response["Content-Language"] == "en"
 
 
 def test_a_second_accept_is_409_already_done(alice, erin, own_target):

@@ -28,7 +28,7 @@ class ApiViewMixin:
         user = request.user
         if user is not None and user.is_authenticated:
             translation.activate(offered(getattr(user, "language", None)) or settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = translation.get_language()
+            request._request.LANGUAGE_CODE = translation.get_language()  # the Content-Language header
 
 
 class Pages(PageNumberPagination):
