@@ -8,6 +8,7 @@ settings ``manage.py check --deploy`` asks for and refuses to start without a re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -49,10 +50,14 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: /api/docs/ works on an intranet
     "core",
     "tasks",
     "accountability",
     "accounts",
+    "api",
     "bench",
 ]
 
@@ -315,6 +320,50 @@ CELERY_BEAT_SCHEDULE = {
     "erase-feedback-personal-data": {
         "task": "accountability.erase_feedback_personal_data",
         "schedule": crontab(hour=ZMD_FEEDBACK_ERASE_TIME.hour, minute=ZMD_FEEDBACK_ERASE_TIME.minute),
+    },
+}
+
+# --- REST API (api/) ------------------------------------------------------------------------------
+# Requests per token (a session: per person) and period, as DRF writes it: "600/minute", "50/second".
+ZMD_API_RATE = env_str("ZMD_API_RATE", "600/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", ZMD_API_RATE):
+    raise ImproperlyConfigured(f"ZMD_API_RATE must read like 600/minute, not {ZMD_API_RATE!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its 401 answer names the scheme (WWW-Authenticate: Token).
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.views.base.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "驻马店市目标责任系统 API",
+    "DESCRIPTION": "Read and file for one person, as the pages do: a token from /profile/ "
+    "(or `manage.py api_token USERNAME`), sent as `Authorization: Token <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    # Several models have a "status" (and a warning "level"): each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "tasks.choices.AssignmentStatus",
+        "ReportStatusEnum": "tasks.choices.ReportStatus",
+        "TargetStatusEnum": "tasks.choices.TargetStatus",
+        "NoticeStatusEnum": "accountability.choices.NoticeStatus",
+        "WarningLevelEnum": "tasks.choices.WarningLevel",
     },
 }
 

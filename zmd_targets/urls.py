@@ -18,6 +18,8 @@ urlpatterns = [
     path("i18n/setlang/", profile.set_language, name="set_language"),
     path("profile/", profile.profile, name="profile"),
     path("admin/", admin.site.urls),
+    # The REST API (/api/v1/), its schema and docs, and the profile's token buttons.
+    path("api/", include("api.urls")),
     path("", include("tasks.urls")),
     path("", include("accountability.urls")),
     path("", include("accounts.urls")),

@@ -48,6 +48,8 @@ UNIT_PAGE = (302, 200, 200, 200, 403, 403, 403)
 WITH_A_ROLE = (302, 200, 200, 200, 200, 200, 403)
 NOT_FOUND = (302, 404, 404, 404, 404, 404, 404)
 OFFICE_MISSING = (302, 403, 403, 403, 403, 404, 403)  # an office page about a record nobody has
+API_LOGGED_IN = (401, 200, 200, 200, 200, 200, 200)  # the API: no login is a 401, not the login page
+API_WITH_A_ROLE = (401, 200, 200, 200, 200, 200, 403)
 
 
 def case(method="get", args=None, data=None, expected=LOGGED_IN, query=""):
@@ -316,6 +318,46 @@ ROWS: dict[str, list] = {
     "coordination:progress": [post((302, 302, 404, 302, 403, 403, 403), lambda w: [w.decision.pk], {"text": "已对接"})],
     "coordination:close": [post((302, 403, 404, 403, 403, 302, 403), lambda w: [w.decision.pk])],
     "coordination:file": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    # The REST API (issue 19, api/urls.py), here with the session the browser docs use; a token answers
+    # the same (tests/test_api.py). Anonymous: 401. Another unit's record: 404, as on the pages.
+    "api:schema": [get(ANYONE)],
+    "api:docs": [get(ANYONE)],
+    "api:token_create": [get((405,) * 7), post((302, 200, 200, 200, 200, 200, 200), data={"name": "大屏"})],
+    "api:token_revoke": [post((302, 404, 404, 404, 404, 404, 404), lambda w: [MISSING])],
+    "api:me": [get(API_LOGGED_IN)],
+    "api:rankings": [get(API_WITH_A_ROLE)],
+    "api:evidence-download": [get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.submitted_evidence.pk])],
+    "api:unit-list": [get(API_LOGGED_IN)],
+    "api:unit-detail": [get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.unit_a.pk])],
+    "api:leader-list": [get(API_WITH_A_ROLE)],
+    "api:leader-detail": [get(API_WITH_A_ROLE, lambda w: [w.target.leader_id])],
+    "api:target-list": [get(API_LOGGED_IN)],
+    "api:target-detail": [get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.target.pk])],
+    "api:assignment-list": [get(API_LOGGED_IN)],
+    "api:assignment-detail": [get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.assignment.pk])],
+    "api:report-list": [get(API_LOGGED_IN), post((401, 400, 400, 400, 400, 400, 400))],
+    "api:report-detail": [
+        get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.submitted.pk]),
+        get((401, 200, 404, 200, 404, 404, 404), lambda w: [w.draft.pk]),
+        get((401, 404, 200, 404, 404, 404, 404), lambda w: [w.co_draft.pk]),
+    ],
+    "api:report-submit": [post((401, 200, 404, 403, 404, 404, 404), lambda w: [w.draft.pk])],
+    "api:report-evidence": [post((401, 400, 404, 403, 404, 404, 404), lambda w: [w.draft.pk])],
+    "api:report-approve": [post((401, 403, 404, 200, 403, 200, 404), lambda w: [w.pending.pk])],
+    "api:report-return-report": [
+        post((401, 403, 404, 403, 403, 200, 404), lambda w: [w.submitted.pk], {"reason": "请补充"})
+    ],
+    "api:report-accept": [post((401, 403, 404, 403, 403, 200, 404), lambda w: [w.submitted.pk])],
+    "api:notice-list": [get(API_LOGGED_IN)],
+    "api:notice-detail": [get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.notice.pk])],
+    "api:notice-sign": [post((401, 200, 404, 404, 404, 404, 404), lambda w: [w.notice.pk])],
+    "api:notice-answer": [post((401, 400, 404, 404, 404, 404, 404), lambda w: [w.notice.pk], {"response": "已整改"})],
+    "api:instruction-list": [get(API_LOGGED_IN)],
+    "api:instruction-detail": [get((401, 200, 404, 200, 200, 200, 404), lambda w: [w.instruction.pk])],
+    "api:score-entry-list": [get(API_LOGGED_IN)],
+    "api:score-entry-detail": [get((401, 404, 404, 404, 404, 404, 404), lambda w: [MISSING])],
+    "api:disclosure-list": [get(ANYONE)],
+    "api:disclosure-detail": [get((404,) * 7, lambda w: [MISSING])],
 }
 
 
