@@ -213,6 +213,7 @@ class MessageKind(models.TextChoices):
     APPROVAL = "approval", _("Awaiting approval")
     CORRECTION = "correction", _("Correction")
     INSTRUCTION = "instruction", _("Leader instruction")
+    EVALUATION = "evaluation", _("Regular evaluation")
 
 
 class EmailStatus(models.TextChoices):
