@@ -217,6 +217,7 @@ class MessageKind(models.TextChoices):
     INSTRUCTION = "instruction", _("Leader instruction")
     PROVINCE = "province", _("Province ranking")
     COORDINATION = "coordination", _("Coordination")
+    EVALUATION = "evaluation", _("Regular evaluation")
 
 
 class EmailStatus(models.TextChoices):

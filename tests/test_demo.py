@@ -357,7 +357,10 @@ def test_load_demo_prints_every_login_under_its_role_with_the_password_once(demo
     assert text.count("zmd-demo-2018") == 1
     sections = re.split(r"^  (?=\S)", text.split("zmd-demo-2018", 1)[1], flags=re.MULTILINE)[1:]
     by_heading = {section.splitlines()[0]: section for section in sections}
-    assert list(by_heading) == ["督查室", "市领导", "单位负责人", "填报员", "系统管理员（仅后台）"]
+    assert list(by_heading) == [
+        "督查室", "市领导", "单位负责人", "填报员", "人大代表（评议人）", "政协委员（评议人）", "系统管理员（仅后台）",
+    ]  # fmt: skip
+    assert "npc_deputy " in by_heading["人大代表（评议人）"] and "cppcc_member " in by_heading["政协委员（评议人）"]
     assert "office " in by_heading["督查室"]
     assert "mayor " in by_heading["市领导"]
     assert "head_xiping " in by_heading["单位负责人"]

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accountability.choices import EvaluatorKind, ResultBand, RoundStatus, RuleCode, SheetStatus
-from accountability.models import EvaluationMark, EvaluationRound, EvaluationSheet, ScoreEntry, ScoreRule
+from accountability.choices import EvaluatorKind, MessageKind, ResultBand, RoundStatus, RuleCode, SheetStatus
+from accountability.models import EvaluationMark, EvaluationRound, EvaluationSheet, InboxMessage, ScoreEntry, ScoreRule
 from accountability.selectors.evaluations import band_for, round_results
 from accountability.services.evaluations import (
     add_evaluator,
@@ -296,3 +296,13 @@ def test_the_nav_shows_the_link_to_evaluators_and_units(client, deputy, alice):
     for user in (deputy, alice):
         client.force_login(user)
         assert "常态问政" in client.get(reverse("evaluations:list")).content.decode()
+
+
+def test_evaluators_are_asked_and_units_told_through_the_inbox(round_, erin, dave, deputy, alice, bob, carol):
+    asked = set(InboxMessage.objects.filter(kind=MessageKind.EVALUATION).values_list("recipient__username", flat=True))
+    assert asked == {"dave", "deputy", "member"}
+    _fill_all(round_, [dave], [(4, 4, "")])
+    with at(OCT):
+        publish_round(round_, acting_user=erin)
+    told = InboxMessage.objects.filter(kind=MessageKind.EVALUATION, subject__contains="评议结果已发布")
+    assert set(told.values_list("recipient__username", flat=True)) == {"alice", "bob", "carol"}

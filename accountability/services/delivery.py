@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import RoleKind
 from tasks.choices import AssignmentRole
-from tasks.models import Role
+from tasks.models import Role, User
 
 from ..choices import EmailStatus, MessageKind
 from ..models import InboxMessage, Notice
@@ -136,6 +136,40 @@ def deliver_instruction(instruction) -> list[InboxMessage]:
         )
         messages = [
             _message(user_id, email, kind=MessageKind.INSTRUCTION, subject=subject, body=body)
+            for user_id, email in sorted(people.items())
+        ]
+    return _save_and_send(messages)
+
+
+def deliver_evaluation_sheets(round_, user_ids) -> list[InboxMessage]:
+    """常态问政: each evaluator with a login is asked to fill their sheet in the round."""
+    emails = dict(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", "email"))
+    link = settings.ZMD_SITE_URL + reverse("evaluations:detail", args=[round_.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (_("Please fill in your evaluation sheet: %(round)s") % {"round": round_.name})[:200]
+        body = _("Rate the progress and effect of each unit for %(start)s to %(end)s: %(link)s") % {
+            "start": day_text(round_.period_start),
+            "end": day_text(round_.period_end),
+            "link": link,
+        }
+        messages = [
+            _message(user_id, email, kind=MessageKind.EVALUATION, subject=subject, body=body)
+            for user_id, email in sorted(emails.items())
+        ]
+    return _save_and_send(messages)
+
+
+def deliver_evaluation_results(round_, unit_ids) -> list[InboxMessage]:
+    """常态问政: the staff and heads of each unit evaluated hear that the results are published."""
+    people: dict[int, str] = {}
+    for unit_people_of in unit_people(unit_ids).values():
+        people.update(unit_people_of)
+    link = settings.ZMD_SITE_URL + reverse("evaluations:detail", args=[round_.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (_("Evaluation results published: %(round)s") % {"round": round_.name})[:200]
+        body = _("Your unit's results and the evaluators' comments: %(link)s") % {"link": link}
+        messages = [
+            _message(user_id, email, kind=MessageKind.EVALUATION, subject=subject, body=body)
             for user_id, email in sorted(people.items())
         ]
     return _save_and_send(messages)

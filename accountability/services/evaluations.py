@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..rulebook import RuleBook
 from ..selectors.evaluations import round_results
+from .delivery import deliver_evaluation_results, deliver_evaluation_sheets
 from .points import recount_unit_months
 from .rules import ensure_default_rules
 
@@ -124,6 +125,7 @@ def open_round(
                 kind=kinds[user.pk],
                 acting_user=acting_user,
             )
+        deliver_evaluation_sheets(round_, [user.pk for user in evaluators])
     return round_
 
 
@@ -150,9 +152,12 @@ def add_evaluator(round_: EvaluationRound, user, *, acting_user) -> EvaluationSh
         )
     if EvaluationSheet.objects.filter(round=round_, evaluator=user).exists():
         raise RuleViolation(_("%(name)s already has a sheet in this round.") % {"name": user})
-    return _new_sheet(
-        round_, evaluator=user, name=user.display_name or user.username, kind=kind, acting_user=acting_user
-    )
+    with transaction.atomic():
+        sheet = _new_sheet(
+            round_, evaluator=user, name=user.display_name or user.username, kind=kind, acting_user=acting_user
+        )
+        deliver_evaluation_sheets(round_, [user.pk])
+    return sheet
 
 
 def add_paper_sheet(round_: EvaluationRound, *, name: str, kind: str, acting_user) -> EvaluationSheet:
@@ -246,6 +251,7 @@ def publish_round(round_: EvaluationRound, *, acting_user) -> EvaluationRound:
             update_fields=["status", "published_by", "published_at"],
         )
         _score(round_)
+        deliver_evaluation_results(round_, set(round_.subjects.values_list("unit_id", flat=True)))
     return round_
 
 
