@@ -306,3 +306,15 @@ def test_evaluators_are_asked_and_units_told_through_the_inbox(round_, erin, dav
         publish_round(round_, acting_user=erin)
     told = InboxMessage.objects.filter(kind=MessageKind.EVALUATION, subject__contains="评议结果已发布")
     assert set(told.values_list("recipient__username", flat=True)) == {"alice", "bob", "carol"}
+
+
+def test_the_home_page_asks_each_evaluator_for_their_open_sheets(client, round_, deputy, dave):
+    """A deputy (no unit, no leader post) and a leader both find their unfilled sheet on the home page,
+    and it leaves once submitted."""
+    for user in (deputy, dave):
+        client.force_login(user)
+        home = client.get("/").content.decode()
+        assert "份评议表待填写" in home and reverse("evaluations:list") in home
+    save_sheet(_sheet(round_, deputy), _marks(round_, "4", "3"), submit=True, acting_user=deputy)
+    client.force_login(deputy)
+    assert "份评议表待填写" not in client.get("/").content.decode()
