@@ -339,3 +339,28 @@ def dave_leader(dave):
     from tasks.models import Leader
 
     return Leader.objects.get(roles__user=dave)
+
+
+def test_the_lists_take_the_same_queries_for_few_or_many_rows(client, decided, alice, dave, erin, unit_a, person_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(erin)
+
+    def counts():
+        with CaptureQueriesContext(connection) as lists:
+            assert client.get(reverse("coordination:list")).status_code == 200
+        with CaptureQueriesContext(connection) as items:
+            assert client.get(reverse("coordination:decisions")).status_code == 200
+        return len(lists.captured_queries), len(items.captured_queries)
+
+    client.get(reverse("coordination:list"))
+    few = counts()
+    with at(D(2018, 3, 9)):
+        for n in range(4):
+            leader = dave_leader(dave)
+            more = service.request_coordination(unit=unit_a, blocked=f"问题{n}", leader=leader, acting_user=alice)
+            service.schedule_coordination(more, meeting_at=_meeting(), place="会议室", units=[], acting_user=dave)
+            rows = [_row(f"事项{n}-{m}", unit_a, person_a, D(2018, 5, 1)) for m in range(3)]
+            service.record_decisions(more, rows=rows, acting_user=dave)
+    assert counts() == few

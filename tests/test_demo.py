@@ -151,11 +151,14 @@ def test_the_demo_shows_warnings_of_every_colour_on_its_date(demo):
 def test_the_demo_has_supervision_close_outs_and_exposures(demo):
     from accountability.models import Notice
 
-    by_hand = Notice.objects.filter(kind="supervision", public_feedback__isnull=True).select_related("unit")
+    by_hand = Notice.objects.filter(kind="supervision", public_feedback__isnull=True, decision_item__isnull=True)
+    by_hand = by_hand.select_related("unit")
     supervision = {n.unit.name: n.status for n in by_hand}
     assert supervision == {"平舆县": "closed", "正阳县": "signed"}
     # and one more from a public clue (accountability.demo_feedback)
     assert Notice.objects.filter(kind="supervision", public_feedback__isnull=False).count() == 1
+    # and one the scan issued on an overdue meeting decision (accountability.demo_coordination)
+    assert Notice.objects.filter(kind="supervision", decision_item__isnull=False).count() == 1
     closed = Assignment.objects.filter(status="closed")
     assert closed.exists() and not closed.exclude(notices__kind="close_out").exists()
     # The close-out returned for redo keeps its 任务销号单 as the record of what happened.

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -192,7 +192,9 @@ def coordination_decisions(request, pk: int):
 def decision_list(request):
     filters = DecisionFilters(request.GET or None)
     rows = filters.apply(DecisionItem.objects.for_user(request.user))
-    rows = rows.select_related("owner", "person", "coordination__leader").order_by("status", "deadline", "pk")
+    rows = rows.select_related("owner", "person", "coordination__leader")
+    # Open items first, the nearest deadline first; the completed ones after them.
+    rows = rows.order_by(F("closed_at").asc(nulls_first=True), "deadline", "pk")
     page = paginate(request, rows)
     day = clock.today()
     for item in page.object_list:
