@@ -78,7 +78,7 @@ class DecisionRowForm(forms.Form):
     """One decision (议定事项). Every field may be left empty here: the service names what a started
     row is missing, in one message for all rows."""
 
-    text = forms.CharField(label=_("Decision"), required=False, max_length=2000)
+    text = forms.CharField(label=_("Meeting decision"), required=False, max_length=2000)
     owner = UnitChoiceField(label=_("Owner unit"), queryset=Unit.objects.none(), required=False)
     person = forms.ModelChoiceField(
         label=_("Responsible person"), queryset=ResponsiblePerson.objects.none(), required=False
