@@ -15,8 +15,10 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.test import Client
 
-# Not crawled: the admin is Django's own, logout ends the session, static files are files.
-SKIP = re.compile(r"^/(admin/|static/|media/|accounts/logout|i18n/|favicon)")
+# Not crawled: the admin is Django's own, and so are the API's docs (Swagger UI, vendored; its own
+# colours; tests/test_api.py serves it and tests/test_api_schemathesis.py walks the API), logout ends
+# the session, static files are files.
+SKIP = re.compile(r"^/(admin/|api/|static/|media/|accounts/logout|i18n/|favicon)")
 NUMBER = re.compile(r"\d+")
 
 

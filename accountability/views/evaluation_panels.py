@@ -3,6 +3,7 @@ rounds (a count in "needs me today", for leaders, NPC deputies and CPPCC members
 
 from __future__ import annotations
 
+from core.access import access_for
 from tasks.panels import Panel, register
 
 from ..choices import RoundStatus, SheetStatus
@@ -10,6 +11,9 @@ from ..models import EvaluationSheet
 
 
 def _today_items(request, **_):
+    access = access_for(request.user)
+    if not (access.evaluator or access.is_leader):
+        return None  # only they are given sheets; no query for a unit's or the office's home
     to_fill = EvaluationSheet.objects.filter(
         evaluator=request.user, status=SheetStatus.DRAFT, round__status=RoundStatus.OPEN
     ).count()
