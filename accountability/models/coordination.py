@@ -107,7 +107,7 @@ class Coordination(models.Model):
 
     def __str__(self) -> str:
         if self.is_progress_meeting:
-            return f"{_('Progress meeting')} · {self.blocked[:30]}"
+            return str(_("Progress meeting: %(subject)s") % {"subject": self.blocked[:30]})
         return f"{self.unit} · {self.blocked[:30]}"
 
     @property
