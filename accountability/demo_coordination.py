@@ -1,6 +1,7 @@
 """The demo's 现场协调快办: 驿城区 asked the industry vice-mayor to settle a blocked project; the meeting
 decided three items (one done, one in progress, one overdue and put under supervision by the scan);
-and 市发改委's new request waits for the executive vice-mayor to schedule it."""
+and 市发改委's new request waits for the executive vice-mayor to schedule it. The mayor's 推进例会 of
+2018-09-25 decided one item for 市住建局, due 2018-10-31."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .scan.conditions import as_of
 from .scan.decisions import apply_decision_rules
 from .services.coordination import (
     close_decision,
+    hold_progress_meeting,
     record_decisions,
     report_decision_progress,
     request_coordination,
@@ -35,8 +37,46 @@ def _person(unit: Unit) -> ResponsiblePerson:
 
 
 def build_coordination_demo() -> int:
-    if Coordination.objects.exists():
+    """Each part once: the units' requests, then the mayor's progress meeting (added later, so a
+    database built before it gets the meeting alone)."""
+    built = 0 if Coordination.objects.filter(unit__isnull=False).exists() else _build_requests()
+    return built + _build_progress_meeting()
+
+
+def _build_progress_meeting() -> int:
+    if Coordination.objects.filter(unit__isnull=True).exists():
         return 0
+    mayor = Leader.objects.filter(post="市长").first()
+    zjj = Unit.objects.filter(name="市住建局").first()
+    office = User.objects.filter(username="office").first()
+    if mayor is None or zjj is None or office is None:
+        return 0
+    with clock.replaying_at(_at(dt.date(2018, 9, 25), 17)):
+        meeting = hold_progress_meeting(
+            leader=mayor,
+            subject="推进例会 2018年9月：重点项目和棚户区改造推进",
+            meeting_at=_at(dt.date(2018, 9, 25), 9),
+            place="市政府第一会议室",
+            units=[zjj],
+            acting_user=office,
+        )
+        record_decisions(
+            meeting,
+            rows=[
+                {
+                    "text": "市住建局10月底前完成棚户区改造项目年度开工任务，逐月报送进度。",
+                    "owner": zjj,
+                    "person": _person(zjj),
+                    "deadline": dt.date(2018, 10, 31),
+                }
+            ],
+            minutes="市长主持推进例会，听取重点项目和棚户区改造进展，议定一项事项。",
+            acting_user=office,
+        )
+    return 1
+
+
+def _build_requests() -> int:
     units = {unit.name: unit for unit in Unit.objects.filter(name__in=["驿城区", "市工信委", "市发改委"])}
     leaders = {leader.post: leader for leader in Leader.objects.filter(post__in=["副市长（分管工业）", "常务副市长"])}
     if len(units) < 3 or len(leaders) < 2:

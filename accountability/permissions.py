@@ -182,6 +182,17 @@ def _coordination_leader(access, coordination) -> bool:
     return access.office or coordination.leader_id in access.leader_ids
 
 
+@rule("coordination.hold_meeting")
+def _coordination_hold_meeting(access, user, leader=None) -> bool:
+    """A progress meeting (推进例会): the office for any leader; a leader (or their secretary) for
+    their own post. Without a leader: may the person hold one at all."""
+    if access.office:
+        return True
+    if leader is None:
+        return bool(access.leader_ids)
+    return leader.pk in access.leader_ids
+
+
 @rule("coordination.schedule")
 def _coordination_schedule(access, user, coordination) -> bool:
     open_ = coordination.status in (CoordinationStatus.REQUESTED, CoordinationStatus.SCHEDULED)

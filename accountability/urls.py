@@ -127,6 +127,7 @@ province_patterns = [
 coordination_patterns = [
     path("", coordination.coordination_list, name="list"),
     path("new/", coordination.coordination_new, name="new"),
+    path("meetings/new/", coordination.progress_meeting_new, name="meeting_new"),
     path("<int:pk>/", coordination.coordination_detail, name="detail"),
     path("<int:pk>/schedule/", coordination.coordination_schedule, name="schedule"),
     path("<int:pk>/decisions/", coordination.coordination_decisions, name="record"),

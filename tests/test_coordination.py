@@ -364,3 +364,124 @@ def test_the_lists_take_the_same_queries_for_few_or_many_rows(client, decided, a
             rows = [_row(f"事项{n}-{m}", unit_a, person_a, D(2018, 5, 1)) for m in range(3)]
             service.record_decisions(more, rows=rows, acting_user=dave)
     assert counts() == few
+
+
+# --- 推进例会: a progress meeting records its own decisions -----------------------------------------
+
+
+def test_the_office_holds_a_progress_meeting_and_records_two_decisions(
+    client, erin, bob, leader, unit_a, unit_b, person_a, person_b
+):
+    client.force_login(erin)
+    with at(MARCH):
+        form_page = client.get(
+            reverse("coordination:meeting_new"), {"leader": leader.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+        assert form_page.status_code == 200 and "推进例会 2018年3月" in form_page.content.decode()
+        response = client.post(
+            reverse("coordination:meeting_new"),
+            {
+                "subject": "推进例会 2018年3月",
+                "leader": leader.pk,
+                "day": "2018-03-05",
+                "time": "09:00",
+                "place": "市政府二楼会议室",
+                "units": [unit_a.pk, unit_b.pk],
+            },
+        )
+    meeting = Coordination.objects.get()
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("coordination:detail", args=[meeting.pk])
+    )
+    assert meeting.unit is None and meeting.is_progress_meeting and meeting.status == CoordinationStatus.SCHEDULED
+    assert meeting.blocked == "推进例会 2018年3月" and meeting.scheduled_by == erin
+    assert set(meeting.units.all()) == {unit_a, unit_b}
+    assert InboxMessage.objects.filter(recipient=bob, kind=MessageKind.COORDINATION).exists()
+    detail = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "推进例会：推进例会 2018年3月" in detail and "记录议定事项" in detail
+    with at(MARCH):
+        response = client.post(
+            reverse("coordination:record", args=[meeting.pk]),
+            {
+                "d0-text": "规划局月底前报送规划调整方案",
+                "d0-owner": unit_b.pk,
+                "d0-person": person_b.pk,
+                "d0-deadline": "2018-03-30",
+                "d1-text": "甲县完成拆迁扫尾",
+                "d1-owner": unit_a.pk,
+                "d1-person": person_a.pk,
+                "d1-deadline": "2018-04-20",
+            },
+        )
+    assert response.status_code == 302
+    assert DecisionItem.objects.filter(coordination=meeting).count() == 2
+    decisions = client.get(reverse("coordination:decisions")).content.decode()
+    assert "规划局月底前报送规划调整方案" in decisions and "甲县完成拆迁扫尾" in decisions
+    listing = client.get(reverse("coordination:list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "推进例会" in listing and "记录例会议定事项" in listing
+    with at(D(2018, 3, 25)):
+        pack = client.get(
+            reverse("meeting-pack"), {"leader": leader.pk, "day": "2018-03-25"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+    assert "规划局月底前报送规划调整方案" in pack and "甲县完成拆迁扫尾" in pack
+    assert "记录例会议定事项" in pack and f"{reverse('coordination:meeting_new')}?leader={leader.pk}" in pack
+
+
+def test_a_unit_cannot_open_the_progress_meeting_page(client, alice, leader):
+    client.force_login(alice)
+    assert client.get(reverse("coordination:meeting_new")).status_code == 403
+    assert client.post(reverse("coordination:meeting_new"), {"subject": "例会", "leader": leader.pk}).status_code == 403
+    assert "记录例会议定事项" not in client.get(reverse("coordination:list")).content.decode()
+    assert not Coordination.objects.exists()
+
+
+def test_a_leader_holds_for_their_own_post_only(dave, leader, erin):
+    from tests.factories import LeaderFactory
+
+    other = LeaderFactory(post="副市长（另一位）")
+    assert can(dave, "coordination.hold_meeting", leader) and not can(dave, "coordination.hold_meeting", other)
+    assert can(erin, "coordination.hold_meeting", other)
+    with pytest.raises(RuleViolation):
+        service.hold_progress_meeting(
+            leader=other, subject="例会", meeting_at=_meeting(), place="", units=[], acting_user=dave
+        )
+    assert not Coordination.objects.exists()
+
+
+def test_a_progress_meeting_without_subject_or_time_is_refused_in_chinese(client, erin, leader):
+    client.force_login(erin)
+    response = client.post(
+        reverse("coordination:meeting_new"),
+        {"subject": "", "leader": leader.pk, "day": "", "time": "", "place": "会议室"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "请填写推进例会的议题" in text and "请填写会议时间" in text
+    assert not Coordination.objects.exists()
+    with pytest.raises(RuleViolation) as error:
+        service.hold_progress_meeting(leader=leader, subject="例会", meeting_at=None, place="", acting_user=erin)
+    assert "meeting_at" in error.value.message_dict
+
+
+def test_the_scan_treats_an_overdue_meeting_decision_like_any_other(erin, bob, leader, unit_b, person_b):
+    with at(MARCH):
+        meeting = service.hold_progress_meeting(
+            leader=leader,
+            subject="推进例会 2018年3月",
+            meeting_at=_meeting(),
+            place="",
+            units=[unit_b],
+            acting_user=erin,
+        )
+        [item] = service.record_decisions(
+            meeting, rows=[_row("规划局报送方案", unit_b, person_b, D(2018, 3, 20))], acting_user=erin
+        )
+    with at(D(2018, 3, 21)):
+        run_scan(D(2018, 3, 21))
+    with at(D(2018, 3, 22)):
+        run_scan(D(2018, 3, 22))
+    [notice] = _decision_notices()
+    assert notice.unit == unit_b and notice.decision_item == item
+    assert "推进例会" in notice.body and "规划局报送方案" in notice.body
+    assert "推进例会 2018年3月" in str(meeting)

@@ -74,6 +74,20 @@ class ScheduleForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(day, time))
 
 
+class ProgressMeetingForm(ScheduleForm):
+    """召开推进例会: the subject, the leader holding it, then the day, time, place and units called."""
+
+    subject = forms.CharField(label=_("Meeting subject"), max_length=200, required=False)
+    leader = forms.ModelChoiceField(label=_("City leader"), queryset=Leader.objects.none(), required=False)
+
+    field_order = ["subject", "leader", "day", "time", "place", "units"]
+
+    def __init__(self, *args, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders.order_by("sort_order", "post")
+        self.order_fields(self.field_order)
+
+
 class DecisionRowForm(forms.Form):
     """One decision (议定事项). Every field may be left empty here: the service names what a started
     row is missing, in one message for all rows."""

@@ -1,5 +1,6 @@
 """现场协调快办: a unit asks a leader to settle a blocked problem with several units on the spot;
-the meeting's decisions (议定事项) are items with an owner unit, a person and a deadline.
+the meeting's decisions (议定事项) are items with an owner unit, a person and a deadline. A progress
+meeting (推进例会) is held the same way with no requesting unit, and its decisions are the same items.
 
 Decision items are not targets (no source, no type): they have their own list, the owner reports
 progress on them, the daily scan reminds and warns, and the office closes them (办结)."""
@@ -48,7 +49,15 @@ class CoordinationQuerySet(models.QuerySet):
 class Coordination(models.Model):
     """One request for on-site coordination (现场协调快办) and the meeting that settles it."""
 
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="coordinations", verbose_name=_("requesting unit"))
+    # Null for a progress meeting (推进例会) the office or a leader held: nobody asked for it.
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinations",
+        verbose_name=_("requesting unit"),
+    )
     blocked = models.TextField(_("what is blocked"))
     assignment = models.ForeignKey(
         Assignment,
@@ -97,7 +106,14 @@ class Coordination(models.Model):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
+        if self.is_progress_meeting:
+            return str(_("Progress meeting: %(subject)s") % {"subject": self.blocked[:30]})
         return f"{self.unit} · {self.blocked[:30]}"
+
+    @property
+    def is_progress_meeting(self) -> bool:
+        """A 推进例会 the office or a leader held (its subject in ``blocked``), not a unit's request."""
+        return self.unit_id is None
 
 
 class DecisionItemQuerySet(models.QuerySet):

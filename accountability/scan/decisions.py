@@ -72,10 +72,17 @@ def _warn_overdue(asof: AsOf, *, acting_user) -> list[Notice]:
 @notice_texts.in_site_language
 def _draft(item: DecisionItem, *, due: dt.date, acting_user) -> Notice:
     coordination = item.coordination
-    body = _(
-        "The decision of the coordination meeting of %(leader)s (%(meeting)s) is past its deadline "
-        "%(deadline)s and not completed: %(text)s"
-    ) % {
+    if coordination.is_progress_meeting:
+        wording = _(
+            "The decision of the progress meeting of %(leader)s (%(meeting)s) is past its deadline "
+            "%(deadline)s and not completed: %(text)s"
+        )
+    else:
+        wording = _(
+            "The decision of the coordination meeting of %(leader)s (%(meeting)s) is past its deadline "
+            "%(deadline)s and not completed: %(text)s"
+        )
+    body = wording % {
         "leader": coordination.leader.post,
         "meeting": notice_texts.day_text(timezone.localdate(coordination.meeting_at))
         if coordination.meeting_at

@@ -93,10 +93,55 @@ def schedule_coordination(
         coordination.units.set([other for other in units if other.pk != coordination.unit_id])
         _tell_units(
             coordination,
-            [coordination.unit_id, *(other.pk for other in units)],
+            [unit_id for unit_id in (coordination.unit_id, *(other.pk for other in units)) if unit_id],
             lambda: (
                 _("Coordination meeting: %(when)s, %(place)s")
                 % {"when": timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M"), "place": place}
+            ),
+        )
+    return coordination
+
+
+def hold_progress_meeting(
+    *, leader: Leader | None, subject: str, meeting_at: dt.datetime | None, place: str, units=(), acting_user
+) -> Coordination:
+    """召开推进例会: the office, or a leader for their own post, holds a progress meeting with the
+    units called; its decisions are then recorded like a coordination meeting's (``record_decisions``)."""
+    errors: dict[str, list[str]] = {}
+    subject, place = (subject or "").strip(), (place or "").strip()
+    if not subject:
+        errors["subject"] = [_("Give the subject of the progress meeting.")]
+    if leader is None:
+        errors["leader"] = [_("Name the city leader who holds the meeting.")]
+    if meeting_at is None:
+        errors["meeting_at"] = [_("Give the time of the meeting.")]
+    if errors:
+        raise RuleViolation(errors)
+    if not can(acting_user, "coordination.hold_meeting", leader):
+        raise RuleViolation(_("Only the office, or a leader for their own post, holds a progress meeting."))
+    units = list(units)
+    with transaction.atomic():
+        now = clock.now()
+        coordination = Coordination(
+            unit=None,
+            blocked=subject,
+            leader=leader,
+            status=CoordinationStatus.SCHEDULED,
+            meeting_at=meeting_at,
+            place=place,
+            requested_by=acting_user,
+            requested_at=now,
+            scheduled_by=acting_user,
+        )
+        _leader, reason = signed_reason(_("Progress meeting held"), acting_user)
+        save_with_history(coordination, acting_user=acting_user, reason=reason)
+        coordination.units.set(units)
+        _tell_units(
+            coordination,
+            [unit.pk for unit in units],
+            lambda: (
+                _("Progress meeting: %(when)s, %(place)s")
+                % {"when": timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M"), "place": place or "—"}
             ),
         )
     return coordination
@@ -268,6 +313,7 @@ def _send(recipients: dict[int, str], subject, body: str) -> None:
 
 __all__ = [
     "close_decision",
+    "hold_progress_meeting",
     "record_decisions",
     "report_decision_progress",
     "request_coordination",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from core.errors import RuleViolation, add_rule_errors, flash_rule_errors
 from core.lists import paginate
 from core.permissions import can, get_or_deny, require
 from core.views import object_for
-from tasks.models import ProgressReport
+from tasks.models import Leader, ProgressReport
 
 from ..choices import DecisionStatus
 from ..forms.coordination import (
@@ -28,6 +29,7 @@ from ..forms.coordination import (
     DecisionRowForm,
     DecisionsForm,
     ProgressForm,
+    ProgressMeetingForm,
     ScheduleForm,
 )
 from ..models import Coordination, DecisionItem, DecisionProgress
@@ -51,6 +53,7 @@ def coordination_list(request):
         "page": paginate(request, rows),
         "form": filters,
         "can_request": can(request.user, "coordination.request"),
+        "can_hold_meeting": can(request.user, "coordination.hold_meeting"),
     }
     return render(request, "accountability/coordination/list.html", context)
 
@@ -89,8 +92,45 @@ def coordination_new(request):
     return render(request, "accountability/coordination/form.html", {"form": form, "report": report})
 
 
+@role_required
+def progress_meeting_new(request):
+    """记录例会议定事项: the office (for any leader) or a leader (for their own posts) enters a progress
+    meeting; its page then takes the decisions with the same form as a coordination meeting's."""
+    require(request.user, "coordination.hold_meeting")
+    access = access_for(request.user)
+    leaders = Leader.objects.all() if access.office else Leader.objects.filter(pk__in=access.leader_ids)
+    today = clock.today()
+    initial = {
+        "subject": _("Progress meeting %(month)s") % {"month": f"{today.year}年{today.month}月"},
+        "day": today,
+    }
+    if request.GET.get("leader", "").isdigit() and leaders.filter(pk=int(request.GET["leader"])).exists():
+        initial["leader"] = int(request.GET["leader"])
+    elif leaders.count() == 1:
+        initial["leader"] = leaders.get().pk
+    form = ProgressMeetingForm(request.POST or None, leaders=leaders, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            coordination = service.hold_progress_meeting(
+                leader=data["leader"],
+                subject=data["subject"],
+                meeting_at=form.meeting_at(),
+                place=data["place"],
+                units=data["units"],
+                acting_user=request.user,
+            )
+        except RuleViolation as error:
+            add_rule_errors(form, error)
+        else:
+            messages.success(request, _("The progress meeting is entered; record its decisions below."))
+            return redirect(f"{reverse('coordination:detail', args=[coordination.pk])}#decisions")
+    return render(request, "accountability/coordination/meeting_form.html", {"form": form})
+
+
 def _row_forms(coordination: Coordination, data=None) -> list[DecisionRowForm]:
     unit_ids = [coordination.unit_id, *coordination.units.values_list("pk", flat=True)]
+    unit_ids = [unit_id for unit_id in unit_ids if unit_id is not None]
     return [DecisionRowForm(data, prefix=f"d{n}", unit_ids=unit_ids) for n in range(DECISION_ROWS)]
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from core import clock
 from core.access import access_for
+from core.permissions import can
 from tasks.models import Leader
 from tasks.selectors.scope import CITY, MINE
 
@@ -38,5 +39,12 @@ def meeting_pack_page(request):
         form = MeetingPackForm(leaders=leaders, initial=initial)
         pack = meeting_pack(initial["leader"], initial["day"], city)
     toggle = pack is not None and not pack.leader.whole_city
-    context = {"form": form, "pack": pack, "scope": CITY if city or not toggle else MINE, "scope_toggle": toggle}
+    context = {
+        "form": form,
+        "pack": pack,
+        "scope": CITY if city or not toggle else MINE,
+        "scope_toggle": toggle,
+        # 记录例会议定事项: the meeting's own decisions become items like a coordination meeting's.
+        "can_hold_meeting": pack is not None and can(request.user, "coordination.hold_meeting", pack.leader),
+    }
     return render(request, "accountability/meetings/pack.html", context)

@@ -358,6 +358,8 @@ ROWS: dict[str, list] = {
     "api:score-entry-detail": [get((401, 404, 404, 404, 404, 404, 404), lambda w: [MISSING])],
     "api:disclosure-list": [get(ANYONE)],
     "api:disclosure-detail": [get((404,) * 7, lambda w: [MISSING])],
+    # 推进例会: the office or a leader enters a progress meeting, then records its decisions.
+    "coordination:meeting_new": [get(LEADERS_AND_OFFICE)],
 }
 
 
