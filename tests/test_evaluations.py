@@ -318,3 +318,18 @@ def test_the_home_page_asks_each_evaluator_for_their_open_sheets(client, round_,
     save_sheet(_sheet(round_, deputy), _marks(round_, "4", "3"), submit=True, acting_user=deputy)
     client.force_login(deputy)
     assert "份评议表待填写" not in client.get("/").content.decode()
+
+
+def test_the_services_themselves_hold_who_opens_publishes_and_fills(round_, dave, deputy, member, alice, erin):
+    """Not only the pages: a unit's person cannot open or publish a round, and nobody fills another's sheet."""
+    with pytest.raises(RuleViolation, match="Only the supervision office"):
+        open_round(
+            name="越权的一轮", period_start=D(2018, 7, 1), period_end=D(2018, 9, 30), units=[], acting_user=alice
+        )
+    with pytest.raises(RuleViolation, match="Only the sheet's evaluator"):
+        save_sheet(_sheet(round_, member), _marks(round_, "4", "4"), submit=False, acting_user=deputy)
+    assert not EvaluationMark.objects.filter(sheet=_sheet(round_, member)).exists()
+    save_sheet(_sheet(round_, deputy), _marks(round_, "4", "4"), submit=True, acting_user=deputy)
+    with pytest.raises(RuleViolation, match="Only the supervision office"):
+        publish_round(round_, acting_user=dave)
+    assert EvaluationRound.objects.get(pk=round_.pk).status == RoundStatus.OPEN

@@ -273,3 +273,14 @@ def test_the_admin_reads_the_bulletins_and_cannot_change_them(client, erin, indi
     for model in ("provincecity", "provinceindicator", "provincefigure", "provinceexit"):
         assert client.get(reverse(f"admin:accountability_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:accountability_provincefigure_add")).status_code == 403
+
+
+def test_the_services_themselves_refuse_anyone_but_the_office(indicators, dave, alice):
+    """The pages are the office's; so are the services behind them (a job or the API cannot go round)."""
+    indicator = next(iter(indicators.values()))
+    for person in (dave, alice):
+        with pytest.raises(RuleViolation, match="Only the supervision office"):
+            enter(indicator, D(2018, 8, 1), 3, by=person)
+        with pytest.raises(RuleViolation, match="Only the supervision office"):
+            service.set_first_group_line(5, acting_user=person)
+    assert not ProvinceFigure.objects.exists() and ProvinceRules.objects.filter(first_group_line=5).count() == 0

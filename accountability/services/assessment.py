@@ -30,7 +30,6 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.access import access_for
 from core.errors import RuleViolation
 from tasks.services import save_with_history
 from tasks.services.delegation import signed_reason
@@ -50,7 +49,7 @@ from ..models import (
 from ..rulebook import RuleBook, end_of
 from ..selectors.scores import ranking
 from ..selectors.snapshot import _unit_stats
-from .duties import refuse_own_approval, refuse_unless_leader
+from .duties import refuse_own_approval, refuse_unless_leader, refuse_unless_office
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -65,11 +64,6 @@ def ensure_reward_measures() -> dict[str, RewardMeasure]:
     for order, (name, kind) in enumerate(STARTING_REWARD_MEASURES, start=1):
         RewardMeasure.objects.get_or_create(name=name, defaults={"kind": kind, "sort_order": order})
     return {measure.name: measure for measure in RewardMeasure.objects.all()}
-
-
-def _refuse_unless_office(user) -> None:
-    if not access_for(user).office:
-        raise RuleViolation(_("Only the supervision office may do this."))
 
 
 def default_weights(year: int | None = None) -> dict[str, Decimal]:
@@ -232,7 +226,7 @@ def prepare_assessment(year: int, *, acting_user, weights: dict, note: str = "")
     """生成考核 / 生成新版本: the office computes the year's rows with ``weights``. A draft of the year
     is recomputed in place; after an approved version, a new version is made (the approved one
     stays as it is until the new one is approved)."""
-    _refuse_unless_office(acting_user)
+    refuse_unless_office(acting_user)
     if not MIN_YEAR <= year <= clock.today().year:
         raise RuleViolation(_("There is nothing to assess for %(year)s.") % {"year": year})
     cleaned = clean_weights(weights)
@@ -316,7 +310,7 @@ def current_assessment(year: int) -> Assessment | None:
 def propose_rewards(assessment: Assessment, *, proposals, acting_user) -> list[Reward]:
     """提出奖惩: the office proposes, per unit of the approved version, one or more measures
     (``proposals``: (unit_id, measure, reason)). The version's proposals not yet approved are replaced."""
-    _refuse_unless_office(acting_user)
+    refuse_unless_office(acting_user)
     if not assessment.is_approved:
         raise RuleViolation(_("Rewards and penalties are proposed from an approved assessment in force."))
     proposals = list(proposals)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import RoleKind
 from core.errors import RuleViolation
+from core.permissions import can
 from tasks.choices import AssignmentRole
 from tasks.models import Assignment, Role
 from tasks.services import save_with_history, validate_and_save
@@ -33,6 +34,7 @@ from ..models import (
 from ..rulebook import RuleBook
 from ..selectors.evaluations import round_results
 from .delivery import deliver_evaluation_results, deliver_evaluation_sheets
+from .duties import refuse_unless_office
 from .points import recount_unit_months
 from .rules import ensure_default_rules
 
@@ -85,6 +87,7 @@ def open_round(
     *, name: str, period_start, period_end, units, targets=(), evaluators=(), acting_user
 ) -> EvaluationRound:
     """A new round with its subjects and one empty sheet per evaluator login."""
+    refuse_unless_office(acting_user)
     units, targets, evaluators = list(units), list(targets), list(evaluators)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
@@ -145,6 +148,7 @@ def _new_sheet(round_, *, evaluator, name: str, kind: str, acting_user, entered_
 def add_evaluator(round_: EvaluationRound, user, *, acting_user) -> EvaluationSheet:
     """Give an evaluator login a sheet in an open round (once)."""
     _refuse_closed(round_)
+    refuse_unless_office(acting_user)
     kind = evaluator_kind_of(user)
     if kind is None:
         raise RuleViolation(
@@ -163,6 +167,7 @@ def add_evaluator(round_: EvaluationRound, user, *, acting_user) -> EvaluationSh
 def add_paper_sheet(round_: EvaluationRound, *, name: str, kind: str, acting_user) -> EvaluationSheet:
     """A sheet handed in on paper (代录纸质评议表): the office types it in for the evaluator named."""
     _refuse_closed(round_)
+    refuse_unless_office(acting_user)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -220,6 +225,8 @@ def save_sheet(sheet: EvaluationSheet, marks: dict, *, submit: bool, acting_user
         _refuse_closed(sheet.round)
         if sheet.is_submitted:
             raise RuleViolation(_("This sheet has been submitted; it can no longer change."))
+        if not can(acting_user, "evaluation.fill", sheet):
+            raise RuleViolation(_("Only the sheet's evaluator, or the office for a paper sheet, fills it in."))
         existing = {mark.subject_id: mark for mark in sheet.marks.all()}
         for subject in subjects:
             progress, effect, comment = cleaned[subject.pk]
@@ -241,6 +248,7 @@ def publish_round(round_: EvaluationRound, *, acting_user) -> EvaluationRound:
     with transaction.atomic():
         round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
         _refuse_closed(round_)
+        refuse_unless_office(acting_user)
         if not round_.sheets.filter(status=SheetStatus.SUBMITTED).exists():
             raise RuleViolation(_("No sheet has been submitted yet; there is nothing to publish."))
         round_.status, round_.published_by, round_.published_at = RoundStatus.PUBLISHED, acting_user, clock.now()

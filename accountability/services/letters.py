@@ -36,6 +36,7 @@ from tasks.services import (
 
 from ..choices import ChangeRequestStatus
 from ..models import LetterChangeRequest, ResponsibilityLetter
+from .duties import refuse_unless_office
 
 CHANGEABLE_FIELDS = ("deadline", "share", "responsible_person", "responsible_phone")
 # Assignments whose approved change is being applied right now (the veto lets those through).
@@ -82,14 +83,9 @@ def letter_content(assignments) -> list[dict]:
     return lines
 
 
-def _office(user) -> None:
-    if not access_for(user).office:
-        raise RuleViolation(_("Only the supervision office may do this."))
-
-
 def prepare_letters(year: int, *, acting_user) -> list[ResponsibilityLetter]:
     """A letter for every unit with assignments in ``year`` that has none yet (running twice adds nothing)."""
-    _office(acting_user)
+    refuse_unless_office(acting_user)
     refuse_closed_year(year)
     with transaction.atomic():
         have = set(ResponsibilityLetter.objects.filter(year=year).values_list("unit_id", flat=True))
@@ -135,7 +131,7 @@ def sign_for_unit(letter: ResponsibilityLetter, *, signatory: str, acting_user, 
 
 def sign_for_city(letter: ResponsibilityLetter, *, signatory: str, acting_user, signed_on=None) -> None:
     """Record the city's signature (the mayor or the leader in charge), entered by the office."""
-    _office(acting_user)
+    refuse_unless_office(acting_user)
     with transaction.atomic():
         lock_fresh(letter)  # the unit may be signing the same letter at this moment
         if letter.city_signed_on:
@@ -221,7 +217,7 @@ def _applying_change(assignment_id: int) -> Iterator[None]:
 
 def decide_letter_change(request: LetterChangeRequest, *, approve: bool, acting_user, note: str = "") -> None:
     """Approve (the change is applied through the ledger's service and the letter's revision goes up) or refuse."""
-    _office(acting_user)
+    refuse_unless_office(acting_user)
     with transaction.atomic():
         request = (
             LetterChangeRequest.objects.select_for_update().select_related("letter", "assignment").get(pk=request.pk)

@@ -28,6 +28,7 @@ from ..choices import FigureSource
 from ..models import ProvinceCity, ProvinceExit, ProvinceFigure, ProvinceIndicator, ProvinceRules
 from ..models.province import HENAN_CITIES, HOME_CITY
 from .delivery import deliver_first_group_exit
+from .duties import refuse_unless_office
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -240,6 +241,7 @@ def import_bulletin(
 ) -> BulletinPlan:
     """Store a month's bulletin (all or nothing), replacing that month of the indicators it holds.
     ``source`` is ``DEMO`` only for the demo's invented figures, which the page marks as such."""
+    refuse_unless_office(acting_user)
     plan = plan_bulletin(rows, month=month)
     moment = clock.now()
     with transaction.atomic():
@@ -260,6 +262,7 @@ def enter_home_figure(
     *, indicator: ProvinceIndicator, month: dt.date, value, growth, rank: int, acting_user
 ) -> ProvinceFigure:
     """The city's own line of a month, typed in from the bulletin."""
+    refuse_unless_office(acting_user)
     month = first_of_month(month)
     refuse_future_month(month)
     city = home_city()
@@ -295,6 +298,7 @@ def enter_home_figure(
 
 
 def set_first_group_line(line: int, *, acting_user) -> ProvinceRules:
+    refuse_unless_office(acting_user)
     count = len(ensure_cities())
     if line < 1 or line > count:
         message = _("The line must be a rank from 1 to %(count)d.") % {"count": count}
@@ -308,6 +312,7 @@ def set_first_group_line(line: int, *, acting_user) -> ProvinceRules:
 def set_cities(names: list[str], *, acting_user) -> list[ProvinceCity]:
     """The province's list of cities: new names added, missing ones kept but out of use (their
     figures stay); our city cannot leave the list."""
+    refuse_unless_office(acting_user)
     names = [name for name in dict.fromkeys(_text(name) for name in names) if name]
     if len(names) < 2:
         raise RuleViolation({"cities": [_("List at least two cities.")]})
@@ -331,6 +336,7 @@ def mark_indicator(
     target, *, name: str, measure_unit: str = "", higher_is_better: bool = True, acting_user
 ) -> ProvinceIndicator:
     """Mark a 数据指标类 target as a province indicator (or change how the bulletin names it)."""
+    refuse_unless_office(acting_user)
     if target.target_type != TargetType.INDICATOR:
         raise RuleViolation({"target": [_("Only a quantitative indicator target is ranked against the province.")]})
     name = (name or "").strip()

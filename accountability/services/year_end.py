@@ -27,7 +27,8 @@ from ..choices import OPEN_NOTICE_STATUSES, ClosedReason, RankingPeriod
 from ..models import Notice, YearResult
 from ..selectors.scores import ranking
 from ..selectors.snapshot import _unit_stats
-from .letters import _office, prepare_letters
+from .duties import refuse_unless_office
+from .letters import prepare_letters
 from .notices import close_notices, end_warnings
 
 ONE = Decimal("0.1")
@@ -95,7 +96,7 @@ def year_state(year: int) -> YearState:
 def close_year(year: int, *, acting_user, carry_over_ids: Iterable[int] = (), note: str = "") -> ClosedYear:
     """Close ``year``: freeze its figures, carry over the chosen unfinished targets, end its open
     links, prepare next year's letters, and lock the year. All or nothing."""
-    _office(acting_user)
+    refuse_unless_office(acting_user)
     if is_closed_year(year):
         raise RuleViolation(_("The year %(year)s has already been closed.") % {"year": year})
     state = year_state(year)
