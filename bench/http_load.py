@@ -1,50 +1,88 @@
-"""HTTP under load: p50/p95 of the staff workspace with 50 concurrent connections (wrk) against
-gunicorn on loopback (two workers, production-like: DEBUG off), beside a static file served by
-the same gunicorn (WhiteNoise) under the same load. The session cookie is a real session of the
-busiest unit's staff member, sent by a small Lua script that also prints the percentiles."""
+"""HTTP under an open-loop load: the staff workspace ``/unit/`` served by gunicorn started with the
+Dockerfile's own command line (its CMD, bound to loopback) and production settings, loaded at
+constant arrival rates by ``bench.open_loop`` with a real session of the busiest unit's staff member.
+
+Lines: the unloaded time (one request at a time); p50/p95/p99 at each rate, p95 judged against twice
+the unloaded time; the highest rate whose p95 stays within that (a bisection between the rates
+measured, a few short runs); pages per second per core at saturation; and the database's share of
+the page's server time (in-process, from the queries' own times), which says where adding web
+machines stops helping (docs/PERFORMANCE.md, "What one machine carries").
+
+This replaces wrk's closed loop of 50 connections: two or three sync workers behind 50 connections
+that each wait for their answer before asking again always have ~48 requests queued, so its p95 was
+the queue's length times the page's time, whatever the software did.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
-import shutil
+import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from tasks.models import User
 
 from .measure import Result
+from .open_loop import Endpoint, Run, _fetch, highest_passing_rate, run_at_rate, unloaded_seconds
 from .pages import _staff_of, busiest_unit
 from .scales import TODAY
 
-CONNECTIONS = 50
-DURATION_SECONDS = 10
-WORKERS = 2
+RATES = (20, 50, 100)  # requests per second
+SECONDS = 10  # at each rate
+SEARCH_STEPS = 4  # short runs bisecting for the highest rate within the target
+SEARCH_SECONDS = 6
 P95_RATIO_TARGET = 2.0
-STATIC_PATH = "/static/css/site.css"
+CITY_PEAK_RATE = 2  # a city's due-day peak, requests per second (docs/PERFORMANCE.md)
+PROVINCE_PEAK_RATE = 40  # twenty cities on one deployment
 WORKSPACE_PATH = "/unit/"
-
-LUA = """
-wrk.headers["Cookie"] = "%(cookie)s"
-done = function(summary, latency, requests)
-  io.write(string.format("BENCH p50=%%d p95=%%d requests=%%d non2xx=%%d errors=%%d\\n",
-    latency:percentile(50), latency:percentile(95), summary.requests, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-"""
+STATIC_PATH = "/static/css/site.css"
+DOCKERFILE = Path(settings.BASE_DIR) / "Dockerfile"
 
 
 class HttpUnavailable(Exception):
-    """wrk or gunicorn cannot run here."""
+    """gunicorn cannot run here, or the session is not accepted."""
+
+
+def dockerfile_command(dockerfile: Path = DOCKERFILE) -> list[str]:
+    """The Dockerfile's CMD (its exec form), as production starts the web server."""
+    lines = [line for line in dockerfile.read_text().splitlines() if line.startswith("CMD ")]
+    if not lines:
+        raise HttpUnavailable(f"{dockerfile} has no CMD line")
+    command = json.loads(lines[-1].removeprefix("CMD "))
+    if command[0] != "gunicorn":
+        raise HttpUnavailable(f"the Dockerfile's CMD does not start gunicorn: {command}")
+    return command
+
+
+def loopback_command(command: list[str], port: int) -> list[str]:
+    """The same command bound to loopback on ``port``, run by this interpreter's gunicorn."""
+    bound = list(command)
+    for flag in ("--bind", "-b"):
+        if flag in bound:
+            bound[bound.index(flag) + 1] = f"127.0.0.1:{port}"
+            break
+    else:
+        bound += ["--bind", f"127.0.0.1:{port}"]
+    return [sys.executable, "-m", *bound]
+
+
+def option(command: list[str], name: str, default: int) -> int:
+    return int(command[command.index(name) + 1]) if name in command else default
 
 
 def _free_port() -> int:
@@ -53,12 +91,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _session_cookie(username: str) -> str:
+def _session_cookie(username: str, secret_key: str) -> str:
+    """A session as logging in leaves it; its hash is the server's (production refuses the dev secret)."""
     user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    with override_settings(SECRET_KEY=secret_key):
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -69,123 +109,223 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise HttpUnavailable(f"gunicorn exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(base + STATIC_PATH, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise HttpUnavailable("gunicorn did not answer within 20 s")
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _check_logged_in(url: str, cookie: str) -> None:
-    request = urllib.request.Request(url, headers={"Cookie": cookie})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        if response.status != 200 or response.url != url:
-            raise HttpUnavailable(f"{url} did not answer the session with the page (got {response.url})")
+class _Server:
+    """gunicorn as the Dockerfile runs it, with the settings docker-compose gives it."""
+
+    def __init__(self, command: list[str], environment: dict[str, str], endpoint: Endpoint):
+        self.command, self.environment, self.endpoint = command, environment, endpoint
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command,
+            env=self.environment,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,  # the access log
+        )
+        self._wait_until_up()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        """A fresh server: the requests an overloaded run gave up on wait in the listen queue, and
+        the workers would work them off during the next run."""
+        self.stop()
+        self.start()
+
+    def _wait_until_up(self, seconds: float = 60) -> None:
+        static = Endpoint(self.endpoint.host, self.endpoint.port, STATIC_PATH, self.endpoint.headers)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise HttpUnavailable(f"gunicorn exited with {self.process.returncode}: {' '.join(self.command)}")
+            try:
+                asyncio.run(_fetch(static, static.request_bytes()))
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise HttpUnavailable(f"gunicorn did not answer within {seconds} s")
 
 
-def _wrk(url: str, script: Path, duration: int) -> dict[str, float]:
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{duration}s",
-            f"--timeout={duration}s",
-            "--latency",
-            "-s",
-            str(script),
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration + 30,
-        check=True,
-    ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    figures = dict(part.split("=") for part in line.split()[1:])
-    return {name: float(value) for name, value in figures.items()}
-
-
-def measure_http(scale: str, *, duration: int = DURATION_SECONDS) -> list[Result]:
-    if not shutil.which("wrk"):
-        raise HttpUnavailable("wrk is not installed")
-    cookie = _session_cookie(_staff_of(busiest_unit()))
+@contextmanager
+def _production_server(cookie_user: str):
+    secret_key = secrets.token_urlsafe(48)
+    cookie = _session_cookie(cookie_user, secret_key)
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    # As nginx passes a request on: the TLS it ended, the client it saw (docker-compose: one proxy).
+    headers = {"Host": "127.0.0.1", "Cookie": cookie, "X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.7"}
+    endpoint = Endpoint("127.0.0.1", port, WORKSPACE_PATH, headers)
+    command = dockerfile_command()
     with tempfile.TemporaryDirectory() as folder:
-        static_root = Path(folder) / "static"
         environment = {
             **os.environ,
+            "ZMD_MODE": "production",
+            "SECRET_KEY": secret_key,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "ZMD_PROXY_COUNT": "1",
             "DATABASE_URL": _database_url(),
             "ZMD_TODAY": TODAY.isoformat(),
-            "DEBUG": "0",
-            "STATIC_ROOT": str(static_root),
+            "STATIC_ROOT": str(Path(folder) / "static"),
+            "ZMD_VAR_DIR": folder,
+            "MEDIA_ROOT": str(Path(folder) / "media"),
         }
+        environment.pop("DEBUG", None)
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             env=environment,
             check=True,
             cwd=settings.BASE_DIR,
         )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "zmd_targets.wsgi",
-                "-w",
-                str(WORKERS),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            env=environment,
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.DEVNULL,
-        )
+        server = _Server(loopback_command(command, port), environment, endpoint)
+        server.start()
         try:
-            _wait_until_up(base, server)
-            _check_logged_in(base + WORKSPACE_PATH, cookie)
-            script = Path(folder) / "session.lua"
-            script.write_text(LUA % {"cookie": cookie})
-            # The static file first, on an idle server: after the page's run the workers are still
-            # working off the requests wrk gave up on, and the static file would wait behind them.
-            static = _wrk(base + STATIC_PATH, script, duration)
-            page = _wrk(base + WORKSPACE_PATH, script, duration)
+            status = asyncio.run(_fetch(endpoint, endpoint.request_bytes()))
+            if status != 200:
+                raise HttpUnavailable(f"{WORKSPACE_PATH} answered {status} to the session, not the page")
+            yield server, command
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-    note = (
-        f"{CONNECTIONS} connections, {duration} s each, gunicorn {WORKERS} workers; "
-        f"{int(page['requests']):,} page and {int(static['requests']):,} static requests"
+            server.stop()
+
+
+def _database_share(username: str, *, repeat: int = 9) -> float:
+    """The median share of the page's in-process server time spent waiting for its queries."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    shares = []
+    with override_settings(ZMD_TODAY=TODAY, DEBUG=False):
+        client.get(WORKSPACE_PATH)
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                client.get(WORKSPACE_PATH)
+                total = time.perf_counter() - started
+            shares.append(sum(float(query["time"]) for query in captured.captured_queries) / total)
+    return statistics.median(shares)
+
+
+def _load(server: _Server, rate: float, seconds: float, give_up_after: float) -> Run:
+    run = asyncio.run(run_at_rate(server.endpoint, rate, seconds, give_up_after=give_up_after))
+    if run.unfinished or run.errors:
+        server.restart()
+        asyncio.run(unloaded_seconds(server.endpoint, repeat=1, warmup=4))  # each worker warm again
+    return run
+
+
+def measure_http(
+    scale: str,
+    *,
+    rates: tuple[float, ...] = RATES,
+    seconds: float = SECONDS,
+    search_steps: int = SEARCH_STEPS,
+    search_seconds: float = SEARCH_SECONDS,
+) -> list[Result]:
+    staff = _staff_of(busiest_unit())
+    share = _database_share(staff)
+    with _production_server(staff) as (server, command):
+        unloaded = asyncio.run(unloaded_seconds(server.endpoint))
+        limit = P95_RATIO_TARGET * unloaded
+        runs = {rate: _load(server, rate, seconds, give_up_after=5) for rate in sorted(rates)}
+
+        def within(run: Run) -> bool:
+            return run.failed == 0 and run.percentile(95) <= limit
+
+        failing = [rate for rate, run in runs.items() if not within(run)]
+        searched: list[Run] = []
+
+        def passes(rate: float) -> bool:
+            searched.append(_load(server, rate, search_seconds, give_up_after=2))
+            return within(searched[-1])
+
+        if failing:
+            good = max((rate for rate, run in runs.items() if rate < failing[0] and within(run)), default=0)
+            highest = highest_passing_rate(passes, good, failing[0], steps=search_steps)
+        else:
+            highest = max(runs)
+    workers = option(command, "--workers", option(command, "-w", 1))
+    cores = _cores()
+    capacity = max(run.throughput for run in [*runs.values(), *searched])
+    server_note = (
+        f"gunicorn as the Dockerfile's CMD ({workers} sync workers), production settings, on {cores} cores "
+        f"shared with PostgreSQL, Redis and this client"
     )
-    if page["non2xx"] or page["errors"]:
-        note += f"; page: {int(page['non2xx'])} non-2xx, {int(page['errors'])} socket errors (timeouts)"
-    return [
+    results = [
         Result(
-            "HTTP staff workspace p50",
+            "HTTP staff workspace: unloaded (one request at a time)",
             scale,
-            round(page["p50"] / 1000, 1),
+            _ms(unloaded),
             "ms",
-            "static file, same server and load",
-            round(static["p50"] / 1000, 1),
-            note=note,
+            note=server_note,
+        )
+    ]
+    for rate, run in runs.items():
+        results += _rate_lines(scale, rate, run, unloaded, limit)
+    results += [
+        Result(
+            f"HTTP staff workspace: highest rate with p95 ≤ {P95_RATIO_TARGET:g}× unloaded",
+            scale,
+            highest,
+            "req/s",
+            "a 20-city province's due-day peak",
+            PROVINCE_PEAK_RATE,
+            note=(
+                f"{'at least: every rate measured passed' if not failing else 'bisection over'} "
+                f"{', '.join(f'{run.rate:g}' for run in searched) or 'no further rates'}; "
+                f"a city's due-day peak is about {CITY_PEAK_RATE} req/s"
+            ),
         ),
         Result(
-            "HTTP staff workspace p95",
+            "HTTP staff workspace: pages per second per core at saturation",
             scale,
-            round(page["p95"] / 1000, 1),
-            "ms",
-            "static file, same server and load",
-            round(static["p95"] / 1000, 1),
-            target=f"≤ {P95_RATIO_TARGET}× static",
-            met=page["p95"] <= P95_RATIO_TARGET * static["p95"] and not page["non2xx"],
+            round(capacity / cores, 1),
+            "pages/s",
+            "1 / unloaded time (one core's worth)",
+            round(1 / unloaded, 1),
+            note=f"{capacity:.1f} pages/s on {cores} cores, {workers} workers",
+        ),
+        Result(
+            "HTTP staff workspace: database share of server time",
+            scale,
+            round(share * 100, 1),
+            "%",
+            note="in-process, the queries' own times over the page's; the rest is Python in the web worker",
         ),
     ]
+    return results
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _rate_lines(scale: str, rate: float, run: Run, unloaded: float, limit: float) -> list[Result]:
+    name = f"HTTP staff workspace at {rate:g} req/s"
+    note = f"{run.sent} sent, {run.sent - run.failed} answered 200, {run.throughput:.1f} answers/s"
+    if run.failed:
+        note += (
+            f"; {len(run.unfinished)} unanswered after the load (counted at the time waited: lower bounds), "
+            f"{run.errors} socket errors, {run.failed - len(run.unfinished) - run.errors} not 200"
+        )
+    if run.late_sends:
+        note += f"; the client sent {run.late_sends} requests over 10 ms late (counted from when they were due)"
+    bound = "≥ " if run.unfinished else ""
+    lines = []
+    for p in (50, 95, 99):
+        line = Result(f"{name}: p{p}", scale, _ms(run.percentile(p)), "ms", "unloaded time", _ms(unloaded))
+        if p == 95:
+            line.target = f"≤ {P95_RATIO_TARGET:g}× unloaded"
+            line.met = run.failed == 0 and run.percentile(95) <= limit
+            line.note = f"{bound}{note}".strip() if bound else note
+        lines.append(line)
+    return lines

@@ -1,4 +1,5 @@
-"""The sizes a benchmark runs at. City: one prefecture-level city's year; province: ten of them."""
+"""The sizes a benchmark runs at. City: one prefecture-level city's year; province: ten of them;
+region: twenty cities on one deployment (a province that runs one system for all its cities, 省级统建)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,11 @@ CITY = Scale("city", counties=20, departments=70, targets=1500, assignments_per_
              weekly_targets=800, notices=20000, leaders=12)  # fmt: skip
 PROVINCE = Scale("province", counties=200, departments=700, targets=15000, assignments_per_target=8,
                  weekly_targets=8000, notices=200000, leaders=60)  # fmt: skip
+# Twenty cities' years side by side, each city's units, targets, notices and leaders: 6,000,000 reports.
+REGION = Scale("region", counties=400, departments=1400, targets=30000, assignments_per_target=8,
+               weekly_targets=16000, notices=400000, leaders=240)  # fmt: skip
 # For tests of the generator itself.
 TINY = Scale("tiny", counties=4, departments=6, targets=12, assignments_per_target=3,
              weekly_targets=4, notices=100, leaders=3)  # fmt: skip
 
-SCALES = {scale.name: scale for scale in (CITY, PROVINCE, TINY)}
+SCALES = {scale.name: scale for scale in (CITY, PROVINCE, REGION, TINY)}
