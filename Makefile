@@ -48,15 +48,12 @@ check: $(VENV)/.dev
 	SECRET_KEY=check-deploy-only-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))") \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-## Benchmarks on PostgreSQL: DATABASE_URL names a base database; <name>_city and <name>_province are
+## Benchmarks on PostgreSQL: DATABASE_URL names a base database; <name>_city, <name>_province and <name>_region are
 # created beside it, generated once and reused. Prints a table and writes bench/results.json.
 # BENCH_ARGS passes options to run_bench, e.g. BENCH_ARGS="--scale city --only pages,scan".
 bench: $(VENV)/.dev
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 	  *) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/zmd_bench make bench"; exit 2;; esac
-	@# The HTTP measure's load generator, from Debian like CI's Chromium.
-	@command -v wrk >/dev/null 2>&1 || { echo "--- installing wrk"; export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	@# The Excel measure's sheets are saved by LibreOffice, as an office's own software stores them.
 	@command -v soffice >/dev/null 2>&1 || { echo "--- installing LibreOffice Calc"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null; } || { echo "make bench needs LibreOffice: apt-get install libreoffice-calc-nogui"; exit 2; }

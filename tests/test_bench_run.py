@@ -15,8 +15,17 @@ from bench.generator import existing_dataset, generate
 from bench.measure import Result
 from bench.models import Dataset
 from bench.pages import measure_pages
-from bench.run import compare_scales, ensure_data, merged, run_scale, table, write_json
-from bench.scales import TINY
+from bench.run import (
+    SCALE_GROUPS,
+    compare_all_scales,
+    compare_scales,
+    ensure_data,
+    merged,
+    run_scale,
+    table,
+    write_json,
+)
+from bench.scales import CITY, REGION, SCALES, TINY
 from tasks.models import Assignment
 
 # The tiny year with twice the targets and notices (same units): the pages' query counts must not notice.
@@ -94,6 +103,37 @@ def test_the_scales_are_compared_on_queries_and_on_time():
     assert (time_line.value, time_line.reference_value, time_line.ratio, time_line.met) == (120.0, 10.0, 12.0, False)
     queries = compared["page: queries, province vs city"]
     assert (queries.value, queries.reference_value, queries.met) == (8, 7, False)
+
+
+def test_the_region_is_twenty_cities_and_is_compared_with_a_city_at_twenty_times_its_time():
+    assert SCALES["region"] == REGION and "region" in SCALE_GROUPS["all"]
+    for size in ("counties", "departments", "targets", "weekly_targets", "notices", "leaders", "assignments"):
+        assert getattr(REGION, size) == 20 * getattr(CITY, size), size
+    results = [
+        _line("page: server time", "city", 10.0, 5.0),
+        _line("page: server time", "province", 90.0, 50.0),
+        _line("page: server time", "region", 190.0, 50.0),
+        _line("other: server time", "region", 210.0, 50.0),
+        _line("other: server time", "city", 10.0, 5.0),
+        Result("page: queries", "city", 7, "queries"),
+        Result("page: queries", "region", 7, "queries"),
+    ]
+    compared = {r.measure: r for r in compare_all_scales(results)}
+    assert set(compared) == {
+        "page: server time, province vs city",
+        "page: server time, region vs city",
+        "other: server time, region vs city",
+        "page: queries, region vs city",
+    }
+    assert (
+        compared["page: server time, region vs city"].target,
+        compared["page: server time, region vs city"].met,
+    ) == (
+        "≤ 20×",
+        True,
+    )
+    assert compared["other: server time, region vs city"].met is False
+    assert compared["page: queries, region vs city"].met is True
 
 
 def test_the_table_and_the_json_have_a_line_per_result(tmp_path):
