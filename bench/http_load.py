@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,14 +93,15 @@ def _free_port() -> int:
 
 
 def _session_cookie(username: str, secret_key: str) -> str:
-    """A session as logging in leaves it; its hash is the server's (production refuses the dev secret)."""
+    """A session as logging in leaves it, signed and hashed with the server's secret key (production
+    refuses the development one)."""
     user = User.objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     with override_settings(SECRET_KEY=secret_key):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
+        session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
@@ -116,17 +118,19 @@ def _cores() -> int:
 class _Server:
     """gunicorn as the Dockerfile runs it, with the settings docker-compose gives it."""
 
-    def __init__(self, command: list[str], environment: dict[str, str], endpoint: Endpoint):
-        self.command, self.environment, self.endpoint = command, environment, endpoint
+    def __init__(self, command: list[str], environment: dict[str, str], endpoint: Endpoint, log: Path):
+        self.command, self.environment, self.endpoint, self.log = command, environment, endpoint, log
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            self.command,
-            env=self.environment,
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.DEVNULL,  # the access log
-        )
+        with self.log.open("a") as log:  # gunicorn's own messages, shown if it fails to start
+            self.process = subprocess.Popen(
+                self.command,
+                env=self.environment,
+                cwd=settings.BASE_DIR,
+                stdout=subprocess.DEVNULL,  # the access log
+                stderr=log,
+            )
         self._wait_until_up()
 
     def stop(self) -> None:
@@ -150,7 +154,10 @@ class _Server:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise HttpUnavailable(f"gunicorn exited with {self.process.returncode}: {' '.join(self.command)}")
+                raise HttpUnavailable(
+                    f"gunicorn exited with {self.process.returncode}: {' '.join(self.command)}\n"
+                    + self.log.read_text()[-2000:]
+                )
             try:
                 asyncio.run(_fetch(static, static.request_bytes()))
                 return
@@ -188,7 +195,7 @@ def _production_server(cookie_user: str):
             check=True,
             cwd=settings.BASE_DIR,
         )
-        server = _Server(loopback_command(command, port), environment, endpoint)
+        server = _Server(loopback_command(command, port), environment, endpoint, Path(folder) / "gunicorn.log")
         server.start()
         try:
             status = asyncio.run(_fetch(endpoint, endpoint.request_bytes()))
@@ -204,7 +211,8 @@ def _database_share(username: str, *, repeat: int = 9) -> float:
     client = Client()
     client.force_login(User.objects.get(username=username))
     shares = []
-    with override_settings(ZMD_TODAY=TODAY, DEBUG=False):
+    with override_settings(ZMD_TODAY=TODAY, DEBUG=False), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
         client.get(WORKSPACE_PATH)
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as captured:
@@ -319,13 +327,13 @@ def _rate_lines(scale: str, rate: float, run: Run, unloaded: float, limit: float
         )
     if run.late_sends:
         note += f"; the client sent {run.late_sends} requests over 10 ms late (counted from when they were due)"
-    bound = "≥ " if run.unfinished else ""
+    bound = "a lower bound (requests left unanswered); " if run.unfinished else ""
     lines = []
     for p in (50, 95, 99):
         line = Result(f"{name}: p{p}", scale, _ms(run.percentile(p)), "ms", "unloaded time", _ms(unloaded))
         if p == 95:
             line.target = f"≤ {P95_RATIO_TARGET:g}× unloaded"
             line.met = run.failed == 0 and run.percentile(95) <= limit
-            line.note = f"{bound}{note}".strip() if bound else note
+            line.note = bound + note
         lines.append(line)
     return lines
