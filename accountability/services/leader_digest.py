@@ -78,8 +78,8 @@ class LeaderDigest:
         """The message's body, a line each: a section's heading with its count and link, then its items."""
         out: list[str] = []
         for section in self.sections:
-            out.append(f"【{section.heading}】{section.summary}：{section.link}")
-            out.extend(section.lines or [ITEM_PREFIX + _("nothing new")])
+            out.append(f"【{section.heading}】{section.summary} {section.link}")  # a space: the link stands alone
+            out.extend(section.lines or [ITEM_PREFIX + _("Nothing new here")])
         return out
 
 
