@@ -204,3 +204,46 @@ def test_delivery_sends_the_digest_through_send_after_commit(dave, reds, monkeyp
     with at(DAY):
         send_leader_digests(DAY)
     assert sent == [[InboxMessage.objects.get(recipient=dave).pk]]
+
+
+# --- The profile's section ---------------------------------------------------------------------
+
+
+def test_only_a_leader_sees_the_digest_section_of_the_profile(client, dave, alice):
+    client.force_login(dave)
+    assert 'id="leader-digest"' in client.get(reverse("profile")).content.decode()
+    client.force_login(alice)
+    assert 'id="leader-digest"' not in client.get(reverse("profile")).content.decode()
+    assert client.post(reverse("leader_digest_save"), {"frequency": "daily"}).status_code == 403
+    assert not LeaderDigestPreference.objects.exists()
+
+
+def test_a_leader_chooses_a_weekly_digest_on_a_weekday(client, dave):
+    client.force_login(dave)
+    response = client.post(reverse("leader_digest_save"), {"frequency": "weekly", "weekday": "4"})
+    assert response.status_code == 302 and response.url.endswith("#leader-digest")
+    preference = LeaderDigestPreference.objects.get(user=dave)
+    assert (preference.frequency, preference.weekday) == ("weekly", 4)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"frequency": "weekly", "weekday": "9"}, "weekday"), ({"frequency": "hourly"}, "frequency"),
+     ({"frequency": "weekly", "weekday": "周五"}, "weekday"), ({}, "frequency")],
+)  # fmt: skip
+def test_a_bad_choice_is_refused_with_a_message_and_the_stored_one_kept(client, dave, data, field):
+    _prefer(dave, DigestFrequency.WEEKLY, weekday=0)
+    client.force_login(dave)
+    response = client.post(reverse("leader_digest_save"), data, follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    assert said and all("saved" not in text and "已保存" not in text for text in said)
+    preference = LeaderDigestPreference.objects.get(user=dave)
+    assert (preference.frequency, preference.weekday) == ("weekly", 0)
+
+
+def test_the_preview_shows_today_s_digest_and_sends_nothing(client, dave, reds):
+    client.force_login(dave)
+    with at(DAY):
+        page = client.get(reverse("leader_digest_preview")).content.decode()
+    assert reds["of_field"].title in page and reds["outside"].title not in page
+    assert not InboxMessage.objects.filter(kind=MessageKind.LEADER_DIGEST).exists()

@@ -30,7 +30,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.access import RoleKind
+from core.errors import RuleViolation
+from core.permissions import can
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, WarningLevel
 from tasks.models import Assignment, Role, User
 from tasks.numbers import percent_text
@@ -220,6 +223,32 @@ def compose_leader_digest(user, day: dt.date, *, weekly: bool = False) -> Leader
             + (_("%(reds)d new reds, %(overdue)d overdue instructions, %(waiting)d waiting for my approval") % counts)
         )
     return LeaderDigest(day=day, weekly=weekly, subject=subject[:200], sections=sections)
+
+
+def choose_leader_digest(user, *, frequency: str, weekday, acting_user) -> LeaderDigestPreference:
+    """A leader's own choice (/profile/): every day, once a week on ``weekday`` (0 Monday … 6
+    Sunday), or not at all. Only the leader chooses, and only for themself; a bad choice is refused
+    with what is wrong and leaves the stored one as it was."""
+    if acting_user.pk != user.pk or not can(user, "leader_digest.choose"):
+        raise RuleViolation(_("Only a city leader chooses their own digest."))
+    if frequency not in DigestFrequency.values:
+        raise RuleViolation({"frequency": [_("Choose every day, once a week or not at all.")]})
+    try:
+        weekday = int(weekday) if weekday not in (None, "") else None
+    except (TypeError, ValueError):
+        weekday = -1
+    if frequency == DigestFrequency.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
+        raise RuleViolation({"weekday": [_("Choose the day of the week the digest comes on.")]})
+    preference, _created = LeaderDigestPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            "frequency": frequency,
+            # The weekday is kept when the digest is daily or off: choosing weekly again offers it.
+            **({"weekday": weekday} if weekday is not None and 0 <= weekday <= 6 else {}),
+            "updated_at": clock.now(),
+        },
+    )
+    return preference
 
 
 def is_due(preference: LeaderDigestPreference, day: dt.date) -> bool:
