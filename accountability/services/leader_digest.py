@@ -171,6 +171,8 @@ def _trend_section(user, scope, day: dt.date, today: dict) -> DigestSection:
     planned, actual = trend["planned"][-2:], trend["actual"][-2:]
     if len(planned) < 2:  # the year's first week: nothing before it
         planned, actual = [0.0, *planned][-2:], [0.0, *actual][-2:]
+    # Both counts over the assignments open today (as the home page's new reds): one finished
+    # during the week drops out of both, so the difference is the week's change in standing reds.
     open_now = Q(status__in=OPEN_ASSIGNMENT_STATUSES)
     reds = leader_assignments(user, scope, day).aggregate(
         now=Count("pk", filter=open_now & Q(level_now=WarningLevel.RED)),
