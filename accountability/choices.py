@@ -218,6 +218,16 @@ class MessageKind(models.TextChoices):
     PROVINCE = "province", _("Province ranking")
     COORDINATION = "coordination", _("Coordination")
     EVALUATION = "evaluation", _("Regular evaluation")
+    # A leader's daily or weekly digest of their scope (the value fits the column's 12 characters).
+    LEADER_DIGEST = "lead_digest", _("Leader's digest")
+
+
+class DigestFrequency(models.TextChoices):
+    """How often a leader wants the digest of their scope (领导摘要)."""
+
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Once a week")
+    OFF = "off", _("Do not send")
 
 
 class EmailStatus(models.TextChoices):

@@ -213,3 +213,12 @@ def _decision_report(access, user, item) -> bool:
 @rule("decision.close")
 def _decision_close(access, user, item) -> bool:
     return access.office and item.status != DecisionStatus.CLOSED
+
+
+# --- The leaders' digest (领导摘要) --------------------------------------------------------------
+
+
+@rule("leader_digest.choose")
+def _leader_digest_choose(access, user, obj=None) -> bool:
+    """A leader chooses their own digest; a secretary acting for one does not (it is the leader's)."""
+    return access.own_leader

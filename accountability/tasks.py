@@ -72,6 +72,17 @@ def send_message_emails(message_ids: list[int]) -> int:
     return delivery.send_message_emails(message_ids)
 
 
+@shared_task(name="accountability.send_leader_digests", **RETRY)
+def send_leader_digests(day: str | None = None) -> dict:
+    """Each morning (beat, ZMD_LEADER_DIGEST_TIME): the leaders' digests due today. Run twice, it
+    finds them sent (one a person a day, a unique constraint)."""
+    from core import clock
+
+    from .services.leader_digest import send_leader_digests as send
+
+    return send(dt.date.fromisoformat(day) if day else clock.today())
+
+
 # --- Scoring ----------------------------------------------------------------------------------
 
 

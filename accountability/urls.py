@@ -9,6 +9,7 @@ from .views import (
     evaluations,
     inbox,
     instructions,
+    leader_digest,
     letters,
     notice_office,
     notices,
@@ -150,6 +151,9 @@ urlpatterns: list = [
     path("notices/", include((notice_patterns, "notices"))),
     path("year-end/", include((year_end_patterns, "year_end"))),
     path("province/", include((province_patterns, "province"))),
+    # The profile's 领导摘要 section: its button, and the preview of today's digest.
+    path("profile/leader-digest/", leader_digest.save, name="leader_digest_save"),
+    path("profile/leader-digest/preview/", leader_digest.preview, name="leader_digest_preview"),
     path("", include("accountability.scoring_urls")),
     path("public/", include("accountability.public_urls")),
     path("public-feedback/", include("accountability.feedback_urls")),

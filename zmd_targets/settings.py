@@ -298,6 +298,8 @@ ZMD_PLAN_REFRESH_TIME = env_time("ZMD_PLAN_REFRESH_TIME", "00:30")
 ZMD_SUPERVISION_SCAN_TIME = env_time("ZMD_SUPERVISION_SCAN_TIME", "02:00")
 ZMD_SCORING_TIME = env_time("ZMD_SCORING_TIME", "03:30")
 ZMD_FEEDBACK_ERASE_TIME = env_time("ZMD_FEEDBACK_ERASE_TIME", "04:15")
+# The leaders' digest (领导摘要), after the night's scan has judged the day's warnings.
+ZMD_LEADER_DIGEST_TIME = env_time("ZMD_LEADER_DIGEST_TIME", "07:30")
 CELERY_BEAT_SCHEDULE = {
     "refresh-planned-progress": {
         "task": "tasks.refresh_planned_progress",
@@ -315,6 +317,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-scoring": {
         "task": "accountability.run_daily_scoring",
         "schedule": crontab(hour=ZMD_SCORING_TIME.hour, minute=ZMD_SCORING_TIME.minute),
+    },
+    # Each leader's daily or weekly digest of their scope (accountability/services/leader_digest.py).
+    "leader-digests": {
+        "task": "accountability.send_leader_digests",
+        "schedule": crontab(hour=ZMD_LEADER_DIGEST_TIME.hour, minute=ZMD_LEADER_DIGEST_TIME.minute),
     },
     # The public's clues: personal information erased after the office's period (个人信息保护法).
     "erase-feedback-personal-data": {

@@ -7,6 +7,7 @@ from .evaluations import EvaluationMark, EvaluationRound, EvaluationSheet, Evalu
 from .feedback import FeedbackSettings, PublicFeedback
 from .inbox import InboxMessage
 from .instructions import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
+from .leader_digest import LeaderDigestPreference
 from .letters import LetterChangeRequest, ResponsibilityLetter
 from .notices import Notice, NoticeCounter, format_number
 from .problems import ProblemDecision
@@ -37,6 +38,7 @@ __all__ = [
     "Instruction",
     "InstructionAnswer",
     "InstructionAnswerFile",
+    "LeaderDigestPreference",
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",

@@ -69,6 +69,11 @@ class InboxMessage(models.Model):
                 condition=Q(kind=MessageKind.DIGEST),
                 name="inbox_one_digest_per_person_per_day",
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "day"],
+                condition=Q(kind=MessageKind.LEADER_DIGEST),
+                name="inbox_one_leader_digest_per_person_per_day",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),

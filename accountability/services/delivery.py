@@ -258,6 +258,14 @@ def deliver_digests(day: dt.date, lines_by_user: dict[int, list[str]], emails: d
     return _save_and_send(messages)
 
 
+def deliver_leader_digest(user, day: dt.date, *, subject: str, body: str) -> list[InboxMessage]:
+    """A leader's digest of ``day`` (accountability/services/leader_digest.py), inside the caller's
+    transaction; a second one of the same day is refused by the unique constraint (IntegrityError)."""
+    message = _message(user.pk, user.email or "", kind=MessageKind.LEADER_DIGEST, subject=subject, body=body)
+    message.day = day  # the command may name a day that is not the clock's
+    return _save_and_send([message])
+
+
 def deliver_plain(recipients: dict[int, str], *, kind: str, subject: str, body: str = "") -> list[InboxMessage]:
     """A message about no notice (a coordination, a decision's reminder) to each of ``recipients``
     ({user id: email}), inside the caller's transaction; the emails go after commit."""

@@ -1,28 +1,20 @@
 """What waits for a leader's decision, first on the leader's home page ("needs me today"): the 问责
-cases addressed to their posts, and the exposures and disclosures the office put forward (any city
-leader approves those, never the one who prepared them: accountability/permissions.py)."""
+cases addressed to their posts, and the exposures and disclosures the office put forward (which
+ones: ``waiting_querysets()`` in accountability/selectors/leader_today.py, read by the digest too)."""
 
 from __future__ import annotations
 
-from core.access import access_for
 from tasks.panels import Panel, register
 
-from ..choices import CaseStatus, DisclosureStatus, NoticeKind, NoticeStatus
-from ..models import AccountabilityCase, Disclosure, Notice
+from ..selectors.leader_today import waiting_querysets
 
 
 def waiting_for_leader(user) -> dict | None:
     """Counts of what waits for ``user`` as a city leader; None for anyone else."""
-    access = access_for(user)
-    if not access.is_leader:
+    waiting = waiting_querysets(user)
+    if waiting is None:
         return None
-    return {
-        "cases": AccountabilityCase.objects.filter(status=CaseStatus.PROPOSED, approver__in=access.leader_ids).count(),
-        "exposures": Notice.objects.filter(kind=NoticeKind.EXPOSURE, status=NoticeStatus.PROPOSED)
-        .exclude(issued_by=user)
-        .count(),
-        "disclosures": Disclosure.objects.filter(status=DisclosureStatus.DRAFT).exclude(prepared_by=user).count(),
-    }
+    return {kind: rows.count() for kind, rows in waiting.items()}
 
 
 def _today_items(request, **_):

@@ -11,6 +11,7 @@ from tasks.panels import Panel, register, shared
 
 from ..models import AnswerState, Instruction
 from ..models.instructions import state_condition
+from ..selectors.leader_today import overdue_instructions
 
 
 def _figures(request) -> dict | None:
@@ -33,7 +34,7 @@ def _figures(request) -> dict | None:
     if access.is_leader:
         return {
             "leader": True,
-            "overdue": Instruction.objects.filter(author=request.user).in_state(AnswerState.OVERDUE, day).count(),
+            "overdue": overdue_instructions(request.user, day).count(),
         }
     return None
 

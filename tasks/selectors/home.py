@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from ..choices import ExtensionStatus, TargetStatus
 from ..judgment.state import behind_filter, with_level
@@ -19,12 +19,19 @@ from .assignments import newly_red_filter, with_levels_before
 from .scope import Scope
 
 
-def leader_today(user, scope: Scope, day: dt.date) -> dict:
-    """The leader's today and year figures over ``scope``: three queries."""
+def leader_assignments(user, scope: Scope, day: dt.date) -> QuerySet[Assignment]:
+    """The assignments of ``day``'s year in ``scope``, each with ``level_now``, ``level_1`` and
+    ``level_7`` (the warning in force on ``day``, the day before and a week before): what the home
+    page's and the leader's digest's new reds count (``newly_red_filter``)."""
     mine = scope.assignments(Assignment.objects.for_user(user)).filter(
         target__year=day.year, target__status=TargetStatus.ISSUED
     )
-    counts = with_levels_before(with_level(mine, day), day).aggregate(
+    return with_levels_before(with_level(mine, day), day)
+
+
+def leader_today(user, scope: Scope, day: dt.date) -> dict:
+    """The leader's today and year figures over ``scope``: three queries."""
+    counts = leader_assignments(user, scope, day).aggregate(
         red_yesterday=Count("pk", filter=newly_red_filter(1)),
         red_week=Count("pk", filter=newly_red_filter(7)),
         behind=Count("pk", filter=behind_filter(day)),

@@ -322,6 +322,9 @@ ROWS: dict[str, list] = {
     # the same (tests/test_api.py). Anonymous: 401. Another unit's record: 404, as on the pages.
     "api:schema": [get(ANYONE)],
     "api:docs": [get(ANYONE)],
+    # A leader's own digest setting and its preview (dave is the mayor); a secretary, a unit, the office: 403.
+    "leader_digest_save": [get((405,) * 7), post((302, 403, 403, 403, 302, 403, 403), data={"frequency": "daily"})],
+    "leader_digest_preview": [get((302, 403, 403, 403, 200, 403, 403))],
     "api:token_create": [get((405,) * 7), post((302, 200, 200, 200, 200, 200, 200), data={"name": "大屏"})],
     "api:token_revoke": [post((302, 404, 404, 404, 404, 404, 404), lambda w: [MISSING])],
     "api:me": [get(API_LOGGED_IN)],
