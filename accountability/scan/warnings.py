@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
@@ -32,7 +33,7 @@ from tasks.services.warning_levels import set_warning_levels
 from ..choices import ClosedReason, NoticeCause, NoticeKind
 from ..models import Notice, SupervisionRules
 from ..services import notice_texts
-from ..services.notices import close_notices, draft_notice, save_issued
+from ..services.notices import close_notices, draft_notice, drafting_at, save_issued
 from ..services.numbering import lock_counter
 from .conditions import AsOf, condition_level, lagging_conditions, overdue_instruction_assignments, plan_nodes
 
@@ -187,7 +188,7 @@ def apply_warning_rules(
     assignments = Assignment.objects.select_related("target", "unit").in_bulk(wanted)
     closing: dict[str, list[Notice]] = {}
     drafts = []
-    with notice_texts.rendering_in_bulk():
+    with notice_texts.rendering_in_bulk(), drafting_at(clock.now()):
         for pk, (row, decision) in sorted(decisions.items(), key=_issue_order(assignments)):
             issue, warning = decision.issue, open_warnings.get(pk)
             if issue and (pk, issue.cause, issue.period) in used_keys:
