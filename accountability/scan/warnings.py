@@ -185,7 +185,9 @@ def apply_warning_rules(
             "assignment_id", "cause", "period"
         )
     )
-    assignments = Assignment.objects.select_related("target", "unit").in_bulk(wanted)
+    assignments = (
+        Assignment.objects.select_related("target", "unit").only(*notice_texts.ASSIGNMENT_FIELDS).in_bulk(wanted)
+    )
     closing: dict[str, list[Notice]] = {}
     drafts = []
     with notice_texts.rendering_in_bulk(), drafting_at(clock.now()):

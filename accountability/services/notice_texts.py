@@ -30,6 +30,16 @@ from ..choices import NoticeCause, NoticeKind
 T = TypeVar("T")
 
 
+# What the wording (and a notice's draft and delivery) read of an assignment, its target and unit:
+# loading only these (``.only(*ASSIGNMENT_FIELDS)``) keeps a thousand drafts' model instances small.
+ASSIGNMENT_FIELDS = (
+    "id", "target_id", "unit_id", "role", "deadline", "share",  # share: Assignment.goal_value
+    "target__id", "target__code", "target__title", "target__year", "target__measure_unit",
+    "target__report_frequency", "target__share_rule", "target__target_value",
+    "unit__id", "unit__name", "unit__sort_order",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Wording:
     title: str

@@ -231,6 +231,7 @@ def issue_task_notices(assignment_ids: Iterable[int], *, acting_user) -> list[No
             .exclude(status=AssignmentStatus.DRAFT)
             .exclude(notices__kind=NoticeKind.TASK)
             .select_related("target", "unit")
+            .only(*notice_texts.ASSIGNMENT_FIELDS)
             .order_by("target__code", "role", "unit__sort_order", "pk")
         )
         due = clock.today() + dt.timedelta(days=rules.sign_for_days)
