@@ -111,13 +111,19 @@ class _Converter:
 
 
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple], *, stamp: HistoryStamp
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    stamp: HistoryStamp | None,
+    history: bool = True,
 ) -> list[int]:
     """Insert ``rows`` (tuples of values in the order of ``columns``, attribute names) and their
     history rows; return the new primary keys in the order of ``rows``.
 
     Concrete fields not in ``columns`` take their default; ``auto_now`` and ``auto_now_add``
-    fields take the stamp's date, as ``save()`` would.
+    fields take the stamp's date, as ``save()`` would. ``history=False`` for a model kept without
+    history (inbox messages): then ``stamp`` may be None.
     """
     if not rows:
         return []
@@ -137,7 +143,8 @@ def insert_rows(
             if converters:
                 batch = [_converted(row, converters) for row in batch]
             batch_ids = insert(cursor, meta, all_fields, batch, tail)
-            write_history(model, batch_ids, history_type="+", stamp=stamp)
+            if history:
+                write_history(model, batch_ids, history_type="+", stamp=stamp)
             ids.extend(batch_ids)
     return ids
 
@@ -212,7 +219,7 @@ def _copy_text(value) -> str:
 def _default(field: models.Field, stamp: HistoryStamp):
     """The value ``Model()`` and ``save()`` would give a field the caller left out, ready for the database."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        value = stamp.date
+        value = stamp.date if stamp is not None else clock.now()
     else:
         value = field.get_default()  # the declared default, None when nullable, "" for text
     return None if value is None else field.get_db_prep_save(value, connection)

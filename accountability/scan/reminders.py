@@ -29,11 +29,14 @@ from ..services import delivery, notice_texts
 from .conditions import AsOf, fenced, open_assignments, unfiled, with_missing_period
 
 
-def send_reminders(asof: AsOf, rules: SupervisionRules, *, missing_reports: dict | None = None) -> int:
+def send_reminders(
+    asof: AsOf, rules: SupervisionRules, *, missing_reports: dict | None = None, heads_late: list | None = None
+) -> int:
     """Create today's digests; returns how many people got one. ``missing_reports`` ({assignment:
-    period}), if the warning rules already found them, saves looking for them again."""
+    period}) and ``heads_late`` (``lateness.heads_late`` as of the scan's moment), if the warning
+    rules already found them, save looking for them again."""
     with translation.override(settings.LANGUAGE_CODE):
-        by_unit = gather_unit_reminders(asof, rules, missing_reports=missing_reports)
+        by_unit = gather_unit_reminders(asof, rules, missing_reports=missing_reports, heads_late=heads_late)
         office_lines = gather_office_reminders()
     people = delivery.unit_people(by_unit)
     lines_by_user: dict[int, list[str]] = defaultdict(list)
@@ -56,7 +59,7 @@ def _days_left_text(days: int) -> str:
 
 
 def gather_unit_reminders(
-    asof: AsOf, rules: SupervisionRules, *, missing_reports: dict | None = None
+    asof: AsOf, rules: SupervisionRules, *, missing_reports: dict | None = None, heads_late: list | None = None
 ) -> dict[int, list[str]]:
     day, offsets = asof.day, rules.reminder_offsets
     soon = [day + dt.timedelta(days=offset) for offset in offsets]
@@ -111,7 +114,7 @@ def gather_unit_reminders(
         "Not approved by the unit head: the %(period)s report on “%(target)s”, filed by the unit's staff on %(filed)s, "
         "was to be approved by the unit head by %(due)s."
     )
-    late_by_head = lateness.heads_late(asof.moment)
+    late_by_head = lateness.heads_late(asof.moment) if heads_late is None else heads_late
     names = {
         pk: (unit_name, title)
         for pk, unit_name, title in Assignment.objects.filter(

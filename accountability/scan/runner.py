@@ -132,7 +132,10 @@ def _steps(run, changes, asof: AsOf, rules, system, result: ScanResult, *, remin
         result.summary["task_notices_signed"] = sync_task_notice_signatures(asof, acting_user=system)
     with scan_step(run, changes):
         missing_reports: dict[int, str] = {}
-        summary, warnings = apply_warning_rules(asof, rules, acting_user=system, missing_reports=missing_reports)
+        heads_late: list = []
+        summary, warnings = apply_warning_rules(
+            asof, rules, acting_user=system, missing_reports=missing_reports, reports_heads_late=heads_late
+        )
         result.summary.update(summary)
         result.issued += warnings
     with scan_step(run, changes):
@@ -151,7 +154,7 @@ def _steps(run, changes, asof: AsOf, rules, system, result: ScanResult, *, remin
     if reminders:
         with scan_step(run, changes):
             known = missing_reports if rules.missing_report_warns else None
-            result.summary["digests"] = send_reminders(asof, rules, missing_reports=known)
+            result.summary["digests"] = send_reminders(asof, rules, missing_reports=known, heads_late=heads_late)
 
 
 def backfill_task_notices(asof: AsOf, *, acting_user) -> list[Notice]:

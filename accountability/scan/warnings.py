@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
@@ -32,7 +33,7 @@ from tasks.services.warning_levels import set_warning_levels
 from ..choices import ClosedReason, NoticeCause, NoticeKind
 from ..models import Notice, SupervisionRules
 from ..services import notice_texts
-from ..services.notices import close_notices, draft_notice, save_issued
+from ..services.notices import close_notices, draft_notice, drafting_at, save_issued
 from ..services.numbering import lock_counter
 from .conditions import AsOf, condition_level, lagging_conditions, overdue_instruction_assignments, plan_nodes
 
@@ -120,13 +121,19 @@ def catch_up_days(level: int, rules: SupervisionRules) -> int:
 
 
 def apply_warning_rules(
-    asof: AsOf, rules: SupervisionRules, *, acting_user, missing_reports: dict | None = None
+    asof: AsOf,
+    rules: SupervisionRules,
+    *,
+    acting_user,
+    missing_reports: dict | None = None,
+    reports_heads_late: list | None = None,
 ) -> tuple[dict[str, int], list[Notice]]:
     """One pass of the warning rules; call inside a transaction that holds the scan lock.
 
     ``missing_reports``, if given, is filled with {assignment: period} of every open assignment
-    whose due report is missing (when missing reports warn, the rows read hold all of them), so
-    that the reminders need not look for them again.
+    whose due report is missing (when missing reports warn, the rows read hold all of them), and
+    ``reports_heads_late`` with the reports a head sits on (``lateness.heads_late``), so that the
+    reminders need not look for them again.
     """
     counter = lock_counter(NoticeKind.WARNING, asof.day.year)
     summary: Counter[str] = Counter()
@@ -138,7 +145,10 @@ def apply_warning_rules(
     # 负责人未审批: reports the staff filed that a head sits on past the limit (the earliest per assignment).
     heads_late: dict[int, lateness.HeadLate] = {}
     # Only a report whose due date has passed is warned about; the head is reminded from the limit on.
-    for late in lateness.heads_late(asof.moment):
+    all_heads_late = lateness.heads_late(asof.moment)
+    if reports_heads_late is not None:
+        reports_heads_late.extend(all_heads_late)
+    for late in all_heads_late:
         if late.due_date < asof.day:
             heads_late.setdefault(late.assignment_id, late)
     # 批示 not answered by their due date: the unit's assignments on the instruction's target.
@@ -175,17 +185,20 @@ def apply_warning_rules(
             "assignment_id", "cause", "period"
         )
     )
-    assignments = Assignment.objects.select_related("target", "unit").in_bulk(wanted)
+    assignments = (
+        Assignment.objects.select_related("target", "unit").only(*notice_texts.ASSIGNMENT_FIELDS).in_bulk(wanted)
+    )
     closing: dict[str, list[Notice]] = {}
     drafts = []
-    for pk, (row, decision) in sorted(decisions.items(), key=_issue_order(assignments)):
-        issue, warning = decision.issue, open_warnings.get(pk)
-        if issue and (pk, issue.cause, issue.period) in used_keys:
-            continue  # this cause was warned about before: keep the open warning as it is
-        if decision.close:
-            closing.setdefault(decision.close, []).append(warning)
-        if issue:
-            drafts.append(_draft(assignments[pk], row, issue, warning, asof, rules, acting_user))
+    with notice_texts.rendering_in_bulk(), drafting_at(clock.now()):
+        for pk, (row, decision) in sorted(decisions.items(), key=_issue_order(assignments)):
+            issue, warning = decision.issue, open_warnings.get(pk)
+            if issue and (pk, issue.cause, issue.period) in used_keys:
+                continue  # this cause was warned about before: keep the open warning as it is
+            if decision.close:
+                closing.setdefault(decision.close, []).append(warning)
+            if issue:
+                drafts.append(_draft(assignments[pk], row, issue, warning, asof, rules, acting_user))
     for reason, notices in closing.items():
         _close(notices, reason, acting_user=acting_user, summary=summary)
     issued = save_issued(drafts, counter=counter, acting_user=acting_user, reason=_("Issued by the daily scan"))

@@ -9,7 +9,9 @@ document's Chinese.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
@@ -17,7 +19,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from tasks.choices import AssignmentRole, WarningLevel
 from tasks.judgment.lateness import HeadLate
@@ -28,6 +30,16 @@ from ..choices import NoticeCause, NoticeKind
 T = TypeVar("T")
 
 
+# What the wording (and a notice's draft and delivery) read of an assignment, its target and unit:
+# loading only these (``.only(*ASSIGNMENT_FIELDS)``) keeps a thousand drafts' model instances small.
+ASSIGNMENT_FIELDS = (
+    "id", "target_id", "unit_id", "role", "deadline", "share",  # share: Assignment.goal_value
+    "target__id", "target__code", "target__title", "target__year", "target__measure_unit",
+    "target__report_frequency", "target__share_rule", "target__target_value",
+    "unit__id", "unit__name", "unit__sort_order",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Wording:
     title: str
@@ -35,9 +47,55 @@ class Wording:
     required_action: str
 
 
+# Inside ``rendering_in_bulk()``: the site's language is already active, and each sentence, date and
+# label translated once for the whole batch (a night's scan words thousands of notices from a few
+# dozen sentences; translating each again, and switching the language per notice, was most of
+# the wording's time).
+_bulk: ContextVar[dict | None] = ContextVar("notice_texts_bulk", default=None)
+
+
+@contextmanager
+def rendering_in_bulk() -> Iterator[None]:
+    """Word many notices: the site's language switched on once, every translation looked up once."""
+    if _bulk.get() is not None:  # already inside one
+        yield
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        token = _bulk.set({})
+        try:
+            yield
+        finally:
+            _bulk.reset(token)
+
+
+def _(message: str) -> str:
+    cache = _bulk.get()
+    if cache is None:
+        return gettext(message)
+    try:
+        return cache[message]
+    except KeyError:
+        text = cache[message] = gettext(message)
+        return text
+
+
+def _once(key, compute: Callable[[], str]) -> str:
+    """``compute()``, remembered under ``key`` while rendering in bulk."""
+    cache = _bulk.get()
+    if cache is None:
+        return compute()
+    try:
+        return cache[key]
+    except KeyError:
+        text = cache[key] = compute()
+        return text
+
+
 def in_site_language(function: Callable[..., T]) -> Callable[..., T]:
     @wraps(function)
     def wrapper(*args, **kwargs):
+        if _bulk.get() is not None:  # rendering_in_bulk() switched the language already
+            return function(*args, **kwargs)
         with translation.override(settings.LANGUAGE_CODE):
             return function(*args, **kwargs)
 
@@ -48,8 +106,14 @@ def day_text(day: dt.date | None) -> str:
     """A date as an official document writes it: 2018年9月30日."""
     if day is None:
         return ""
+    if _bulk.get() is not None:
+        return _once(("day", day), lambda: _day_text(day))
     with translation.override(settings.LANGUAGE_CODE):
-        return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
+        return _day_text(day)
+
+
+def _day_text(day: dt.date) -> str:
+    return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
 
 
 def _sentences(*parts: str) -> str:
@@ -68,7 +132,7 @@ def _chain(assignment: Assignment) -> dict[str, str]:
         "unit": str(assignment.unit),
         "target": target.title,
         "code": target.code,
-        "role": AssignmentRole(assignment.role).label,
+        "role": _once(("role", assignment.role), lambda: str(AssignmentRole(assignment.role).label)),
         "deadline": day_text(assignment.deadline),
     }
 
@@ -83,10 +147,16 @@ def colour_word(level: int) -> str:
 
 
 def kind_title(kind: str, level: int | None = None) -> str:
+    if _bulk.get() is not None:
+        return _once(("title", kind, level), lambda: _kind_title(kind, level))
     with translation.override(settings.LANGUAGE_CODE):
-        if kind == NoticeKind.WARNING and level is not None:
-            return _("Progress warning (%(level)s)") % {"level": colour_word(level)}
-        return str(NoticeKind(kind).label)
+        return _kind_title(kind, level)
+
+
+def _kind_title(kind: str, level: int | None) -> str:
+    if kind == NoticeKind.WARNING and level is not None:
+        return _("Progress warning (%(level)s)") % {"level": colour_word(level)}
+    return str(NoticeKind(kind).label)
 
 
 @in_site_language
