@@ -1,5 +1,6 @@
 from .assessment import Assessment, AssessmentRow, Reward, RewardMeasure
 from .cases import AccountabilityCase, AccountabilityMeasure
+from .channels import Channel, Delivery, DeliveryRules, PersonChannelPreference
 from .checks import Check
 from .coordination import Coordination, DecisionItem, DecisionProgress
 from .disclosure import Disclosure
@@ -22,10 +23,13 @@ __all__ = [
     "Appeal",
     "Assessment",
     "AssessmentRow",
+    "Channel",
     "Check",
     "Coordination",
     "DecisionItem",
     "DecisionProgress",
+    "Delivery",
+    "DeliveryRules",
     "Disclosure",
     "EvaluationMark",
     "EvaluationRound",
@@ -40,6 +44,7 @@ __all__ = [
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
+    "PersonChannelPreference",
     "ProblemDecision",
     "ProvinceCity",
     "ProvinceExit",

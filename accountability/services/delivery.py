@@ -270,19 +270,24 @@ def _save_and_send(messages: list[InboxMessage]) -> list[InboxMessage]:
     if not messages:
         return []
     InboxMessage.objects.bulk_create(messages, batch_size=500)
-    send_after_commit([message.pk for message in messages if message.email_status == EmailStatus.PENDING])
+    send_after_commit([message.pk for message in messages])
     return messages
 
 
 def send_after_commit(message_ids: list[int]) -> None:
+    """The one way out of the inbox: after the issuing transaction commits, the emails of these
+    messages (those still waiting for one) and their work-group posts and text messages
+    (``services/channels.py``), each by its own job. Set-based issuers call it with their ids."""
     if not message_ids:
         return
 
     def enqueue():
-        from ..tasks import enqueue, send_message_emails
+        from ..tasks import deliver_to_channels, enqueue, send_message_emails
 
         for start in range(0, len(message_ids), EMAIL_BATCH):
-            enqueue(send_message_emails, message_ids[start : start + EMAIL_BATCH])
+            batch = message_ids[start : start + EMAIL_BATCH]
+            enqueue(send_message_emails, batch)
+            enqueue(deliver_to_channels, batch)
 
     transaction.on_commit(enqueue)
 
