@@ -213,3 +213,18 @@ def _decision_report(access, user, item) -> bool:
 @rule("decision.close")
 def _decision_close(access, user, item) -> bool:
     return access.office and item.status != DecisionStatus.CLOSED
+
+
+# --- Work groups and text messages (docs/DELIVERY.md) --------------------------------------------
+
+
+@rule("delivery.manage")
+def _delivery_manage(access, user, obj) -> bool:
+    """The delivery log, the channels' switches, 恢复通道 and the routing rules (收发规则)."""
+    return access.office
+
+
+@rule("channel.edit")
+def _channel_edit(access, user, channel) -> bool:
+    """A work group's robot is set by the office, or by its own unit's people."""
+    return access.office or (channel is not None and channel.unit_id in access.unit_ids)

@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
             duplicate = bool(key) and key in self.server.seen
             self.server.seen.add(key)
             self.server.received.append(
-                {"path": self.path, "headers": dict(self.headers), "body": raw, "key": key, "duplicate": duplicate}
+                {"path": self.path, "headers": {name.lower(): value for name, value in self.headers.items()}, "body": raw, "key": key, "duplicate": duplicate}
             )
         mark = "duplicate, dropped: " if duplicate else ""
         print(f"[work group] {mark}{who} · {subject}", file=self.server.out, flush=True)

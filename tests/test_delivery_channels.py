@@ -73,7 +73,7 @@ def test_a_wecom_robot_gets_markdown_at_its_key_under_the_configured_base_addres
     payload = json.loads(post["body"])
     assert payload["msgtype"] == "markdown"
     assert payload["markdown"]["content"].startswith("**驻督告〔2018〕7号 任务通知**\n> 甲县\n请按期完成。")
-    assert post["headers"]["X-ZMD-Idempotency-Key"] == OUT.key
+    assert post["headers"]["x-zmd-idempotency-key"] == OUT.key
 
 
 def test_a_dingtalk_robot_gets_the_timestamp_and_signature_dingtalk_documents(receiver, settings):
@@ -95,9 +95,9 @@ def test_a_dingtalk_robot_gets_the_timestamp_and_signature_dingtalk_documents(re
 def test_a_webhook_is_signed_over_its_timestamp_and_body(receiver):
     adapters.post_webhook(Channel(kind=ChannelKind.WEBHOOK, address=url_of(receiver, "/in"), secret="s3"), OUT)
     [post] = receiver.received
-    stamp = post["headers"]["X-ZMD-Timestamp"]
+    stamp = post["headers"]["x-zmd-timestamp"]
     expected = "sha256=" + hmac.new(b"s3", stamp.encode() + b"." + post["body"], hashlib.sha256).hexdigest()
-    assert post["headers"]["X-ZMD-Signature"] == expected
+    assert post["headers"]["x-zmd-signature"] == expected
     assert json.loads(post["body"]) == {
         "idempotency_key": OUT.key, "kind": "notice", "unit": "甲县", "subject": OUT.subject, "body": OUT.body,
         "link": OUT.link,

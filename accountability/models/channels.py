@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.access import access_for
 from tasks.choices import WarningLevel
 from tasks.models import Unit
 
@@ -23,6 +24,25 @@ def default_group_kinds() -> list[str]:
 
 def default_sms_kinds() -> list[str]:
     return [MessageKind.INSTRUCTION]
+
+
+class ChannelQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> ChannelQuerySet:
+        """The office sees every channel; a unit's people their own unit's work group."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        access = access_for(user)
+        if access.office:
+            return self
+        return self.filter(unit_id__in=access.unit_ids)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> DeliveryQuerySet:
+        """The delivery log is the office's."""
+        if user is None or not user.is_authenticated or not access_for(user).office:
+            return self.none()
+        return self
 
 
 class Channel(models.Model):
@@ -43,6 +63,8 @@ class Channel(models.Model):
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+
+    objects = ChannelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("work-group channel")
@@ -154,6 +176,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"))
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")
