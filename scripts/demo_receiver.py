@@ -51,7 +51,7 @@ class Receiver(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: Receiver
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         try:
@@ -63,8 +63,9 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             duplicate = bool(key) and key in self.server.seen
             self.server.seen.add(key)
+            headers = {name.lower(): value for name, value in self.headers.items()}
             self.server.received.append(
-                {"path": self.path, "headers": {name.lower(): value for name, value in self.headers.items()}, "body": raw, "key": key, "duplicate": duplicate}
+                {"path": self.path, "headers": headers, "body": raw, "key": key, "duplicate": duplicate}
             )
         mark = "duplicate, dropped: " if duplicate else ""
         print(f"[work group] {mark}{who} · {subject}", file=self.server.out, flush=True)

@@ -26,8 +26,8 @@ from tests.notice_helpers import D, at, file_report, issue_single, scan
 from tests.receiver_helpers import closed_port_url, running_receiver, url_of
 
 OUT = adapters.Outgoing(
-    key="group:1:notice:7:notice", subject="驻督告〔2018〕7号 任务通知", body="请按期完成。", link="http://x/7", unit="甲县",
-    kind="notice",
+    key="group:1:notice:7:notice", subject="驻督告〔2018〕7号 任务通知", body="请按期完成。", link="http://x/7",
+    unit="甲县", kind="notice",
 )  # fmt: skip
 
 
@@ -81,9 +81,7 @@ def test_a_dingtalk_robot_gets_the_timestamp_and_signature_dingtalk_documents(re
     channel = Channel(kind=ChannelKind.DINGTALK, address="token-9", secret="SEC-abc")
     adapters.post_dingtalk(channel, OUT, timestamp_ms=1538265600000)
     [post] = receiver.received
-    expected = base64.b64encode(
-        hmac.new(b"SEC-abc", b"1538265600000\nSEC-abc", hashlib.sha256).digest()
-    ).decode()
+    expected = base64.b64encode(hmac.new(b"SEC-abc", b"1538265600000\nSEC-abc", hashlib.sha256).digest()).decode()
     path = urlparse(post["path"])
     assert path.path == "/robot/send"
     assert f"sign={quote_plus(expected)}" in path.query  # urlencoded, as DingTalk asks
