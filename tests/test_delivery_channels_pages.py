@@ -55,8 +55,9 @@ def test_the_office_adds_a_channel_and_turns_its_kind_on(client, erin, unit_a):
     client.force_login(erin)
     response = client.post(
         reverse("deliveries:channel_new"),
-        {"kind": "dingtalk", "unit": unit_a.pk, "name": "甲县钉钉群", "address": "tok", "secret": "SEC", "enabled": "on"},
-    )
+        {"kind": "dingtalk", "unit": unit_a.pk, "name": "甲县钉钉群", "address": "tok", "secret": "SEC",
+         "enabled": "on"},
+    )  # fmt: skip
     assert response.status_code == 302
     channel = Channel.objects.get()
     assert (channel.kind, channel.unit, channel.enabled, channel.secret) == ("dingtalk", unit_a, True, "SEC")
