@@ -76,7 +76,7 @@ def send_message_emails(message_ids: list[int]) -> int:
 def deliver_to_channels(message_ids: list[int]) -> int:
     """After commit: the deliveries the office's rules call for, then sending them (a retry of a
     half-done run finds the rows made and the ones sent, and does the rest)."""
-    return channels.send_deliveries(channels.route_messages(message_ids))
+    return channels.send_deliveries(channels.route_messages(message_ids, fresh_only=True))
 
 
 @shared_task(name="accountability.send_deliveries", **RETRY)

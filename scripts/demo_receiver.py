@@ -83,7 +83,14 @@ class Handler(BaseHTTPRequestHandler):
 
 def main() -> None:
     port = int(os.environ.get("ZMD_DEMO_RECEIVER_PORT", "8025"))
-    server = Receiver(("127.0.0.1", port))
+    try:
+        server = Receiver(("127.0.0.1", port))
+    except OSError as error:  # another receiver (another make run) holds the port: not fatal to run-dev
+        print(f"Demo work-group receiver not started on port {port}: {error}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            return
     print(f"Demo work-group receiver on http://127.0.0.1:{port}/ (prints every message posted to it)", flush=True)
     try:
         server.serve_forever()

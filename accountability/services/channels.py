@@ -83,14 +83,21 @@ def _responsible_phone(rules: DeliveryRules, message: dict) -> str:
     return message["notice__assignment__person__mobile"] or message["notice__assignment__responsible_phone"] or ""
 
 
-def route_messages(message_ids: list[int]) -> list[int]:
+def route_messages(message_ids: list[int], *, fresh_only: bool = False) -> list[int]:
     """Write the deliveries the office's rules call for (none twice: ``key`` is unique) and return the
-    ids of those still to send. Set-based: a fixed number of queries per batch of messages."""
+    ids of those still to send. Set-based: a fixed number of queries per batch of messages.
+
+    ``fresh_only`` (the after-commit job): a message older than a day is not posted any more — a job
+    that waited in a queue while the channels were off (the demo's load, a long broker outage) must
+    not flood a work group with old news once they are on. The inbox has those messages."""
     rules = DeliveryRules.current()
     if not rules.any_on or not message_ids:
         return []
+    chosen = InboxMessage.objects.filter(pk__in=message_ids)
+    if fresh_only:
+        chosen = chosen.filter(created_at__gte=clock.now() - REROUTE_WINDOW)
     messages = list(
-        InboxMessage.objects.filter(pk__in=message_ids).values(
+        chosen.values(
             "pk",
             "kind",
             "day",
