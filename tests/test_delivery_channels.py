@@ -301,3 +301,23 @@ def _subjects(notices):
     for notice in notices:
         subject = InboxMessage.objects.filter(notice=notice, kind=MessageKind.NOTICE).values_list("subject", flat=True)
         yield notice, subject.first()
+
+
+def test_an_instruction_reaches_the_addressed_units_group_once(
+    receiver, erin, alice, carol, dave, unit_a, issued_target
+):
+    """The issue said instructions notify nobody: they reach the unit's inbox and now its work group."""
+    _rules(webhook_on=True)
+    _unit_hook(unit_a, receiver)
+    with at(D(2018, 6, 26)):
+        instruction = accountability.issue_instruction(
+            target=issued_target, text="抓紧推进。", due_date=D(2018, 7, 10), units=[unit_a], acting_user=dave
+        )
+    ids = list(InboxMessage.objects.filter(kind=MessageKind.INSTRUCTION).values_list("pk", flat=True))
+    assert set(InboxMessage.objects.filter(pk__in=ids).values_list("recipient__username", flat=True)) == {
+        "alice", "carol",
+    }  # fmt: skip
+    channels.send_deliveries(channels.route_messages(ids))
+    [post] = _posts(receiver)
+    assert post["kind"] == MessageKind.INSTRUCTION and post["unit"] == "甲县"
+    assert "抓紧推进。" in post["body"] and instruction.target.title in post["subject"]
