@@ -321,3 +321,17 @@ def test_an_instruction_reaches_the_addressed_units_group_once(
     [post] = _posts(receiver)
     assert post["kind"] == MessageKind.INSTRUCTION and post["unit"] == "甲县"
     assert "抓紧推进。" in post["body"] and instruction.target.title in post["subject"]
+
+
+@pytest.mark.parametrize("webhook_on, expected", [(False, []), (True, ["accountability.deliver_to_channels"])])
+def test_the_channels_job_is_queued_after_commit_only_while_a_channel_kind_is_on(
+    erin, alice, lead_assignment, monkeypatch, django_capture_on_commit_callbacks, webhook_on, expected
+):
+    from accountability import tasks
+
+    _rules(webhook_on=webhook_on)
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: queued.append(task.name))
+    with django_capture_on_commit_callbacks(execute=True):
+        _task_notice_messages(lead_assignment, erin)  # alice has no email address: no email job
+    assert queued == expected

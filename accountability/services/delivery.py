@@ -282,12 +282,20 @@ def send_after_commit(message_ids: list[int]) -> None:
         return
 
     def enqueue():
+        from ..models import DeliveryRules
         from ..tasks import deliver_to_channels, enqueue, send_message_emails
 
+        # No job per batch while every channel is off (the demo's load issues thousands of messages).
+        channels_on = DeliveryRules.current().any_on
         for start in range(0, len(message_ids), EMAIL_BATCH):
             batch = message_ids[start : start + EMAIL_BATCH]
-            enqueue(send_message_emails, batch)
-            enqueue(deliver_to_channels, batch)
+            to_mail = list(
+                InboxMessage.objects.filter(pk__in=batch, email_status=EmailStatus.PENDING).values_list("pk", flat=True)
+            )
+            if to_mail:  # not for people without an address
+                enqueue(send_message_emails, to_mail)
+            if channels_on:
+                enqueue(deliver_to_channels, batch)
 
     transaction.on_commit(enqueue)
 
