@@ -9,6 +9,7 @@ class AccountabilityConfig(AppConfig):
     def ready(self):
         from .views.approval_panels import register_panels as register_approval_panels
         from .views.checks import register_panels
+        from .views.deliveries import register_panels as register_delivery_panels
         from .views.evaluation_panels import register_panels as register_evaluation_panels
         from .views.instruction_panels import register_panels as register_instruction_panels
         from .views.leader_digest import register_panels as register_leader_digest_panels
@@ -24,6 +25,7 @@ class AccountabilityConfig(AppConfig):
         register_province_panels()
         register_evaluation_panels()
         register_leader_digest_panels()
+        register_delivery_panels()
         # The five lists: task and close-out notices when the ledger issues or closes an assignment;
         # the signed letter's veto on assignment changes (tasks.signals.assignment_changing) and its
         # record of granted extensions; the points a close-out earned, taken back on a redo.

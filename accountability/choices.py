@@ -220,6 +220,7 @@ class MessageKind(models.TextChoices):
     EVALUATION = "evaluation", _("Regular evaluation")
     # A leader's daily or weekly digest of their scope (the value fits the column's 12 characters).
     LEADER_DIGEST = "lead_digest", _("Leader's digest")
+    CHANNEL = "channel", _("Delivery channel")
 
 
 class DigestFrequency(models.TextChoices):
@@ -364,3 +365,23 @@ class DecisionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("decision status", "In progress")
     CLOSE_REQUESTED = "close_requested", pgettext_lazy("decision status", "Completion requested")
     CLOSED = "closed", pgettext_lazy("decision status", "Completed")
+
+
+class ChannelKind(models.TextChoices):
+    """Where a message leaves the system besides the inbox and email (docs/DELIVERY.md)."""
+
+    WECOM = "wecom", _("WeCom / government WeChat group robot")  # 企业微信 / 政务微信群机器人
+    DINGTALK = "dingtalk", _("DingTalk group robot")  # 钉钉群机器人
+    WEBHOOK = "webhook", _("Signed HTTP webhook")
+    SMS = "sms", _("Text message (SMS)")
+
+
+GROUP_CHANNEL_KINDS = (ChannelKind.WECOM, ChannelKind.DINGTALK, ChannelKind.WEBHOOK)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("status", "To be sent")
+    SENDING = "sending", pgettext_lazy("status", "Sending")
+    SENT = "sent", pgettext_lazy("status", "Sent")
+    FAILED = "failed", pgettext_lazy("status", "Failed")
+    SKIPPED = "skipped", pgettext_lazy("status", "Skipped")

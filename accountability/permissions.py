@@ -222,3 +222,18 @@ def _decision_close(access, user, item) -> bool:
 def _leader_digest_choose(access, user, obj=None) -> bool:
     """A leader chooses their own digest; a secretary acting for one does not (it is the leader's)."""
     return access.own_leader
+
+
+# --- Work groups and text messages (docs/DELIVERY.md) --------------------------------------------
+
+
+@rule("delivery.manage")
+def _delivery_manage(access, user, obj) -> bool:
+    """The delivery log, the channels' switches, 恢复通道 and the routing rules (收发规则)."""
+    return access.office
+
+
+@rule("channel.edit")
+def _channel_edit(access, user, channel) -> bool:
+    """A work group's robot is set by the office, or by its own unit's people."""
+    return access.office or (channel is not None and channel.unit_id in access.unit_ids)

@@ -20,7 +20,7 @@ from tasks.models import User
 from tasks.services import system_user
 
 from . import scan, services
-from .services import delivery, notices, scoring
+from .services import channels, delivery, notices, scoring
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,24 @@ def send_leader_digests(day: str | None = None) -> dict:
     from .services.leader_digest import send_leader_digests as send
 
     return send(dt.date.fromisoformat(day) if day else clock.today())
+
+
+@shared_task(name="accountability.deliver_to_channels", **RETRY)
+def deliver_to_channels(message_ids: list[int]) -> int:
+    """After commit: the deliveries the office's rules call for, then sending them (a retry of a
+    half-done run finds the rows made and the ones sent, and does the rest)."""
+    return channels.send_deliveries(channels.route_messages(message_ids, fresh_only=True))
+
+
+@shared_task(name="accountability.send_deliveries", **RETRY)
+def send_deliveries(delivery_ids: list[int]) -> int:
+    return channels.send_deliveries(delivery_ids)
+
+
+@shared_task(name="accountability.resend_stale_deliveries", **RETRY)
+def resend_stale_deliveries() -> int:
+    """Every five minutes (beat): deliveries a lost job or a dead worker left behind."""
+    return channels.resend_stale_deliveries()
 
 
 # --- Scoring ----------------------------------------------------------------------------------

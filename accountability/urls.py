@@ -6,6 +6,7 @@ from .views import (
     cases,
     checks,
     coordination,
+    deliveries,
     evaluations,
     inbox,
     instructions,
@@ -139,7 +140,22 @@ coordination_patterns = [
     path("files/<int:pk>/", coordination.progress_file, name="file"),
 ]
 
+# Work groups and text messages: /deliveries/… (the log, channels and rules are the office's)
+delivery_patterns = [
+    path("", deliveries.delivery_log, name="log"),
+    path("channels/", deliveries.channel_list, name="channels"),
+    path("channels/new/", deliveries.channel_new, name="channel_new"),
+    path("channels/<int:pk>/", deliveries.channel_edit, name="channel_edit"),
+    path("channels/<int:pk>/switch/", deliveries.channel_switch, name="channel_switch"),
+    path("channels/<int:pk>/test/", deliveries.channel_test, name="channel_test"),
+    path("channels/<int:pk>/restore/", deliveries.channel_restore, name="channel_restore"),
+    path("rules/", deliveries.rules_page, name="rules"),
+    path("preference/", deliveries.preference_save, name="preference"),
+    path("units/<int:unit_id>/channel/", deliveries.unit_channel_save, name="unit_channel"),
+]
+
 urlpatterns: list = [
+    path("deliveries/", include((delivery_patterns, "deliveries"))),
     path("assessment/", include((assessment_patterns, "assessment"))),
     path("assignments/<int:pk>/checks/new/", checks.check_create, name="check_create"),
     path("checks/", include((check_patterns, "checks"))),

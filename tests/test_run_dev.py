@@ -67,6 +67,7 @@ def run_dev(tmp_path):
         ZMD_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'run-dev.sqlite3'}",
         ZMD_TODAY="2018-09-30",
+        ZMD_DEMO_RECEIVER_PORT=str(_free_port()),
         DJANGO_SETTINGS_MODULE="zmd_targets.settings",
     )
     log = (tmp_path / "run-dev.log").open("w")
@@ -85,7 +86,7 @@ def run_dev(tmp_path):
     log.close()
 
 
-def test_ctrl_c_stops_the_web_server_the_worker_and_beat_within_ten_seconds(run_dev):
+def test_ctrl_c_stops_the_web_server_the_worker_beat_and_the_receiver_within_ten_seconds(run_dev):
     script, port, log = run_dev
     assert _until(lambda: _answers(port) or script.poll() is not None, seconds=60)
     assert script.poll() is None, log.read_text()
@@ -93,6 +94,7 @@ def test_ctrl_c_stops_the_web_server_the_worker_and_beat_within_ten_seconds(run_
     assert any("runserver" in line for line in members), members
     assert any("worker" in line for line in members), members
     assert any("beat" in line for line in members), members
+    assert any("demo_receiver" in line for line in members), members
 
     started = time.monotonic()
     os.killpg(script.pid, signal.SIGINT)

@@ -323,6 +323,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accountability.send_leader_digests",
         "schedule": crontab(hour=ZMD_LEADER_DIGEST_TIME.hour, minute=ZMD_LEADER_DIGEST_TIME.minute),
     },
+    # Work-group posts and text messages whose job was lost or whose worker died (docs/DELIVERY.md).
+    "resend-stale-deliveries": {"task": "accountability.resend_stale_deliveries", "schedule": crontab(minute="*/5")},
     # The public's clues: personal information erased after the office's period (个人信息保护法).
     "erase-feedback-personal-data": {
         "task": "accountability.erase_feedback_personal_data",
@@ -381,6 +383,24 @@ ZMD_NOTICE_NUMBER_PREFIX = env_str("ZMD_NOTICE_NUMBER_PREFIX", "驻督")
 ZMD_NOTICE_ISSUER = env_str("ZMD_NOTICE_ISSUER", "驻马店市人民政府督查室")
 # Links in notice emails start with this address (scripts/run-dev sets it from HOST and PORT).
 ZMD_SITE_URL = env_str("ZMD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Work groups and text messages (docs/DELIVERY.md) -------------------------------------------
+# Each channel's base address: an intranet runs its own 政务微信 / 钉钉 and cannot reach the public ones.
+ZMD_WECOM_BASE_URL = env_url("ZMD_WECOM_BASE_URL", "https://qyapi.weixin.qq.com", schemes=("http", "https")).rstrip("/")
+ZMD_DINGTALK_BASE_URL = env_url("ZMD_DINGTALK_BASE_URL", "https://oapi.dingtalk.com", schemes=("http", "https")).rstrip(
+    "/"
+)
+# console (prints, for development) or http (a gateway that takes a signed JSON post at ZMD_SMS_URL).
+ZMD_SMS_BACKEND = env_str("ZMD_SMS_BACKEND", "console")
+if ZMD_SMS_BACKEND not in ("console", "http"):
+    raise ImproperlyConfigured(f"ZMD_SMS_BACKEND must be console or http, not {ZMD_SMS_BACKEND!r}")
+ZMD_SMS_URL = env_url("ZMD_SMS_URL", "", schemes=("http", "https"))
+ZMD_SMS_SECRET = env_str("ZMD_SMS_SECRET", "")
+ZMD_DELIVERY_TIMEOUT_SECONDS = env_int("ZMD_DELIVERY_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+# A delivery claimed longer ago than this is taken for a dead worker's and sent again (see DELIVERY.md).
+ZMD_DELIVERY_CLAIM_SECONDS = env_int("ZMD_DELIVERY_CLAIM_SECONDS", 300, minimum=30)
+# The demo's receiver (scripts/demo_receiver.py), which make run starts.
+ZMD_DEMO_RECEIVER_PORT = env_int("ZMD_DEMO_RECEIVER_PORT", 8025, minimum=1, maximum=65535)
 
 # --- Email -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accountability", "0023_progress_meetings"),
+        ("accountability", "0024_delivery_channels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                     ("coordination", "Coordination"),
                     ("evaluation", "Regular evaluation"),
                     ("lead_digest", "Leader's digest"),
+                    ("channel", "Delivery channel"),
                 ],
                 max_length=12,
                 verbose_name="kind",
@@ -82,6 +83,26 @@ class Migration(migrations.Migration):
             model_name="leaderdigestpreference",
             constraint=models.CheckConstraint(
                 condition=models.Q(("weekday__lte", 6)), name="leader_digest_weekday_in_week"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="delivery",
+            name="message_kind",
+            field=models.CharField(
+                choices=[
+                    ("notice", "Notice"),
+                    ("digest", "Daily reminders"),
+                    ("approval", "Awaiting approval"),
+                    ("correction", "Correction"),
+                    ("instruction", "Leader instruction"),
+                    ("province", "Province ranking"),
+                    ("coordination", "Coordination"),
+                    ("evaluation", "Regular evaluation"),
+                    ("lead_digest", "Leader's digest"),
+                    ("channel", "Delivery channel"),
+                ],
+                max_length=12,
+                verbose_name="kind of message",
             ),
         ),
     ]

@@ -1,5 +1,6 @@
 from .assessment import Assessment, AssessmentRow, Reward, RewardMeasure
 from .cases import AccountabilityCase, AccountabilityMeasure
+from .channels import Channel, Delivery, DeliveryRules, PersonChannelPreference
 from .checks import Check
 from .coordination import Coordination, DecisionItem, DecisionProgress
 from .disclosure import Disclosure
@@ -23,10 +24,13 @@ __all__ = [
     "Appeal",
     "Assessment",
     "AssessmentRow",
+    "Channel",
     "Check",
     "Coordination",
     "DecisionItem",
     "DecisionProgress",
+    "Delivery",
+    "DeliveryRules",
     "Disclosure",
     "EvaluationMark",
     "EvaluationRound",
@@ -42,6 +46,7 @@ __all__ = [
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
+    "PersonChannelPreference",
     "ProblemDecision",
     "ProvinceCity",
     "ProvinceExit",

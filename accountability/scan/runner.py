@@ -29,7 +29,7 @@ from tasks.services import system_user
 
 from ..choices import ClosedReason, NoticeKind, NoticeStatus
 from ..models import Notice, SupervisionRules, SupervisionRun
-from ..services import delivery
+from ..services import channels, delivery
 from ..services import notices as notice_services
 from .conditions import AsOf, as_of
 from .decisions import apply_decision_rules
@@ -118,6 +118,7 @@ def _run(asof: AsOf, *, dry_run: bool, triggered_by, reminders: bool) -> ScanRes
         _steps(run, changes, asof, rules, system, result, reminders=reminders)
     if asof.live:
         result.summary["emails_requeued"] = delivery.resend_stale_emails()
+        channels.reroute_recent_messages()  # a routing job lost with the broker (docs/DELIVERY.md)
     run.finished_at = clock.now()
     run.summary = {key: value for key, value in sorted(result.summary.items()) if value}
     run.save(update_fields=["finished_at", "summary"])

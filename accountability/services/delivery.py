@@ -111,12 +111,11 @@ def _email_status(email: str) -> str:
 
 def _insert_and_send(rows: list[tuple]) -> list[int]:
     """Insert messages given as rows of ``_MESSAGE_COLUMNS`` in one go (``COPY`` on PostgreSQL);
-    the emails of those with an address leave after commit. Returns the new ids in order."""
+    their emails and channel posts leave after commit. Returns the new ids in order."""
     if not rows:
         return []
     ids = insert_rows(InboxMessage, _MESSAGE_COLUMNS, rows, stamp=None, history=False)
-    status = _MESSAGE_COLUMNS.index("email_status")
-    send_after_commit([pk for pk, row in zip(ids, rows, strict=True) if row[status] == EmailStatus.PENDING])
+    send_after_commit(ids)  # every one: a person without an email address may still have a work group
     return ids
 
 
@@ -306,19 +305,32 @@ def _save_and_send(messages: list[InboxMessage]) -> list[InboxMessage]:
     if not messages:
         return []
     InboxMessage.objects.bulk_create(messages, batch_size=500)
-    send_after_commit([message.pk for message in messages if message.email_status == EmailStatus.PENDING])
+    send_after_commit([message.pk for message in messages])
     return messages
 
 
 def send_after_commit(message_ids: list[int]) -> None:
+    """The one way out of the inbox: after the issuing transaction commits, the emails of these
+    messages (those still waiting for one) and their work-group posts and text messages
+    (``services/channels.py``), each by its own job. Set-based issuers call it with their ids."""
     if not message_ids:
         return
 
     def enqueue():
-        from ..tasks import enqueue, send_message_emails
+        from ..models import DeliveryRules
+        from ..tasks import deliver_to_channels, enqueue, send_message_emails
 
+        # No job per batch while every channel is off (the demo's load issues thousands of messages).
+        channels_on = DeliveryRules.current().any_on
         for start in range(0, len(message_ids), EMAIL_BATCH):
-            enqueue(send_message_emails, message_ids[start : start + EMAIL_BATCH])
+            batch = message_ids[start : start + EMAIL_BATCH]
+            to_mail = list(
+                InboxMessage.objects.filter(pk__in=batch, email_status=EmailStatus.PENDING).values_list("pk", flat=True)
+            )
+            if to_mail:  # not for people without an address
+                enqueue(send_message_emails, to_mail)
+            if channels_on:
+                enqueue(deliver_to_channels, batch)
 
     transaction.on_commit(enqueue)
 

@@ -318,6 +318,20 @@ ROWS: dict[str, list] = {
     "coordination:progress": [post((302, 302, 404, 302, 403, 403, 403), lambda w: [w.decision.pk], {"text": "已对接"})],
     "coordination:close": [post((302, 403, 404, 403, 403, 302, 403), lambda w: [w.decision.pk])],
     "coordination:file": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
+    # Work groups and text messages (issue 20): the log, channels and rules are the office's; a unit's
+    # people switch and test their own unit's work group (unit B's and a leader's: not theirs to see).
+    "deliveries:log": [get(OFFICE_PAGE), get(OFFICE_PAGE, query="?status=failed&channel_kind=webhook")],
+    "deliveries:channels": [get(OFFICE_PAGE)],
+    "deliveries:channel_new": [get(OFFICE_PAGE), post(OFFICE_PAGE)],
+    "deliveries:channel_edit": [get(OFFICE_PAGE, lambda w: [_unit_a_channel(w).pk])],
+    "deliveries:channel_switch": [
+        post((302, 302, 404, 302, 404, 302, 404), lambda w: [_unit_a_channel(w).pk], {"enabled": "1"})
+    ],
+    "deliveries:channel_test": [post((302, 302, 404, 302, 404, 302, 404), lambda w: [_unit_a_channel(w).pk])],
+    "deliveries:channel_restore": [post((302, 403, 403, 403, 403, 302, 403), lambda w: [_unit_a_channel(w).pk])],
+    "deliveries:rules": [get(OFFICE_PAGE), post(OFFICE_PAGE, data={"failures_before_broken": "x"})],
+    "deliveries:preference": [get((405,) * 7), post((302,) * 7, data={"sms": ""})],
+    "deliveries:unit_channel": [post((302, 302, 404, 302, 404, 404, 404), lambda w: [w.unit_a.pk], {"kind": "x"})],
     # The REST API (issue 19, api/urls.py), here with the session the browser docs use; a token answers
     # the same (tests/test_api.py). Anonymous: 401. Another unit's record: 404, as on the pages.
     "api:schema": [get(ANYONE)],
@@ -458,6 +472,15 @@ def _coordination_world(unit_a, alice, dave):
     row = {"text": "完成迁改", "owner": unit_a, "person": person, "deadline": D(2018, 7, 31)}
     [decision] = coordination.record_decisions(decided, rows=[row], acting_user=dave)
     return waiting, decision
+
+
+def _unit_a_channel(w):
+    from accountability.models import Channel
+
+    channel, _created = Channel.objects.get_or_create(
+        unit=w.unit_a, defaults={"kind": "webhook", "name": "甲县工作群", "address": "http://127.0.0.1:9/hook"}
+    )
+    return channel
 
 
 def dave_leader(dave) -> Leader:

@@ -9,6 +9,7 @@ from accountability.demo_assessment import build_assessment_demo
 from accountability.demo_cases import build_cases_demo
 from accountability.demo_checks import build_checks_demo
 from accountability.demo_coordination import build_coordination_demo
+from accountability.demo_deliveries import build_delivery_demo
 from accountability.demo_evaluations import build_evaluations_demo
 from accountability.demo_feedback import build_feedback_demo
 from accountability.demo_leader_digest import build_leader_digest_demo
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         build_evaluations_demo()  # 常态问政: the deputy's and member's logins, Q2 published, Q3 open
         build_province_demo()  # 保位争先: 2018 bulletins (invented figures for the other cities)
         build_coordination_demo()  # a coordination with its decisions, and a request waiting
-        build_leader_digest_demo()  # last: the leaders' digests read what everything above made
+        build_leader_digest_demo()  # after the rest: the leaders' digests read what everything above made
+        build_delivery_demo()  # last: each unit's work group posts to the receiver `make run` starts
         created = {"count": result["targets_created"]}
         self.stdout.write(self.style.SUCCESS(_("Demo ready: %(count)d targets created.") % created))
         self.stdout.write(
