@@ -25,8 +25,8 @@ from django.db.models.functions import TruncMonth
 from core import clock
 from core.periods import month_end, quarter_of
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
-from tasks.judgment import state as judgment
-from tasks.models import Assignment, Unit
+from tasks.models import Unit
+from tasks.services import unit_completion
 
 from ..choices import GRADE_COLOURS, Grade, RankingPeriod
 from ..models import ScoreEntry, UnitMonthPoints
@@ -161,13 +161,12 @@ def _rank(rows: list[RankedUnit]) -> dict[int, int]:
 def _completion(as_of: dt.date, previous_day: dt.date) -> dict[dt.date, dict[int, Decimal]]:
     """Each unit's completion on ``as_of`` and on ``previous_day`` (the ranks of last month end), as
     the judgment had it then; a unit is in the answer only if it had an assignment issued by the
-    day. One query for both days."""
-    facts: dict = {}
-    assignments = Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
-    days = judgment.judge_days(assignments, [as_of, previous_day], facts=facts)
-    keys = judgment.unit_keys(facts)
+    day. Today's and last month end's are kept per unit (``tasks.services.unit_completion``): two
+    queries while no unit changed."""
+    figures = unit_completion.figures_on([as_of, previous_day], year=as_of.year, today=clock.today())
     return {
-        day: {unit_id: s.actual for unit_id, s in judgment.group(judged, keys).items()} for day, judged in days.items()
+        day: {unit_id: unit_completion.completion(count, total) for unit_id, (count, total) in units.items()}
+        for day, units in figures.items()
     }
 
 
