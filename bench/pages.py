@@ -144,34 +144,19 @@ def _dashboard_sql() -> list[str]:
                 MAX(j.level) FILTER (WHERE NOT j.finished) AS level, COUNT(*) FILTER (WHERE {behind}) AS behind
          FROM mine JOIN j ON j.target_id = mine.id
          GROUP BY mine.id, mine.code, mine.title, mine.deadline, mine.worst, mine.lead_unit, mine.units) x)"""
+    # The five lists' counts as the page reads them: three grouped parts, each from an index.
     notices = (
-        "SELECT COUNT(*) FILTER (WHERE kind = 'warning' AND status IN ('issued','signed','answered') AND level = 1), "
-        "COUNT(*) FILTER (WHERE kind = 'warning' AND status IN ('issued','signed','answered') AND level = 2), "
-        "COUNT(*) FILTER (WHERE kind = 'warning' AND status IN ('issued','signed','answered') AND level = 3), "
-        "COUNT(*) FILTER (WHERE kind = 'warning' AND status IN ('issued','signed','answered')), "
-        "COUNT(*) FILTER (WHERE status = 'issued'), "
-        "COUNT(*) FILTER (WHERE status = 'answered' AND kind IN ('supervision','exposure')), "
-        "COUNT(*) FILTER (WHERE status = 'signed' AND kind IN ('supervision','exposure')), "
-        f"COUNT(*) FILTER (WHERE year = {TODAY.year} AND issued_at IS NOT NULL AND kind = 'exposure' AND is_published), "
-        + ", ".join(
-            f"COUNT(*) FILTER (WHERE year = {TODAY.year} AND issued_at IS NOT NULL AND kind = '{kind}')"
-            for kind in NoticeKind.values
-        )
-        + " FROM accountability_notice"
+        "SELECT 'open', level::text, '', COUNT(*) FROM accountability_notice WHERE kind = 'warning' "
+        "AND status IN ('issued','signed','answered') GROUP BY level UNION ALL "
+        "SELECT 'waiting', status, kind, COUNT(*) FROM accountability_notice "
+        "WHERE status IN ('issued','signed','answered') "
+        f"AND kind IN ({', '.join(repr(kind) for kind in NoticeKind.values)}) GROUP BY status, kind UNION ALL "
+        "SELECT 'issued', kind, is_published::text, COUNT(*) FROM accountability_notice "
+        f"WHERE year = {TODAY.year} AND issued_at IS NOT NULL AND status <> 'withdrawn' GROUP BY kind, is_published"
     )
-    last_month_end = TODAY.replace(day=1) - dt.timedelta(days=1)
-    ranking = f"""
-    SELECT u.id, u.name, u.kind, u.sort_order, COALESCE(p.total, 0), COALESCE(p.deductions, 0),
-           now.assignments, now.actual_total, before.actual_total,
-           (SELECT json_agg(b) FROM (SELECT grade, min_score FROM accountability_gradeband ORDER BY min_score DESC) b)
-    FROM tasks_unit u
-    LEFT JOIN (SELECT unit_id, SUM(total) AS total, SUM(deductions) AS deductions FROM accountability_unitmonthpoints
-               WHERE month BETWEEN '{TODAY.year}-01-01' AND {DAY} GROUP BY unit_id) p ON p.unit_id = u.id
-    LEFT JOIN tasks_unitdaycompletion now ON now.unit_id = u.id AND now.day = {DAY}
-    LEFT JOIN tasks_unitdaycompletion before ON before.unit_id = u.id AND before.day = '{last_month_end}'
-    WHERE u.is_active ORDER BY 5 DESC, u.sort_order"""
     province = (
-        "SELECT DISTINCT ON (f.indicator_id) f.indicator_id, i.name, f.month, f.rank FROM accountability_provincefigure f "
+        "SELECT DISTINCT ON (f.indicator_id) f.indicator_id, i.name, f.month, f.rank "
+        "FROM accountability_provincefigure f "
         "JOIN accountability_provincecity c ON c.id = f.city_id JOIN accountability_provinceindicator i "
         "ON i.id = f.indicator_id WHERE c.is_home ORDER BY f.indicator_id, f.month DESC"
     )
@@ -180,9 +165,28 @@ def _dashboard_sql() -> list[str]:
         targets_and_mine,
         f"SELECT day, planned_increase, actual_increase FROM tasks_yearprogressday WHERE year = {TODAY.year}",
         notices,
-        ranking,
+        _kept_ranking_sql(),
         province,
     ]
+
+
+def _kept_ranking_sql() -> str:
+    """The score ranking as the pages read it: every active unit with its points of the year from
+    the kept month sums, its kept completion today and at last month's end (rank and rank change),
+    and the grade bands."""
+    last_month_end = TODAY.replace(day=1) - dt.timedelta(days=1)
+    return f"""
+    SELECT u.id, u.name, u.kind, u.sort_order, COALESCE(p.total, 0), COALESCE(p.deductions, 0), p.months,
+           now.assignments, now.actual_total, before.assignments, before.actual_total,
+           (SELECT json_agg(b) FROM (SELECT grade, min_score FROM accountability_gradeband ORDER BY min_score DESC) b)
+    FROM tasks_unit u
+    LEFT JOIN (SELECT unit_id, SUM(total) AS total, SUM(deductions) AS deductions,
+                      json_agg(json_build_array(month, total) ORDER BY month) AS months
+               FROM accountability_unitmonthpoints WHERE month BETWEEN '{TODAY.year}-01-01' AND {DAY}
+               GROUP BY unit_id) p ON p.unit_id = u.id
+    LEFT JOIN tasks_unitdaycompletion now ON now.unit_id = u.id AND now.day = {DAY}
+    LEFT JOIN tasks_unitdaycompletion before ON before.unit_id = u.id AND before.day = '{last_month_end}'
+    WHERE u.is_active ORDER BY 5 DESC, u.sort_order"""
 
 
 def _staff_sql() -> list[str]:
@@ -209,23 +213,23 @@ def _ledger_sql() -> list[str]:
 
 
 def _ranking_sql() -> list[str]:
-    return [
-        "SELECT u.id, u.name, u.kind, 100 + COALESCE(SUM(e.amount), 0) AS score, COUNT(e.id) FROM tasks_unit u "
-        "LEFT JOIN accountability_scoreentry e ON e.unit_id = u.id "
-        f"AND e.occurred_on BETWEEN '{TODAY.year}-01-01' AND '{TODAY.isoformat()}' "
-        "GROUP BY u.id, u.name, u.kind ORDER BY score DESC, u.sort_order",
-        "SELECT grade, min_score FROM accountability_gradeband ORDER BY min_score DESC",
-    ]
+    """Both groups' ranking with each unit's month-end trend, from the kept tables (one statement)."""
+    return [_kept_ranking_sql()]
 
 
 def _unit_ledger_sql() -> list[str]:
+    """What the points ledger shows: the unit's rank, score, grade and trend (the ranking from the
+    kept tables), its entries' count and the page of 25 with what each line names, its quarters."""
     unit = busiest_unit().pk
     window = f"occurred_on BETWEEN '{TODAY.year}-01-01' AND '{TODAY.isoformat()}'"
     return [
+        _kept_ranking_sql(),
         f"SELECT COUNT(*), SUM(amount) FROM accountability_scoreentry WHERE unit_id = {unit} AND {window}",
-        "SELECT e.id, e.occurred_on, e.amount, e.reason, r.code, t.code FROM accountability_scoreentry e "
+        "SELECT e.id, e.occurred_on, e.amount, e.reason, r.code, t.code, t.title FROM accountability_scoreentry e "
         "JOIN accountability_scorerule r ON r.id = e.rule_id LEFT JOIN tasks_target t ON t.id = e.target_id "
         f"WHERE e.unit_id = {unit} AND e.{window} ORDER BY e.occurred_on DESC, e.id DESC LIMIT 25",
+        f"SELECT date_trunc('quarter', occurred_on), SUM(amount) FROM accountability_scoreentry "
+        f"WHERE unit_id = {unit} AND {window} GROUP BY 1",
     ]
 
 

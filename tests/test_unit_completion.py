@@ -20,17 +20,23 @@ TODAY = D(2018, 9, 30)
 LAST_MONTH_END = D(2018, 8, 31)
 
 
+def _completions(figures: dict) -> dict:
+    return {
+        day: {unit: unit_completion.completion(*pair) for unit, pair in units.items()} for day, units in figures.items()
+    }
+
+
 def _kept_completion() -> dict:
     """What the rankings read (kept rows, stale units judged again) for today and last month's end."""
     with at(TODAY, 20):
         figures = unit_completion.figures_on([TODAY, LAST_MONTH_END], year=2018, today=TODAY)
-    return {day: {unit: unit_completion.completion(*pair) for unit, pair in units.items()} for day, units in figures.items()}
+    return _completions(figures)
 
 
 def _judged_completion() -> dict:
     with at(TODAY, 20):
         figures = unit_completion.judged_figures([TODAY, LAST_MONTH_END], 2018)
-    return {day: {unit: unit_completion.completion(*pair) for unit, pair in units.items()} for day, units in figures.items()}
+    return _completions(figures)
 
 
 def _assert_kept_is_judged() -> dict:

@@ -154,9 +154,7 @@ def _remember_unit(sender, instance, **kwargs) -> None:
     """An assignment moved to another unit leaves the old unit's figures stale too."""
     fields = kwargs.get("update_fields")
     if instance.pk and not kwargs.get("raw") and (fields is None or "unit" in fields):
-        instance._zmd_unit_before = (
-            Assignment.objects.filter(pk=instance.pk).values_list("unit_id", flat=True).first()
-        )
+        instance._zmd_unit_before = Assignment.objects.filter(pk=instance.pk).values_list("unit_id", flat=True).first()
 
 
 def _target_changed(sender, instance, **kwargs) -> None:
