@@ -4,8 +4,10 @@ A ranking as of a day reads only what was true on that day: entries dated up to 
 grade bands then in force (``RuleBook``), and the units as they then were (their history), so
 the same call a month later gives the same table. Whole months are read from the kept month sums
 (``UnitMonthPoints``); only a past month cut short by the day asked for is summed from its entries.
-The query count does not depend on the number of units or entries (six queries for both groups
-with trends, seven as of a day inside a past month).
+Each unit's completion today and at last month's end is kept too (``UnitDayCompletion``): units
+whose figures changed since are judged again, in a fixed number of queries. The query count does
+not depend on the number of units or entries (seven queries for both groups with trends, eight as
+of a day inside a past month, five more on the first read after a change).
 
 Units tied on points are ordered by completion (积分相同按完成率排序): ``standing()`` is the one
 rule, and every page, export and snapshot that shows a rank reads it from ``ranking()``.
