@@ -173,10 +173,16 @@ def _completion(as_of: dt.date, previous_day: dt.date) -> dict[dt.date, dict[int
 
 
 def ranking(
-    *, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None, with_trend: bool = True
+    *,
+    as_of: dt.date,
+    period: str = RankingPeriod.YEAR,
+    book: RuleBook | None = None,
+    with_trend: bool = True,
+    trend_of: int | None = None,
 ) -> Ranking:
     """Score = base + bonuses − deductions per unit over the year (or quarter) so far, both groups.
-    ``with_trend=False`` leaves out each unit's month-end scores (the compact tables show none)."""
+    ``with_trend=False`` leaves out each unit's month-end scores (the compact tables show none);
+    ``trend_of`` draws only that unit's (a unit's ledger shows its own)."""
     book = book or RuleBook()
     start = period_start(as_of, period)
     base = book.base_on(as_of)
@@ -201,7 +207,7 @@ def ranking(
             score=(base + total).quantize(CENT),
             completion=taking_part[unit_id],
             grade=book.grade_for(base + total, as_of),
-            trend=_trend(monthly.get(unit_id, {}), as_of, book) if with_trend else [],
+            trend=_trend(monthly.get(unit_id, {}), as_of, book) if with_trend and trend_of in (None, unit_id) else [],
         )
         groups[ranked.group].append(ranked)
     for rows in groups.values():
