@@ -4,6 +4,7 @@ changelist of the same model. Pages are read on ``TODAY`` with DEBUG off, as in 
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 
-from accountability.choices import DisclosureStatus
+from accountability.choices import DisclosureStatus, NoticeKind
 from accountability.models import Disclosure
 from tasks.models import Unit, User
 
@@ -45,22 +46,147 @@ def _leader() -> str:
     return User.objects.filter(roles__kind="leader").order_by("pk").values_list("username", flat=True).first()
 
 
+def _leader_post() -> int:
+    return User.objects.get(username=_leader()).roles.filter(kind="leader").values_list("leader_id", flat=True)[0]
+
+
+OPEN = "('issued','signed','in_progress','rectifying','returned')"
+# The end of TODAY in the site's time zone: what happened before it counts for the day.
+MOMENT = f"'{TODAY + dt.timedelta(days=1)} 00:00:00+08'"
+DAY = f"'{TODAY.isoformat()}'"
+
+
+def _judged_sql(assignments: str) -> str:
+    """The judgment of ``assignments`` (a subquery of id, unit_id, target_id, status, deadline,
+    closed_at) on TODAY, by the rules of tasks/judgment/state.py, as plain subqueries per row."""
+    return f"""
+    SELECT s.*,
+      COALESCE((SELECT m.planned_percent FROM tasks_milestone m WHERE m.assignment_id = s.id AND m.due_date <= {DAY}
+                ORDER BY m.due_date DESC LIMIT 1), 0) AS planned,
+      COALESCE((SELECT c.final_percent FROM tasks_completionclaim c WHERE c.assignment_id = s.id
+                AND c.status IN ('verified', 'returned') AND c.decided_at < {MOMENT}
+                AND (c.returned_at IS NULL OR c.returned_at >= {MOMENT}) ORDER BY c.decided_at DESC LIMIT 1),
+               (SELECT r.progress_percent FROM tasks_progressreport r WHERE r.assignment_id = s.id
+                AND r.status IN ('submitted', 'accepted') AND COALESCE(r.approved_at, r.submitted_at) <= {MOMENT}
+                ORDER BY r.period_end DESC LIMIT 1), 0) AS actual,
+      COALESCE((SELECT MAX(n.level) FROM accountability_notice n WHERE n.assignment_id = s.id AND n.kind = 'warning'
+                AND n.issued_at < {MOMENT} AND n.status NOT IN ('proposed', 'dismissed')
+                AND (n.closed_at >= {MOMENT} OR (n.closed_at IS NULL AND n.status <> 'closed'))), 0) AS level,
+      s.status IN ('verified', 'closed', 'claimed') OR (s.closed_at IS NOT NULL AND s.closed_at < {MOMENT})
+        OR EXISTS (SELECT 1 FROM tasks_completionclaim c WHERE c.assignment_id = s.id AND c.claimed_at < {MOMENT}
+                   AND (c.decided_at IS NULL OR c.decided_at >= {MOMENT})) AS finished
+    FROM ({assignments}) s"""
+
+
 def _dashboard_sql() -> list[str]:
-    """The dashboard's figures in the fewest plain statements over the kept fields."""
+    """Every figure the leader dashboard shows, for the measured leader's scope (我分管的), in the
+    fewest plain statements over the same kept tables: (1) the judgment of the scope's assignments
+    grouped by unit (the completion table, the colour counts) with the 15 furthest behind; (2) the
+    scope's targets by source and type with "my targets" (the 21 worst, their figures); (3) the
+    weekly trend's kept days; (4) the five lists' counts; (5) the score ranking from the kept
+    points by month and completion by day, with the grade bands; (6) the province bulletin."""
+    leader = _leader_post()
+    in_scope = (
+        f"(t.leader_id = {leader} OR EXISTS (SELECT 1 FROM tasks_target_fields tf JOIN tasks_leader_fields lf "
+        f"ON lf.field_id = tf.field_id WHERE tf.target_id = t.id AND lf.leader_id = {leader}))"
+    )
+    unit_led = f"EXISTS (SELECT 1 FROM tasks_leader_units lu WHERE lu.unit_id = a.unit_id AND lu.leader_id = {leader})"
+    scope_assignments = (
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        f"JOIN tasks_target t ON t.id = a.target_id WHERE t.year = {TODAY.year} AND a.status <> 'draft' "
+        f"AND a.issued_at < {MOMENT} AND ({in_scope} OR {unit_led})"
+    )
+    behind = f"NOT j.finished AND (j.level > 0 OR j.deadline < {DAY})"
+    units_and_lagging = f"""
+    WITH j AS MATERIALIZED ({_judged_sql(scope_assignments)})
+    SELECT
+      (SELECT json_agg(u) FROM (
+         SELECT j.unit_id, un.name, un.kind, COUNT(*) AS assignments, ROUND(AVG(j.actual), 1) AS completion,
+                ROUND(AVG(j.planned), 1) AS planned, COUNT(*) FILTER (WHERE {behind}) AS behind,
+                COUNT(*) FILTER (WHERE NOT j.finished AND j.level = 0) AS green,
+                COUNT(*) FILTER (WHERE NOT j.finished AND j.level = 1) AS yellow,
+                COUNT(*) FILTER (WHERE NOT j.finished AND j.level = 2) AS orange,
+                COUNT(*) FILTER (WHERE NOT j.finished AND j.level = 3) AS red
+         FROM j JOIN tasks_unit un ON un.id = j.unit_id GROUP BY j.unit_id, un.name, un.kind, un.sort_order
+         ORDER BY completion DESC, un.sort_order) u),
+      (SELECT json_agg(l) FROM (
+         SELECT j.id, t.code, t.title, un.name, j.actual, j.planned, j.level, j.deadline FROM j
+         JOIN tasks_target t ON t.id = j.target_id JOIN tasks_unit un ON un.id = j.unit_id WHERE {behind}
+         ORDER BY j.level DESC, LEAST(j.deadline, {DAY}), j.actual - j.planned, j.id LIMIT 15) l)"""
+    scope_targets = (
+        f"SELECT t.* FROM tasks_target t WHERE t.year = {TODAY.year} AND t.status <> 'draft' AND ({in_scope} OR "
+        "EXISTS (SELECT 1 FROM tasks_assignment a JOIN tasks_leader_units lu ON lu.unit_id = a.unit_id "
+        f"WHERE a.target_id = t.id AND lu.leader_id = {leader}))"
+    )
+    worst = (
+        f"(SELECT MAX(n.level) FROM tasks_assignment a JOIN accountability_notice n ON n.assignment_id = a.id "
+        f"WHERE a.target_id = st.id AND a.status IN {OPEN} AND n.kind = 'warning' AND n.issued_at < {MOMENT} "
+        f"AND n.status NOT IN ('proposed', 'dismissed') "
+        f"AND (n.closed_at >= {MOMENT} OR (n.closed_at IS NULL AND n.status <> 'closed')))"
+    )
+    links_of_mine = (
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        "WHERE a.target_id IN (SELECT id FROM mine)"
+    )
+    targets_and_mine = f"""
+    WITH st AS MATERIALIZED ({scope_targets}),
+    mine AS MATERIALIZED (
+      SELECT st.id, st.code, st.title, st.deadline, {worst} AS worst,
+        (SELECT un.name FROM tasks_assignment a JOIN tasks_unit un ON un.id = a.unit_id
+         WHERE a.target_id = st.id AND a.role = 'lead' LIMIT 1) AS lead_unit,
+        (SELECT COUNT(*) FROM tasks_assignment a WHERE a.target_id = st.id) AS units
+      FROM st ORDER BY worst DESC NULLS LAST, st.code LIMIT 21),
+    j AS ({_judged_sql(links_of_mine)})
+    SELECT
+      (SELECT json_agg(m) FROM (SELECT source, target_type, COUNT(*) FROM st GROUP BY source, target_type) m),
+      (SELECT json_agg(x) FROM (
+         SELECT mine.*, ROUND(AVG(j.actual), 1) AS actual, ROUND(AVG(j.planned), 1) AS planned,
+                MAX(j.level) FILTER (WHERE NOT j.finished) AS level, COUNT(*) FILTER (WHERE {behind}) AS behind
+         FROM mine JOIN j ON j.target_id = mine.id
+         GROUP BY mine.id, mine.code, mine.title, mine.deadline, mine.worst, mine.lead_unit, mine.units) x)"""
+    # The five lists' counts as the page reads them: three grouped parts, each from an index.
+    notices = (
+        "SELECT 'open', level::text, '', COUNT(*) FROM accountability_notice WHERE kind = 'warning' "
+        "AND status IN ('issued','signed','answered') GROUP BY level UNION ALL "
+        "SELECT 'waiting', status, kind, COUNT(*) FROM accountability_notice "
+        "WHERE status IN ('issued','signed','answered') "
+        f"AND kind IN ({', '.join(repr(kind) for kind in NoticeKind.values)}) GROUP BY status, kind UNION ALL "
+        "SELECT 'issued', kind, is_published::text, COUNT(*) FROM accountability_notice "
+        f"WHERE year = {TODAY.year} AND issued_at IS NOT NULL AND status <> 'withdrawn' GROUP BY kind, is_published"
+    )
+    province = (
+        "SELECT DISTINCT ON (f.indicator_id) f.indicator_id, i.name, f.month, f.rank "
+        "FROM accountability_provincefigure f "
+        "JOIN accountability_provincecity c ON c.id = f.city_id JOIN accountability_provinceindicator i "
+        "ON i.id = f.indicator_id WHERE c.is_home ORDER BY f.indicator_id, f.month DESC"
+    )
     return [
-        "SELECT source, target_type, COUNT(*) FROM tasks_target WHERE year = 2018 AND status <> 'draft' "
-        "GROUP BY source, target_type",
-        "SELECT warning_level, COUNT(*) FROM tasks_assignment WHERE status IN "
-        "('issued','signed','in_progress','rectifying','returned') GROUP BY warning_level",
-        "SELECT u.id, u.name, u.kind, AVG(a.progress_percent), AVG(a.planned_percent), COUNT(*) "
-        "FROM tasks_assignment a JOIN tasks_unit u ON u.id = a.unit_id JOIN tasks_target t ON t.id = a.target_id "
-        "WHERE t.year = 2018 AND a.status <> 'draft' GROUP BY u.id, u.name, u.kind ORDER BY 4 DESC",
-        "SELECT a.id, t.title, u.name, a.progress_percent, a.planned_percent FROM tasks_assignment a "
-        "JOIN tasks_target t ON t.id = a.target_id JOIN tasks_unit u ON u.id = a.unit_id "
-        "WHERE a.status IN ('issued','signed','in_progress','rectifying','returned') "
-        "AND (a.warning_level > 0 OR a.progress_percent < a.planned_percent) "
-        "ORDER BY a.warning_level DESC, a.progress_percent LIMIT 15",
+        units_and_lagging,
+        targets_and_mine,
+        f"SELECT day, planned_increase, actual_increase FROM tasks_yearprogressday WHERE year = {TODAY.year}",
+        notices,
+        _kept_ranking_sql(),
+        province,
     ]
+
+
+def _kept_ranking_sql() -> str:
+    """The score ranking as the pages read it: every active unit with its points of the year from
+    the kept month sums, its kept completion today and at last month's end (rank and rank change),
+    and the grade bands."""
+    last_month_end = TODAY.replace(day=1) - dt.timedelta(days=1)
+    return f"""
+    SELECT u.id, u.name, u.kind, u.sort_order, COALESCE(p.total, 0), COALESCE(p.deductions, 0), p.months,
+           now.assignments, now.actual_total, before.assignments, before.actual_total,
+           (SELECT json_agg(b) FROM (SELECT grade, min_score FROM accountability_gradeband ORDER BY min_score DESC) b)
+    FROM tasks_unit u
+    LEFT JOIN (SELECT unit_id, SUM(total) AS total, SUM(deductions) AS deductions,
+                      json_agg(json_build_array(month, total) ORDER BY month) AS months
+               FROM accountability_unitmonthpoints WHERE month BETWEEN '{TODAY.year}-01-01' AND {DAY}
+               GROUP BY unit_id) p ON p.unit_id = u.id
+    LEFT JOIN tasks_unitdaycompletion now ON now.unit_id = u.id AND now.day = {DAY}
+    LEFT JOIN tasks_unitdaycompletion before ON before.unit_id = u.id AND before.day = '{last_month_end}'
+    WHERE u.is_active ORDER BY 5 DESC, u.sort_order"""
 
 
 def _staff_sql() -> list[str]:
@@ -87,23 +213,23 @@ def _ledger_sql() -> list[str]:
 
 
 def _ranking_sql() -> list[str]:
-    return [
-        "SELECT u.id, u.name, u.kind, 100 + COALESCE(SUM(e.amount), 0) AS score, COUNT(e.id) FROM tasks_unit u "
-        "LEFT JOIN accountability_scoreentry e ON e.unit_id = u.id "
-        f"AND e.occurred_on BETWEEN '{TODAY.year}-01-01' AND '{TODAY.isoformat()}' "
-        "GROUP BY u.id, u.name, u.kind ORDER BY score DESC, u.sort_order",
-        "SELECT grade, min_score FROM accountability_gradeband ORDER BY min_score DESC",
-    ]
+    """Both groups' ranking with each unit's month-end trend, from the kept tables (one statement)."""
+    return [_kept_ranking_sql()]
 
 
 def _unit_ledger_sql() -> list[str]:
+    """What the points ledger shows: the unit's rank, score, grade and trend (the ranking from the
+    kept tables), its entries' count and the page of 25 with what each line names, its quarters."""
     unit = busiest_unit().pk
     window = f"occurred_on BETWEEN '{TODAY.year}-01-01' AND '{TODAY.isoformat()}'"
     return [
+        _kept_ranking_sql(),
         f"SELECT COUNT(*), SUM(amount) FROM accountability_scoreentry WHERE unit_id = {unit} AND {window}",
-        "SELECT e.id, e.occurred_on, e.amount, e.reason, r.code, t.code FROM accountability_scoreentry e "
+        "SELECT e.id, e.occurred_on, e.amount, e.reason, r.code, t.code, t.title FROM accountability_scoreentry e "
         "JOIN accountability_scorerule r ON r.id = e.rule_id LEFT JOIN tasks_target t ON t.id = e.target_id "
         f"WHERE e.unit_id = {unit} AND e.{window} ORDER BY e.occurred_on DESC, e.id DESC LIMIT 25",
+        f"SELECT date_trunc('quarter', occurred_on), SUM(amount) FROM accountability_scoreentry "
+        f"WHERE unit_id = {unit} AND {window} GROUP BY 1",
     ]
 
 

@@ -21,3 +21,8 @@ class TasksConfig(AppConfig):
         pre_save.connect(clean_our_models, dispatch_uid="tasks.clean_text_fields")
         # The ledger's rules for core.permissions.can.
         from . import permissions  # noqa: F401
+
+        # The units' kept completion goes stale with every save it is judged from.
+        from .services import unit_completion
+
+        unit_completion.connect()

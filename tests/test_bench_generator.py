@@ -10,7 +10,8 @@ from accountability.models import Disclosure, Notice, NoticeCounter, ScoreEntry,
 from bench.generator import VERSION, existing_dataset, generate
 from bench.scales import TINY, TODAY
 from tasks import services
-from tasks.models import Assignment, ProgressReport, Target, YearProgressDay
+from tasks.models import Assignment, ProgressReport, Target, UnitDayCompletion, YearProgressDay
+from tasks.services import unit_completion
 from tests.factories import TargetFactory
 
 
@@ -137,3 +138,9 @@ def test_the_figures_the_services_keep_are_rebuilt_after_the_bulk_load():
     assert counts["unit_months"] == len(kept) > 0
     entries = ScoreEntry.objects.filter(unit_id__in={unit for unit, _month in kept})
     assert sum(kept.values()) == sum(entry.amount for entry in entries)
+    # Each unit's completion on the measured day, kept as the judgment gives it.
+    stored = {
+        row.unit_id: (row.assignments, row.actual_total)
+        for row in UnitDayCompletion.objects.filter(day=TODAY, assignments__gt=0)
+    }
+    assert stored and stored == unit_completion.judged_figures([TODAY], TODAY.year)[TODAY]

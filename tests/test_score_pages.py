@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accountability import services as acc
@@ -206,12 +208,15 @@ def test_the_ranking_page_takes_the_same_queries_for_few_or_many_units(erin, cli
     client.force_login(erin)
     _many(erin, 2, "小")
     score(D(2018, 8, 31), erin)
-    client.get(reverse("scores:ranking"))  # warm the session
     with at(D(2018, 9, 1)):
-        with django_assert_num_queries(11) as small:  # + the inbox badge
+        client.get(reverse("scores:ranking"))  # warm the session and the units' kept completion
+        with django_assert_num_queries(12) as small:  # + the inbox badge
             client.get(reverse("scores:ranking"))
         _many(erin, 25, "大")
     score(D(2018, 8, 31), erin)
+    with at(D(2018, 9, 1)), CaptureQueriesContext(connection) as stale:
+        client.get(reverse("scores:ranking"))  # 25 units changed: judged again, in a fixed number of queries
+    assert len(stale.captured_queries) <= len(small.captured_queries) + 6
     with at(D(2018, 9, 1)), django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse("scores:ranking"))
     assert response.content.decode().count('class="spark"') == 27

@@ -218,6 +218,12 @@ class Notice(models.Model):
             models.Index(fields=["unit", "kind", "status"]),
             models.Index(fields=["kind", "status", "level"]),
             models.Index(fields=["year", "kind", "level"]),
+            # The dashboard's count of the year's issued notices by kind, read from the index alone.
+            models.Index(
+                fields=["year", "kind", "is_published", "status", "serial"],
+                condition=Q(issued_at__isnull=False),
+                name="notice_issued_in_year",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,8 @@ Each answers in a fixed number of queries, whatever the number of notices.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast
 
 from core import clock
 from core.access import Action, access_for
@@ -15,6 +16,8 @@ from tasks.models import Assignment, CompletionClaim, ExtensionRequest, Progress
 from ..choices import ANSWERED_KINDS, OPEN_NOTICE_STATUSES, NoticeCause, NoticeKind, NoticeStatus
 from ..models import Notice, ProblemDecision
 
+# What waits for someone: a unit to sign (issued), to answer (signed), the office to verify (answered).
+WAITING_STATUSES = (NoticeStatus.ISSUED, NoticeStatus.SIGNED, NoticeStatus.ANSWERED)
 STATE_FILTERS = {
     "open": Q(status__in=OPEN_NOTICE_STATUSES),
     "unsigned": Q(status=NoticeStatus.ISSUED),
@@ -149,24 +152,63 @@ def office_pending(user) -> dict[str, int]:
 
 def notice_counts(user, *, year: int | None = None) -> dict[str, int]:
     """The leader dashboard's figures, in one query: open warnings by colour, notices issued this
-    year by kind, what waits for units, published exposures."""
+    year by kind, what waits for units, published exposures.
+
+    Three grouped parts in one UNION ALL, each read from an index (open warnings and waiting
+    notices are few; the year's issued notices are counted from ``notice_issued_in_year``): one
+    aggregate over every notice with a filter per figure read every row, 200,000 at province scale.
+    """
     year = year or clock.today().year
-    visible = Notice.objects.for_user(user)
-    open_warning = Q(kind=NoticeKind.WARNING, status__in=OPEN_NOTICE_STATUSES)
-    issued = Q(year=year, issued_at__isnull=False)
-    aggregates = {
-        "yellow": Count("pk", filter=open_warning & Q(level=WarningLevel.YELLOW)),
-        "orange": Count("pk", filter=open_warning & Q(level=WarningLevel.ORANGE)),
-        "red": Count("pk", filter=open_warning & Q(level=WarningLevel.RED)),
-        "open_warnings": Count("pk", filter=open_warning),
-        "unsigned": Count("pk", filter=Q(status=NoticeStatus.ISSUED)),
-        "answered": Count("pk", filter=Q(status=NoticeStatus.ANSWERED, kind__in=ANSWERED_KINDS)),
-        # Signed for but not yet answered: what a unit still owes a written answer (整改回复).
-        "to_answer": Count("pk", filter=Q(status=NoticeStatus.SIGNED, kind__in=ANSWERED_KINDS)),
-        "published_exposures": Count("pk", filter=issued & Q(kind=NoticeKind.EXPOSURE, is_published=True)),
-    }
-    for kind in NoticeKind.values:
-        aggregates[f"issued_{kind}"] = Count("pk", filter=issued & Q(kind=kind))
-    counts = visible.aggregate(**aggregates)
+    visible = Notice.objects.for_user(user).order_by()
+    text = CharField()
+
+    def grouped(queryset, tag: str, first, second):
+        return (
+            queryset.annotate(zmd_tag=Value(tag, text), zmd_a=first, zmd_b=second)
+            .values("zmd_tag", "zmd_a", "zmd_b")
+            .annotate(n=Count("*"))  # not COUNT(id): the index alone answers
+        )
+
+    parts = [
+        grouped(
+            visible.filter(kind=NoticeKind.WARNING, status__in=OPEN_NOTICE_STATUSES),
+            "open",
+            Cast("level", text),
+            Value("", text),
+        ),
+        grouped(
+            visible.filter(status__in=WAITING_STATUSES, kind__in=NoticeKind.values),
+            "waiting",
+            F("status"),
+            F("kind"),
+        ),
+        grouped(
+            visible.filter(year=year, issued_at__isnull=False),
+            "issued",
+            F("kind"),
+            Cast("is_published", text),
+        ),
+    ]
+    counts = dict.fromkeys(
+        ["yellow", "orange", "red", "open_warnings", "unsigned", "answered", "to_answer", "published_exposures"], 0
+    )
+    counts.update({f"issued_{kind}": 0 for kind in NoticeKind.values})
+    levels = {str(WarningLevel.YELLOW.value): "yellow", str(WarningLevel.ORANGE.value): "orange"}
+    levels[str(WarningLevel.RED.value)] = "red"
+    for row in parts[0].union(*parts[1:], all=True):
+        tag, first, second, n = row["zmd_tag"], row["zmd_a"], row["zmd_b"], row["n"]
+        if tag == "open":
+            counts["open_warnings"] += n
+            if first in levels:
+                counts[levels[first]] += n
+        elif tag == "waiting":
+            if first == NoticeStatus.ISSUED:
+                counts["unsigned"] += n
+            elif second in ANSWERED_KINDS:
+                counts["answered" if first == NoticeStatus.ANSWERED else "to_answer"] += n
+        else:
+            counts[f"issued_{first}"] += n
+            if first == NoticeKind.EXPOSURE and str(second).lower() in ("true", "1"):
+                counts["published_exposures"] += n
     counts["year"] = year
     return counts

@@ -4,8 +4,10 @@ A ranking as of a day reads only what was true on that day: entries dated up to 
 grade bands then in force (``RuleBook``), and the units as they then were (their history), so
 the same call a month later gives the same table. Whole months are read from the kept month sums
 (``UnitMonthPoints``); only a past month cut short by the day asked for is summed from its entries.
-The query count does not depend on the number of units or entries (six queries for both groups
-with trends, seven as of a day inside a past month).
+Each unit's completion today and at last month's end is kept too (``UnitDayCompletion``): units
+whose figures changed since are judged again, in a fixed number of queries. The query count does
+not depend on the number of units or entries (seven queries for both groups with trends, eight as
+of a day inside a past month, five more on the first read after a change).
 
 Units tied on points are ordered by completion (积分相同按完成率排序): ``standing()`` is the one
 rule, and every page, export and snapshot that shows a rank reads it from ``ranking()``.
@@ -25,8 +27,8 @@ from django.db.models.functions import TruncMonth
 from core import clock
 from core.periods import month_end, quarter_of
 from tasks.choices import UNIT_KINDS_BY_GROUP, RankingGroup
-from tasks.judgment import state as judgment
-from tasks.models import Assignment, Unit
+from tasks.models import Unit
+from tasks.services import unit_completion
 
 from ..choices import GRADE_COLOURS, Grade, RankingPeriod
 from ..models import ScoreEntry, UnitMonthPoints
@@ -161,21 +163,26 @@ def _rank(rows: list[RankedUnit]) -> dict[int, int]:
 def _completion(as_of: dt.date, previous_day: dt.date) -> dict[dt.date, dict[int, Decimal]]:
     """Each unit's completion on ``as_of`` and on ``previous_day`` (the ranks of last month end), as
     the judgment had it then; a unit is in the answer only if it had an assignment issued by the
-    day. One query for both days."""
-    facts: dict = {}
-    assignments = Assignment.objects.filter(target__year=as_of.year, issued_at__lt=end_of(as_of))
-    days = judgment.judge_days(assignments, [as_of, previous_day], facts=facts)
-    keys = judgment.unit_keys(facts)
+    day. Today's and last month end's are kept per unit (``tasks.services.unit_completion``): two
+    queries while no unit changed."""
+    figures = unit_completion.figures_on([as_of, previous_day], year=as_of.year, today=clock.today())
     return {
-        day: {unit_id: s.actual for unit_id, s in judgment.group(judged, keys).items()} for day, judged in days.items()
+        day: {unit_id: unit_completion.completion(count, total) for unit_id, (count, total) in units.items()}
+        for day, units in figures.items()
     }
 
 
 def ranking(
-    *, as_of: dt.date, period: str = RankingPeriod.YEAR, book: RuleBook | None = None, with_trend: bool = True
+    *,
+    as_of: dt.date,
+    period: str = RankingPeriod.YEAR,
+    book: RuleBook | None = None,
+    with_trend: bool = True,
+    trend_of: int | None = None,
 ) -> Ranking:
     """Score = base + bonuses − deductions per unit over the year (or quarter) so far, both groups.
-    ``with_trend=False`` leaves out each unit's month-end scores (the compact tables show none)."""
+    ``with_trend=False`` leaves out each unit's month-end scores (the compact tables show none);
+    ``trend_of`` draws only that unit's (a unit's ledger shows its own)."""
     book = book or RuleBook()
     start = period_start(as_of, period)
     base = book.base_on(as_of)
@@ -200,7 +207,7 @@ def ranking(
             score=(base + total).quantize(CENT),
             completion=taking_part[unit_id],
             grade=book.grade_for(base + total, as_of),
-            trend=_trend(monthly.get(unit_id, {}), as_of, book) if with_trend else [],
+            trend=_trend(monthly.get(unit_id, {}), as_of, book) if with_trend and trend_of in (None, unit_id) else [],
         )
         groups[ranked.group].append(ranked)
     for rows in groups.values():

@@ -18,7 +18,7 @@ from ..selectors.scores import ranking
 
 def _ranking_panel(request, year: int | None = None, **_):
     """Both groups' ranking with grades: today's for this year, the year's end for a past year
-    (seven queries whatever the number of units and entries)."""
+    (eight queries whatever the number of units and entries)."""
     if not access_for(request.user).sees_everything:
         return None
     today = clock.today()

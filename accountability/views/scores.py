@@ -74,7 +74,7 @@ def ranking_xlsx(request):
 def unit_ledger_page(request, unit_id: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user), pk=unit_id)
     form, as_of, _period = _as_of_and_period(request)
-    table = ranking(as_of=as_of, period=RankingPeriod.YEAR)
+    table = ranking(as_of=as_of, period=RankingPeriod.YEAR, trend_of=unit.pk)  # its own trend only
     entries = unit_ledger(ScoreEntry.objects.for_user(request.user), unit, year=as_of.year, up_to=as_of)
     page = paginate(request, entries)
     access = access_for(request.user)

@@ -3,7 +3,7 @@ from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Delegation, Field, Leader, Role, TaskForce, Unit, User
 from .people import ResponsiblePerson
-from .progress import Evidence, FollowUp, ProgressReport, YearProgressDay
+from .progress import Evidence, FollowUp, ProgressReport, UnitDayCompletion, UnitFiguresStamp, YearProgressDay
 from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 from .years import ClosedYear
@@ -32,6 +32,8 @@ __all__ = [
     "Target",
     "TaskForce",
     "Unit",
+    "UnitDayCompletion",
+    "UnitFiguresStamp",
     "User",
     "YearProgressDay",
 ]

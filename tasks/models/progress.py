@@ -199,3 +199,43 @@ class YearProgressDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.day}"
+
+
+class UnitFiguresStamp(models.Model):
+    """A unit's figures version: every change to what its completion is judged from (a report filed,
+    approved or returned, a claim decided, an assignment issued or moved) adds one, in the same
+    transaction (``tasks.services.unit_completion.bump_units``). A kept ``UnitDayCompletion`` row
+    stamped with an older version is stale and judged again on the next read."""
+
+    unit = models.OneToOneField(
+        "tasks.Unit", on_delete=models.CASCADE, primary_key=True, related_name="figures_stamp", verbose_name=_("unit")
+    )
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("unit figures stamp")
+        verbose_name_plural = _("unit figures stamps")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} v{self.version}"
+
+
+class UnitDayCompletion(models.Model):
+    """Bookkeeping for the rankings: a unit's assignments of ``day``'s year issued by the end of
+    ``day``, and the sum of their judged actual progress on that day (``tasks.judgment.state``), as
+    of the unit's figures ``version``. Completion = ``actual_total / assignments`` (one decimal),
+    the same number the judgment gives. Kept for today and the end of last month only."""
+
+    unit = models.ForeignKey("tasks.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    day = models.DateField(_("day"))
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    assignments = models.PositiveIntegerField(_("assignments"), default=0)
+    actual_total = models.DecimalField(_("sum of actual progress"), max_digits=14, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("unit's completion on a day")
+        verbose_name_plural = _("units' completion by day")
+        constraints = [models.UniqueConstraint(fields=["day", "unit"], name="unit_completion_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"

@@ -46,15 +46,33 @@ class Scope:
         if self.whole_city:
             return queryset
         ids = list(self.leader_ids)
-        in_scope = Target.objects.filter(self.target_filter() | Q(assignments__unit__leaders__in=ids))
-        return queryset.filter(pk__in=in_scope.values("pk"))
+        # A union of three index probes, not one OR over joins of every assignment (a scan of the year).
+        targets = Target.objects.order_by()
+        in_scope = (
+            targets.filter(leader__in=ids)
+            .values("pk")
+            .union(
+                targets.filter(fields__leaders__in=ids).values("pk"),
+                targets.filter(assignments__unit__leaders__in=ids).values("pk"),
+            )
+        )
+        return queryset.filter(pk__in=in_scope)
 
     def assignments(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
         """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports)."""
         if self.whole_city:
             return queryset
-        in_scope = Assignment.objects.filter(self.assignment_filter())
-        return queryset.filter(**{f"{prefix}pk__in": in_scope.values("pk")})
+        ids = list(self.leader_ids)
+        links = Assignment.objects.order_by()
+        in_scope = (
+            links.filter(target__leader__in=ids)
+            .values("pk")
+            .union(
+                links.filter(target__fields__leaders__in=ids).values("pk"),
+                links.filter(unit__leaders__in=ids).values("pk"),
+            )
+        )
+        return queryset.filter(**{f"{prefix}pk__in": in_scope})
 
 
 def leader_scope(leaders) -> Scope:

@@ -23,6 +23,7 @@ from .. import signals
 from ..choices import AssignmentRole, AssignmentStatus
 from ..models import Assignment, Milestone, ResponsiblePerson, Target
 from .plans import refresh_planned_progress
+from .unit_completion import bump_units
 from .year_progress import keeping_year_progress
 
 
@@ -178,6 +179,12 @@ def _save_assignments(works, stamp: HistoryStamp, result: ImportResult) -> None:
     for link, pk in zip(new, insert_rows(Assignment, _ASSIGNMENT_COLUMNS, rows, stamp=stamp), strict=True):
         link.pk = pk
     result.assignments_created = len(new)
+    # Rows written without save(): the units' kept completion is stale (a link removed, moved, issued).
+    bump_units(
+        [a.unit_id for w in works for a in w.removed_assignments]
+        + [a.unit_id for a, _names in changed]
+        + [link.unit.pk for link in new]
+    )
 
 
 _ZERO = Decimal(0)

@@ -1,7 +1,8 @@
 """python manage.py rebuild_kept_figures — recompute the bookkeeping the services keep.
 
-The services keep two small tables as they write: the days of each year's progress (the
-dashboard's weekly trend) and each unit's points by month (the rankings). A load that bypasses the
+The services keep small tables as they write: the days of each year's progress (the
+dashboard's weekly trend), each unit's points by month (the rankings) and each unit's completion
+today and at last month's end (the rankings' tie-break and rank change). A load that bypasses the
 services (the benchmark generator's bulk inserts, a restore of some tables) must run this after.
 """
 
@@ -9,21 +10,24 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from core.commands import in_site_language
+from tasks.services.unit_completion import rebuild_unit_completion
 from tasks.services.year_progress import rebuild_year_progress
 
 from ...services.points import rebuild_unit_month_points
 
 
 class Command(BaseCommand):
-    help = "Recompute the dashboard's year progress days and the units' points by month from the ledger."
+    help = "Recompute the dashboard's year progress days, the units' points by month and their completion."
 
     @in_site_language
     def handle(self, *args, **options):
         days = rebuild_year_progress()
         months = rebuild_unit_month_points()
+        completions = rebuild_unit_completion()
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(days)d days of year progress, %(months)d unit months of points.")
                 % {"days": days, "months": months}
             )
         )
+        self.stdout.write(_("%(rows)d units' completion by day.") % {"rows": completions})
