@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from core.stored_files import walk
 
@@ -182,9 +182,9 @@ def _restore_postgresql(dump: Path) -> dict[str, int]:
     settings_dict = connection.settings_dict
     name = f"zmd_restore_check_{uuid.uuid4().hex[:10]}"
     with _fresh_database(name):
-        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={name}", str(dump)],
+        _run(["pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", f"--dbname={name}", str(dump)],
              _pg_environment(settings_dict, name))  # fmt: skip
-        restored = type(connection)({**settings_dict, "NAME": name}, alias="restore_check")
+        restored = type(connections[DEFAULT_DB_ALIAS])({**settings_dict, "NAME": name}, alias="restore_check")
         try:
             return table_counts(restored)
         finally:
