@@ -71,7 +71,7 @@ def _pg_environment(settings_dict: dict, name: str | None = None) -> dict[str, s
 def _run(command: list[str], env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client)")
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:500]}")
 
