@@ -320,6 +320,11 @@ ROWS: dict[str, list] = {
     "coordination:file": [get((302, 404, 404, 404, 404, 404, 403), lambda w: [MISSING])],
     # The REST API (issue 19, api/urls.py), here with the session the browser docs use; a token answers
     # the same (tests/test_api.py). Anonymous: 401. Another unit's record: 404, as on the pages.
+    # Operations (ops/): no login; /healthz is 503 here (no scan or scoring run has finished in this
+    # world); /metrics answers everyone in development (production asks for its bearer token).
+    "healthz": [get((503,) * 7)],
+    "healthz_live": [get(ANYONE)],
+    "metrics": [get(ANYONE)],
     "api:schema": [get(ANYONE)],
     "api:docs": [get(ANYONE)],
     "api:token_create": [get((405,) * 7), post((302, 200, 200, 200, 200, 200, 200), data={"name": "大屏"})],
