@@ -84,7 +84,7 @@ class Backup:
 
 def make_backup(dest: Path) -> Backup:
     """Write a new backup folder under ``dest``; return it and its manifest."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")  # sorts by time, to the microsecond
     folder = Path(dest) / f"{PREFIX}{stamp}-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True)
     # The counts first, the dump after: a row written between the two is in the dump but not in
