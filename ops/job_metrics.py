@@ -17,7 +17,7 @@ import time
 
 from celery.signals import task_postrun, task_prerun, worker_ready
 from django.conf import settings
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +52,13 @@ def _serve_worker_metrics(**_kwargs) -> None:
     port = settings.ZMD_WORKER_METRICS_PORT
     if not port:
         return
-    registry = None
+    registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    start_http_server(port, registry=registry) if registry else start_http_server(port)
+    start_http_server(port, registry=registry)
     logger.info("Job metrics served on port %d", port)
 
 
