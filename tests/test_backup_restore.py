@@ -42,8 +42,7 @@ def test_a_backup_restores_with_every_table_s_rows(ledger, tmp_path, capsys):
     assert prune_backups(tmp_path, 1) == []
 
 
-def test_the_stored_files_are_in_the_archive(lead_assignment, alice, tmp_path):
-    filed_report(lead_assignment, alice)
+def test_the_stored_files_are_in_the_archive(ledger, tmp_path):
     backup = make_backup(tmp_path)
     evidence = Evidence.objects.get()
     with tarfile.open(backup.folder / "media.tar") as archive:
