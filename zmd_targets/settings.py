@@ -59,9 +59,14 @@ INSTALLED_APPS = [
     "accounts",
     "api",
     "bench",
+    # Health, metrics and backups (ops/): /healthz, /metrics, manage.py backup and restore_check.
+    "django_prometheus",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics: the first and the last middleware time the rest.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +84,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it answers a locked-out login before any view runs.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zmd_targets.urls"
@@ -191,8 +197,38 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: evidence goes through permission-checked views
+# Where uploads (evidence, imported sheets, clue photos) are kept: the local folder MEDIA_ROOT, or
+# S3-compatible object storage (MinIO in docker-compose.yml) so that two web machines see the same
+# files. Either way they leave the server only through permission-checked views that read them
+# through the storage; the bucket is private and a link, where one is made, is signed and short-lived.
+ZMD_STORAGE = env_str("ZMD_STORAGE", "local")
+if ZMD_STORAGE == "local":
+    _DEFAULT_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif ZMD_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", "zmd-media"),
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "us-east-1"),
+            # MinIO and most on-premises stores answer on one host name: bucket in the path.
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # Private evidence: no public URL, no ACL granting reads; signed links expire.
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "default_acl": None,
+            # Two uploads named 照片.jpg must not overwrite each other (the local folder renames too).
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"ZMD_STORAGE must be local or s3; got {ZMD_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -335,6 +371,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=ZMD_FEEDBACK_ERASE_TIME.hour, minute=ZMD_FEEDBACK_ERASE_TIME.minute),
     },
 }
+
+# --- Operations (ops/): health, metrics, backups -------------------------------------------------
+# /healthz answers 503 when the last finished scan or scoring run is older than this (hours): beat
+# runs both nightly, so a missed night shows before the office notices.
+ZMD_HEALTH_SCAN_MAX_HOURS = env_int("ZMD_HEALTH_SCAN_MAX_HOURS", 26, minimum=1)
+ZMD_HEALTH_SCORING_MAX_HOURS = env_int("ZMD_HEALTH_SCORING_MAX_HOURS", 26, minimum=1)
+# /metrics asks for "Authorization: Bearer <this>"; unset, it answers in development and is
+# refused in production (an intranet is not a reason to publish the site's internals).
+ZMD_METRICS_TOKEN = env_str("ZMD_METRICS_TOKEN")
+# A worker's job metrics on this port of its own (0: none); see docs/OPERATIONS.md.
+ZMD_WORKER_METRICS_PORT = env_int("ZMD_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535)
+# The nightly backup (manage.py backup) writes here when set, keeping the newest ZMD_BACKUP_KEEP.
+ZMD_BACKUP_DIR = env_str("ZMD_BACKUP_DIR")
+ZMD_BACKUP_KEEP = env_int("ZMD_BACKUP_KEEP", 7, minimum=1)
+ZMD_BACKUP_TIME = env_time("ZMD_BACKUP_TIME", "01:30")
+if ZMD_BACKUP_DIR:
+    CELERY_BEAT_SCHEDULE["nightly-backup"] = {
+        "task": "ops.nightly_backup",
+        "schedule": crontab(hour=ZMD_BACKUP_TIME.hour, minute=ZMD_BACKUP_TIME.minute),
+    }
 
 # --- REST API (api/) ------------------------------------------------------------------------------
 # Requests per token (a session: per person) and period, as DRF writes it: "600/minute", "50/second".

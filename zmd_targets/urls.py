@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The REST API (/api/v1/), its schema and docs, and the profile's token buttons.
     path("api/", include("api.urls")),
+    # /healthz and /metrics (ops/): no login, nothing personal.
+    path("", include("ops.urls")),
     path("", include("tasks.urls")),
     path("", include("accountability.urls")),
     path("", include("accounts.urls")),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import access_for
 from core.errors import RuleViolation
+from core.stored_files import local_copy
 
 from ..choices import ImportStatus
 from ..jobs import enqueue
@@ -126,10 +127,11 @@ def check_import(job_id: int) -> None:
         return
     job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
     try:
-        plan = plan_import(
-            Path(job.file.path), job.original_name, year=job.year, acting_user=job.uploaded_by,
-            progress=_progress(job_id), sheet=job.sheet or None, include_hidden=job.include_hidden,
-        )  # fmt: skip
+        with local_copy(job.file) as path:  # the reader's child process needs a file on disk
+            plan = plan_import(
+                path, job.original_name, year=job.year, acting_user=job.uploaded_by,
+                progress=_progress(job_id), sheet=job.sheet or None, include_hidden=job.include_hidden,
+            )  # fmt: skip
     except SheetChoiceNeeded as choice:
         job.status, job.message, job.report = ImportStatus.CHOOSE_SHEET, str(choice), {"sheets": choice.sheets}
         save_with_history(job, acting_user=job.uploaded_by, reason=_("Sheet to be chosen"))
@@ -186,10 +188,11 @@ def run_commit(job_id: int) -> None:
     job = ImportJob.objects.select_related("committed_by").get(pk=job_id)
     user = job.committed_by
     try:
-        plan = plan_import(
-            Path(job.file.path), job.original_name, year=job.year, acting_user=user, progress=_progress(job_id),
-            sheet=job.sheet or None, include_hidden=job.include_hidden,
-        )  # fmt: skip
+        with local_copy(job.file) as path:
+            plan = plan_import(
+                path, job.original_name, year=job.year, acting_user=user, progress=_progress(job_id),
+                sheet=job.sheet or None, include_hidden=job.include_hidden,
+            )  # fmt: skip
     except FileRefused as refused:
         job.status, job.message = ImportStatus.FAILED, str(refused)
         save_with_history(job, acting_user=user, reason=_("Sheet not saved"))

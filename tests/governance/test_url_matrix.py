@@ -334,6 +334,11 @@ ROWS: dict[str, list] = {
     "deliveries:unit_channel": [post((302, 302, 404, 302, 404, 404, 404), lambda w: [w.unit_a.pk], {"kind": "x"})],
     # The REST API (issue 19, api/urls.py), here with the session the browser docs use; a token answers
     # the same (tests/test_api.py). Anonymous: 401. Another unit's record: 404, as on the pages.
+    # Operations (ops/): no login; /healthz is 503 here (no scan or scoring run has finished in this
+    # world); /metrics answers everyone in development (production asks for its bearer token).
+    "healthz": [get((503,) * 7)],
+    "healthz_live": [get(ANYONE)],
+    "metrics": [get(ANYONE)],
     "api:schema": [get(ANYONE)],
     "api:docs": [get(ANYONE)],
     # A leader's own digest setting and its preview (dave is the mayor); a secretary, a unit, the office: 403.
