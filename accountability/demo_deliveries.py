@@ -16,13 +16,15 @@ from django.db.models import Max
 
 from core import clock
 from core.access import RoleKind
-from tasks.models import Unit
+from tasks.models import Unit, User
 
 from .choices import ChannelKind, DeliveryStatus
-from .models import Channel, Delivery, DeliveryRules, InboxMessage
+from .models import Channel, Delivery, DeliveryRules, InboxMessage, PersonChannelPreference
 from .services.channels import route_messages, send_deliveries_later
 
 DEMO_SECRET = "zmd-demo-webhook-secret"
+# The mayor reads the daily digest by text message (the console backend prints it in the worker's log).
+TEXTING_LEADERS = {"mayor": "13800000001"}
 REFUSED = "[Errno 111] Connection refused"
 
 
@@ -52,6 +54,7 @@ def build_delivery_demo() -> dict[str, int]:
                     secret=DEMO_SECRET, enabled=True)
         )  # fmt: skip
         Channel.objects.bulk_create(channels)
+        _leaders_choose_text_messages()
         last_day = InboxMessage.objects.aggregate(day=Max("day"))["day"]
         if last_day is None:
             return {"channels": len(channels)}
@@ -64,6 +67,16 @@ def build_delivery_demo() -> dict[str, int]:
         waiting = route_messages(list(InboxMessage.objects.filter(day=last_day).values_list("pk", flat=True)))
         send_deliveries_later(waiting)  # the worker posts them to the receiver (the broken one's: skipped)
     return {"channels": len(channels), "sent": earlier, "waiting": len(waiting)}
+
+
+def _leaders_choose_text_messages() -> None:
+    for username, mobile in TEXTING_LEADERS.items():
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            continue
+        if not user.mobile:
+            User.objects.filter(pk=user.pk).update(mobile=mobile)
+        PersonChannelPreference.objects.get_or_create(user=user, defaults={"sms": True})
 
 
 def _history(last_day: dt.date) -> tuple[int, Channel | None]:

@@ -2,10 +2,11 @@
 
 import pytest
 
-from accountability.choices import ChannelKind, DeliveryStatus
+from accountability.choices import ChannelKind, DeliveryStatus, MessageKind
 from accountability.demo_deliveries import build_delivery_demo
 from accountability.models import Channel, Delivery, DeliveryRules
 from core.access import RoleKind
+from tasks.demo import DEMO_DATE
 from tasks.models import Unit
 
 
@@ -25,6 +26,11 @@ def test_each_demo_unit_posts_to_the_local_receiver_and_the_log_shows_every_stat
     assert {DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.PENDING} <= states
     # One post per notice and group: no key twice, and no group got two rows for one notice.
     assert Delivery.objects.count() == Delivery.objects.values("key").distinct().count()
+    # The mayor chose text messages: the demo day's digest waits for the worker to text it.
+    digests = Delivery.objects.filter(message__kind=MessageKind.LEADER_DIGEST, message__recipient__username="mayor")
+    today = digests.get(message__day=DEMO_DATE)
+    assert (today.channel_kind, today.status) == (ChannelKind.SMS, DeliveryStatus.PENDING)
+    assert set(digests.exclude(pk=today.pk).values_list("status", flat=True)) == {DeliveryStatus.SENT}  # the day before
     count = Delivery.objects.count()
     assert build_delivery_demo() == {"channels": 0}  # a second load changes nothing
     assert Delivery.objects.count() == count

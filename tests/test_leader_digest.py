@@ -269,3 +269,28 @@ def test_the_demo_leaders_find_their_digests_in_the_inbox(demo, client):
     with at(DEMO_DATE):
         inbox = client.get(reverse("notices:inbox")).content.decode()
     assert weekly.get().subject in inbox
+
+
+def test_a_vice_mayor_s_trend_is_his_scope_s_on_the_dashboard_and_in_the_digest(client, dave, scoped):
+    """The city's kept sums divided by his count are not his average: a page showing his scope
+    computes the trend from his assignments, and the digest reads the same rule."""
+    from decimal import Decimal
+
+    from tasks.models import YearProgressDay
+    from tasks.selectors import dashboard as figures
+
+    YearProgressDay.objects.create(
+        year=2018, day=D(2018, 6, 18), planned_increase=Decimal("5000"), actual_increase=Decimal("4000")
+    )
+    client.force_login(dave)
+    with at(DAY):
+        trend = client.get(reverse("dashboard") + "?scope=mine").context["trend"]
+        digest = compose_leader_digest(dave, DAY, weekly=True)
+    mine = user_scope(dave).assignments(figures.issued(Assignment.objects.filter(target__year=2018)))
+    expected = figures.weekly_trend(mine, 2018, DAY)
+    assert (trend["planned"], trend["actual"]) == (expected["planned"], expected["actual"])
+    assert max(trend["actual"]) == 0  # none of his assignments has reported anything
+    # The digest's "average completion now (a week before)": the same figures.
+    from tasks.numbers import percent_text
+
+    assert percent_text(expected["actual"][-1]) in digest.sections[3].lines[0]

@@ -43,7 +43,8 @@ PAGES = [
     # + 保位争先's panel: our city's latest bulletin lines (hidden while there are none)
     # + the units' kept completion (their versions and rows: one more than judging them all) and, on
     # this first read after the rows grew, the changed units judged again and stored (five)
-    ("dave", "dashboard", None, 27),
+    # + his scope's own weekly trend (its plan nodes and reports: two), not the city's kept days
+    ("dave", "dashboard", None, 29),
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 11),

@@ -23,7 +23,8 @@ def default_group_kinds() -> list[str]:
 
 
 def default_sms_kinds() -> list[str]:
-    return [MessageKind.INSTRUCTION]
+    # A leader reads the digest of their scope on the phone (issue 20), if they chose text messages.
+    return [MessageKind.INSTRUCTION, MessageKind.LEADER_DIGEST]
 
 
 class ChannelQuerySet(models.QuerySet):

@@ -164,10 +164,7 @@ def _trend_section(user, scope, day: dt.date, today: dict) -> DigestSection:
     dashboard's trend: the kept city figures for the mayor, the scope's own for a vice-mayor) and
     the red warnings in force now and a week ago."""
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=day.year))
-    if scope.whole_city:
-        trend = figures.year_trend(assignments.count(), day.year, day)
-    else:
-        trend = figures.weekly_trend(scope.assignments(assignments), day.year, day)
+    trend = figures.shown_trend(scope.assignments(assignments), day.year, day, scope=scope)
     planned, actual = trend["planned"][-2:], trend["actual"][-2:]
     if len(planned) < 2:  # the year's first week: nothing before it
         planned, actual = [0.0, *planned][-2:], [0.0, *actual][-2:]

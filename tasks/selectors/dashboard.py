@@ -143,6 +143,16 @@ def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -
     return _trend(planned.get(0, {}), actual.get(0, {}), assignments.count(), year, today)
 
 
+def shown_trend(assignments: QuerySet[Assignment], year: int, today: dt.date, *, scope=None, count=None) -> dict:
+    """The weekly trend of the assignments a page shows (the dashboard, a leader's digest): the kept
+    days when they are the whole year's (no scope, or the mayor's whole city), else computed from
+    the scope's own milestones and reports, so a vice-mayor's 我分管的 is his assignments' average,
+    not the city's sums over his count. ``count``: the assignments' number, when already known."""
+    if scope is None or scope.whole_city:
+        return year_trend(assignments.count() if count is None else count, year, today)
+    return weekly_trend(assignments, year, today)
+
+
 def year_trend(count: int, year: int, today: dt.date) -> dict:
     """``weekly_trend`` of every issued assignment of ``year`` (``count`` of them: what leaders and
     the office see), read from the days the services keep (``YearProgressDay``), not every report."""

@@ -42,8 +42,7 @@ def dashboard(request):
         targets, assignments = scope.targets(targets), scope.assignments(assignments)
     judged = figures.judged_with_facts(assignments, today)
     rankings = figures.unit_rankings(assignments, today, judged=judged)
-    # Leaders and the office see every assignment: the kept trend is theirs.
-    trend = figures.year_trend(figures.assignment_count_of(rankings), year, today)
+    trend = figures.shown_trend(assignments, year, today, scope=scope, count=figures.assignment_count_of(rankings))
     mine = []
     if scope is not None:
         # The worst first, and one row more than shown, to know whether to link to the rest
