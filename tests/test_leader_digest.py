@@ -191,7 +191,7 @@ def test_the_digest_reads_in_the_inbox_with_its_links(client, dave, reds):
     with at(DAY):
         page = client.get(reverse("notices:message", args=[message.pk])).content.decode()
     assert "项昨日以来新增红色预警" in page  # the home page's words for the figure
-    assert 'href="http' in page  # the links are links
+    assert 'href="http' in page and "打开页面</a>" in page  # the links are links, named in words
     assert reds["of_field"].title in page
 
 

@@ -70,6 +70,7 @@ class LeaderDigest:
     weekly: bool
     subject: str
     sections: list[DigestSection]
+    nothing_new: str = ""  # the words for an empty section, in the language it was composed in
 
     @property
     def empty(self) -> bool:
@@ -82,7 +83,7 @@ class LeaderDigest:
         out: list[str] = []
         for section in self.sections:
             out.append(f"【{section.heading}】{section.summary} {section.link}")  # a space: the link stands alone
-            out.extend(section.lines or [ITEM_PREFIX + _("Nothing new here")])
+            out.extend(section.lines or [ITEM_PREFIX + self.nothing_new])
         return out
 
 
@@ -221,7 +222,8 @@ def compose_leader_digest(user, day: dt.date, *, weekly: bool = False) -> Leader
             + "："
             + (_("%(reds)d new reds, %(overdue)d overdue instructions, %(waiting)d waiting for my approval") % counts)
         )
-    return LeaderDigest(day=day, weekly=weekly, subject=subject[:200], sections=sections)
+        nothing_new = _("Nothing new here")
+    return LeaderDigest(day=day, weekly=weekly, subject=subject[:200], sections=sections, nothing_new=nothing_new)
 
 
 def choose_leader_digest(user, *, frequency: str, weekday, acting_user) -> LeaderDigestPreference:
