@@ -17,8 +17,9 @@ from django.test import Client
 
 # Not crawled: the admin is Django's own, and so are the API's docs (Swagger UI, vendored; its own
 # colours; tests/test_api.py serves it and tests/test_api_schemathesis.py walks the API), logout ends
-# the session, static files are files.
-SKIP = re.compile(r"^/(admin/|api/|static/|media/|accounts/logout|i18n/|favicon)")
+# the session, static files are files; /healthz answers 503 while a check fails (that is its answer,
+# tests/test_healthz.py) and /metrics is for Prometheus (tests/test_metrics.py).
+SKIP = re.compile(r"^/(admin/|api/|static/|media/|accounts/logout|i18n/|favicon|healthz|metrics)")
 NUMBER = re.compile(r"\d+")
 
 

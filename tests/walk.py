@@ -28,7 +28,7 @@ ALSO_FAILING = {"empty-table-header", "landmark-unique"}
 # vendored page; tests/test_api*.py cover both), leaving, the language switch, files, and downloads
 # (sheets, evidence, notices as documents).
 SKIP = re.compile(
-    r"^/(admin/|api/|static/|media/|accounts/logout|i18n/|favicon)"
+    r"^/(admin/|api/|static/|media/|accounts/logout|i18n/|favicon|healthz|metrics)"
     r"|\.(xlsx|xls|csv|pdf|zip|docx?)$|/download/|/evidence/|/export"
 )
 NUMBER = re.compile(r"\d+")
