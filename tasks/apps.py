@@ -26,3 +26,7 @@ class TasksConfig(AppConfig):
         from .services import unit_completion
 
         unit_completion.connect()
+        # A leader's kept trend goes stale when his scope changes from his side (fields, units).
+        from .services import leader_progress
+
+        leader_progress.connect()

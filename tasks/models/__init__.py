@@ -3,7 +3,16 @@ from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Delegation, Field, Leader, Role, TaskForce, Unit, User
 from .people import ResponsiblePerson
-from .progress import Evidence, FollowUp, ProgressReport, UnitDayCompletion, UnitFiguresStamp, YearProgressDay
+from .progress import (
+    Evidence,
+    FollowUp,
+    LeaderProgressDay,
+    LeaderTrendStamp,
+    ProgressReport,
+    UnitDayCompletion,
+    UnitFiguresStamp,
+    YearProgressDay,
+)
 from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 from .years import ClosedYear
@@ -22,6 +31,8 @@ __all__ = [
     "FollowUp",
     "ImportJob",
     "Leader",
+    "LeaderProgressDay",
+    "LeaderTrendStamp",
     "Milestone",
     "ProgressReport",
     "Proposal",

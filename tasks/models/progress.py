@@ -239,3 +239,52 @@ class UnitDayCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
+
+
+class LeaderProgressDay(models.Model):
+    """``YearProgressDay`` for one leader post's scope (我分管的): the sums over the issued assignments
+    in that leader's scope (``tasks.selectors.scope``), so a vice-mayor's trend is read from a few
+    hundred rows, not computed from every report of his scope. Kept by the same services
+    (``tasks.services.leader_progress``); a change of the scope itself raises the leader's
+    ``LeaderTrendStamp`` and the next read rebuilds that leader's days."""
+
+    leader = models.ForeignKey(
+        "tasks.Leader", on_delete=models.CASCADE, related_name="+", verbose_name=_("city leader")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    day = models.DateField(_("day"))
+    planned_increase = models.DecimalField(_("increase of the plan"), max_digits=14, decimal_places=1, default=0)
+    actual_increase = models.DecimalField(
+        _("increase of accepted progress"), max_digits=14, decimal_places=1, default=0
+    )
+
+    class Meta:
+        verbose_name = _("day of a leader's progress")
+        verbose_name_plural = _("days of a leader's progress")
+        constraints = [models.UniqueConstraint(fields=["leader", "year", "day"], name="leader_progress_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.leader_id} {self.year} {self.day}"
+
+
+class LeaderTrendStamp(models.Model):
+    """A leader's scope version: a change of what the scope holds (the leader's fields or units, a
+    field's targets) adds one to ``version``; ``kept_version`` is the version the kept days were
+    rebuilt at. No row, or the two apart: the days are stale and the next read rebuilds them."""
+
+    leader = models.OneToOneField(
+        "tasks.Leader",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="trend_stamp",
+        verbose_name=_("city leader"),
+    )
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+    kept_version = models.PositiveBigIntegerField(_("kept version"), default=0)
+
+    class Meta:
+        verbose_name = _("leader trend stamp")
+        verbose_name_plural = _("leader trend stamps")
+
+    def __str__(self) -> str:
+        return f"{self.leader_id} v{self.version}"

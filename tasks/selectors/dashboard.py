@@ -24,6 +24,7 @@ from ..choices import (
 )
 from ..judgment.state import attach, behind_filter, group, judge, unit_keys, with_level, worst_level_expression
 from ..models import Assignment, Target, Unit, YearProgressDay
+from ..services.leader_progress import leader_days
 from .series import cumulative_at, planned_and_actual
 
 ONE = Decimal("0.1")
@@ -146,11 +147,28 @@ def weekly_trend(assignments: QuerySet[Assignment], year: int, today: dt.date) -
 def shown_trend(assignments: QuerySet[Assignment], year: int, today: dt.date, *, scope=None, count=None) -> dict:
     """The weekly trend of the assignments a page shows (the dashboard, a leader's digest): the kept
     days when they are the whole year's (no scope, or the mayor's whole city), else computed from
-    the scope's own milestones and reports, so a vice-mayor's 我分管的 is his assignments' average,
+    the scope's own (kept per leader post), so a vice-mayor's 我分管的 is his assignments' average,
     not the city's sums over his count. ``count``: the assignments' number, when already known."""
     if scope is None or scope.whole_city:
         return year_trend(assignments.count() if count is None else count, year, today)
+    if len(scope.leader_ids) == 1:
+        (leader_id,) = scope.leader_ids
+        return leader_trend(leader_id, assignments.count() if count is None else count, year, today)
+    # Several posts (one person holding two): an assignment in both scopes is in both posts' days,
+    # and their sum would count it twice; computed from the union's own rows instead.
     return weekly_trend(assignments, year, today)
+
+
+def leader_trend(leader_id: int, count: int, year: int, today: dt.date) -> dict:
+    """``weekly_trend`` of one leader post's scope (``count`` assignments), read from the days the
+    services keep for that leader (``LeaderProgressDay``), rebuilt first if the scope changed."""
+    planned, actual = {}, {}
+    for day, plan, done in leader_days(leader_id, year):
+        if plan:
+            planned[day] = plan
+        if done:
+            actual[day] = done
+    return _trend(planned, actual, count, year, today)
 
 
 def year_trend(count: int, year: int, today: dt.date) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.access import access_for
 
@@ -18,6 +18,32 @@ from ..models import Assignment, Leader, Target
 
 MINE = "mine"
 CITY = "city"
+
+# The rule itself: an assignment is in a leader's scope through its target's leader, its target's
+# fields (分管领域) or its unit (分管单位). Every reader of a scope goes through these three paths.
+SCOPE_PATHS = ("target__leader", "target__fields__leaders", "unit__leaders")
+
+
+def _in_scope(ids, assignments: QuerySet | None = None) -> QuerySet:
+    """The pks of ``assignments`` (all) in the scope of the leaders ``ids``: a union of index probes."""
+    links = (Assignment.objects.all() if assignments is None else assignments).order_by()
+    first, *rest = (links.filter(**{f"{path}__in": ids}).values("pk") for path in SCOPE_PATHS)
+    return first.union(*rest)
+
+
+def leaders_of(assignments: QuerySet | None = None, leader_ids=None) -> QuerySet:
+    """(``zmd_leader``, ``zmd_assignment``) once for each leader post whose scope holds each of
+    ``assignments`` (all), by ``SCOPE_PATHS``; ``leader_ids``: only these posts. An assignment in a
+    leader's scope by two paths is one pair (UNION), so a leader's sums count it once."""
+    links = (Assignment.objects.all() if assignments is None else assignments).order_by()
+    branches = []
+    for path in SCOPE_PATHS:
+        rows = links.filter(**{f"{path}__isnull": False})
+        if leader_ids is not None:
+            rows = rows.filter(**{f"{path}__in": list(leader_ids)})
+        branches.append(rows.values(zmd_leader=F(path), zmd_assignment=F("pk")))
+    first, *rest = branches
+    return first.union(*rest)
 
 
 @dataclass(frozen=True)
@@ -35,11 +61,10 @@ class Scope:
     def assignment_filter(self, prefix: str = "") -> Q:
         """Assignments in scope: of a target in scope, or carried by one of the leaders' units."""
         ids = list(self.leader_ids)
-        return (
-            Q(**{f"{prefix}target__leader__in": ids})
-            | Q(**{f"{prefix}target__fields__leaders__in": ids})
-            | Q(**{f"{prefix}unit__leaders__in": ids})
-        )
+        result = Q()
+        for path in SCOPE_PATHS:
+            result |= Q(**{f"{prefix}{path}__in": ids})
+        return result
 
     def targets(self, queryset: QuerySet) -> QuerySet:
         """``queryset`` (of targets) cut to the scope; a target of a leader's unit counts too."""
@@ -62,17 +87,7 @@ class Scope:
         """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports)."""
         if self.whole_city:
             return queryset
-        ids = list(self.leader_ids)
-        links = Assignment.objects.order_by()
-        in_scope = (
-            links.filter(target__leader__in=ids)
-            .values("pk")
-            .union(
-                links.filter(target__fields__leaders__in=ids).values("pk"),
-                links.filter(unit__leaders__in=ids).values("pk"),
-            )
-        )
-        return queryset.filter(**{f"{prefix}pk__in": in_scope})
+        return queryset.filter(**{f"{prefix}pk__in": _in_scope(list(self.leader_ids))})
 
 
 def leader_scope(leaders) -> Scope:
