@@ -22,6 +22,7 @@ from ..choices import ReportStatus
 from ..models import Assignment, Milestone, ProgressReport
 
 ZERO = Decimal(0)
+TENTH = Decimal("0.1")
 
 
 def _as_date(value) -> dt.date:
@@ -52,7 +53,9 @@ def increase_sums(queryset: QuerySet, *, value: str, day: str, group: str | None
     with connection.cursor() as cursor:
         cursor.execute(wrapped, params)
         for key, when, amount in cursor.fetchall():
-            sums[key][_as_date(when)] = Decimal(str(amount or 0))
+            # SQLite sums decimals as floats (30.800000000000004); every percent has one decimal,
+            # so its sums have one too, as PostgreSQL's exact sums and the kept days (one decimal).
+            sums[key][_as_date(when)] = Decimal(str(amount or 0)).quantize(TENTH)
     return sums
 
 
