@@ -44,11 +44,12 @@ INCREASES_SQL = """
     WHERE a.status <> 'draft' AND r.status = 'accepted' {where}
 """
 
+# Rounded to the percents' tenth: SQLite adds decimals as floats (see year_progress._add).
 _UPSERT_SQL = """
 INSERT INTO tasks_leaderprogressday (leader_id, year, day, planned_increase, actual_increase) VALUES {rows}
 ON CONFLICT (leader_id, year, day) DO UPDATE SET
-    planned_increase = tasks_leaderprogressday.planned_increase + excluded.planned_increase,
-    actual_increase = tasks_leaderprogressday.actual_increase + excluded.actual_increase
+    planned_increase = ROUND(tasks_leaderprogressday.planned_increase + excluded.planned_increase, 1),
+    actual_increase = ROUND(tasks_leaderprogressday.actual_increase + excluded.actual_increase, 1)
 """
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Round
 
 from ..choices import AssignmentStatus, ReportStatus
 from ..models import Assignment, Milestone, ProgressReport, YearProgressDay
@@ -93,8 +94,11 @@ def _add(deltas: Increases) -> None:
         [YearProgressDay(year=year, day=day) for year, day in deltas], ignore_conflicts=True
     )
     for (year, day), (planned, actual) in sorted(deltas.items()):
+        # Rounded to the tenth the percents have: SQLite adds decimals as floats, and a day's
+        # increases added and taken away again must leave 0, not 1e-15.
         YearProgressDay.objects.filter(year=year, day=day).update(
-            planned_increase=F("planned_increase") + planned, actual_increase=F("actual_increase") + actual
+            planned_increase=Round(F("planned_increase") + planned, 1),
+            actual_increase=Round(F("actual_increase") + actual, 1),
         )
 
 
