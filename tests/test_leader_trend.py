@@ -173,3 +173,19 @@ def test_the_dashboard_reads_a_leaders_trend_without_reading_the_reports(
     more, lagged = trend_queries()  # (once the units' kept completion, stale after the reports, is kept again)
     assert lagged == []
     assert more == few
+
+
+def test_a_day_that_raises_nothing_starts_neither_trend(issued_target, leader, erin, unit_a):
+    """A 0 % milestone early in the year: no kept day (nothing rises), and the live trend does not
+    start on it either."""
+    _start_kept(leader)
+    services.set_milestones(
+        issued_target.assignments.get(unit=unit_a),
+        [
+            {"due_date": D(2018, 1, 15), "planned_percent": Decimal(0)},
+            {"due_date": D(2018, 6, 30), "planned_percent": Decimal(50)},
+            {"due_date": D(2018, 12, 31), "planned_percent": 100},
+        ],
+        acting_user=erin,
+    )
+    _assert_kept(leader)

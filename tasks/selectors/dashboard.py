@@ -187,8 +187,10 @@ def year_trend(count: int, year: int, today: dt.date) -> dict:
 
 def _trend(planned: dict, actual: dict, count: int, year: int, today: dt.date) -> dict:
     last = min(today, dt.date(year, 12, 31))
-    # Start a week before the first planned or reported figure, not at an empty January.
-    known = [day for line in (planned, actual) for day in line if day.year == year]
+    # Start a week before the plan or the progress first rises, not at an empty January. A day
+    # that raises nothing (a 0 % milestone) does not count: the kept days drop such days (a day
+    # whose increases cancel out), and the live and kept trends must start on the same week.
+    known = [day for line in (planned, actual) for day, amount in line.items() if amount and day.year == year]
     first = min(known, default=dt.date(year, 1, 1)) - dt.timedelta(days=7)
     weeks, cursor = [], week_end(max(first, dt.date(year, 1, 1)))
     while cursor <= week_end(last):
