@@ -1,8 +1,8 @@
 """python manage.py rebuild_kept_figures — recompute the bookkeeping the services keep.
 
 The services keep small tables as they write: the days of each year's progress (the
-dashboard's weekly trend, the city's and each leader post's), each unit's points by month (the rankings) and each unit's completion
-today and at last month's end (the rankings' tie-break and rank change). A load that bypasses the
+dashboard's weekly trend, the city's and each leader post's), each unit's points by month (the
+rankings) and each unit's completion today and at last month's end (the rankings' tie-break and rank change). A load that bypasses the
 services (the benchmark generator's bulk inserts, a restore of some tables) must run this after.
 """
 
