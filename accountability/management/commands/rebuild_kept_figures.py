@@ -3,7 +3,8 @@
 The services keep small tables as they write: the days of each year's progress (the
 dashboard's weekly trend, the city's and each leader post's), each unit's points by month (the
 rankings) and each unit's completion today and at last month's end (the rankings' tie-break and
-rank change). A load that bypasses the services (the benchmark generator's bulk inserts, a restore of some tables) must run this after.
+rank change). A load that bypasses the services (the benchmark generator's bulk inserts, a
+restore of some tables) must run this after.
 """
 
 from django.core.management.base import BaseCommand
