@@ -145,7 +145,7 @@ def apply_warning_rules(
     # 负责人未审批: reports the staff filed that a head sits on past the limit (the earliest per assignment).
     heads_late: dict[int, lateness.HeadLate] = {}
     # Only a report whose due date has passed is warned about; the head is reminded from the limit on.
-    all_heads_late = lateness.heads_late(asof.moment)
+    all_heads_late = lateness.heads_late(asof.moment, live=asof.live)
     if reports_heads_late is not None:
         reports_heads_late.extend(all_heads_late)
     for late in all_heads_late:
