@@ -314,3 +314,33 @@ def test_a_warning_on_an_assignment_no_longer_open_is_closed_and_the_others_stay
     assert (lead_warning.status, lead_warning.closed_reason) == (NoticeStatus.CLOSED, ClosedReason.ASSIGNMENT_ENDED)
     assert open_warning(co_assignment).pk == co_warning.pk
     assert _level(lead_assignment) == WarningLevel.GREEN
+
+
+def _colours_recomputed() -> dict[int, int]:
+    warned = dict(Notice.objects.open_warnings().values_list("assignment_id", "level"))
+    return {pk: warned.get(pk, WarningLevel.GREEN) for pk in Assignment.objects.values_list("pk", flat=True)}
+
+
+def _colours_kept() -> dict[int, int]:
+    return dict(Assignment.objects.values_list("pk", "warning_level"))
+
+
+def test_a_night_syncs_the_colours_it_changed_and_they_equal_a_full_recompute(
+    erin, alice, bob, lead_assignment, co_assignment
+):
+    # Colours loaded from elsewhere (the benchmark's generator) are put right by the first run.
+    Assignment.objects.filter(pk=co_assignment.pk).update(warning_level=WarningLevel.RED)
+    file_report(lead_assignment, alice, D(2018, 2, 25), 5, accept_by=erin)
+    file_report(co_assignment, bob, D(2018, 2, 25), 16, accept_by=erin)
+    scan(D(2018, 3, 1))
+    assert _colours_kept() == _colours_recomputed()
+    assert _level(co_assignment) == WarningLevel.GREEN and _level(lead_assignment) == WarningLevel.YELLOW
+    # Later nights touch only the assignments whose warning changed: raised, caught up, escalated.
+    file_report(co_assignment, bob, D(2018, 3, 25), 2, accept_by=erin)
+    scan(D(2018, 4, 1))
+    assert _colours_kept() == _colours_recomputed()
+    assert _level(lead_assignment) == WarningLevel.ORANGE and _level(co_assignment) == WarningLevel.YELLOW
+    file_report(lead_assignment, alice, D(2018, 4, 25), 40, accept_by=erin)
+    scan(D(2018, 5, 1))
+    assert _colours_kept() == _colours_recomputed()
+    assert _level(lead_assignment) == WarningLevel.GREEN

@@ -114,7 +114,7 @@ def gather_unit_reminders(
         "Not approved by the unit head: the %(period)s report on “%(target)s”, filed by the unit's staff on %(filed)s, "
         "was to be approved by the unit head by %(due)s."
     )
-    late_by_head = lateness.heads_late(asof.moment) if heads_late is None else heads_late
+    late_by_head = lateness.heads_late(asof.moment, live=asof.live) if heads_late is None else heads_late
     names = {
         pk: (unit_name, title)
         for pk, unit_name, title in Assignment.objects.filter(

@@ -31,7 +31,7 @@ from tasks.models import Assignment
 from tasks.services.warning_levels import set_warning_levels
 
 from ..choices import ClosedReason, NoticeCause, NoticeKind
-from ..models import Notice, SupervisionRules
+from ..models import Notice, SupervisionRules, SupervisionRun
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, drafting_at, save_issued
 from ..services.numbering import lock_counter
@@ -145,7 +145,7 @@ def apply_warning_rules(
     # 负责人未审批: reports the staff filed that a head sits on past the limit (the earliest per assignment).
     heads_late: dict[int, lateness.HeadLate] = {}
     # Only a report whose due date has passed is warned about; the head is reminded from the limit on.
-    all_heads_late = lateness.heads_late(asof.moment)
+    all_heads_late = lateness.heads_late(asof.moment, live=asof.live)
     if reports_heads_late is not None:
         reports_heads_late.extend(all_heads_late)
     for late in all_heads_late:
@@ -163,7 +163,8 @@ def apply_warning_rules(
         missing_reports.update((row["pk"], row["missing_period"]) for row in rows if row["missing_period"])
     # The rows hold every open assignment that carries a warning: a warning on any other has ended.
     still_open = {row["pk"] for row in rows}
-    ended = [warning.pk for assignment_id, warning in warned.items() if assignment_id not in still_open]
+    ended_on = [assignment_id for assignment_id in warned if assignment_id not in still_open]
+    ended = [warned[assignment_id].pk for assignment_id in ended_on]
     _close(
         list(Notice.objects.filter(pk__in=ended)),
         ClosedReason.ASSIGNMENT_ENDED,
@@ -204,8 +205,18 @@ def apply_warning_rules(
     issued = save_issued(drafts, counter=counter, acting_user=acting_user, reason=_("Issued by the daily scan"))
     summary.update(f"issued_{WarningLevel(notice.level).name.lower()}" for notice in issued)
     summary["warnings_issued"] = len(issued)
-    sync_warning_levels()
+    # A night changes the colours of only the assignments whose warning it closed or issued (every
+    # other writer of warnings keeps the colour with it: ``end_warnings``, the undo); the first run
+    # puts every colour right, whatever was loaded before. (Syncing all 120,000 assignments of a
+    # province read the whole table for the few thousand that change.)
+    changed = None if first_run(asof) else {*ended_on, *(n.assignment_id for ns in closing.values() for n in ns)}
+    sync_warning_levels(None if changed is None else changed | {notice.assignment_id for notice in issued})
     return dict(summary), issued
+
+
+def first_run(asof: AsOf) -> bool:
+    """No run of the scan has finished before (an undone one still did its work on the colours)."""
+    return not SupervisionRun.objects.filter(finished_at__isnull=False, day__lte=asof.day).exists()
 
 
 def attach_plan_nodes(decisions: dict, day: dt.date) -> dict:
@@ -269,6 +280,7 @@ def _missing_due(assignment: Assignment, period_key: str | None):
     return period_from_key(period_key, assignment.target.report_frequency).due
 
 
-def sync_warning_levels() -> int:
-    """``Assignment.warning_level`` becomes the level of its open warning (green without one)."""
-    return set_warning_levels(Notice.objects.open_warnings())
+def sync_warning_levels(assignment_ids=None) -> int:
+    """``Assignment.warning_level`` becomes the level of its open warning (green without one): of
+    every assignment, or of ``assignment_ids`` alone."""
+    return set_warning_levels(Notice.objects.open_warnings(), only=assignment_ids)

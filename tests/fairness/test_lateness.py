@@ -12,9 +12,11 @@ from django.urls import reverse
 from accountability import services as acc
 from accountability.choices import MessageKind, NoticeCause, RuleCode
 from accountability.models import InboxMessage, Notice, ScoreEntry, ScoreRule
+from core import clock
 from core.errors import RuleViolation
 from tasks import services
 from tasks.choices import ReportStatus, ReturnedBy
+from tasks.judgment import lateness
 from tasks.models import ProgressReport
 from tests.notice_helpers import D, at, file_report, open_warning, scan
 from tests.scenarios import score
@@ -199,3 +201,19 @@ def test_the_head_sees_which_reports_are_past_the_approval_limit(client, alice, 
     with at(D(2018, 3, 29), 10):
         page = client.get(reverse("approvals")).content.decode()
     assert "负责人未审批" in page and "应于2018-03-28前审批" in page
+
+
+def test_a_live_scan_reads_the_pending_reports_only_and_a_replay_still_sees_a_later_approval(
+    alice, carol, filed_to_february
+):
+    report = file_report(filed_to_february, alice, D(2018, 3, 26), 25)  # head until 03-28
+    with at(D(2018, 3, 29), 2):
+        then = clock.now()
+        live = [late.report_id for late in lateness.heads_late(then, live=True)]
+        assert live == [late.report_id for late in lateness.heads_late(then)] == [report.pk]
+    with at(D(2018, 3, 30), 9):
+        services.approve_report(report, acting_user=carol)
+    with at(D(2018, 3, 31), 2):
+        assert lateness.heads_late(clock.now(), live=True) == lateness.heads_late(clock.now()) == []
+    # Replayed as of 03-29, the head was still sitting on it (approved later).
+    assert [late.report_id for late in lateness.heads_late(then)] == [report.pk]
