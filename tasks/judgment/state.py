@@ -282,7 +282,22 @@ def judge_days(
     today: dt.date | None = None,
     facts: dict | None = None,
 ) -> dict[dt.date, dict[int, Judgment]]:
-    """``judge`` for each of ``days`` (a month's end each, say), in one query."""
+    """``judge`` for each of ``days`` (a month's end each, say). Today and the end of last month
+    are answered from the kept facts (``tasks.services.kept_judgments``: a few queries, however many
+    assignments), judged afresh only for the units that changed; other days afresh, in one query."""
+    from ..services import kept_judgments
+
+    return kept_judgments.judge_days(assignments, list(days), today=today, facts=facts)
+
+
+def judge_days_afresh(
+    assignments: QuerySet[Assignment],
+    days: Iterable[dt.date],
+    *,
+    today: dt.date | None = None,
+    facts: dict | None = None,
+) -> dict[dt.date, dict[int, Judgment]]:
+    """The rule read from the records themselves: ``judge_days`` without the kept facts (one query)."""
     from core import clock
 
     today = today or clock.today()

@@ -3,13 +3,22 @@ from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Delegation, Field, Leader, Role, TaskForce, Unit, User
 from .people import ResponsiblePerson
-from .progress import Evidence, FollowUp, ProgressReport, UnitDayCompletion, UnitFiguresStamp, YearProgressDay
+from .progress import (
+    AssignmentDayJudgment,
+    Evidence,
+    FollowUp,
+    ProgressReport,
+    UnitDayCompletion,
+    UnitFiguresStamp,
+    YearProgressDay,
+)
 from .proposals import Proposal, ProposalReply
 from .targets import Assignment, ExtensionRequest, Milestone, Target
 from .years import ClosedYear
 
 __all__ = [
     "Assignment",
+    "AssignmentDayJudgment",
     "CalendarDay",
     "CalendarDayKind",
     "ClaimEvidence",
