@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, QuerySet
 
 from core import clock
@@ -46,25 +46,29 @@ def judge_days(
     keepable = not query.is_sliced and not query.combinator
     kept = [day for day in wanted if keepable and day in kept_days(today)]
     others = [day for day in wanted if day not in kept]
-    result: dict[dt.date, dict[int, judgment.Judgment]] = {day: {} for day in wanted}
-    if others:
-        result.update(judgment.judge_days_afresh(assignments, others, today=today, facts=facts))
-    if kept:
-        result.update(_judge_kept(assignments, kept, today, facts))
-    return result
+    if not kept:
+        return judgment.judge_days_afresh(assignments, others, today=today, facts=facts)
+    result = _judge_kept(assignments, kept, others, today, facts)
+    return {day: result[day] for day in wanted}
 
 
-def _judge_kept(assignments: QuerySet[Assignment], days: list[dt.date], today: dt.date, facts: dict | None) -> dict:
-    """One query for the assignments, their unit's version and their kept facts; one more for the
-    assignments of stale units, and their upsert."""
+def _judge_kept(
+    assignments: QuerySet[Assignment], days: list[dt.date], others: list[dt.date], today: dt.date, facts: dict | None
+) -> dict:
+    """One query for the assignments, their unit's version, their kept facts of ``days`` and the
+    facts of ``others`` judged afresh (a month's end, say); one more for the assignments of stale
+    units on ``days``, and their upsert."""
     queryset = assignments.order_by()
     fields = [*_ROW, _VERSION]
+    for index, day in enumerate(others):
+        queryset = judgment.annotate(queryset, day, prefix=f"j{index}")
+        fields += judgment._fields(f"j{index}")
     for index, day in enumerate(days):
         queryset = queryset.annotate(
             **{f"k{index}": FilteredRelation("day_judgments", condition=Q(day_judgments__day=day))}
         )
         fields += [f"k{index}__version", *(f"k{index}__{name}" for name in FACTS)]
-    result: dict[dt.date, dict[int, judgment.Judgment]] = {day: {} for day in days}
+    result: dict[dt.date, dict[int, judgment.Judgment]] = {day: {} for day in [*days, *others]}
     versions: dict[int, int] = {}
     stale_units: set[int] = set()
     for row in queryset.values(*fields):
@@ -72,6 +76,10 @@ def _judge_kept(assignments: QuerySet[Assignment], days: list[dt.date], today: d
         versions[pk] = row[_VERSION] or 0
         if facts is not None:
             facts[pk] = tuple(row[name] for name in judgment._FACTS)
+        for index, day in enumerate(others):
+            found = judgment._judge_row(row, day, f"j{index}", today)
+            if found is not None:
+                result[day][pk] = found
         for index, day in enumerate(days):
             if row[f"k{index}__version"] != versions[pk]:  # never judged, or judged before a change
                 if _issued_by(row, day):
@@ -158,6 +166,11 @@ def warm_kept_figures(today: dt.date | None = None) -> int:
     forget_other_days(today)
     judge_days(Assignment.objects.filter(issued_at__isnull=False), days, today=today, facts=None)
     figures_on(days, year=today.year, today=today)
+    if connection.vendor == "postgresql":
+        # Most rows were just replaced: the planner must know a day holds every assignment, or
+        # it hashes the whole day for a leader's two thousand (autovacuum would tell it later).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {AssignmentDayJudgment._meta.db_table}")
     return AssignmentDayJudgment.objects.count()
 
 
