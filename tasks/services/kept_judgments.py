@@ -71,22 +71,27 @@ def _judge_kept(
     result: dict[dt.date, dict[int, judgment.Judgment]] = {day: {} for day in [*days, *others]}
     versions: dict[int, int] = {}
     stale_units: set[int] = set()
+    moments = {day: judgment.end_of(day) for day in [*days, *others]}
+    # The kept facts under the names the rule reads them by (``judgment.annotate``'s).
+    renames = [[(f"k{index}__{name}", f"j_{name}") for name in FACTS] for index in range(len(days))]
     for row in queryset.values(*fields):
         pk = row["pk"]
         versions[pk] = row[_VERSION] or 0
         if facts is not None:
             facts[pk] = tuple(row[name] for name in judgment._FACTS)
         for index, day in enumerate(others):
-            found = judgment._judge_row(row, day, f"j{index}", today)
+            found = judgment._judge_row(row, day, f"j{index}", today, moments[day])
             if found is not None:
                 result[day][pk] = found
         for index, day in enumerate(days):
             if row[f"k{index}__version"] != versions[pk]:  # never judged, or judged before a change
-                if _issued_by(row, day):
+                issued_at = row["issued_at"]
+                if issued_at is not None and issued_at < moments[day]:
                     stale_units.add(row["unit_id"])
                 continue
-            kept = {f"j_{name}": row[f"k{index}__{name}"] for name in FACTS}
-            found = judgment._judge_row({**row, **kept}, day, "j", today)
+            for kept_name, name in renames[index]:
+                row[name] = row[kept_name]
+            found = judgment._judge_row(row, day, "j", today, moments[day])
             if found is not None:
                 result[day][pk] = found
     if stale_units:
@@ -94,10 +99,6 @@ def _judge_kept(
         for day, judgments in fresh.items():
             result[day].update(judgments)
     return result
-
-
-def _issued_by(row: dict, day: dt.date) -> bool:
-    return row["issued_at"] is not None and row["issued_at"] < judgment.end_of(day)
 
 
 def _judge_and_keep(assignments: QuerySet[Assignment], days: list[dt.date], today: dt.date, versions: dict) -> dict:
@@ -109,10 +110,11 @@ def _judge_and_keep(assignments: QuerySet[Assignment], days: list[dt.date], toda
         queryset = judgment.annotate(queryset, day, prefix=f"j{index}")
         fields += judgment._fields(f"j{index}")
     result: dict[dt.date, dict[int, judgment.Judgment]] = {day: {} for day in days}
+    moments = [judgment.end_of(day) for day in days]
     rows = []
     for row in queryset.values(*fields):
         for index, day in enumerate(days):
-            found = judgment._judge_row(row, day, f"j{index}", today)
+            found = judgment._judge_row(row, day, f"j{index}", today, moments[index])
             if found is None:
                 continue
             if row["pk"] in versions:
