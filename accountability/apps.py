@@ -30,4 +30,6 @@ class AccountabilityConfig(AppConfig):
         # the signed letter's veto on assignment changes (tasks.signals.assignment_changing) and its
         # record of granted extensions; the points a close-out earned, taken back on a redo.
         from . import permissions, receivers  # noqa: F401
-        from .services import letters, redo  # noqa: F401
+        from .services import letters, notices, redo  # noqa: F401
+
+        notices.connect()  # a warning saved: its unit's kept judgments are stale

@@ -14,10 +14,12 @@ from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 
+from core import clock
 from core.errors import RuleViolation
 from tasks.jobs import enqueue  # noqa: F401  (the jobs of this app are sent through it)
 from tasks.models import User
 from tasks.services import system_user
+from tasks.services.kept_judgments import warm_kept_figures
 
 from . import scan, services
 from .services import channels, delivery, notices, scoring
@@ -64,6 +66,10 @@ def run_supervision_scan(day: str | None = None, triggered_by_id: int | None = N
     except RuleViolation as refused:  # a day after today, or before the last judged day: said, not retried
         logger.warning("Supervision scan refused: %s", " ".join(refused.messages))
         return {"refused": " ".join(refused.messages)}
+    if result.day == clock.today():
+        # The morning's pages find today's judgments and completion kept (the scan's warnings
+        # made their units' stale): judged here once, not on the first requests.
+        warm_kept_figures()
     return dict(result.summary)
 
 

@@ -52,6 +52,7 @@ from tasks.choices import (
     UnitKind,
 )
 from tasks.models import Assignment, Leader, Milestone, ProgressReport, ResponsiblePerson, Role, Target, Unit, User
+from tasks.services.kept_judgments import rebuild_kept_judgments
 from tasks.services.unit_completion import rebuild_unit_completion
 from tasks.services.year_progress import rebuild_year_progress
 
@@ -151,6 +152,7 @@ def generate(scale: Scale, *, seed: int = 2018, log: Callable[[str], None] = pri
     counts["year_progress_days"] = rebuild_year_progress()
     counts["unit_months"] = rebuild_unit_month_points()
     rebuild_unit_completion(today=TODAY)  # kept rows for the measured day; no new base rows: same VERSION
+    rebuild_kept_judgments(today=TODAY)
     tidy_database()
     counts["disclosures"] = _publish_disclosure(office)
     counts["seconds"] = round(time.monotonic() - started, 1)

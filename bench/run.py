@@ -20,9 +20,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import connection
 
+from tasks.services.kept_judgments import warm_kept_figures
+
 from .generator import VERSION, existing_dataset, generate, tidy_database
 from .measure import Result
-from .scales import SCALES
+from .scales import SCALES, TODAY
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 PROVINCE_TIME_RATIO = 10
@@ -94,6 +96,8 @@ def run_scale(scale: str, names: Iterable[str], log: Callable[[str], None], **op
     measures = _measures()
     results = []
     tidy_database()
+    log(f"{scale}: keeping the judgments of {TODAY} (the night's work after the scan) …")
+    warm_kept_figures(TODAY)  # a database generated before they were kept, or changed since
     for name in names:
         log(f"{scale}: {name} …")
         results += measures[name](scale, **options.get(name, {}))

@@ -216,7 +216,9 @@ def test_the_ranking_page_takes_the_same_queries_for_few_or_many_units(erin, cli
     score(D(2018, 8, 31), erin)
     with at(D(2018, 9, 1)), CaptureQueriesContext(connection) as stale:
         client.get(reverse("scores:ranking"))  # 25 units changed: judged again, in a fixed number of queries
-    assert len(stale.captured_queries) <= len(small.captured_queries) + 6
+    # + the stale units' assignments' kept judgments read, judged afresh and kept (savepoint, old days
+    # forgotten, upsert) and their completion kept: a fixed number however many units changed.
+    assert len(stale.captured_queries) <= len(small.captured_queries) + 10
     with at(D(2018, 9, 1)), django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse("scores:ranking"))
     assert response.content.decode().count('class="spark"') == 27

@@ -30,6 +30,7 @@ from tasks.services.common import SYSTEM_USERNAME
 from ..choices import ClosedReason, MessageKind, NoticeStatus, RuleCode
 from ..models import Notice, ScoreEntry, SupervisionRun
 from ..services import delivery
+from ..services.notices import warnings_changed
 from ..services.points import reverse_entry
 from .runner import scan_step
 from .warnings import sync_warning_levels
@@ -112,6 +113,7 @@ def _withdraw(ids: list[int], *, moment, acting_user, reason: str) -> list[Notic
     )
     stamp = HistoryStamp(user=acting_user, reason=fit_reason(reason), date=moment)
     write_history(Notice, [notice.pk for notice in notices], history_type="~", stamp=stamp)
+    warnings_changed(notices)
     return notices
 
 
@@ -130,6 +132,7 @@ def _reopen(ids: list[int], *, moment, acting_user, reason: str) -> int:
         Notice.objects.filter(pk__in=pks).update(status=state, closed_at=None, closed_reason="")
     stamp = HistoryStamp(user=acting_user, reason=fit_reason(reason), date=moment)
     write_history(Notice, [notice.pk for notice in closed], history_type="~", stamp=stamp)
+    warnings_changed(closed)
     return len(closed)
 
 

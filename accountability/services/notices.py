@@ -27,6 +27,7 @@ from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.models import Assignment, ProgressReport
 from tasks.services import save_with_history
 from tasks.services.delegation import signed_reason
+from tasks.services.unit_completion import bump_units_of
 from tasks.services.warning_levels import clear_warning_levels
 from tasks.services.years import refuse_closed_assignment
 
@@ -144,6 +145,24 @@ def _record(what: str, notices) -> None:
         changes[what].extend(notice.pk for notice in notices)
 
 
+def warnings_changed(notices) -> None:
+    """A warning issued, closed, stepped down, escalated or withdrawn changes the level in force its
+    assignment is judged by: the unit's kept judgments are stale (in the writer's transaction). Rows
+    written without ``save()`` call this; the signal below covers the rest."""
+    bump_units_of(n.assignment_id for n in notices if n.kind == NoticeKind.WARNING and n.assignment_id)
+
+
+def _notice_saved(sender, instance, **kwargs) -> None:
+    warnings_changed([instance])
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(_notice_saved, sender=Notice, dispatch_uid="kept_judgments.notice")
+    post_delete.connect(_notice_saved, sender=Notice, dispatch_uid="kept_judgments.notice.delete")
+
+
 def save_issued(drafts: list[Notice], *, counter, acting_user, reason: str) -> list[Notice]:
     """Number, save and deliver notices of one kind; ``counter`` is the kind's locked counter."""
     if not drafts:
@@ -173,6 +192,7 @@ def _create_with_history(drafts: list[Notice], *, acting_user, reason: str, mome
     for notice, pk in zip(drafts, ids, strict=True):
         notice.pk = pk
         notice._state.adding, notice._state.db = False, "default"
+    warnings_changed(drafts)
     _record("issued", drafts)
     return drafts
 
@@ -201,6 +221,7 @@ def close_notices(notices: list[Notice], *, reason: str, acting_user, change_rea
     )
     stamp = HistoryStamp(user=acting_user, reason=fit_reason(change_reason), date=moment)
     write_history(Notice, [notice.pk for notice in notices], history_type="~", stamp=stamp)
+    warnings_changed(notices)
     _record("closed", notices)
 
 

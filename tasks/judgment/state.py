@@ -242,8 +242,10 @@ def _fields(prefix: str) -> list[str]:
     return [f"{prefix}_{name}" for name in ("planned", "actual", "value", "level", "claimed")]
 
 
-def _judge_row(row: dict, day: dt.date, prefix: str, today: dt.date | None) -> Judgment | None:
-    moment = end_of(day)
+def _judge_row(
+    row: dict, day: dt.date, prefix: str, today: dt.date | None, moment: dt.datetime | None = None
+) -> Judgment | None:
+    moment = moment or end_of(day)  # given by callers judging many rows (time zone work per row is slow)
     if row["issued_at"] is None or row["issued_at"] >= moment:
         return None  # not yet issued on that day: nothing to judge
     done = row["closed_at"] is not None and row["closed_at"] < moment
@@ -282,7 +284,22 @@ def judge_days(
     today: dt.date | None = None,
     facts: dict | None = None,
 ) -> dict[dt.date, dict[int, Judgment]]:
-    """``judge`` for each of ``days`` (a month's end each, say), in one query."""
+    """``judge`` for each of ``days`` (a month's end each, say). Today and the end of last month
+    are answered from the kept facts (``tasks.services.kept_judgments``: a few queries, however many
+    assignments), judged afresh only for the units that changed; other days afresh, in one query."""
+    from ..services import kept_judgments
+
+    return kept_judgments.judge_days(assignments, list(days), today=today, facts=facts)
+
+
+def judge_days_afresh(
+    assignments: QuerySet[Assignment],
+    days: Iterable[dt.date],
+    *,
+    today: dt.date | None = None,
+    facts: dict | None = None,
+) -> dict[dt.date, dict[int, Judgment]]:
+    """The rule read from the records themselves: ``judge_days`` without the kept facts (one query)."""
     from core import clock
 
     today = today or clock.today()
@@ -293,11 +310,12 @@ def judge_days(
         queryset = annotate(queryset, day, prefix=f"j{index}")
         fields += _fields(f"j{index}")
     result: dict[dt.date, dict[int, Judgment]] = {day: {} for day in days}
+    moments = [end_of(day) for day in days]
     for row in queryset.values(*fields):
         if facts is not None:
             facts[row["pk"]] = tuple(row[name] for name in _FACTS)
         for index, day in enumerate(days):
-            judgment = _judge_row(row, day, f"j{index}", today)
+            judgment = _judge_row(row, day, f"j{index}", today, moments[index])
             if judgment is not None:
                 result[day][row["pk"]] = judgment
     return result

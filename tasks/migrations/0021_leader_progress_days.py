@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0019_kept_figures'),
+        ('tasks', '0020_kept_judgments'),
     ]
 
     operations = [

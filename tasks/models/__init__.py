@@ -4,6 +4,7 @@ from .imports import ImportJob
 from .org import Delegation, Field, Leader, Role, TaskForce, Unit, User
 from .people import ResponsiblePerson
 from .progress import (
+    AssignmentDayJudgment,
     Evidence,
     FollowUp,
     LeaderProgressDay,
@@ -19,6 +20,7 @@ from .years import ClosedYear
 
 __all__ = [
     "Assignment",
+    "AssignmentDayJudgment",
     "CalendarDay",
     "CalendarDayKind",
     "ClaimEvidence",

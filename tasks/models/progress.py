@@ -288,3 +288,36 @@ class LeaderTrendStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader_id} v{self.version}"
+
+
+class AssignmentDayJudgment(models.Model):
+    """Bookkeeping for every page's judgment (``tasks.judgment.state.judge``): the facts one
+    assignment is judged from on ``day`` — plan, progress and value held, the warning level in force,
+    a claim waiting — as of its unit's figures ``version`` (``UnitFiguresStamp``). The state itself
+    is the rule (``judgment_of``) applied on read to these facts and the assignment's own status,
+    deadline and close-out. Kept for today and the end of last month only
+    (``tasks.services.kept_judgments``)."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        models.CASCADE,
+        related_name="day_judgments",
+        verbose_name=_("assignment"),
+        db_index=False,  # served by the unique (assignment, day) index
+    )
+    day = models.DateField(_("day"))
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    planned = models.DecimalField(_("planned progress"), max_digits=6, decimal_places=1, default=0)
+    actual = models.DecimalField(_("actual progress"), max_digits=6, decimal_places=1, default=0)
+    value = models.DecimalField(_("value held"), max_digits=18, decimal_places=4, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("warning level in force"), default=0)
+    claimed = models.BooleanField(_("completion claim waiting"), default=False)
+
+    class Meta:
+        verbose_name = _("assignment's judgment on a day")
+        verbose_name_plural = _("assignments' judgments by day")
+        constraints = [models.UniqueConstraint(fields=["assignment", "day"], name="assignment_judgment_once_per_day")]
+        indexes = [models.Index(fields=["day"], name="assignment_judgment_day")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.day}"

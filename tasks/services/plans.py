@@ -92,8 +92,16 @@ def generate_milestones(
         created = bulk_create_with_history(
             milestones, Milestone, default_user=acting_user, default_change_reason=_("Plan generated backwards")
         )
+        _plan_changed(assignment)
         refresh_planned_progress(assignment_ids=[assignment.pk])
     return created
+
+
+def _plan_changed(assignment: Assignment) -> None:
+    """Nodes inserted without ``save()``: the unit's kept judgments read the old plan."""
+    from .unit_completion import bump_units  # it imports the judgment, which imports this module
+
+    bump_units([assignment.unit_id])
 
 
 def set_milestones(assignment: Assignment, rows: Iterable[dict], *, acting_user) -> list[Milestone]:

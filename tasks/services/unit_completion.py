@@ -47,16 +47,20 @@ def kept_days(today: dt.date) -> tuple[dt.date, dt.date]:
     return today, today.replace(day=1) - dt.timedelta(days=1)
 
 
-def judged_figures(days: list[dt.date], year: int, unit_ids: Iterable[int] | None = None) -> dict[dt.date, Figures]:
+def judged_figures(
+    days: list[dt.date], year: int, unit_ids: Iterable[int] | None = None, *, afresh: bool = True
+) -> dict[dt.date, Figures]:
     """The rule itself: each unit's (count, sum of actual) on each day over its assignments of
-    ``year``'s targets issued by then, judged now (one query)."""
+    ``year``'s targets issued by then, judged now (one query); with ``afresh=False`` from the kept
+    judgments (``kept_judgments``), themselves judged again where stale."""
     if not days:
         return {}
     assignments = Assignment.objects.filter(target__year=year, issued_at__lt=judgment.end_of(max(days)))
     if unit_ids is not None:
         assignments = assignments.filter(unit__in=list(unit_ids))
     facts: dict = {}
-    judged = judgment.judge_days(assignments, days, facts=facts)
+    judge = judgment.judge_days_afresh if afresh else judgment.judge_days
+    judged = judge(assignments, days, facts=facts)
     result: dict[dt.date, Figures] = {}
     for day, judgments in judged.items():
         sums: dict[int, list] = {}
@@ -90,7 +94,7 @@ def figures_on(days: list[dt.date], *, year: int, today: dt.date) -> dict[dt.dat
         for unit, version in versions.items()
         if unit not in stored[day] or stored[day][unit].version != (version or 0)
     }
-    fresh = judged_figures(kept, year, stale) if stale else {}
+    fresh = judged_figures(kept, year, stale, afresh=False) if stale else {}
     if stale:
         _store(fresh, stale, versions, kept, today)
     for day in kept:
@@ -143,6 +147,7 @@ def rebuild_unit_completion(today: dt.date | None = None) -> int:
 
 
 def _report_or_claim_changed(sender, instance, **kwargs) -> None:
+    """A report, claim or milestone (the plan its judgment reads) of an assignment changed."""
     bump_units_of([instance.assignment_id])
 
 
@@ -165,9 +170,9 @@ def _target_changed(sender, instance, **kwargs) -> None:
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save, pre_save
 
-    from ..models import CompletionClaim, ProgressReport, Target
+    from ..models import CompletionClaim, Milestone, ProgressReport, Target
 
-    for model in (ProgressReport, CompletionClaim):
+    for model in (ProgressReport, CompletionClaim, Milestone):
         post_save.connect(_report_or_claim_changed, sender=model, dispatch_uid=f"unit_completion.{model.__name__}")
         post_delete.connect(
             _report_or_claim_changed, sender=model, dispatch_uid=f"unit_completion.{model.__name__}.delete"

@@ -2,15 +2,17 @@
 
 The services keep small tables as they write: the days of each year's progress (the
 dashboard's weekly trend, the city's and each leader post's), each unit's points by month (the
-rankings) and each unit's completion today and at last month's end (the rankings' tie-break and
-rank change). A load that bypasses the services (the benchmark generator's bulk inserts, a
-restore of some tables) must run this after.
+rankings), each unit's completion today and at last month's end (the rankings' tie-break and
+rank change) and each assignment's judgment on those days (every page's states and colours). A
+load that bypasses the services (the benchmark generator's bulk inserts, a restore of some
+tables) must run this after.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from core.commands import in_site_language
+from tasks.services.kept_judgments import rebuild_kept_judgments
 from tasks.services.unit_completion import rebuild_unit_completion
 from tasks.services.year_progress import rebuild_year_progress
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
         days = rebuild_year_progress()
         months = rebuild_unit_month_points()
         completions = rebuild_unit_completion()
+        judgments = rebuild_kept_judgments()
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(days)d days of year progress, %(months)d unit months of points.")
@@ -32,3 +35,4 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(_("%(rows)d units' completion by day.") % {"rows": completions})
+        self.stdout.write(_("%(rows)d assignments' judgments by day.") % {"rows": judgments})
