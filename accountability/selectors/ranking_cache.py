@@ -36,11 +36,19 @@ TIMEOUT = 24 * 3600  # a key names a day: yesterday's keys are never asked again
 PREFIX = "ranking:v1:"
 
 
-def _digest(rows_sql: str, row: str, order: str) -> str:
-    """A subquery giving one text that changes whenever any of the rows does."""
+def _digest(rows_sql: str, columns: list[str], order: str) -> str:
+    """A subquery giving one text that changes whenever any of the rows does. On PostgreSQL the
+    count and two 64-bit hash sums of the rows (each row hashed whole, with two seeds: a change
+    leaves both sums as they were with odds of one in 2^128); formatting every row as text and
+    hashing the whole was six times slower (17 ms for a province's 8,100 month sums)."""
     if connection.vendor == "postgresql":
-        return f"(SELECT md5(COALESCE(string_agg({row}, ',' ORDER BY {order}), '')) FROM {rows_sql})"
-    return f"(SELECT group_concat(r, ',') FROM (SELECT {row} AS r FROM {rows_sql} ORDER BY {order}))"
+        row = f"ROW({', '.join(columns)})"
+        return (
+            f"(SELECT COUNT(*) || ':' || COALESCE(SUM(hash_record_extended({row}, 0)::numeric), 0) || ':' "
+            f"|| COALESCE(SUM(hash_record_extended({row}, 1)::numeric), 0) FROM {rows_sql})"
+        )
+    text = " || ':' || ".join(columns)
+    return f"(SELECT group_concat(r, ',') FROM (SELECT {text} AS r FROM {rows_sql} ORDER BY {order}))"
 
 
 def _tables() -> dict[str, str]:
@@ -53,26 +61,19 @@ def _tables() -> dict[str, str]:
     }
 
 
+UNIT_COLUMNS = ["id", "name", "kind", "is_active", "sort_order"]
+
+
 def _figures_digest(year: int, days: tuple[dt.date, dt.date]) -> str | None:
     """The digest of the ranking's figures, or None while a unit's kept completion is stale."""
     t = _tables()
-    sep = "':'"
     points = _digest(
-        f"{t['points']} WHERE month BETWEEN %s AND %s",
-        f"unit_id || {sep} || month || {sep} || total || {sep} || deductions",
-        "unit_id, month",
+        f"{t['points']} WHERE month BETWEEN %s AND %s", ["unit_id", "month", "total", "deductions"], "unit_id, month"
     )
-    unit_columns = f"id || {sep} || name || {sep} || kind || {sep} || is_active || {sep} || sort_order"
-    units = _digest(t["unit"], unit_columns, "id")
-    history = _digest(
-        t["history"],
-        f"history_id || {sep} || {unit_columns} || {sep} || history_type || {sep} || history_date",
-        "history_id",
-    )
+    units = _digest(t["unit"], UNIT_COLUMNS, "id")
+    history = _digest(t["history"], ["history_id", *UNIT_COLUMNS, "history_type", "history_date"], "history_id")
     kept = _digest(
-        f"{t['kept']} WHERE day IN (%s, %s)",
-        f"unit_id || {sep} || day || {sep} || assignments || {sep} || actual_total",
-        "unit_id, day",
+        f"{t['kept']} WHERE day IN (%s, %s)", ["unit_id", "day", "assignments", "actual_total"], "unit_id, day"
     )
     # A unit whose kept row is missing or older than its figures version: the kept figures are not
     # the judgment's yet (``figures_on`` judges it again), so nothing is cached on them.
