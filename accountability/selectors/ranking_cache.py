@@ -38,14 +38,13 @@ PREFIX = "ranking:v1:"
 
 def _digest(rows_sql: str, columns: list[str], order: str) -> str:
     """A subquery giving one text that changes whenever any of the rows does. On PostgreSQL the
-    count and two 64-bit hash sums of the rows (each row hashed whole, with two seeds: a change
-    leaves both sums as they were with odds of one in 2^128); formatting every row as text and
+    count and the exclusive or of the rows' 64-bit hashes (each row hashed whole; rows are unique,
+    so a change leaves it as it was with odds of one in 2^64); formatting every row as text and
     hashing the whole was six times slower (17 ms for a province's 8,100 month sums)."""
     if connection.vendor == "postgresql":
-        row = f"ROW({', '.join(columns)})"
         return (
-            f"(SELECT COUNT(*) || ':' || COALESCE(SUM(hash_record_extended({row}, 0)::numeric), 0) || ':' "
-            f"|| COALESCE(SUM(hash_record_extended({row}, 1)::numeric), 0) FROM {rows_sql})"
+            f"(SELECT COUNT(*) || ':' || COALESCE(bit_xor(hash_record_extended(ROW({', '.join(columns)}), 0)), 0) "
+            f"FROM {rows_sql})"
         )
     text = " || ':' || ".join(columns)
     return f"(SELECT group_concat(r, ',') FROM (SELECT {text} AS r FROM {rows_sql} ORDER BY {order}))"
