@@ -12,7 +12,7 @@ from accountability.choices import Grade, RankingPeriod, RuleCode
 from accountability.models import ScoreEntry, ScoreRule
 from accountability.rulebook import RuleBook
 from accountability.selectors import scores
-from accountability.selectors.scores import ranking
+from accountability.selectors.scores import ranking, unit_standing
 from accountability.services.points import reverse_entry
 from tasks import services
 from tasks.choices import RankingGroup
@@ -175,3 +175,35 @@ def test_the_ledger_reads_its_unit_s_rank_and_trend_from_the_kept_ranking(year, 
     assert f"第{row.rank}名" in page or f"Rank {row.rank}" in page
     assert row.sparkline in page and str(row.score) in page
     assert RankingGroup.COUNTIES in table.groups
+
+
+def test_a_unit_s_kept_line_is_its_line_of_the_ranking_and_follows_a_change(year, unit_a):
+    with at(TODAY, 12):
+        table = _kept()
+        unit_standing(unit_a.pk, as_of=TODAY)  # kept beside the ranking
+        row, base = unit_standing(unit_a.pk, as_of=TODAY)
+        assert (row.rank, row.score, row.grade, row.trend, base) == (
+            _row(table, unit_a).rank,
+            _row(table, unit_a).score,
+            _row(table, unit_a).grade,
+            _row(table, unit_a).trend,
+            table.base,
+        )
+        entry = ScoreEntry.objects.get(unit=unit_a, rule__code=RuleCode.REPORT_LATE)
+        reverse_entry(entry, reason="申诉成立")
+        changed, _base = unit_standing(unit_a.pk, as_of=TODAY)
+    assert changed.score == row.score - entry.amount
+
+
+def test_the_ledger_page_shows_points_written_after_it_was_read(year, client, alice, unit_a):
+    client.force_login(alice)
+    url = reverse("scores:ledger", args=[unit_a.pk])
+    with at(TODAY, 12):
+        for _ in range(3):
+            client.get(url)  # judged, kept, read back
+        before = _row(_read(), unit_a).score
+        assert f">{before}</strong>" in client.get(url).content.decode()
+        entry = ScoreEntry.objects.get(unit=unit_a, rule__code=RuleCode.REPORT_LATE)
+        reverse_entry(entry, reason="申诉成立")
+        page = client.get(url).content.decode()
+    assert f">{before - entry.amount}</strong>" in page

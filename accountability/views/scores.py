@@ -30,7 +30,7 @@ from ..excel import RankingExporter
 from ..forms.scores import AppealForm, DecideAppealForm, RankingFilterForm, RulesForm, RunForm
 from ..models import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 from ..selectors import ranking_cache
-from ..selectors.scores import quarter_totals, ranking, unit_ledger
+from ..selectors.scores import quarter_totals, ranking, unit_ledger, unit_standing
 from .guards import office_required, role_required
 
 
@@ -98,7 +98,7 @@ def ranking_xlsx(request):
 def unit_ledger_page(request, unit_id: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user), pk=unit_id)
     form, as_of, _period = _as_of_and_period(request)
-    table = ranking(as_of=as_of, period=RankingPeriod.YEAR, trend_of=unit.pk)  # its own trend only
+    row, base = unit_standing(unit.pk, as_of=as_of)  # its own line and trend only
     entries = unit_ledger(ScoreEntry.objects.for_user(request.user), unit, year=as_of.year, up_to=as_of)
     page = paginate(request, entries)
     access = access_for(request.user)
@@ -109,8 +109,8 @@ def unit_ledger_page(request, unit_id: int):
             "unit": unit,
             "form": form,
             "as_of": as_of,
-            "row": table.for_unit(unit.pk),
-            "base": table.base,
+            "row": row,
+            "base": base,
             "page": page,
             "quarters": quarter_totals(unit, year=as_of.year, up_to=as_of),
             "can_appeal": unit.pk in access.staff_unit_ids,
