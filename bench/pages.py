@@ -15,13 +15,17 @@ from django.test.utils import override_settings
 
 from accountability.choices import DisclosureStatus, NoticeKind
 from accountability.models import Disclosure
-from tasks.models import Unit, User
+from tasks.models import Leader, Unit, User
 
 from .measure import Result, median_seconds, run_sql, slowest_query
 from .scales import TODAY
 
 PAGE_QUERY_LIMIT = 20
 DASHBOARD_SQL_RATIO = 1.5
+POINTS_LEDGER_SQL_RATIO = 3
+# Issue 21: every page within 100 ms of server time where a province (or a region) is served.
+PAGE_TIME_TARGET_MS = 100
+TIME_TARGET_SCALES = ("province", "region")
 
 
 @dataclass
@@ -56,26 +60,38 @@ MOMENT = f"'{TODAY + dt.timedelta(days=1)} 00:00:00+08'"
 DAY = f"'{TODAY.isoformat()}'"
 
 
-def _judged_sql(assignments: str) -> str:
+def _judged_sql(assignments: str, *, day: str = DAY, moment: str = MOMENT) -> str:
     """The judgment of ``assignments`` (a subquery of id, unit_id, target_id, status, deadline,
-    closed_at) on TODAY, by the rules of tasks/judgment/state.py, as plain subqueries per row."""
+    closed_at) on TODAY, by the rules of tasks/judgment/state.py, as plain subqueries per row.
+    ``day`` and ``moment`` may name columns of ``assignments`` (s.day, s.moment): one row per day."""
     return f"""
     SELECT s.*,
-      COALESCE((SELECT m.planned_percent FROM tasks_milestone m WHERE m.assignment_id = s.id AND m.due_date <= {DAY}
+      COALESCE((SELECT m.planned_percent FROM tasks_milestone m WHERE m.assignment_id = s.id AND m.due_date <= {day}
                 ORDER BY m.due_date DESC LIMIT 1), 0) AS planned,
       COALESCE((SELECT c.final_percent FROM tasks_completionclaim c WHERE c.assignment_id = s.id
-                AND c.status IN ('verified', 'returned') AND c.decided_at < {MOMENT}
-                AND (c.returned_at IS NULL OR c.returned_at >= {MOMENT}) ORDER BY c.decided_at DESC LIMIT 1),
+                AND c.status IN ('verified', 'returned') AND c.decided_at < {moment}
+                AND (c.returned_at IS NULL OR c.returned_at >= {moment}) ORDER BY c.decided_at DESC LIMIT 1),
                (SELECT r.progress_percent FROM tasks_progressreport r WHERE r.assignment_id = s.id
-                AND r.status IN ('submitted', 'accepted') AND COALESCE(r.approved_at, r.submitted_at) <= {MOMENT}
+                AND r.status IN ('submitted', 'accepted') AND COALESCE(r.approved_at, r.submitted_at) <= {moment}
                 ORDER BY r.period_end DESC LIMIT 1), 0) AS actual,
       COALESCE((SELECT MAX(n.level) FROM accountability_notice n WHERE n.assignment_id = s.id AND n.kind = 'warning'
-                AND n.issued_at < {MOMENT} AND n.status NOT IN ('proposed', 'dismissed')
-                AND (n.closed_at >= {MOMENT} OR (n.closed_at IS NULL AND n.status <> 'closed'))), 0) AS level,
-      s.status IN ('verified', 'closed', 'claimed') OR (s.closed_at IS NOT NULL AND s.closed_at < {MOMENT})
-        OR EXISTS (SELECT 1 FROM tasks_completionclaim c WHERE c.assignment_id = s.id AND c.claimed_at < {MOMENT}
-                   AND (c.decided_at IS NULL OR c.decided_at >= {MOMENT})) AS finished
+                AND n.issued_at < {moment} AND n.status NOT IN ('proposed', 'dismissed')
+                AND (n.closed_at >= {moment} OR (n.closed_at IS NULL AND n.status <> 'closed'))), 0) AS level,
+      s.status IN ('verified', 'closed', 'claimed') OR (s.closed_at IS NOT NULL AND s.closed_at < {moment})
+        OR EXISTS (SELECT 1 FROM tasks_completionclaim c WHERE c.assignment_id = s.id AND c.claimed_at < {moment}
+                   AND (c.decided_at IS NULL OR c.decided_at >= {moment})) AS finished
     FROM ({assignments}) s"""
+
+
+def _scope_sql(leader: int) -> tuple[str, str]:
+    """A leader's scope (我分管的, tasks/selectors/scope.py) as two conditions: on a target ``t`` (the
+    leader's own targets and their fields' targets) and on an assignment ``a`` (their units')."""
+    in_scope = (
+        f"(t.leader_id = {leader} OR EXISTS (SELECT 1 FROM tasks_target_fields tf JOIN tasks_leader_fields lf "
+        f"ON lf.field_id = tf.field_id WHERE tf.target_id = t.id AND lf.leader_id = {leader}))"
+    )
+    unit_led = f"EXISTS (SELECT 1 FROM tasks_leader_units lu WHERE lu.unit_id = a.unit_id AND lu.leader_id = {leader})"
+    return in_scope, unit_led
 
 
 def _dashboard_sql() -> list[str]:
@@ -86,11 +102,7 @@ def _dashboard_sql() -> list[str]:
     weekly trend's kept days; (4) the five lists' counts; (5) the score ranking from the kept
     points by month and completion by day, with the grade bands; (6) the province bulletin."""
     leader = _leader_post()
-    in_scope = (
-        f"(t.leader_id = {leader} OR EXISTS (SELECT 1 FROM tasks_target_fields tf JOIN tasks_leader_fields lf "
-        f"ON lf.field_id = tf.field_id WHERE tf.target_id = t.id AND lf.leader_id = {leader}))"
-    )
-    unit_led = f"EXISTS (SELECT 1 FROM tasks_leader_units lu WHERE lu.unit_id = a.unit_id AND lu.leader_id = {leader})"
+    in_scope, unit_led = _scope_sql(leader)
     scope_assignments = (
         "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
         f"JOIN tasks_target t ON t.id = a.target_id WHERE t.year = {TODAY.year} AND a.status <> 'draft' "
@@ -189,6 +201,109 @@ def _kept_ranking_sql() -> str:
     WHERE u.is_active ORDER BY 5 DESC, u.sort_order"""
 
 
+def _battle_map_sql() -> list[str]:
+    """What the battle map (挂图作战, by target, the leader's scope) shows: the scope's targets'
+    count (the pager) and its page of 25 with their leaders; the judgment of the page's targets'
+    assignments in scope at each month end so far (the cells: count, plan, actual, worst warning
+    in force; the last is today's, the 当前 column); the plan of the months ahead from the milestones."""
+    leader = _leader_post()
+    in_scope, unit_led = _scope_sql(leader)
+    scope_targets = (
+        f"FROM tasks_target t WHERE t.year = {TODAY.year} AND t.status <> 'draft' AND ({in_scope} OR EXISTS "
+        f"(SELECT 1 FROM tasks_assignment a WHERE a.target_id = t.id AND {unit_led}))"
+    )
+    ends = [dt.date(TODAY.year, month + 1, 1) - dt.timedelta(days=1) for month in range(1, TODAY.month)] + [TODAY]
+    days = ", ".join(f"('{day}'::date, '{day + dt.timedelta(days=1)} 00:00:00+08'::timestamptz)" for day in ends)
+    page = f"SELECT t.id {scope_targets} ORDER BY t.code LIMIT 25"
+    with_leader = scope_targets.replace(
+        "FROM tasks_target t", "FROM tasks_target t LEFT JOIN tasks_leader l ON l.id = t.leader_id"
+    )
+    cells = f"""
+    WITH page AS MATERIALIZED ({page}),
+    j AS ({
+        _judged_sql(
+            "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at, d.day, d.moment "
+            "FROM tasks_assignment a JOIN tasks_target t ON t.id = a.target_id "
+            f"CROSS JOIN (VALUES {days}) d(day, moment) "
+            f"WHERE a.target_id IN (SELECT id FROM page) AND a.status <> 'draft' AND a.issued_at < d.moment "
+            f"AND ({in_scope} OR {unit_led})",
+            day="s.day",
+            moment="s.moment",
+        )
+    })
+    SELECT target_id, day, COUNT(*), ROUND(AVG(planned), 1), ROUND(AVG(actual), 1),
+           COALESCE(MAX(level) FILTER (WHERE NOT finished), 0)
+    FROM j GROUP BY target_id, day ORDER BY target_id, day"""
+    return [
+        f"SELECT COUNT(*) {scope_targets}",
+        f"SELECT t.id, t.code, t.title, t.deadline, l.post {with_leader} ORDER BY t.code LIMIT 25",
+        cells,
+        "SELECT a.target_id, date_trunc('month', m.due_date), SUM(m.planned_percent) FROM tasks_milestone m "
+        f"JOIN tasks_assignment a ON a.id = m.assignment_id WHERE a.target_id IN ({page}) GROUP BY 1, 2",
+    ]
+
+
+def _pack_leader() -> int:
+    """The leader post the meeting pack opens on for the measured leader (their first by order)."""
+    user = User.objects.get(username=_leader())
+    return (
+        Leader.objects.filter(pk__in=user.roles.filter(kind="leader").values("leader_id"))
+        .order_by("sort_order", "post")
+        .values_list("pk", flat=True)[0]
+    )
+
+
+def _meeting_pack_sql() -> list[str]:
+    """What the meeting pack (推进例会, the leader's scope, today) shows: the leader posts of the form;
+    the lagging assignments (the judgment on the day: behind, with target and unit, the highest
+    warning first); the reported problems without an office follow-up; the instructions some unit
+    still owes an answer to, with those units; the decisions of the leader's meetings."""
+    leader = _pack_leader()
+    in_scope, unit_led = _scope_sql(leader)
+    scope_assignments = (
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        f"JOIN tasks_target t ON t.id = a.target_id WHERE t.year = {TODAY.year} AND t.status <> 'draft' "
+        f"AND a.issued_at < {MOMENT} AND ({in_scope} OR {unit_led})"
+    )
+    lagging = f"""
+    WITH j AS MATERIALIZED ({_judged_sql(scope_assignments)})
+    SELECT j.id, t.code, t.title, un.name, j.planned, j.actual, j.planned - j.actual AS lag, j.level,
+           GREATEST({DAY}::date - j.deadline, 0) AS days_late
+    FROM j JOIN tasks_target t ON t.id = j.target_id JOIN tasks_unit un ON un.id = j.unit_id
+    WHERE NOT j.finished AND (j.level > 0 OR j.deadline < {DAY})
+    ORDER BY j.level DESC, days_late DESC, lag DESC, t.code, un.sort_order"""
+    problems = f"""
+    SELECT r.id, r.period, r.problems, t.code, t.title, un.name FROM tasks_progressreport r
+    JOIN tasks_assignment a ON a.id = r.assignment_id JOIN tasks_target t ON t.id = a.target_id
+    JOIN tasks_unit un ON un.id = a.unit_id
+    WHERE t.year = {TODAY.year} AND r.status IN ('submitted', 'accepted') AND r.submitted_at < {MOMENT}
+      AND r.problems <> '' AND ({in_scope} OR {unit_led})
+      AND NOT EXISTS (SELECT 1 FROM tasks_followup f WHERE f.report_id = r.id AND f.kind = 'office'
+                      AND f.topic = 'problem' AND f.created_at < {MOMENT})
+    ORDER BY r.period_end DESC, t.code"""
+    instructions = f"""
+    SELECT i.id, i.due_date, t.code, json_agg(json_build_array(un.id, un.name) ORDER BY un.sort_order, un.id)
+    FROM accountability_instruction i JOIN tasks_target t ON t.id = i.target_id
+    JOIN accountability_instruction_units iu ON iu.instruction_id = i.id JOIN tasks_unit un ON un.id = iu.unit_id
+    WHERE t.year = {TODAY.year} AND i.created_at < {MOMENT}
+      AND ({in_scope} OR EXISTS (SELECT 1 FROM tasks_assignment a WHERE a.target_id = t.id AND {unit_led})
+           OR i.author_id IN (SELECT user_id FROM tasks_role WHERE leader_id = {leader}))
+      AND NOT EXISTS (SELECT 1 FROM accountability_instructionanswer ans WHERE ans.instruction_id = i.id
+                      AND ans.unit_id = iu.unit_id AND ans.answered_on <= {DAY})
+    GROUP BY i.id, i.due_date, t.code, i.created_at ORDER BY i.due_date, i.created_at DESC"""
+    decisions = f"""
+    SELECT d.id, d.text, d.deadline, d.closed_on, un.name FROM accountability_decisionitem d
+    JOIN accountability_coordination c ON c.id = d.coordination_id JOIN tasks_unit un ON un.id = d.owner_id
+    WHERE d.created_at < {MOMENT} AND EXTRACT(YEAR FROM d.created_at AT TIME ZONE 'Asia/Shanghai') = {TODAY.year}
+      AND c.leader_id = {leader} ORDER BY d.deadline, d.id"""
+    user = User.objects.get(username=_leader()).pk
+    posts = (
+        f"SELECT l.id, l.post FROM tasks_leader l WHERE l.id IN "
+        f"(SELECT leader_id FROM tasks_role WHERE user_id = {user} AND kind = 'leader') ORDER BY l.sort_order, l.post"
+    )
+    return [posts, lagging, problems, instructions, decisions]
+
+
 def _staff_sql() -> list[str]:
     unit = busiest_unit().pk
     return [
@@ -245,6 +360,8 @@ def _disclosure_sql() -> list[str]:
 
 PAGES = [
     Page("leader dashboard", lambda: "/dashboard/", _leader, _dashboard_sql, sql_ratio_target=DASHBOARD_SQL_RATIO),
+    Page("battle map", lambda: "/dashboard/battle-map/", _leader, _battle_map_sql),
+    Page("meeting pack", lambda: "/meetings/pack/", _leader, _meeting_pack_sql),
     Page(
         "staff workspace list",
         lambda: "/unit/",
@@ -262,6 +379,7 @@ PAGES = [
         lambda: _staff_of(busiest_unit()),
         _unit_ledger_sql,
         lambda: f"/admin/accountability/scoreentry/?unit__id__exact={busiest_unit().pk}",
+        sql_ratio_target=POINTS_LEDGER_SQL_RATIO,
     ),
     Page("public disclosure", lambda: f"/public/{published_disclosure()}/", lambda: "", _disclosure_sql),
 ]
@@ -302,8 +420,20 @@ def _measure_page(page: Page, scale: str, repeat: int) -> list[Result]:
     )
     if page.sql_ratio_target:
         timed.target, timed.met = target, timed.ratio is not None and timed.ratio <= page.sql_ratio_target
-    results = [
-        timed,
+    results = [timed]
+    if scale in TIME_TARGET_SCALES:
+        # Its own line: the server-time line keeps its reference (the SQL) and any target against it.
+        results.append(
+            Result(
+                f"{page.name}: server time at {scale} scale",
+                scale,
+                timed.value,
+                "ms",
+                target=f"≤ {PAGE_TIME_TARGET_MS} ms",
+                met=timed.value <= PAGE_TIME_TARGET_MS,
+            )
+        )
+    results += [
         Result(
             f"{page.name}: queries",
             scale,

@@ -14,7 +14,7 @@ from bench.excel import measure_excel
 from bench.generator import existing_dataset, generate
 from bench.measure import Result
 from bench.models import Dataset
-from bench.pages import measure_pages
+from bench.pages import PAGES, measure_pages
 from bench.run import (
     SCALE_GROUPS,
     compare_all_scales,
@@ -46,9 +46,22 @@ def test_pages_scan_and_notices_measure_the_tiny_year_and_leave_it_as_it_was(tin
     notices, colours = Notice.objects.count(), list(Assignment.objects.order_by("pk").values_list("warning_level"))
     results = run_scale("tiny", ["pages", "scan", "notices"], _quiet, pages={"repeat": 1}, scan={"repeat": 1})
     measures = {result.measure for result in results}
-    for page in ("leader dashboard", "staff workspace list", "office ledger list", "unit ranking", "public disclosure"):
+    for page in (
+        "leader dashboard",
+        "battle map",
+        "meeting pack",
+        "staff workspace list",
+        "office ledger list",
+        "unit ranking",
+        "unit points ledger",
+        "public disclosure",
+    ):
         assert f"{page}: server time" in measures
         assert f"{page}: queries" in measures
+    assert not any(m.endswith("server time at tiny scale") for m in measures)  # 100 ms is asked of a province
+    targets = {r.measure: r.target for r in results}
+    assert targets["leader dashboard: server time"] == "≤ 1.5× SQL"
+    assert targets["unit points ledger: server time"] == "≤ 3× SQL"
     assert "staff workspace list: server time vs admin" in measures
     assert "scan, first run on the loaded year: assignments per second" in measures
     assert "scan, nightly (the day after the previous scan): assignments per second vs per-row ORM loop" in measures
@@ -60,6 +73,40 @@ def test_pages_scan_and_notices_measure_the_tiny_year_and_leave_it_as_it_was(tin
             assert result.met == (result.value <= 20)
     assert Notice.objects.count() == notices
     assert list(Assignment.objects.order_by("pk").values_list("warning_level")) == colours
+
+
+def test_at_province_and_region_scale_each_page_s_time_is_held_to_100_ms_beside_its_sql(tiny_year):
+    pages = [page for page in PAGES if page.name in ("unit points ledger", "battle map", "meeting pack")]
+    for scale in ("province", "region"):  # the scale only labels the lines: the tiny year is measured
+        lines = {r.measure: r for r in measure_pages(scale, pages, repeat=1)}
+        for page in pages:
+            held = lines[f"{page.name}: server time at {scale} scale"]
+            timed = lines[f"{page.name}: server time"]
+            assert (held.value, held.target, held.met) == (timed.value, "≤ 100 ms", timed.value <= 100)
+            assert timed.reference_value > 0  # the page's own SQL, measured beside it
+        ledger = lines["unit points ledger: server time"]
+        assert ledger.target == "≤ 3× SQL" and ledger.met == (ledger.ratio <= 3)
+
+
+def test_the_new_pages_are_compared_across_scales_and_the_100_ms_line_is_not():
+    results = []
+    for scale, value in (("city", 20.0), ("province", 90.0), ("region", 300.0)):
+        for page in ("battle map", "meeting pack"):
+            results += [
+                _line(f"{page}: server time", scale, value, 10.0),
+                Result(f"{page}: queries", scale, 9, "queries"),
+            ]
+            if scale != "city":
+                results.append(Result(f"{page}: server time at {scale} scale", scale, value, "ms", target="≤ 100 ms"))
+    compared = {r.measure: r for r in compare_all_scales(results)}
+    assert set(compared) == {
+        f"{page}: {what}, {large} vs city"
+        for page in ("battle map", "meeting pack")
+        for what in ("server time", "queries")
+        for large in ("province", "region")
+    }
+    assert compared["battle map: server time, province vs city"].met is True  # 4.5× ≤ 10×
+    assert compared["meeting pack: server time, region vs city"].met is True  # 15× ≤ 20×
 
 
 def test_a_year_already_generated_with_the_same_seed_is_reused(tiny_year):

@@ -101,6 +101,16 @@ def test_staff_appeal_an_entry_and_the_office_reverses_it_in_the_browser(ledger,
     assert appeal.status == AppealStatus.REVERSED
     page = client.get(reverse("scores:ledger", args=[unit_b.pk]) + "?as_of=2018-08-05").content.decode()
     assert "撤销记分" in page and "已撤销" in page
+    assert f"{entry.occurred_on:%Y-%m-%d}的记录" in page  # the reversal names the entry it takes back
+
+
+def test_each_ledger_line_names_what_caused_it_and_its_appeal(ledger, client, alice, unit_a):
+    client.force_login(alice)
+    appeal = Appeal.objects.get()
+    with at(D(2018, 8, 3)):
+        page = client.get(reverse("scores:ledger", args=[unit_a.pk])).content.decode()
+    assert "2018-06进度报告" in page
+    assert reverse("scores:appeal", args=[appeal.pk]) in page and appeal.get_status_display() in page
 
 
 def test_an_empty_appeal_is_refused_in_chinese_and_nothing_is_stored(ledger, client, bob, unit_b):
@@ -210,7 +220,9 @@ def test_the_ranking_page_takes_the_same_queries_for_few_or_many_units(erin, cli
     score(D(2018, 8, 31), erin)
     with at(D(2018, 9, 1)):
         client.get(reverse("scores:ranking"))  # warm the session and the units' kept completion
-        with django_assert_num_queries(12) as small:  # + the inbox badge
+        with CaptureQueriesContext(connection) as computed:
+            client.get(reverse("scores:ranking"))  # computed and kept in the cache
+        with django_assert_num_queries(8) as small:  # + the inbox badge; the ranking read from the cache
             client.get(reverse("scores:ranking"))
         _many(erin, 25, "大")
     score(D(2018, 8, 31), erin)
@@ -218,7 +230,9 @@ def test_the_ranking_page_takes_the_same_queries_for_few_or_many_units(erin, cli
         client.get(reverse("scores:ranking"))  # 25 units changed: judged again, in a fixed number of queries
     # + the stale units' assignments' kept judgments read, judged afresh and kept (savepoint, old days
     # forgotten, upsert) and their completion kept: a fixed number however many units changed.
-    assert len(stale.captured_queries) <= len(small.captured_queries) + 10
+    assert len(stale.captured_queries) <= len(computed.captured_queries) + 10
+    with at(D(2018, 9, 1)), django_assert_num_queries(len(computed.captured_queries)):
+        client.get(reverse("scores:ranking"))  # computed again (new figures: a new key) and kept
     with at(D(2018, 9, 1)), django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse("scores:ranking"))
     assert response.content.decode().count('class="spark"') == 27
@@ -232,7 +246,7 @@ def test_the_ledger_page_takes_the_same_queries_for_few_or_many_entries(
     score(D(2018, 7, 31), erin)
     url = reverse("scores:ledger", args=[unit_a.pk]) + "?as_of=2018-12-31"
     client.get(url)
-    with django_assert_num_queries(15) as few:  # + the inbox badge
+    with django_assert_num_queries(17) as few:  # + the inbox badge, the lines' reversals and appeals
         client.get(url)
     for month in range(6, 12):
         file_report(link(target, unit_a), alice, D(2018, month + 1, 1), period=f"2018-{month:02d}")

@@ -19,11 +19,15 @@ from PIL import Image
 from accountability.models import PublicFeedback
 from tasks.choices import ImportStatus
 from tasks.models import Evidence, ImportJob, Target
+from tests.data.make_sample import LEADERS as SAMPLE_LEADERS
+from tests.data.make_sample import UNITS as SAMPLE_UNITS
+from tests.data.office import office_file
+from tests.factories import LeaderFactory, UnitFactory
 from tests.feedback.conftest import published, road, send  # noqa: F401 - fixtures of the clue's path
-from tests.sheets import make_sheet, row
 from tests.workspace_data import at, jpeg
 
 D = dt.date
+SAMPLE_TARGETS = 7  # the sample's targets with the section rows they sit under
 KEYS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
 
 
@@ -91,17 +95,27 @@ def test_evidence_filed_with_a_report_downloads_through_its_page(stored, client,
         assert stored.local_files() == []
 
 
-def test_an_uploaded_sheet_is_read_back_checked_and_saved(stored, client, erin, unit_a, tmp_path):
-    sheet = make_sheet(tmp_path / "分解表.xlsx", [row(目标任务="压缩审批时限"), row(目标任务="推行一网通办")])
+def test_an_uploaded_sheet_is_read_back_checked_and_saved(stored, client, erin):
+    """The office's sample breakdown as LibreOffice saved it (tests/data/office/sample.xlsx, the
+    sample of tests/data re-saved by LibreOffice Calc: shared strings, its styles, merged cells), as
+    real users' files are, not a sheet this project's own writer made."""
+    for name in SAMPLE_UNITS:
+        UnitFactory(name=name)
+    for post in SAMPLE_LEADERS:
+        LeaderFactory(post=post)
+    sheet = office_file("sample", "xlsx")
     client.force_login(erin)
-    upload = SimpleUploadedFile(sheet.name, sheet.read_bytes())
+    upload = SimpleUploadedFile("驻马店市2018年目标任务分解表.xlsx", sheet.read_bytes())
     assert client.post(reverse("excel:import"), {"file": upload, "year": 2018}).status_code == 302
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.CHECKED, job.message
     assert stored.has(job.file.name) == sheet.read_bytes()
     client.post(reverse("excel:import-commit", args=[job.pk]))
     job.refresh_from_db()
-    assert job.status == ImportStatus.COMMITTED and Target.objects.count() == 2
+    assert job.status == ImportStatus.COMMITTED, job.message
+    growth = Target.objects.get(title="规模以上工业增加值增长9%")
+    assert growth.parent.title == "中央和省下达目标任务"
+    assert Target.objects.count() == SAMPLE_TARGETS
 
 
 def test_a_clue_s_generated_photo_is_stored_and_shown_to_the_office(stored, client, erin, published, road):  # noqa: F811

@@ -44,7 +44,8 @@ PAGES = [
     # + the units' kept completion (their versions and rows: one more than judging them all) and, on
     # this first read after the rows grew, the changed units judged again and stored (five)
     # + his scope's own weekly trend (its plan nodes and reports: two), not the city's kept days
-    ("dave", "dashboard", None, 29),
+    # + the kept ranking's key (one statement; none is kept while a unit's completion is stale)
+    ("dave", "dashboard", None, 30),
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 11),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,6 +10,9 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +29,8 @@ from ..choices import AppealStatus, RankingPeriod, RuleCode
 from ..excel import RankingExporter
 from ..forms.scores import AppealForm, DecideAppealForm, RankingFilterForm, RulesForm, RunForm
 from ..models import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
-from ..selectors.scores import quarter_totals, ranking, unit_ledger
+from ..selectors import ranking_cache
+from ..selectors.scores import quarter_totals, ranking, unit_ledger, unit_standing
 from .guards import office_required, role_required
 
 
@@ -47,16 +52,35 @@ def ranking_page(request):
     form, as_of, period = _as_of_and_period(request)
     access = access_for(request.user)
     table = ranking(as_of=as_of, period=period)
+    download_query = urlencode({"as_of": as_of.isoformat(), "period": period})
+    readable = None if access.sees_everything else access.unit_ids
     return render(
         request,
         "accountability/scores/ranking.html",
         {
             "form": form,
             "ranking": table,
-            "groups": [(key, RankingGroup(key).label, rows) for key, rows in table.groups.items()],
-            "download_query": urlencode({"as_of": as_of.isoformat(), "period": period}),
-            "readable_unit_ids": None if access.sees_everything else access.unit_ids,
+            "download_query": download_query,
+            "tables": _group_tables(table, download_query, readable),
         },
+    )
+
+
+def _group_tables(table, download_query: str, readable_unit_ids) -> str:
+    """Both groups' tables, rendered once per kept ranking, language and set of units whose ledger
+    the reader may open (900 units' rows and sparklines took most of the page's time)."""
+    context = {
+        "ranking": table,
+        "groups": [(key, RankingGroup(key).label, rows) for key, rows in table.groups.items()],
+        "download_query": download_query,
+        "readable_unit_ids": readable_unit_ids,
+    }
+    key = None
+    if table.key is not None:
+        readers = "all" if readable_unit_ids is None else ",".join(map(str, sorted(readable_unit_ids)))
+        key = f"{table.key}:tables:{get_language()}:{hashlib.sha256(readers.encode()).hexdigest()[:16]}"
+    return mark_safe(  # the template's own output, escaped when it was rendered
+        ranking_cache.cached_text(key, lambda: render_to_string("accountability/scores/_ranking_groups.html", context))
     )
 
 
@@ -74,7 +98,7 @@ def ranking_xlsx(request):
 def unit_ledger_page(request, unit_id: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user), pk=unit_id)
     form, as_of, _period = _as_of_and_period(request)
-    table = ranking(as_of=as_of, period=RankingPeriod.YEAR, trend_of=unit.pk)  # its own trend only
+    row, base = unit_standing(unit.pk, as_of=as_of)  # its own line and trend only
     entries = unit_ledger(ScoreEntry.objects.for_user(request.user), unit, year=as_of.year, up_to=as_of)
     page = paginate(request, entries)
     access = access_for(request.user)
@@ -85,8 +109,8 @@ def unit_ledger_page(request, unit_id: int):
             "unit": unit,
             "form": form,
             "as_of": as_of,
-            "row": table.for_unit(unit.pk),
-            "base": table.base,
+            "row": row,
+            "base": base,
             "page": page,
             "quarters": quarter_totals(unit, year=as_of.year, up_to=as_of),
             "can_appeal": unit.pk in access.staff_unit_ids,
