@@ -148,6 +148,9 @@ def generate(scale: Scale, *, seed: int = 2018, log: Callable[[str], None] = pri
         _continue_sequences([Notice, ProgressReport])
     counts["notices"] = Notice.objects.count()
     counts["score_entries"] = ScoreEntry.objects.count()
+    # Statistics first: the rebuilds below judge every assignment, and on tables the planner has
+    # never analysed (millions of rows just copied in) it picks plans that ran for hours at region scale.
+    tidy_database()
     # The rows went in past the services, which keep these figures as they write.
     counts["year_progress_days"] = rebuild_year_progress()
     counts["unit_months"] = rebuild_unit_month_points()
