@@ -23,10 +23,12 @@ D = dt.date
 # The judgment (tasks/judgment/state.py): + one query for the page's rows on the lists, the ledger and
 # the assignment and target pages; the battle map reads one query less (its cells are judged at once).
 # Every page: + the inbox badge in the header (one count of the person's unread messages).
+# A panel's render reads nothing more: the header's roles are read once per request, however many
+# templates render with it (tasks/context_processors.py).
 PAGES = [
     # + the five lists' home panel (one count, and its render); + its "needs me today" items (the
     # same count, shared through tasks.panels.shared(), and one more render)
-    ("alice", "home", None, 13),  # the 批示 panels: their counts, the latest, and a render each
+    ("alice", "home", None, 9),  # the 批示 panels: their counts, the latest, and a render each
     ("alice", "unit_workspace", None, 10),
     ("alice", "report_list", None, 7),
     ("alice", "assignment_list", None, 10),
@@ -34,7 +36,7 @@ PAGES = [
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
     # office panel: pending notices, completions to close out, requests for more time, problems to
     # supervise, its render; + the "needs me today" items of both (their figures shared, two renders)
-    ("erin", "home", None, 18),
+    ("erin", "home", None, 14),
     ("erin", "target_ledger", None, 10),
     ("erin", "review_queue", None, 9),  # + the units of the filter form
     ("erin", "follow_up_list", None, 7),
@@ -43,14 +45,14 @@ PAGES = [
     # + 保位争先's panel: our city's latest bulletin lines (hidden while there are none)
     # + the units' kept completion and the assignments' kept judgments (read between changes: no unit
     # stale), + his post's kept trend days (its stamp and rows), + the kept ranking (its key, then the cache)
-    ("dave", "dashboard", None, 19),
+    ("dave", "dashboard", None, 17),
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 11),
     # + the targets it was carried into (结转)
     ("erin", "target_detail", "first_target", 13),  # + its fields (分管领域)
     # + its completion claims, its requests for more time, the co-units' figures the lead unit sees
-    ("alice", "assignment_detail", "first_assignment", 19),
+    ("alice", "assignment_detail", "first_assignment", 18),
 ]
 
 
