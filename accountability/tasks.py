@@ -22,7 +22,7 @@ from tasks.services import system_user
 from tasks.services.kept_judgments import warm_kept_figures
 
 from . import scan, services
-from .services import channels, delivery, notices, scoring
+from .services import channels, delivery, notice_tally, notices, scoring
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ def run_supervision_scan(day: str | None = None, triggered_by_id: int | None = N
         # The morning's pages find today's judgments and completion kept (the scan's warnings
         # made their units' stale): judged here once, not on the first requests.
         warm_kept_figures()
+    notice_tally.fold()  # the night's statements' rows summed: the dashboard sums a few hundred
     return dict(result.summary)
 
 

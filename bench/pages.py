@@ -156,15 +156,15 @@ def _dashboard_sql() -> list[str]:
                 MAX(j.level) FILTER (WHERE NOT j.finished) AS level, COUNT(*) FILTER (WHERE {behind}) AS behind
          FROM mine JOIN j ON j.target_id = mine.id
          GROUP BY mine.id, mine.code, mine.title, mine.deadline, mine.worst, mine.lead_unit, mine.units) x)"""
-    # The five lists' counts as the page reads them: three grouped parts, each from an index.
+    # The five lists' counts as the page reads them: three grouped parts of the kept tally.
     notices = (
-        "SELECT 'open', level::text, '', COUNT(*) FROM accountability_notice WHERE kind = 'warning' "
+        "SELECT 'open', level::text, '', SUM(n) FROM accountability_noticetally WHERE kind = 'warning' "
         "AND status IN ('issued','signed','answered') GROUP BY level UNION ALL "
-        "SELECT 'waiting', status, kind, COUNT(*) FROM accountability_notice "
+        "SELECT 'waiting', status, kind, SUM(n) FROM accountability_noticetally "
         "WHERE status IN ('issued','signed','answered') "
         f"AND kind IN ({', '.join(repr(kind) for kind in NoticeKind.values)}) GROUP BY status, kind UNION ALL "
-        "SELECT 'issued', kind, is_published::text, COUNT(*) FROM accountability_notice "
-        f"WHERE year = {TODAY.year} AND issued_at IS NOT NULL AND status <> 'withdrawn' GROUP BY kind, is_published"
+        "SELECT 'issued', kind, is_published::text, SUM(n) FROM accountability_noticetally "
+        f"WHERE year = {TODAY.year} AND issued AND status <> 'withdrawn' GROUP BY kind, is_published"
     )
     province = (
         "SELECT DISTINCT ON (f.indicator_id) f.indicator_id, i.name, f.month, f.rank "

@@ -167,3 +167,26 @@ def test_my_targets_show_the_worst_first_and_link_to_the_rest(client, dave, lead
     assert len(shown) == 2 and "丙项任务" in shown
     assert section.index("丙项任务") < section.index(shown[0] if shown[0] != "丙项任务" else shown[1])
     assert f"{reverse('target_ledger')}?year=2018&amp;scope=mine" in section
+
+
+def _completion_cell(page: str, unit) -> str:
+    return page.split(f'data-unit-completion="{unit.name}">')[1].split("</td>")[0]
+
+
+def test_completion_by_unit_is_rendered_once_per_figures_and_follows_a_change(
+    client, dave, erin, alice, issued_target, unit_a
+):
+    client.force_login(dave)
+    fragment = "tasks/dashboard/_completion.html"
+    with at(D(2018, 6, 27)):
+        first = client.get(reverse("dashboard") + "?year=2018&scope=city")
+        again = client.get(reverse("dashboard") + "?year=2018&scope=city")
+    assert _completion_cell(_text(first), unit_a) == _completion_cell(_text(again), unit_a) == "0%"
+    # The second reading served the rows rendered for the same figures.
+    assert fragment not in [t.name for t in again.templates]
+    report = filed_report(issued_target.assignments.get(unit=unit_a), alice, percent=40)
+    with at(D(2018, 6, 27)):  # the same day: a day later the kept text would have expired anyway
+        services.accept_report(report, acting_user=erin)
+        changed = client.get(reverse("dashboard") + "?year=2018&scope=city")
+    assert fragment in [t.name for t in changed.templates]
+    assert _completion_cell(_text(changed), unit_a) == "40%"

@@ -274,8 +274,12 @@ def test_the_dashboard_panel_renders_both_groups_with_grades(ledger):
     from django.template.loader import render_to_string
 
     from accountability.selectors.scores import ranking
+    from accountability.views.score_panels import _panel_tables
 
-    html = render_to_string("accountability/scores/_ranking_panel.html", {"ranking": ranking(as_of=D(2018, 7, 31))})
+    table = ranking(as_of=D(2018, 7, 31))
+    html = render_to_string(
+        "accountability/scores/_ranking_panel.html", {"ranking": table, "tables": _panel_tables(table)}
+    )
     assert "甲县" in html and "乙局" in html and "level--green" in html
 
 

@@ -10,6 +10,7 @@ from .inbox import InboxMessage
 from .instructions import AnswerState, Instruction, InstructionAnswer, InstructionAnswerFile, answer_state
 from .leader_digest import LeaderDigestPreference
 from .letters import LetterChangeRequest, ResponsibilityLetter
+from .notice_tally import NoticeTally
 from .notices import Notice, NoticeCounter, format_number
 from .problems import ProblemDecision
 from .province import ProvinceCity, ProvinceExit, ProvinceFigure, ProvinceIndicator, ProvinceRules
@@ -46,6 +47,7 @@ __all__ = [
     "LetterChangeRequest",
     "Notice",
     "NoticeCounter",
+    "NoticeTally",
     "PersonChannelPreference",
     "ProblemDecision",
     "ProvinceCity",

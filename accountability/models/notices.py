@@ -27,8 +27,12 @@ from ..choices import (
 _INTERNAL_STATUSES = (NoticeStatus.PROPOSED, NoticeStatus.DISMISSED)
 
 
-class NoticeQuerySet(models.QuerySet):
-    def for_user(self, user, action: str = Action.VIEW) -> NoticeQuerySet:
+class NoticeVisibility:
+    """Who sees which notices, on any queryset with the notice's ``unit``, ``status``, ``kind`` and
+    ``serial`` (the notices, and their kept tally: ``NoticeTally``, whose ``serial`` only says
+    whether a number was given)."""
+
+    def for_user(self, user, action: str = Action.VIEW):
         """A unit sees the notices addressed to it; the office and leaders see all that were issued;
         exposure candidates stay with the office until it approves them. Signing for and answering
         (``Action.REPORT``) belong to the unit's own staff: nobody does it on the unit's behalf, not
@@ -50,6 +54,8 @@ class NoticeQuerySet(models.QuerySet):
             )
         return scoped
 
+
+class NoticeQuerySet(NoticeVisibility, models.QuerySet):
     def open(self) -> NoticeQuerySet:
         return self.filter(status__in=OPEN_NOTICE_STATUSES)
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from core import clock
 from core.access import access_for
 from core.bounds import year_param
+from core.fragments import rendered_once
 from core.lists import paginate
 from core.views import leaders_and_office
 
@@ -59,7 +60,7 @@ def dashboard(request):
         "today": today,
         "matrix": figures.totals_by_source_and_type(targets),
         "colours": figures.colour_counts_of(rankings),
-        "rankings": [(group, label, rankings[group]) for group, label in RankingGroup.choices],
+        "completion_tables": _completion_tables(rankings, year, chosen.choice),
         "trend": trend,
         "trend_rows": list(zip(trend["week_ends"], trend["planned"], trend["actual"], strict=True)),
         "chart": {
@@ -81,6 +82,25 @@ def dashboard(request):
         **chosen.context(),
     }
     return render(request, "tasks/dashboard/dashboard.html", context)
+
+
+def _completion_tables(rankings: dict, year: int, scope: str):
+    """Completion by unit, rendered once per figures: a province's 900 units' rows took most of the
+    page's time, and they change only when a unit's figures do."""
+    groups = [(group, label, rankings[group]) for group, label in RankingGroup.choices]
+    content = (
+        year,
+        scope,
+        [
+            (
+                group,
+                [(u.pk, u.rank, u.name, u.completion, u.planned, u.assignment_count, u.behind_count) for u in units],
+            )
+            for group, _label, units in groups
+        ],
+    )
+    context = {"rankings": groups, "year": year, "scope": scope}
+    return rendered_once("tasks/dashboard/_completion.html", context, content)
 
 
 @leaders_and_office

@@ -3,7 +3,8 @@
 The services keep small tables as they write: the days of each year's progress (the
 dashboard's weekly trend, the city's and each leader post's), each unit's points by month (the
 rankings), each unit's completion today and at last month's end (the rankings' tie-break and
-rank change) and each assignment's judgment on those days (every page's states and colours). A
+rank change) and each assignment's judgment on those days (every page's states and colours);
+PostgreSQL tallies the notices itself (triggers), counted afresh here too. A
 load that bypasses the services (the benchmark generator's bulk inserts, a restore of some
 tables) must run this after.
 """
@@ -16,6 +17,7 @@ from tasks.services.kept_judgments import rebuild_kept_judgments
 from tasks.services.unit_completion import rebuild_unit_completion
 from tasks.services.year_progress import rebuild_year_progress
 
+from ...services import notice_tally
 from ...services.points import rebuild_unit_month_points
 
 
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         months = rebuild_unit_month_points()
         completions = rebuild_unit_completion()
         judgments = rebuild_kept_judgments()
+        notices = notice_tally.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(days)d days of year progress, %(months)d unit months of points.")
@@ -36,3 +39,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("%(rows)d units' completion by day.") % {"rows": completions})
         self.stdout.write(_("%(rows)d assignments' judgments by day.") % {"rows": judgments})
+        self.stdout.write(_("%(rows)d notices tallied.") % {"rows": notices})

