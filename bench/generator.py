@@ -30,6 +30,7 @@ from accountability.models import (
     Disclosure,
     InboxMessage,
     Notice,
+    NoticeTally,
     NoticeCounter,
     ScoreEntry,
     ScoreRule,
@@ -93,6 +94,7 @@ def clear_benchmark_data() -> None:
         ScoringRun,
         SupervisionRun,
         Notice,
+        NoticeTally,  # kept by triggers, which a TRUNCATE does not fire
         NoticeCounter,
         Disclosure,
         Disclosure.history.model,
