@@ -202,10 +202,12 @@ class YearProgressDay(models.Model):
 
 
 class UnitFiguresStamp(models.Model):
-    """A unit's figures version: every change to what its completion is judged from (a report filed,
-    approved or returned, a claim decided, an assignment issued or moved) adds one, in the same
-    transaction (``tasks.services.unit_completion.bump_units``). A kept ``UnitDayCompletion`` row
-    stamped with an older version is stale and judged again on the next read."""
+    """A unit's figures version: every change to what its assignments are judged from (a report
+    filed, approved or returned, a claim decided, an assignment issued or moved, a target changed,
+    a milestone set, a warning issued, closed or withdrawn) adds one, in the same transaction
+    (``tasks.services.unit_completion.bump_units``). A kept ``UnitDayCompletion`` or
+    ``AssignmentDayJudgment`` row stamped with an older version is stale and judged again on the
+    next read."""
 
     unit = models.OneToOneField(
         "tasks.Unit", on_delete=models.CASCADE, primary_key=True, related_name="figures_stamp", verbose_name=_("unit")
