@@ -33,9 +33,21 @@ def year_choices():
     return [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
 
 
+def _every_unit() -> forms.ModelChoiceField:
+    # Written in Python, not a template per option: a province has 900 units.
+    return forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"), widget=PlainSelect
+    )
+
+
+def _every_leader() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"), widget=PlainSelect
+    )
+
+
 class _FilterForm(forms.Form):
-    """A GET form: every field optional; ``filters`` holds only the valid, non-empty ones. Its
-    choices of every unit or leader are ``PlainSelect``s (a province lists 900 units)."""
+    """A GET form: every field optional; ``filters`` holds only the valid, non-empty ones."""
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data or None, *args, **kwargs)
@@ -58,8 +70,8 @@ class LedgerFilterForm(_FilterForm):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
     source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
     target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"), widget=PlainSelect)
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"), widget=PlainSelect)
+    unit = _every_unit()
+    leader = _every_leader()
     status = forms.ChoiceField(label=_("Status"), choices=_blank(TargetStatus.choices))
     colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
 
@@ -71,11 +83,11 @@ class LedgerFilterForm(_FilterForm):
 class AssignmentFilterForm(_FilterForm):
     q = forms.CharField(label=_("Search"), max_length=100)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"), widget=PlainSelect)
+    unit = _every_unit()
     group = forms.ChoiceField(label=_("Group"), choices=_blank(RankingGroup.choices))
     source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
     target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"), widget=PlainSelect)
+    leader = _every_leader()
     status = forms.ChoiceField(
         label=_("Status"), choices=_blank([("open", pgettext_lazy("status", "Open")), *AssignmentStatus.choices])
     )
@@ -99,6 +111,6 @@ REVIEW_AGES = [(3, _("Waiting 3 days or more")), (7, _("Waiting 7 days or more")
 class ReviewFilterForm(_FilterForm):
     """审核队列: by unit, by how long the report has waited at the office, by the target's kind."""
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"), widget=PlainSelect)
+    unit = _every_unit()
     age = forms.TypedChoiceField(label=_("Waiting"), coerce=int, choices=_blank(REVIEW_AGES))
     target_type = forms.ChoiceField(label=_("Kind"), choices=_blank(TargetType.choices))
