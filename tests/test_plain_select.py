@@ -13,13 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _both(form: forms.Form, name: str) -> tuple[str, str]:
-    field = form.fields[name]
+    """The field as the form writes it, and as Django's own field and Select write it."""
     plain = str(form[name])
-    field.widget.__class__ = forms.Select
+    field = form.fields[name]
+    form.fields[name] = forms.ModelChoiceField(queryset=field.queryset, empty_label=field.empty_label)
     try:
         return plain, str(form[name])
     finally:
-        field.widget.__class__ = PlainSelect
+        form.fields[name] = field
 
 
 @pytest.fixture

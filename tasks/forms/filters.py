@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,17 +34,32 @@ def year_choices():
     return [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
 
 
+class _Names(ModelChoiceIterator):
+    """The options as (pk, name) read as values, not as a model instance each: a province has 900
+    units. ``name`` is the field the model's ``__str__`` gives."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.name_field)
+
+
+class _ChoiceOfEvery(forms.ModelChoiceField):
+    """A filter's choice of every unit or leader, its options written in Python (``PlainSelect``)."""
+
+    iterator = _Names
+
+    def __init__(self, queryset, *, name_field: str, **kwargs):
+        self.name_field = name_field
+        super().__init__(queryset=queryset, empty_label=_("All"), widget=PlainSelect, **kwargs)
+
+
 def _every_unit() -> forms.ModelChoiceField:
-    # Written in Python, not a template per option: a province has 900 units.
-    return forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"), widget=PlainSelect
-    )
+    return _ChoiceOfEvery(Unit.objects.all(), name_field="name", label=_("Unit"))
 
 
 def _every_leader() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"), widget=PlainSelect
-    )
+    return _ChoiceOfEvery(Leader.objects.all(), name_field="post", label=_("Leader"))
 
 
 class _FilterForm(forms.Form):
