@@ -49,11 +49,6 @@ class RuleBook:
         ):
             self._bands[grade].append((when, None if kind == "-" else minimum))
 
-    def fingerprint(self) -> str:
-        """Everything the book answers from (its rules' and bands' history as loaded), as text: two
-        books with the same fingerprint give the same answers for every code and day."""
-        return repr((sorted(self._rules.items()), sorted(self._bands.items())))
-
     @staticmethod
     def _latest_before(rows, moment):
         found = None

@@ -332,19 +332,44 @@ def _ranking_sql() -> list[str]:
     return [_kept_ranking_sql()]
 
 
+def _header_sql(username: str) -> str:
+    """The figures every signed-in page's header shows: the reader's roles (with their unit or
+    leader post) and the unread inbox badge (messages of notices still open)."""
+    user = User.objects.get(username=username).pk
+    return f"""
+    SELECT (SELECT json_agg(json_build_array(r.kind, un.name, l.post)) FROM tasks_role r
+            LEFT JOIN tasks_unit un ON un.id = r.unit_id LEFT JOIN tasks_leader l ON l.id = r.leader_id
+            WHERE r.user_id = {user}),
+           (SELECT COUNT(*) FROM accountability_inboxmessage m LEFT JOIN accountability_notice n ON n.id = m.notice_id
+            WHERE m.recipient_id = {user} AND m.read_at IS NULL
+              AND (m.notice_id IS NULL OR n.status NOT IN ('closed', 'withdrawn', 'dismissed')))"""
+
+
 def _unit_ledger_sql() -> list[str]:
     """What the points ledger shows: the unit's rank, score, grade and trend (the ranking from the
-    kept tables), its entries' count and the page of 25 with what each line names, its quarters."""
+    kept tables) and the base the score starts from; its entries' count and the page of 25 with
+    what each line names (the entry it reverses, its notice, report or proposal, its reversal and
+    appeal), its quarters; the header's roles and inbox badge."""
     unit = busiest_unit().pk
     window = f"occurred_on BETWEEN '{TODAY.year}-01-01' AND '{TODAY.isoformat()}'"
     return [
         _kept_ranking_sql(),
-        f"SELECT COUNT(*), SUM(amount) FROM accountability_scoreentry WHERE unit_id = {unit} AND {window}",
-        "SELECT e.id, e.occurred_on, e.amount, e.reason, r.code, t.code, t.title FROM accountability_scoreentry e "
+        f"SELECT COUNT(*), SUM(amount), (SELECT amount FROM accountability_scorerule WHERE code = 'base') "
+        f"FROM accountability_scoreentry WHERE unit_id = {unit} AND {window}",
+        "SELECT e.id, e.occurred_on, e.amount, e.reason, r.code, t.code, t.title, "
+        "(SELECT x.id FROM accountability_scoreentry x WHERE x.reverses_id = e.id), "
+        "(SELECT x.occurred_on FROM accountability_scoreentry x WHERE x.id = e.reverses_id), "
+        "(SELECT a.id || ' ' || a.status FROM accountability_appeal a WHERE a.entry_id = e.id), "
+        "(SELECT n.number FROM accountability_notice n WHERE n.id = e.notice_id AND n.status <> 'withdrawn'), "
+        "(SELECT p.period FROM tasks_progressreport p WHERE p.id = e.report_id), "
+        "(SELECT p.number || ' ' || x.round FROM tasks_proposalreply x JOIN tasks_proposal p ON p.id = x.proposal_id "
+        "WHERE x.id = e.proposal_reply_id) "
+        "FROM accountability_scoreentry e "
         "JOIN accountability_scorerule r ON r.id = e.rule_id LEFT JOIN tasks_target t ON t.id = e.target_id "
         f"WHERE e.unit_id = {unit} AND e.{window} ORDER BY e.occurred_on DESC, e.id DESC LIMIT 25",
         f"SELECT date_trunc('quarter', occurred_on), SUM(amount) FROM accountability_scoreentry "
         f"WHERE unit_id = {unit} AND {window} GROUP BY 1",
+        _header_sql(_staff_of(busiest_unit())),
     ]
 
 

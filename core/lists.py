@@ -25,9 +25,13 @@ def page_size(per_page: int | None = None) -> int:
     return per_page or settings.ZMD_PAGE_SIZE
 
 
-def paginate(request, rows, per_page: int | None = None) -> Page:
-    """The page of ``rows`` that ``?page=`` asks for (the first for none, the last for too many)."""
-    return Paginator(rows, page_size(per_page)).get_page(request.GET.get(PAGE_PARAM))
+def paginate(request, rows, per_page: int | None = None, *, count: int | None = None) -> Page:
+    """The page of ``rows`` that ``?page=`` asks for (the first for none, the last for too many).
+    ``count``: how many rows there are, when the page has counted them already (no count query)."""
+    paginator = Paginator(rows, page_size(per_page))
+    if count is not None:
+        paginator.count = count  # a cached property: the instance's value is the one read
+    return paginator.get_page(request.GET.get(PAGE_PARAM))
 
 
 def page_number(request, last: int | None = None) -> int:

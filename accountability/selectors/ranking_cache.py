@@ -11,7 +11,9 @@ committed meanwhile gives a new key, never a stale value under the current one):
 - the kept completion of today and of last month's end (``UnitDayCompletion``: count and sum of
   actual per unit) — used only while every unit's kept rows carry its current figures version
   (``UnitFiguresStamp``); while one is stale the ranking is computed, which judges and stores it;
-- the rule book's history (base, grade bands) as loaded, the day, the period and the variant.
+- the rule book's history (the rules' amounts and the grade bands: the base and the grades), the
+  day, the period and the variant. The book is loaded only when the ranking is computed: a read
+  from the cache takes the one statement of the digest.
 
 The key is made of content, not of counters: a restored backup or a rolled-back test that reuses a
 version number cannot meet a ranking computed from other figures. A ranking for another day than
@@ -27,13 +29,11 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import connection
 
-from accountability.models import UnitMonthPoints
+from accountability.models import GradeBand, ScoreRule, UnitMonthPoints
 from tasks.models import Unit, UnitDayCompletion, UnitFiguresStamp
 
-from ..rulebook import RuleBook
-
 TIMEOUT = 24 * 3600  # a key names a day: yesterday's keys are never asked again and expire
-PREFIX = "ranking:v1:"
+PREFIX = "ranking:v2:"
 
 
 def _digest(rows_sql: str, columns: list[str], order: str) -> str:
@@ -52,6 +52,8 @@ def _digest(rows_sql: str, columns: list[str], order: str) -> str:
 
 def _tables() -> dict[str, str]:
     return {
+        "rules": ScoreRule.history.model._meta.db_table,
+        "bands": GradeBand.history.model._meta.db_table,
         "points": UnitMonthPoints._meta.db_table,
         "unit": Unit._meta.db_table,
         "history": Unit.history.model._meta.db_table,
@@ -74,6 +76,11 @@ def _figures_digest(year: int, days: tuple[dt.date, dt.date]) -> str | None:
     kept = _digest(
         f"{t['kept']} WHERE day IN (%s, %s)", ["unit_id", "day", "assignments", "actual_total"], "unit_id, day"
     )
+    # What ``RuleBook`` reads: every rule's and band's history (a row per edit).
+    rules = _digest(
+        t["rules"], ["history_id", "code", "amount", "is_active", "history_type", "history_date"], "history_id"
+    )
+    bands = _digest(t["bands"], ["history_id", "grade", "min_score", "history_type", "history_date"], "history_id")
     # A unit whose kept row is missing or older than its figures version: the kept figures are not
     # the judgment's yet (``figures_on`` judges it again), so nothing is cached on them.
     day = "%s::date" if connection.vendor == "postgresql" else "%s"
@@ -85,7 +92,7 @@ def _figures_digest(year: int, days: tuple[dt.date, dt.date]) -> str | None:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {stale}, {points}, {units}, {history}, {kept}",
+            f"SELECT {stale}, {points}, {units}, {history}, {kept}, {rules}, {bands}",
             [*days, dt.date(year, 1, 1), dt.date(year, 12, 31), *days],
         )
         stale_units, *parts = cursor.fetchone()
@@ -94,11 +101,7 @@ def _figures_digest(year: int, days: tuple[dt.date, dt.date]) -> str | None:
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def _book_digest(book: RuleBook) -> str:
-    return hashlib.sha256(book.fingerprint().encode()).hexdigest()
-
-
-def ranking_key(*, as_of: dt.date, today: dt.date, period: str, variant: str, book: RuleBook) -> str | None:
+def ranking_key(*, as_of: dt.date, today: dt.date, period: str, variant: str) -> str | None:
     """The cache key of this ranking, or None when it is not to be cached."""
     if as_of != today:
         return None
@@ -106,7 +109,7 @@ def ranking_key(*, as_of: dt.date, today: dt.date, period: str, variant: str, bo
     figures = _figures_digest(as_of.year, (as_of, previous_day))
     if figures is None:
         return None
-    return f"{PREFIX}{as_of.isoformat()}:{period}:{variant}:{figures[:32]}:{_book_digest(book)[:32]}"
+    return f"{PREFIX}{as_of.isoformat()}:{period}:{variant}:{figures[:32]}"
 
 
 def cached(key: str | None, compute: Callable[[], object], key_again: Callable[[], str | None]):

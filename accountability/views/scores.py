@@ -30,7 +30,7 @@ from ..excel import RankingExporter
 from ..forms.scores import AppealForm, DecideAppealForm, RankingFilterForm, RulesForm, RunForm
 from ..models import Appeal, GradeBand, ScoreEntry, ScoreRule, ScoringRun
 from ..selectors import ranking_cache
-from ..selectors.scores import quarter_totals, ranking, unit_ledger, unit_standing
+from ..selectors.scores import quarter_totals, ranking, unit_ledger, unit_standing, year_entries
 from .guards import office_required, role_required
 
 
@@ -99,8 +99,9 @@ def unit_ledger_page(request, unit_id: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user), pk=unit_id)
     form, as_of, _period = _as_of_and_period(request)
     row, base = unit_standing(unit.pk, as_of=as_of)  # its own line and trend only
-    entries = unit_ledger(ScoreEntry.objects.for_user(request.user), unit, year=as_of.year, up_to=as_of)
-    page = paginate(request, entries)
+    entries = year_entries(ScoreEntry.objects.for_user(request.user), unit, year=as_of.year, up_to=as_of)
+    quarters, count = quarter_totals(entries)
+    page = paginate(request, unit_ledger(entries), count=count)
     access = access_for(request.user)
     return render(
         request,
@@ -112,7 +113,7 @@ def unit_ledger_page(request, unit_id: int):
             "row": row,
             "base": base,
             "page": page,
-            "quarters": quarter_totals(unit, year=as_of.year, up_to=as_of),
+            "quarters": quarters,
             "can_appeal": unit.pk in access.staff_unit_ids,
         },
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.bounds import IdField
+from core.forms import PlainSelect
 
 from ..choices import AssignmentStatus, RankingGroup, Source, TargetStatus, TargetType, WarningLevel
 from ..models import Leader, Unit
@@ -30,6 +32,34 @@ def _blank(choices, label=ALL):
 def year_choices():
     this_year = clock.today().year
     return [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
+
+
+class _Names(ModelChoiceIterator):
+    """The options as (pk, name) read as values, not as a model instance each: a province has 900
+    units. ``name`` is the field the model's ``__str__`` gives."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.name_field)
+
+
+class _ChoiceOfEvery(forms.ModelChoiceField):
+    """A filter's choice of every unit or leader, its options written in Python (``PlainSelect``)."""
+
+    iterator = _Names
+
+    def __init__(self, queryset, *, name_field: str, **kwargs):
+        self.name_field = name_field
+        super().__init__(queryset=queryset, empty_label=_("All"), widget=PlainSelect, **kwargs)
+
+
+def _every_unit() -> forms.ModelChoiceField:
+    return _ChoiceOfEvery(Unit.objects.all(), name_field="name", label=_("Unit"))
+
+
+def _every_leader() -> forms.ModelChoiceField:
+    return _ChoiceOfEvery(Leader.objects.all(), name_field="post", label=_("Leader"))
 
 
 class _FilterForm(forms.Form):
@@ -56,8 +86,8 @@ class LedgerFilterForm(_FilterForm):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
     source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
     target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"))
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"))
+    unit = _every_unit()
+    leader = _every_leader()
     status = forms.ChoiceField(label=_("Status"), choices=_blank(TargetStatus.choices))
     colour = forms.TypedChoiceField(label=_("Colour"), coerce=int, choices=_blank(WarningLevel.choices))
 
@@ -69,11 +99,11 @@ class LedgerFilterForm(_FilterForm):
 class AssignmentFilterForm(_FilterForm):
     q = forms.CharField(label=_("Search"), max_length=100)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"))
+    unit = _every_unit()
     group = forms.ChoiceField(label=_("Group"), choices=_blank(RankingGroup.choices))
     source = forms.ChoiceField(label=_("Source"), choices=_blank(Source.choices))
     target_type = forms.ChoiceField(label=_("Type"), choices=_blank(TargetType.choices))
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Leader.objects.all(), empty_label=_("All"))
+    leader = _every_leader()
     status = forms.ChoiceField(
         label=_("Status"), choices=_blank([("open", pgettext_lazy("status", "Open")), *AssignmentStatus.choices])
     )
@@ -97,6 +127,6 @@ REVIEW_AGES = [(3, _("Waiting 3 days or more")), (7, _("Waiting 7 days or more")
 class ReviewFilterForm(_FilterForm):
     """审核队列: by unit, by how long the report has waited at the office, by the target's kind."""
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("All"))
+    unit = _every_unit()
     age = forms.TypedChoiceField(label=_("Waiting"), coerce=int, choices=_blank(REVIEW_AGES))
     target_type = forms.ChoiceField(label=_("Kind"), choices=_blank(TargetType.choices))

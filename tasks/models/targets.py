@@ -122,7 +122,12 @@ class Target(models.Model):
                 violation_error_message=_("The deadline cannot be before the start date."),
             ),
         ]
-        indexes = [models.Index(fields=["year", "source", "target_type"])]
+        indexes = [
+            models.Index(fields=["year", "source", "target_type"]),
+            # The ledger's order (newest year first, then by code): its page of 25 is read from
+            # here, not by sorting every target joined to its parent and leader (60 ms at province).
+            models.Index(fields=["-year", "code"], name="target_ledger_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

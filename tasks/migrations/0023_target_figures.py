@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tasks", "0021_leader_progress_days"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="target",
+            index=models.Index(fields=["-year", "code"], name="target_ledger_order"),
+        ),
+    ]
