@@ -99,7 +99,7 @@ class Scope:
                 targets.filter(assignments__unit__leaders__in=ids).values("pk"),
             )
         )
-        return queryset.filter(pk__in=in_scope)
+        return queryset.filter(_pk_among("pk", in_scope))
 
     def assignments(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
         """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports)."""
