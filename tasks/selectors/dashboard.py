@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -119,9 +120,10 @@ def unit_rankings(
         unit.assignment_count = summary.count
         unit.completion, unit.planned = summary.actual, summary.planned
         unit.behind_count = summary.behind
-        unit.red_count = sum(1 for j in items if j.is_open and j.level == WarningLevel.RED)
+        open_levels = Counter(j.level for j in items if j.is_open)  # one pass: 900 units at province
+        unit.red_count = open_levels[WarningLevel.RED]
         for level in WarningLevel:
-            setattr(unit, f"open_level_{level.value}", sum(1 for j in items if j.is_open and j.level == level))
+            setattr(unit, f"open_level_{level.value}", open_levels[level])
     units.sort(key=lambda unit: (-unit.completion, unit.sort_order))
     groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
     for unit in units:
