@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.bulk_history import HistoryStamp, insert_rows, write_history
 from core.errors import RuleViolation
+from core.id_lists import AnyOf
 from core.history import fit_reason
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
@@ -216,7 +217,7 @@ def close_notices(notices: list[Notice], *, reason: str, acting_user, change_rea
     moment = clock.now()
     for notice in notices:
         notice.status, notice.closed_at, notice.closed_reason = NoticeStatus.CLOSED, moment, reason
-    Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
+    Notice.objects.filter(AnyOf("pk", [notice.pk for notice in notices])).update(
         status=NoticeStatus.CLOSED, closed_at=moment, closed_reason=reason
     )
     stamp = HistoryStamp(user=acting_user, reason=fit_reason(change_reason), date=moment)
