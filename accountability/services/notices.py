@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.bulk_history import HistoryStamp, insert_rows, write_history
 from core.errors import RuleViolation
-from core.id_lists import AnyOf
 from core.history import fit_reason
+from core.id_lists import AnyOf
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.models import Assignment, ProgressReport

@@ -192,7 +192,11 @@ def actual_expression(moment: dt.datetime, ref: str = "pk", *, every_row: bool =
         decided = CompletionClaim.objects.order_by().filter(
             status__in=[ClaimStatus.VERIFIED, ClaimStatus.RETURNED], decided_at__lt=moment
         )
-        claim = Case(When(**{f"{ref}__in": decided.values("assignment_id")}, then=claim), default=Value(None), output_field=PERCENT)
+        claim = Case(
+            When(**{f"{ref}__in": decided.values("assignment_id")}, then=claim),
+            default=Value(None),
+            output_field=PERCENT,
+        )
     return Coalesce(
         claim,
         Subquery(latest[:1]),
