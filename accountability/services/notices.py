@@ -8,6 +8,7 @@ the notices with history and their inbox entries; emails leave after commit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,7 +29,7 @@ from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.models import Assignment, ProgressReport
 from tasks.services import save_with_history
 from tasks.services.delegation import signed_reason
-from tasks.services.unit_completion import bump_units_of
+from tasks.services.unit_completion import bump_units
 from tasks.services.warning_levels import clear_warning_levels
 from tasks.services.years import refuse_closed_assignment
 
@@ -112,8 +113,7 @@ def drafting_at(moment: dt.datetime) -> Iterator[None]:
 def _new_notice(values: dict, related: dict) -> Notice:
     """``Notice(**values)`` by position, as Django builds a row it read (keyword arguments through
     the foreign keys' descriptors cost most of a draft); the related objects given are cached on it."""
-    fields = Notice._meta.concrete_fields
-    notice = Notice(*[values[f.attname] if f.attname in values else _field_default(f) for f in fields])
+    notice = Notice(*[values.get(attname, default) for attname, default in _defaults()])
     cache = notice._state.fields_cache
     for name, obj in related.items():
         if obj is not None:
@@ -121,8 +121,13 @@ def _new_notice(values: dict, related: dict) -> Notice:
     return notice
 
 
-def _field_default(field):
-    return None if field.primary_key else field.get_default()
+@functools.cache
+def _defaults() -> tuple[tuple[str, object], ...]:
+    """(attname, default) of each stored field of a notice, in order: asked once, not per draft
+    (a notice's defaults are constants; a callable one would have to be called per draft)."""
+    fields = Notice._meta.concrete_fields
+    assert not any(callable(field.default) for field in fields), "a callable default: call it per draft"
+    return tuple((field.attname, None if field.primary_key else field.get_default()) for field in fields)
 
 
 # While a scan runs, the ids of the notices it creates and closes, so that the run can be undone.
@@ -150,7 +155,9 @@ def warnings_changed(notices) -> None:
     """A warning issued, closed, stepped down, escalated or withdrawn changes the level in force its
     assignment is judged by: the unit's kept judgments are stale (in the writer's transaction). Rows
     written without ``save()`` call this; the signal below covers the rest."""
-    bump_units_of(n.assignment_id for n in notices if n.kind == NoticeKind.WARNING and n.assignment_id)
+    # A notice carries its assignment's unit (copied when drafted; an assignment never changes unit):
+    # no query for the units of a night's thousands of assignments.
+    bump_units(n.unit_id for n in notices if n.kind == NoticeKind.WARNING and n.assignment_id)
 
 
 def _notice_saved(sender, instance, **kwargs) -> None:
