@@ -126,7 +126,7 @@ def _defaults() -> tuple[tuple[str, object], ...]:
     """(attname, default) of each stored field of a notice, in order: asked once, not per draft
     (a notice's defaults are constants; a callable one would have to be called per draft)."""
     fields = Notice._meta.concrete_fields
-    assert not any(callable(field.default) for field in fields), "a callable default: call it per draft"
+    assert not any(field.has_default() and callable(field.default) for field in fields), "call it per draft"
     return tuple((field.attname, None if field.primary_key else field.get_default()) for field in fields)
 
 
