@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import BooleanField, Expression, F
 
 
@@ -38,7 +39,7 @@ class AnyOf(Expression):
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
         if not self.ids:
-            return "1 = 0", []
+            raise EmptyResultSet  # as ``__in=[]``: Django then runs no query at all
         if connection.vendor == "postgresql":
             return f"{column} = ANY(%s)", [*params, self.ids]
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
