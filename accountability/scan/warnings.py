@@ -154,7 +154,7 @@ def apply_warning_rules(
             heads_late.setdefault(late.assignment_id, late)
     # 批示 not answered by their due date: the unit's assignments on the instruction's target.
     instructions_due = overdue_instruction_assignments(asof) if rules.warn_on_overdue_instruction else {}
-    rows = lagging_conditions(asof, rules, also=sorted({*heads_late, *instructions_due}), warned=warned)
+    rows = lagging_conditions(asof, rules, also=sorted({*heads_late, *instructions_due}))
     for row in rows:
         late = heads_late.get(row["pk"])
         row["head_late_period"] = late.period if late else None
