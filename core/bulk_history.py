@@ -245,12 +245,14 @@ def write_history(model: type[models.Model], ids: Sequence[int], *, history_type
     target_columns = ", ".join(_quote(c) for c in [*tracked, *(f.column for f in stamp_fields)])
     source_columns = ", ".join(_quote(c) for c in tracked)
     table, pk = _quote(model._meta.db_table), _quote(model._meta.pk.column)
+    insert = f"INSERT INTO {_quote(history._meta.db_table)} ({target_columns}) SELECT {source_columns}, %s, %s, %s, %s"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the ids as one array: no list of thousands to parse
+            cursor.execute(f"{insert} FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk}", [*stamp_values, list(ids)])
+            return
         for batch in _batches(list(ids), _batch_size(1, extra_params=len(stamp_values))):
             cursor.execute(
-                f"INSERT INTO {_quote(history._meta.db_table)} ({target_columns}) "
-                f"SELECT {source_columns}, %s, %s, %s, %s FROM {table} "
-                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                f"{insert} FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
                 [*stamp_values, *batch],
             )
 

@@ -344,3 +344,35 @@ def test_a_night_syncs_the_colours_it_changed_and_they_equal_a_full_recompute(
     scan(D(2018, 5, 1))
     assert _colours_kept() == _colours_recomputed()
     assert _level(lead_assignment) == WarningLevel.GREEN
+
+
+def _judged(day) -> dict[int, tuple]:
+    from accountability.scan.conditions import CONDITION_FIELDS, as_of, assignment_conditions
+
+    with at(day, 2):
+        rows = assignment_conditions(as_of()).values(*CONDITION_FIELDS)
+        return {row["pk"]: (row["planned"], row["actual"], row["missing_period"]) for row in rows}
+
+
+def test_the_judging_reads_the_planned_column_and_the_reports_index_as_the_probes_would(
+    erin, alice, bob, lead_assignment, co_assignment
+):
+    """The scan reads the planned percent from the assignment where the night's refresh wrote it for
+    the day, and a due report at the office from the filed reports' index: the same figures as the
+    plan nodes and the reports themselves (the column cleared, and a report pending the head)."""
+    file_report(lead_assignment, alice, D(2018, 2, 25), 12, accept_by=erin)
+    file_report(co_assignment, bob, D(2018, 2, 25), 30)  # at the office, not yet accepted
+    day = D(2018, 3, 1)
+    services.refresh_planned_progress(day=day)
+    from_column = _judged(day)
+    Assignment.objects.update(planned_as_of=None)
+    from_nodes = _judged(day)
+    assert from_column == from_nodes
+    planned = {pk: float(figures[0]) for pk, figures in from_nodes.items()}
+    assert planned[lead_assignment.pk] == planned[co_assignment.pk] == pytest.approx(15.9)
+    assert {pk: figures[2] for pk, figures in from_nodes.items()} == {lead_assignment.pk: None, co_assignment.pk: None}
+    # Returned by the office: missing again, found by the reports themselves (not on the index).
+    report = co_assignment.reports.get(period="2018-02")
+    with at(D(2018, 2, 27)):
+        services.return_report(report, acting_user=erin, reason="数据不实", refile_by=D(2018, 2, 28))
+    assert _judged(day)[co_assignment.pk][2] == "2018-02"

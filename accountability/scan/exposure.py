@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.id_lists import AnyOf
 from tasks.choices import WarningLevel
 from tasks.models import Assignment
 
@@ -98,13 +99,20 @@ def _overdue_after_red(asof: AsOf, *, due, acting_user) -> list[Notice]:
     keys = {(pk, deadline.isoformat()) for pk, deadline in rows}
     used = set(
         Notice.objects.filter(
-            kind=NoticeKind.EXPOSURE, cause=NoticeCause.OVERDUE_AFTER_RED, assignment_id__in=[pk for pk, _ in keys]
+            AnyOf("assignment_id", [pk for pk, _ in keys]),
+            kind=NoticeKind.EXPOSURE,
+            cause=NoticeCause.OVERDUE_AFTER_RED,
         ).values_list("assignment_id", "period")
     )
     new_keys = sorted(keys - used)
-    assignments = Assignment.objects.select_related("target", "unit").in_bulk([pk for pk, _ in new_keys])
+    assignments = {
+        assignment.pk: assignment
+        for assignment in Assignment.objects.order_by()
+        .select_related("target", "unit")
+        .filter(AnyOf("pk", [pk for pk, _ in new_keys]))
+    }
     last_reds = {}
-    earlier_reds = _reds().filter(assignment_id__in=list(assignments)).exclude(cause=NoticeCause.OVERDUE)
+    earlier_reds = _reds().filter(AnyOf("assignment_id", assignments)).exclude(cause=NoticeCause.OVERDUE)
     for red in earlier_reds.order_by("issued_at", "serial"):
         last_reds[red.assignment_id] = red
     drafts = []

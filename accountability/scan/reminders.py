@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.id_lists import AnyOf
 from core.periods import Frequency, period_for
 from tasks.judgment import lateness
 from tasks.models import Assignment
@@ -117,9 +118,9 @@ def gather_unit_reminders(
     late_by_head = lateness.heads_late(asof.moment, live=asof.live) if heads_late is None else heads_late
     names = {
         pk: (unit_name, title)
-        for pk, unit_name, title in Assignment.objects.filter(
-            pk__in={late.assignment_id for late in late_by_head}
-        ).values_list("pk", "unit__name", "target__title")
+        for pk, unit_name, title in Assignment.objects.order_by()
+        .filter(AnyOf("pk", {late.assignment_id for late in late_by_head}))
+        .values_list("pk", "unit__name", "target__title")
     }
     for late in late_by_head:
         unit_name, title = names[late.assignment_id]
@@ -156,8 +157,10 @@ def gather_unit_reminders(
 def _overdue_reports(asof: AsOf, missing_reports: dict | None) -> list[tuple]:
     """(unit, unit name, target title, period) of each open assignment whose due report is missing."""
     if missing_reports is not None:
-        names = Assignment.objects.filter(pk__in=list(missing_reports)).values_list(
-            "pk", "unit_id", "unit__name", "target__title"
+        names = (
+            Assignment.objects.order_by()
+            .filter(AnyOf("pk", missing_reports))
+            .values_list("pk", "unit_id", "unit__name", "target__title")
         )
         return [(unit_id, unit_name, title, missing_reports[pk]) for pk, unit_id, unit_name, title in names]
     statement, params = fenced(

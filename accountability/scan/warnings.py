@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.id_lists import AnyOf
 from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
@@ -166,7 +167,7 @@ def apply_warning_rules(
     ended_on = [assignment_id for assignment_id in warned if assignment_id not in still_open]
     ended = [warned[assignment_id].pk for assignment_id in ended_on]
     _close(
-        list(Notice.objects.filter(pk__in=ended)),
+        list(Notice.objects.order_by().filter(AnyOf("pk", ended))),
         ClosedReason.ASSIGNMENT_ENDED,
         acting_user=acting_user,
         summary=summary,
@@ -178,17 +179,21 @@ def apply_warning_rules(
     decisions = {row["pk"]: (row, decide(row, warned.get(row["pk"]), asof.day, rules)) for row in rows}
     decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
     decisions = attach_plan_nodes(decisions, asof.day)
-    acted_on = Notice.objects.in_bulk([warned[pk].pk for pk in decisions if pk in warned])
-    open_warnings = {notice.assignment_id: notice for notice in acted_on.values()}
+    acted_on = Notice.objects.order_by().filter(AnyOf("pk", [warned[pk].pk for pk in decisions if pk in warned]))
+    open_warnings = {notice.assignment_id: notice for notice in acted_on}
     wanted = [pk for pk, (_row, decision) in decisions.items() if decision.issue]
     used_keys = set(
-        Notice.objects.filter(kind=NoticeKind.WARNING, assignment_id__in=wanted).values_list(
-            "assignment_id", "cause", "period"
-        )
+        Notice.objects.order_by()
+        .filter(AnyOf("assignment_id", wanted), kind=NoticeKind.WARNING)
+        .values_list("assignment_id", "cause", "period")
     )
-    assignments = (
-        Assignment.objects.select_related("target", "unit").only(*notice_texts.ASSIGNMENT_FIELDS).in_bulk(wanted)
-    )
+    assignments = {
+        assignment.pk: assignment
+        for assignment in Assignment.objects.order_by()
+        .select_related("target", "unit")
+        .only(*notice_texts.ASSIGNMENT_FIELDS)
+        .filter(AnyOf("pk", wanted))
+    }
     closing: dict[str, list[Notice]] = {}
     drafts = []
     with notice_texts.rendering_in_bulk(), drafting_at(clock.now()):

@@ -8,6 +8,7 @@ the notices with history and their inbox entries; emails leave after commit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,12 +23,13 @@ from core import clock
 from core.bulk_history import HistoryStamp, insert_rows, write_history
 from core.errors import RuleViolation
 from core.history import fit_reason
+from core.id_lists import AnyOf
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.models import Assignment, ProgressReport
 from tasks.services import save_with_history
 from tasks.services.delegation import signed_reason
-from tasks.services.unit_completion import bump_units_of
+from tasks.services.unit_completion import bump_units
 from tasks.services.warning_levels import clear_warning_levels
 from tasks.services.years import refuse_closed_assignment
 
@@ -111,8 +113,7 @@ def drafting_at(moment: dt.datetime) -> Iterator[None]:
 def _new_notice(values: dict, related: dict) -> Notice:
     """``Notice(**values)`` by position, as Django builds a row it read (keyword arguments through
     the foreign keys' descriptors cost most of a draft); the related objects given are cached on it."""
-    fields = Notice._meta.concrete_fields
-    notice = Notice(*[values[f.attname] if f.attname in values else _field_default(f) for f in fields])
+    notice = Notice(*[values.get(attname, default) for attname, default in _defaults()])
     cache = notice._state.fields_cache
     for name, obj in related.items():
         if obj is not None:
@@ -120,8 +121,13 @@ def _new_notice(values: dict, related: dict) -> Notice:
     return notice
 
 
-def _field_default(field):
-    return None if field.primary_key else field.get_default()
+@functools.cache
+def _defaults() -> tuple[tuple[str, object], ...]:
+    """(attname, default) of each stored field of a notice, in order: asked once, not per draft
+    (a notice's defaults are constants; a callable one would have to be called per draft)."""
+    fields = Notice._meta.concrete_fields
+    assert not any(field.has_default() and callable(field.default) for field in fields), "call it per draft"
+    return tuple((field.attname, None if field.primary_key else field.get_default()) for field in fields)
 
 
 # While a scan runs, the ids of the notices it creates and closes, so that the run can be undone.
@@ -149,7 +155,9 @@ def warnings_changed(notices) -> None:
     """A warning issued, closed, stepped down, escalated or withdrawn changes the level in force its
     assignment is judged by: the unit's kept judgments are stale (in the writer's transaction). Rows
     written without ``save()`` call this; the signal below covers the rest."""
-    bump_units_of(n.assignment_id for n in notices if n.kind == NoticeKind.WARNING and n.assignment_id)
+    # A notice carries its assignment's unit (copied when drafted; an assignment never changes unit):
+    # no query for the units of a night's thousands of assignments.
+    bump_units(n.unit_id for n in notices if n.kind == NoticeKind.WARNING and n.assignment_id)
 
 
 def _notice_saved(sender, instance, **kwargs) -> None:
@@ -216,7 +224,7 @@ def close_notices(notices: list[Notice], *, reason: str, acting_user, change_rea
     moment = clock.now()
     for notice in notices:
         notice.status, notice.closed_at, notice.closed_reason = NoticeStatus.CLOSED, moment, reason
-    Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
+    Notice.objects.filter(AnyOf("pk", [notice.pk for notice in notices])).update(
         status=NoticeStatus.CLOSED, closed_at=moment, closed_reason=reason
     )
     stamp = HistoryStamp(user=acting_user, reason=fit_reason(change_reason), date=moment)

@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
+from core.id_lists import AnyOf
+
 from ..judgment import state as judgment
 from ..models import Assignment, Unit, UnitDayCompletion, UnitFiguresStamp
 
@@ -39,7 +41,7 @@ def bump_units(unit_ids: Iterable[int | None]) -> None:
 def bump_units_of(assignment_ids: Iterable[int]) -> None:
     ids = list(assignment_ids)
     if ids:
-        bump_units(Assignment.objects.filter(pk__in=ids).values_list("unit_id", flat=True).distinct())
+        bump_units(Assignment.objects.order_by().filter(AnyOf("pk", ids)).values_list("unit_id", flat=True).distinct())
 
 
 def kept_days(today: dt.date) -> tuple[dt.date, dt.date]:

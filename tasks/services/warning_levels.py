@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import QuerySet
 
+from core.id_lists import AnyOf
+
 from ..choices import WarningLevel
 from ..models import Assignment
 
@@ -31,6 +33,8 @@ def set_warning_levels(levels: QuerySet, only: Iterable[int] | None = None) -> i
         if not only:
             return 0
     if connection.vendor == "postgresql":
+        if only is not None:  # their warnings alone, by the open warning's index (not every open one)
+            levels = levels.filter(AnyOf("assignment_id", only))
         levels_sql, params = levels.values("assignment_id", "level").query.sql_with_params()
         # The ids as one array parameter: thousands in an IN list cost Django more than the UPDATE.
         chosen, chosen_params = ("WHERE a.id = ANY(%s)", [only]) if only is not None else ("", [])
