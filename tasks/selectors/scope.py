@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 
 from core.access import access_for
+from core.id_lists import pk_among
 
 from ..models import Assignment, Leader, Target
 
@@ -30,23 +30,6 @@ def _in_scope(ids, assignments: QuerySet | None = None) -> QuerySet:
     links = (Assignment.objects.all() if assignments is None else assignments).order_by()
     first, *rest = (links.filter(**{f"{path}__in": ids}).values("pk") for path in SCOPE_PATHS)
     return first.union(*rest)
-
-
-class _AmongArray(Func):
-    """``lhs = ANY(ARRAY(subquery))``: PostgreSQL probes the primary key for each of a scope's
-    2,000 pks, where ``IN (subquery)`` hash-joined them against a scan of the year's 120,000
-    (province scale: 57 -> 11 ms). A condition of its own: an ``=`` lookup would bracket ``ANY``."""
-
-    arg_joiner = " = ANY(ARRAY("
-    template = "%(expressions)s))"
-    output_field = BooleanField()
-
-
-def _pk_among(path: str, pks: QuerySet):
-    """``path`` is one of ``pks`` (a queryset of values): ``= ANY(ARRAY(…))`` on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return _AmongArray(F(path), Subquery(pks))
-    return Q(**{f"{path}__in": pks})
 
 
 def leaders_of(assignments: QuerySet | None = None, leader_ids=None) -> QuerySet:
@@ -99,13 +82,13 @@ class Scope:
                 targets.filter(assignments__unit__leaders__in=ids).values("pk"),
             )
         )
-        return queryset.filter(_pk_among("pk", in_scope))
+        return queryset.filter(pk_among("pk", in_scope))
 
     def assignments(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
         """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports)."""
         if self.whole_city:
             return queryset
-        return queryset.filter(_pk_among(f"{prefix}pk", _in_scope(list(self.leader_ids))))
+        return queryset.filter(pk_among(f"{prefix}pk", _in_scope(list(self.leader_ids))))
 
 
 def leader_scope(leaders) -> Scope:
