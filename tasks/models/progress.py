@@ -295,8 +295,8 @@ class AssignmentDayJudgment(models.Model):
     assignment is judged from on ``day`` — plan, progress and value held, the warning level in force,
     a claim waiting — as of its unit's figures ``version`` (``UnitFiguresStamp``). The state itself
     is the rule (``judgment_of``) applied on read to these facts and the assignment's own status,
-    deadline and close-out. Kept for today and the end of last month only
-    (``tasks.services.kept_judgments``)."""
+    deadline and close-out. Kept for today and the month ends of the year, last month's end
+    included (``tasks.services.kept_judgments``)."""
 
     assignment = models.ForeignKey(
         Assignment,

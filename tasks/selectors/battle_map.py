@@ -3,7 +3,8 @@
 Each month cell is the judgment (tasks/judgment/state.py) at that month's end — or today, for the
 month under way — of the row's assignments: the worst warning level in force then, and the average
 plan and actual as they stood then. The last column is today's judgment, so the cell of this month
-and the 当前 column always agree.
+and the 当前 column always agree. The month ends of this year are read from the kept facts
+(``tasks.services.kept_judgments``), judged afresh only where a unit changed since they were kept.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def battle_map(assignments: QuerySet[Assignment], objects: list, *, by: str, yea
     else:
         keys = unit_keys(facts)
         by_day = {day: group(judgments, keys) for day, judgments in judged.items()}
-    # Months still ahead show only their plan (cumulative by the month's end).
+    # Months still ahead show only their plan (cumulative by the month's end), of the assignments
+    # just judged (their keys: the scope's subqueries are not run twice).
     planned = increase_sums(
-        Milestone.objects.filter(assignment__in=scoped.values("pk")),
+        Milestone.objects.filter(assignment__in=sorted(facts)),
         value="planned_percent",
         day="due_date",
         group=f"assignment__{field}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..choices import WARNING_COLOURS, WarningLevel
@@ -54,3 +55,30 @@ def num(value, measure_unit="") -> str:
     """A value without trailing zeros (1800.0000 → 1800); money at most two decimals:
     ``{{ line.goal|num:line.measure_unit }}`` (see tasks/numbers.py)."""
     return value_text(value, measure_unit)
+
+
+@register.simple_tag
+def battle_map_cells(cells, this_month) -> str:
+    """The month cells of one battle map row (plan / actual, coloured by the judgment then). In
+    Python: three hundred cells through the template language cost a province page 40 ms."""
+    return format_html_join("", "{}", ((_battle_map_cell(cell, this_month),) for cell in cells))
+
+
+def _battle_map_cell(cell, this_month) -> str:
+    now = " is-now" if cell.month == this_month else ""
+    judged = cell.judged
+    data = (
+        format_html(' data-state="{}" data-level="{}" title="{}"', judged.state, judged.level, judged.label)
+        if judged
+        else ""
+    )
+    actual = "–" if cell.actual is None else percent_text(cell.actual)
+    return format_html(
+        '<td class="cell cell--{}{}"{}><span class="cell__plan">{}</span><span class="cell__sep">/</span>'
+        '<span class="cell__actual">{}</span></td>',
+        cell.colour,
+        now,
+        data,
+        percent_text(cell.planned),
+        actual,
+    )
