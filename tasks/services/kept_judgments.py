@@ -23,6 +23,7 @@ judged again, for the assignments the page shows, on the next read.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, QuerySet
@@ -170,7 +171,7 @@ def forget_other_days(today: dt.date) -> int:
     the days kept: a read's write never scans the table)."""
     days = keepable_days(today)
     other = Q(day__lt=days[0]) | Q(day__gt=days[-1])
-    for before, after in zip(days, days[1:], strict=False):
+    for before, after in pairwise(days):
         if (after - before).days > 1:
             other |= Q(day__gt=before, day__lt=after)
     return AssignmentDayJudgment.objects.filter(other).delete()[0]
