@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -62,26 +62,22 @@ def num(value, measure_unit="") -> str:
 def battle_map_cells(cells, this_month) -> str:
     """The month cells of one battle map row (plan / actual, coloured by the judgment then). In
     Python: three hundred cells through the template language cost a province page 40 ms."""
-    return format_html_join("", "{}", ((_battle_map_cell(cell, this_month),) for cell in cells))
+    return mark_safe("".join(_battle_map_cell(cell, this_month) for cell in cells))  # escaped below
 
 
 def _battle_map_cell(cell, this_month) -> str:
     now = " is-now" if cell.month == this_month else ""
     judged = cell.judged
     data = (
-        format_html(' data-state="{}" data-level="{}" title="{}"', judged.state, judged.level, judged.label)
+        f' data-state="{escape(judged.state)}" data-level="{escape(judged.level)}" title="{escape(judged.label)}"'
         if judged
         else ""
     )
-    actual = "–" if cell.actual is None else percent_text(cell.actual)
-    return format_html(
-        '<td class="cell cell--{}{}"{}><span class="cell__plan">{}</span><span class="cell__sep">/</span>'
-        '<span class="cell__actual">{}</span></td>',
-        cell.colour,
-        now,
-        data,
-        percent_text(cell.planned),
-        actual,
+    actual = "–" if cell.actual is None else escape(percent_text(cell.actual))
+    return (
+        f'<td class="cell cell--{escape(cell.colour)}{now}"{data}><span class="cell__plan">'
+        f'{escape(percent_text(cell.planned))}</span><span class="cell__sep">/</span>'
+        f'<span class="cell__actual">{actual}</span></td>'
     )
 
 
