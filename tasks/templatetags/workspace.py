@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape as _escape
+
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -13,6 +14,12 @@ from ..numbers import percent_text, value_text
 from ..panels import panels_for
 
 register = template.Library()
+
+
+def escape(value) -> str:
+    """Django's ``escape`` (the same characters, through ``html.escape``) without its lazy-string
+    wrapper: the tags below escape thousands of values on a province page."""
+    return _escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
