@@ -50,7 +50,7 @@ def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> lis
     and ``planned_on``, ``progress_on`` and ``lag`` (its figures then), the highest warning first."""
     candidates = (
         _scope(leader, city)
-        .assignments(Assignment.objects.filter(target__year=day.year, issued_at__lt=end_of(day)))
+        .assignments(Assignment.objects.filter(target__year=day.year, issued_at__lt=end_of(day)), probe=True)
         .exclude(target__status=TargetStatus.DRAFT)
     )
     judged = {pk: judgment for pk, judgment in judge(candidates, day).items() if judgment.behind}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db import connection, models
+from django.db.models import F, Func, Q, QuerySet
 
 from core.access import access_for
 
@@ -44,6 +45,14 @@ def leaders_of(assignments: QuerySet | None = None, leader_ids=None) -> QuerySet
         branches.append(rows.values(zmd_leader=F(path), zmd_assignment=F("pk")))
     first, *rest = branches
     return first.union(*rest)
+
+
+class _AnyOf(Func):
+    """``value = ANY(array)``: a condition (Django would put the right side of ``=`` in brackets)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = models.BooleanField()
 
 
 @dataclass(frozen=True)
@@ -83,11 +92,21 @@ class Scope:
         )
         return queryset.filter(pk__in=in_scope)
 
-    def assignments(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
-        """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports)."""
+    def assignments(self, queryset: QuerySet, prefix: str = "", *, probe: bool = False) -> QuerySet:
+        """``queryset`` cut to the scope; ``prefix`` reaches the assignment (``assignment__`` for reports).
+
+        ``probe``: on PostgreSQL, match the scope's pks as an array (``id = ANY(ARRAY(…))``) rather
+        than ``IN (…)``: the planner hashes ``IN`` and scans every assignment of the year to probe it
+        (a province's 120,000 for a leader's 2,000), where the array is probed by primary key (the
+        meeting pack's judgment 38 → 20 ms at province). The same rows either way."""
         if self.whole_city:
             return queryset
-        return queryset.filter(**{f"{prefix}pk__in": _in_scope(list(self.leader_ids))})
+        in_scope = _in_scope(list(self.leader_ids))
+        if probe and connection.vendor == "postgresql":
+            from django.contrib.postgres.expressions import ArraySubquery
+
+            return queryset.filter(_AnyOf(F(f"{prefix}pk"), ArraySubquery(in_scope)))
+        return queryset.filter(**{f"{prefix}pk__in": in_scope})
 
 
 def leader_scope(leaders) -> Scope:
