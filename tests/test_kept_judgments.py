@@ -125,6 +125,17 @@ def test_kept_judgments_follow_every_change_they_are_judged_from(
         D(2018, 4, 2),
     }
 
+    # A change that moves a month end older than last month's (February's plan) is seen there too.
+    nodes = [
+        {"due_date": node.due_date, "planned_percent": 18 if node.due_date == D(2018, 2, 28) else node.planned_percent}
+        for node in co_assignment.milestones.order_by("due_date")
+    ]
+    with at(D(2018, 4, 2), 21):
+        services.set_milestones(co_assignment, nodes, acting_user=erin)
+    _kept_is_afresh(D(2018, 4, 2), hour=22)
+    with at(D(2018, 4, 2), 22):
+        assert judgment.judge_days(Assignment.objects.all(), [D(2018, 2, 28)])[D(2018, 2, 28)][co].planned == 18
+
 
 def test_the_month_ends_of_the_year_are_kept_and_the_year_before_forgotten_but_its_last_day(
     lead_assignment, co_assignment
