@@ -284,13 +284,24 @@ def _meeting_pack_sql() -> list[str]:
     decisions of the leader's meetings."""
     leader = _pack_leader()
     in_scope, unit_led = _scope_sql(leader)
+    # The scope's assignments found as the page finds them (a union of index probes by path), then
+    # their kept facts: an OR over the paths per row would read every assignment and kept row.
+    scope_ids = (
+        f"SELECT a.id FROM tasks_assignment a JOIN tasks_target t ON t.id = a.target_id WHERE t.leader_id = {leader} "
+        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_target_fields tf ON tf.target_id = a.target_id "
+        f"JOIN tasks_leader_fields lf ON lf.field_id = tf.field_id WHERE lf.leader_id = {leader} "
+        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_leader_units lu ON lu.unit_id = a.unit_id "
+        f"WHERE lu.leader_id = {leader}"
+    )
     scope_assignments = (
-        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM sa "
+        "JOIN tasks_assignment a ON a.id = sa.id "
         f"JOIN tasks_target t ON t.id = a.target_id WHERE t.year = {TODAY.year} AND t.status <> 'draft' "
-        f"AND a.issued_at < {MOMENT} AND ({in_scope} OR {unit_led})"
+        f"AND a.issued_at < {MOMENT}"
     )
     lagging = f"""
-    WITH j AS MATERIALIZED ({_kept_judged_sql(scope_assignments)})
+    WITH sa AS MATERIALIZED ({scope_ids}),
+    j AS MATERIALIZED ({_kept_judged_sql(scope_assignments)})
     SELECT j.id, t.code, t.title, un.name, j.planned, j.actual, j.planned - j.actual AS lag, j.level,
            GREATEST({DAY}::date - j.deadline, 0) AS days_late
     FROM j JOIN tasks_target t ON t.id = j.target_id JOIN tasks_unit un ON un.id = j.unit_id
