@@ -83,6 +83,21 @@ def _judged_sql(assignments: str, *, day: str = DAY, moment: str = MOMENT) -> st
     FROM ({assignments}) s"""
 
 
+def _kept_judged_sql(assignments: str, *, day: str = DAY, moment: str = MOMENT, live: str = "TRUE") -> str:
+    """The judgment of ``assignments`` (as for ``_judged_sql``) as the pages read it: the facts kept
+    for the day (``AssignmentDayJudgment``, tasks/services/kept_judgments.py) at the unit's figures
+    version, the rule applied to them; the assignment's own status counts on today only (``live``).
+    ``day``, ``moment`` and ``live`` may name columns of ``assignments``: one row per day."""
+    return f"""
+    SELECT s.*, k.planned, k.actual, k.level,
+      ({live} AND s.status IN ('verified', 'closed', 'claimed'))
+        OR (s.closed_at IS NOT NULL AND s.closed_at < {moment}) OR k.claimed AS finished
+    FROM ({assignments}) s
+    JOIN tasks_assignmentdayjudgment k ON k.assignment_id = s.id AND k.day = {day}
+    LEFT JOIN tasks_unitfiguresstamp fs ON fs.unit_id = s.unit_id
+    WHERE k.version = COALESCE(fs.version, 0)"""
+
+
 def _scope_sql(leader: int) -> tuple[str, str]:
     """A leader's scope (我分管的, tasks/selectors/scope.py) as two conditions: on a target ``t`` (the
     leader's own targets and their fields' targets) and on an assignment ``a`` (their units')."""
@@ -204,8 +219,9 @@ def _kept_ranking_sql() -> str:
 def _battle_map_sql() -> list[str]:
     """What the battle map (挂图作战, by target, the leader's scope) shows: the scope's targets'
     count (the pager) and its page of 25 with their leaders; the judgment of the page's targets'
-    assignments in scope at each month end so far (the cells: count, plan, actual, worst warning
-    in force; the last is today's, the 当前 column); the plan of the months ahead from the milestones."""
+    assignments in scope at each month end so far from the kept facts, as the page reads them (the
+    cells: count, plan, actual, worst warning in force; the last is today's, the 当前 column); the
+    plan of the months ahead from the milestones of the same assignments."""
     leader = _leader_post()
     in_scope, unit_led = _scope_sql(leader)
     scope_targets = (
@@ -213,22 +229,28 @@ def _battle_map_sql() -> list[str]:
         f"(SELECT 1 FROM tasks_assignment a WHERE a.target_id = t.id AND {unit_led}))"
     )
     ends = [dt.date(TODAY.year, month + 1, 1) - dt.timedelta(days=1) for month in range(1, TODAY.month)] + [TODAY]
-    days = ", ".join(f"('{day}'::date, '{day + dt.timedelta(days=1)} 00:00:00+08'::timestamptz)" for day in ends)
+    days = ", ".join(
+        f"('{day}'::date, '{day + dt.timedelta(days=1)} 00:00:00+08'::timestamptz, {day == TODAY})" for day in ends
+    )
     page = f"SELECT t.id {scope_targets} ORDER BY t.code LIMIT 25"
     with_leader = scope_targets.replace(
         "FROM tasks_target t", "FROM tasks_target t LEFT JOIN tasks_leader l ON l.id = t.leader_id"
     )
+    page_assignments = (
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        "JOIN tasks_target t ON t.id = a.target_id "
+        f"WHERE a.target_id IN (SELECT id FROM page) AND a.status <> 'draft' AND ({in_scope} OR {unit_led})"
+    )
     cells = f"""
     WITH page AS MATERIALIZED ({page}),
+    pa AS MATERIALIZED ({page_assignments}),
     j AS ({
-        _judged_sql(
-            "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at, d.day, d.moment "
-            "FROM tasks_assignment a JOIN tasks_target t ON t.id = a.target_id "
-            f"CROSS JOIN (VALUES {days}) d(day, moment) "
-            f"WHERE a.target_id IN (SELECT id FROM page) AND a.status <> 'draft' AND a.issued_at < d.moment "
-            f"AND ({in_scope} OR {unit_led})",
+        _kept_judged_sql(
+            "SELECT pa.*, d.day, d.moment, d.live FROM pa JOIN tasks_assignment a ON a.id = pa.id "
+            f"CROSS JOIN (VALUES {days}) d(day, moment, live) WHERE a.issued_at < d.moment",
             day="s.day",
             moment="s.moment",
+            live="s.live",
         )
     })
     SELECT target_id, day, COUNT(*), ROUND(AVG(planned), 1), ROUND(AVG(actual), 1),
@@ -239,7 +261,8 @@ def _battle_map_sql() -> list[str]:
         f"SELECT t.id, t.code, t.title, t.deadline, l.post {with_leader} ORDER BY t.code LIMIT 25",
         cells,
         "SELECT a.target_id, date_trunc('month', m.due_date), SUM(m.planned_percent) FROM tasks_milestone m "
-        f"JOIN tasks_assignment a ON a.id = m.assignment_id WHERE a.target_id IN ({page}) GROUP BY 1, 2",
+        f"JOIN tasks_assignment a ON a.id = m.assignment_id JOIN tasks_target t ON t.id = a.target_id "
+        f"WHERE a.target_id IN ({page}) AND a.status <> 'draft' AND ({in_scope} OR {unit_led}) GROUP BY 1, 2",
     ]
 
 
@@ -255,18 +278,30 @@ def _pack_leader() -> int:
 
 def _meeting_pack_sql() -> list[str]:
     """What the meeting pack (推进例会, the leader's scope, today) shows: the leader posts of the form;
-    the lagging assignments (the judgment on the day: behind, with target and unit, the highest
-    warning first); the reported problems without an office follow-up; the instructions some unit
-    still owes an answer to, with those units; the decisions of the leader's meetings."""
+    the lagging assignments (the judgment on the day from the kept facts, as the page reads them:
+    behind, with target and unit, the highest warning first); the reported problems without an
+    office follow-up; the instructions some unit still owes an answer to, with those units; the
+    decisions of the leader's meetings."""
     leader = _pack_leader()
     in_scope, unit_led = _scope_sql(leader)
+    # The scope's assignments found as the page finds them (a union of index probes by path), then
+    # their kept facts: an OR over the paths per row would read every assignment and kept row.
+    scope_ids = (
+        f"SELECT a.id FROM tasks_assignment a JOIN tasks_target t ON t.id = a.target_id WHERE t.leader_id = {leader} "
+        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_target_fields tf ON tf.target_id = a.target_id "
+        f"JOIN tasks_leader_fields lf ON lf.field_id = tf.field_id WHERE lf.leader_id = {leader} "
+        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_leader_units lu ON lu.unit_id = a.unit_id "
+        f"WHERE lu.leader_id = {leader}"
+    )
     scope_assignments = (
-        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM sa "
+        "JOIN tasks_assignment a ON a.id = sa.id "
         f"JOIN tasks_target t ON t.id = a.target_id WHERE t.year = {TODAY.year} AND t.status <> 'draft' "
-        f"AND a.issued_at < {MOMENT} AND ({in_scope} OR {unit_led})"
+        f"AND a.issued_at < {MOMENT}"
     )
     lagging = f"""
-    WITH j AS MATERIALIZED ({_judged_sql(scope_assignments)})
+    WITH sa AS MATERIALIZED ({scope_ids}),
+    j AS MATERIALIZED ({_kept_judged_sql(scope_assignments)})
     SELECT j.id, t.code, t.title, un.name, j.planned, j.actual, j.planned - j.actual AS lag, j.level,
            GREATEST({DAY}::date - j.deadline, 0) AS days_late
     FROM j JOIN tasks_target t ON t.id = j.target_id JOIN tasks_unit un ON un.id = j.unit_id

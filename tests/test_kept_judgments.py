@@ -22,7 +22,7 @@ from tasks import services
 from tasks.choices import AssignmentStatus
 from tasks.judgment import state as judgment
 from tasks.models import Assignment, AssignmentDayJudgment
-from tasks.services.kept_judgments import warm_kept_figures
+from tasks.services.kept_judgments import forget_other_days, keepable_days, warm_kept_figures
 from tasks.services.unit_completion import kept_days
 from tests.factories import AssignmentFactory
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, open_warning, scan
@@ -31,10 +31,12 @@ __all__ = ["co_assignment"]  # a fixture
 
 
 def _kept_is_afresh(day, hour: int = 20) -> dict:
-    """Judge every assignment on the kept days of ``day`` (at ``hour``) from the kept facts, twice
-    (the second read all from kept rows), and afresh; all three must agree."""
+    """Judge every assignment on the kept days of ``day`` (at ``hour``) and the year's month ends
+    before it (the battle map's) from the kept facts, twice (the second read all from kept rows),
+    and afresh; all three must agree."""
     with at(day, hour):
-        days = list(kept_days(day))
+        days = keepable_days(day)
+        assert set(kept_days(day)) <= set(days)
         kept = judgment.judge_days(Assignment.objects.all(), days)
         again = judgment.judge_days(Assignment.objects.all(), days)
         afresh = judgment.judge_days_afresh(Assignment.objects.all(), days)
@@ -112,9 +114,43 @@ def test_kept_judgments_follow_every_change_they_are_judged_from(
         services.decide_extension(request, grant=True, acting_user=erin, note="同意")
     assert _kept_is_afresh(D(2018, 3, 7))[late.pk].state != judgment.State.OVERDUE
 
-    # The month rolls over: the end of March is now last month's end.
+    # The month rolls over: the end of March is now last month's end; the ends of January and
+    # February stay kept (the battle map's months), judged again after the changes above.
     assert _kept_is_afresh(D(2018, 4, 2))[co].planned == 24.5
     assert AssignmentDayJudgment.objects.filter(day=D(2018, 3, 31)).exists()
+    assert set(AssignmentDayJudgment.objects.values_list("day", flat=True)) == {
+        D(2018, 1, 31),
+        D(2018, 2, 28),
+        D(2018, 3, 31),
+        D(2018, 4, 2),
+    }
+
+    # A change that moves a month end older than last month's (February's plan) is seen there too.
+    nodes = [
+        {"due_date": node.due_date, "planned_percent": 18 if node.due_date == D(2018, 2, 28) else node.planned_percent}
+        for node in co_assignment.milestones.order_by("due_date")
+    ]
+    with at(D(2018, 4, 2), 21):
+        services.set_milestones(co_assignment, nodes, acting_user=erin)
+    _kept_is_afresh(D(2018, 4, 2), hour=22)
+    with at(D(2018, 4, 2), 22):
+        assert judgment.judge_days(Assignment.objects.all(), [D(2018, 2, 28)])[D(2018, 2, 28)][co].planned == 18
+
+
+def test_the_month_ends_of_the_year_are_kept_and_the_year_before_forgotten_but_its_last_day(
+    lead_assignment, co_assignment
+):
+    with at(D(2018, 12, 20), 20):
+        days = keepable_days(D(2018, 12, 20))
+        judgment.judge_days(Assignment.objects.all(), days)
+    assert days == [D(2018, month + 1, 1) - dt.timedelta(days=1) for month in range(1, 12)] + [D(2018, 12, 20)]
+    assert AssignmentDayJudgment.objects.filter(day=D(2018, 6, 30)).count() == 2
+    forget_other_days(D(2019, 1, 5))  # a new year: only its kept days and last month's end stay
+    assert set(AssignmentDayJudgment.objects.values_list("day", flat=True)) == set()
+    with at(D(2019, 1, 5), 20):
+        judgment.judge_days(Assignment.objects.all(), keepable_days(D(2019, 1, 5)))
+    assert keepable_days(D(2019, 1, 5)) == [D(2018, 12, 31), D(2019, 1, 5)]
+    assert set(AssignmentDayJudgment.objects.values_list("day", flat=True)) == {D(2018, 12, 31), D(2019, 1, 5)}
 
 
 def test_a_read_costs_the_same_queries_for_10_and_for_100_assignments(erin, bob, unit_a, unit_b):
@@ -153,5 +189,10 @@ def test_the_rebuild_command_and_the_night_keep_the_same_rows(erin, alice, lead_
     assert AssignmentDayJudgment.objects.get(assignment=lead_assignment, day=D(2018, 3, 15)).actual == 20
     assert _kept_is_afresh(D(2018, 3, 15)) == kept
     with at(D(2018, 3, 16), 3):
-        assert warm_kept_figures() == 4  # two assignments, two kept days: the 15th forgotten
-    assert set(AssignmentDayJudgment.objects.values_list("day", flat=True)) == {D(2018, 3, 16), D(2018, 2, 28)}
+        # Two assignments, two kept days and January's end (read above): the 15th forgotten.
+        assert warm_kept_figures() == 6
+    assert set(AssignmentDayJudgment.objects.values_list("day", flat=True)) == {
+        D(2018, 3, 16),
+        D(2018, 2, 28),
+        D(2018, 1, 31),
+    }

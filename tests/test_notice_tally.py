@@ -1,4 +1,4 @@
-"""The notices' tally that PostgreSQL keeps (``NoticeTally``, triggers of migration 0028): after every
+"""The notices' tally that PostgreSQL keeps (``NoticeTally``, triggers of migration 0027): after every
 kind of change — a night's set-based warnings, an undo, task notices, an exposure proposed,
 approved and dismissed, signing, answering, closing, a delete — the tally is the notices counted
 afresh, the dashboard's counts read from it are the ones counted from the notices for the office and

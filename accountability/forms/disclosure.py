@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DayField
@@ -33,8 +34,20 @@ class CorrectionForm(forms.Form):
     correction_note = forms.CharField(label=_("What the correction changes"), widget=forms.Textarea, max_length=2000)
 
 
+class _ReadOnceChoices(ModelChoiceIterator):
+    """The field's choices read in one query: Django's iterator queries each time the choices are
+    walked, and a required select walks them twice (its options, and whether the first is empty)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # the field's own queryset: evaluated once, then its cache
+            yield self.choice(obj)
+
+
 class MeetingPackForm(forms.Form):
     leader = forms.ModelChoiceField(label=_("City leader"), queryset=None, empty_label=None)
+    leader.iterator = _ReadOnceChoices
     day = DayField(label=_("Meeting date"), widget=DateInput)
 
     def __init__(self, *args, leaders, **kwargs):

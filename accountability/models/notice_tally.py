@@ -3,7 +3,7 @@
 The leader dashboard counts the year's notices by kind (200,000 at province scale, 60 ms a
 request however indexed), the open warnings by colour and what waits for units. Notices change in
 many ways — one by one through the services, a night's thousands set-based, a scan undone — so
-the tally is kept by triggers on ``accountability_notice`` (PostgreSQL; migration 0028), which no
+the tally is kept by triggers on ``accountability_notice`` (PostgreSQL; migration 0027), which no
 path can miss: every statement adds the rows it inserted, subtracts those it deleted, and both for
 those it updated, as grouped rows (a night's 6,000 notices add a handful). The rows are summed
 when read and folded together each night (``services.notice_tally.fold``). On SQLite (the

@@ -54,7 +54,12 @@ def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> lis
         .exclude(target__status=TargetStatus.DRAFT)
     )
     judged = {pk: judgment for pk, judgment in judge(candidates, day).items() if judgment.behind}
-    rows = Assignment.objects.filter(pk__in=list(judged)).select_related("target", "unit")
+    # Only what the pack shows and sorts by: a province leader's list runs to hundreds of rows.
+    rows = (
+        Assignment.objects.filter(pk__in=list(judged))
+        .select_related("target", "unit")
+        .only("deadline", "target__code", "target__title", "unit__name", "unit__sort_order")
+    )
     for row in rows:
         judgment = row.judged = judged[row.pk]
         row.planned_on, row.progress_on, row.lag = judgment.planned, judgment.actual, judgment.gap

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0021_leader_progress_days"),
+        ("tasks", "0022_month_end_figures"),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for
 
-from ..choices import AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus, ReturnedBy
+from ..choices import FILED_REPORT_STATUSES, AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus, ReturnedBy
 from .files import UploadedFile
 from .targets import PERCENT_VALIDATORS, Assignment, Target, _decimal
 
@@ -93,7 +93,17 @@ class ProgressReport(models.Model):
                 violation_error_message=_("Progress must be between 0 and 100 percent."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["assignment", "-period_end"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["assignment", "-period_end"]),
+            # The meeting pack's open problems: the few filed reports that name a problem, found
+            # without reading every report of a leader's scope (a quarter million at province scale).
+            models.Index(
+                fields=["assignment"],
+                name="report_filed_problem",
+                condition=Q(status__in=FILED_REPORT_STATUSES) & ~Q(problems=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment.unit} · {self.assignment.target.title} · {self.period}"
@@ -297,8 +307,8 @@ class AssignmentDayJudgment(models.Model):
     assignment is judged from on ``day`` — plan, progress and value held, the warning level in force,
     a claim waiting — as of its unit's figures ``version`` (``UnitFiguresStamp``). The state itself
     is the rule (``judgment_of``) applied on read to these facts and the assignment's own status,
-    deadline and close-out. Kept for today and the end of last month only
-    (``tasks.services.kept_judgments``)."""
+    deadline and close-out. Kept for today and the month ends of the year, last month's end
+    included (``tasks.services.kept_judgments``)."""
 
     assignment = models.ForeignKey(
         Assignment,

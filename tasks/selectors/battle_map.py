@@ -3,7 +3,8 @@
 Each month cell is the judgment (tasks/judgment/state.py) at that month's end — or today, for the
 month under way — of the row's assignments: the worst warning level in force then, and the average
 plan and actual as they stood then. The last column is today's judgment, so the cell of this month
-and the 当前 column always agree.
+and the 当前 column always agree. The month ends of this year are read from the kept facts
+(``tasks.services.kept_judgments``), judged afresh only where a unit changed since they were kept.
 """
 
 from __future__ import annotations
@@ -69,17 +70,23 @@ def battle_map(assignments: QuerySet[Assignment], objects: list, *, by: str, yea
     else:
         keys = unit_keys(facts)
         by_day = {day: group(judgments, keys) for day, judgments in judged.items()}
-    # Months still ahead show only their plan (cumulative by the month's end).
-    planned = increase_sums(
-        Milestone.objects.filter(assignment__in=scoped.values("pk")),
+    # Months still ahead show only their plan (cumulative by the month's end), of the assignments
+    # just judged: summed per assignment (no join: the planner hashed every assignment for it) and
+    # added up per row here, by the keys the judging read.
+    position = 0 if by == "target" else 1
+    planned: dict[int, dict] = {}
+    for pk, sums in increase_sums(
+        Milestone.objects.filter(assignment__in=sorted(facts)),
         value="planned_percent",
         day="due_date",
-        group=f"assignment__{field}",
-    )
+        group="assignment_id",
+    ).items():
+        into = planned.setdefault(facts[pk][position], {})
+        for day, amount in sums.items():
+            into[day] = into.get(day, 0) + amount
     counts: dict[int, int] = {}
     for fact in facts.values():
-        key = fact[0] if by == "target" else fact[1]
-        counts[key] = counts.get(key, 0) + 1
+        counts[fact[position]] = counts.get(fact[position], 0) + 1
     rows = []
     for obj in objects:
         now = by_day[today].get(obj.pk)

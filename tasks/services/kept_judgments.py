@@ -1,4 +1,4 @@
-"""Each assignment's judgment kept for today and last month's end (``AssignmentDayJudgment``).
+"""Each assignment's judgment kept for today and the month ends of the year (``AssignmentDayJudgment``).
 
 Every page judges through ``tasks.judgment.state.judge``: five subqueries per assignment, so a
 leader's dashboard at province scale (2,000 assignments) spent most of its time judging. The facts a
@@ -13,16 +13,23 @@ afresh, in one more query, only the assignments of units whose version moved (st
 state is then the one rule (``judgment_of``) applied to the facts and the assignment's own status,
 deadline and close-out, read in the same query. Any other day is judged afresh. The nightly scan's
 job warms the new day (``warm_kept_figures``); tests/test_kept_judgments.py proves kept = afresh.
+
+The other month ends of the year so far (the battle map's cells: a month end judged afresh from
+every report) are kept the same way, but only once a page asks for them (``keepable_days``): the
+night warms today and last month's end only, and a month end of a unit whose version moved is
+judged again, for the assignments the page shows, on the next read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, QuerySet
 
 from core import clock
+from core.periods import month_end
 
 from ..judgment import state as judgment
 from ..models import Assignment, AssignmentDayJudgment
@@ -44,7 +51,7 @@ def judge_days(
     # The kept facts do not depend on ``today`` (only the rule applied to them does): any caller's
     # today may read them. A sliced or combined queryset cannot take the join; it is judged afresh.
     keepable = not query.is_sliced and not query.combinator
-    kept = [day for day in wanted if keepable and day in kept_days(today)]
+    kept = [day for day in wanted if keepable and day in keepable_days(today)]
     others = [day for day in wanted if day not in kept]
     if not kept:
         return judgment.judge_days_afresh(assignments, others, today=today, facts=facts)
@@ -152,10 +159,21 @@ def _keep(rows: list[AssignmentDayJudgment], today: dt.date) -> None:
         )
 
 
+def keepable_days(today: dt.date) -> list[dt.date]:
+    """The days whose facts may be kept, in order: the kept days (today, last month's end) and the
+    other month ends of today's year before it (what the battle map shows month by month)."""
+    ends = {month_end(dt.date(today.year, month, 1)) for month in range(1, today.month)}
+    return sorted(ends | set(kept_days(today)))
+
+
 def forget_other_days(today: dt.date) -> int:
-    """Kept facts of a day no longer kept (yesterday, say) go (ranges on the day index)."""
-    today, month_end = kept_days(today)
-    other = Q(day__lt=month_end) | Q(day__gt=month_end, day__lt=today) | Q(day__gt=today)
+    """Kept facts of a day no longer kept (yesterday, say) go (ranges on the day index, between
+    the days kept: a read's write never scans the table)."""
+    days = keepable_days(today)
+    other = Q(day__lt=days[0]) | Q(day__gt=days[-1])
+    for before, after in pairwise(days):
+        if (after - before).days > 1:
+            other |= Q(day__gt=before, day__lt=after)
     return AssignmentDayJudgment.objects.filter(other).delete()[0]
 
 
