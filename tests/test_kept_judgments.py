@@ -196,3 +196,8 @@ def test_the_rebuild_command_and_the_night_keep_the_same_rows(erin, alice, lead_
         D(2018, 2, 28),
         D(2018, 1, 31),
     }
+    AssignmentDayJudgment.objects.all().delete()
+    with at(D(2018, 4, 2), 3):
+        # The night keeps every month end of the year, read or not (the battle map's columns).
+        assert warm_kept_figures() == 8
+    assert _kept_is_afresh(D(2018, 4, 2)) is not None
