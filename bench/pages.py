@@ -60,31 +60,9 @@ MOMENT = f"'{TODAY + dt.timedelta(days=1)} 00:00:00+08'"
 DAY = f"'{TODAY.isoformat()}'"
 
 
-def _judged_sql(assignments: str, *, day: str = DAY, moment: str = MOMENT) -> str:
-    """The judgment of ``assignments`` (a subquery of id, unit_id, target_id, status, deadline,
-    closed_at) on TODAY, by the rules of tasks/judgment/state.py, as plain subqueries per row.
-    ``day`` and ``moment`` may name columns of ``assignments`` (s.day, s.moment): one row per day."""
-    return f"""
-    SELECT s.*,
-      COALESCE((SELECT m.planned_percent FROM tasks_milestone m WHERE m.assignment_id = s.id AND m.due_date <= {day}
-                ORDER BY m.due_date DESC LIMIT 1), 0) AS planned,
-      COALESCE((SELECT c.final_percent FROM tasks_completionclaim c WHERE c.assignment_id = s.id
-                AND c.status IN ('verified', 'returned') AND c.decided_at < {moment}
-                AND (c.returned_at IS NULL OR c.returned_at >= {moment}) ORDER BY c.decided_at DESC LIMIT 1),
-               (SELECT r.progress_percent FROM tasks_progressreport r WHERE r.assignment_id = s.id
-                AND r.status IN ('submitted', 'accepted') AND COALESCE(r.approved_at, r.submitted_at) <= {moment}
-                ORDER BY r.period_end DESC LIMIT 1), 0) AS actual,
-      COALESCE((SELECT MAX(n.level) FROM accountability_notice n WHERE n.assignment_id = s.id AND n.kind = 'warning'
-                AND n.issued_at < {moment} AND n.status NOT IN ('proposed', 'dismissed')
-                AND (n.closed_at >= {moment} OR (n.closed_at IS NULL AND n.status <> 'closed'))), 0) AS level,
-      s.status IN ('verified', 'closed', 'claimed') OR (s.closed_at IS NOT NULL AND s.closed_at < {moment})
-        OR EXISTS (SELECT 1 FROM tasks_completionclaim c WHERE c.assignment_id = s.id AND c.claimed_at < {moment}
-                   AND (c.decided_at IS NULL OR c.decided_at >= {moment})) AS finished
-    FROM ({assignments}) s"""
-
-
 def _kept_judged_sql(assignments: str, *, day: str = DAY, moment: str = MOMENT, live: str = "TRUE") -> str:
-    """The judgment of ``assignments`` (as for ``_judged_sql``) as the pages read it: the facts kept
+    """The judgment of ``assignments`` (a subquery of id, unit_id, target_id, status, deadline,
+    closed_at) on TODAY, by the rules of tasks/judgment/state.py, as the pages read it: the facts kept
     for the day (``AssignmentDayJudgment``, tasks/services/kept_judgments.py) at the unit's figures
     version, the rule applied to them; the assignment's own status counts on today only (``live``).
     ``day``, ``moment`` and ``live`` may name columns of ``assignments``: one row per day."""
@@ -109,6 +87,19 @@ def _scope_sql(leader: int) -> tuple[str, str]:
     return in_scope, unit_led
 
 
+def _scope_ids_sql(leader: int) -> str:
+    """The ids of a leader's scope found as the pages find them (a union of index probes by path,
+    tasks/selectors/scope.py), for their kept facts: an OR over the paths per row would read every
+    assignment and kept row."""
+    return (
+        f"SELECT a.id FROM tasks_assignment a JOIN tasks_target t ON t.id = a.target_id WHERE t.leader_id = {leader} "
+        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_target_fields tf ON tf.target_id = a.target_id "
+        f"JOIN tasks_leader_fields lf ON lf.field_id = tf.field_id WHERE lf.leader_id = {leader} "
+        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_leader_units lu ON lu.unit_id = a.unit_id "
+        f"WHERE lu.leader_id = {leader}"
+    )
+
+
 def _dashboard_sql() -> list[str]:
     """Every figure the leader dashboard shows, for the measured leader's scope (我分管的), in the
     fewest plain statements over the same kept tables: (1) the judgment of the scope's assignments
@@ -117,15 +108,17 @@ def _dashboard_sql() -> list[str]:
     weekly trend's kept days; (4) the five lists' counts; (5) the score ranking from the kept
     points by month and completion by day, with the grade bands; (6) the province bulletin."""
     leader = _leader_post()
-    in_scope, unit_led = _scope_sql(leader)
+    in_scope, _unit_led = _scope_sql(leader)
     scope_assignments = (
-        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM tasks_assignment a "
+        "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM sa "
+        "JOIN tasks_assignment a ON a.id = sa.id "
         f"JOIN tasks_target t ON t.id = a.target_id WHERE t.year = {TODAY.year} AND a.status <> 'draft' "
-        f"AND a.issued_at < {MOMENT} AND ({in_scope} OR {unit_led})"
+        f"AND a.issued_at < {MOMENT}"
     )
     behind = f"NOT j.finished AND (j.level > 0 OR j.deadline < {DAY})"
     units_and_lagging = f"""
-    WITH j AS MATERIALIZED ({_judged_sql(scope_assignments)})
+    WITH sa AS MATERIALIZED ({_scope_ids_sql(leader)}),
+    j AS MATERIALIZED ({_kept_judged_sql(scope_assignments)})
     SELECT
       (SELECT json_agg(u) FROM (
          SELECT j.unit_id, un.name, un.kind, COUNT(*) AS assignments, ROUND(AVG(j.actual), 1) AS completion,
@@ -163,7 +156,7 @@ def _dashboard_sql() -> list[str]:
          WHERE a.target_id = st.id AND a.role = 'lead' LIMIT 1) AS lead_unit,
         (SELECT COUNT(*) FROM tasks_assignment a WHERE a.target_id = st.id) AS units
       FROM st ORDER BY worst DESC NULLS LAST, st.code LIMIT 21),
-    j AS ({_judged_sql(links_of_mine)})
+    j AS ({_kept_judged_sql(links_of_mine)})
     SELECT
       (SELECT json_agg(m) FROM (SELECT source, target_type, COUNT(*) FROM st GROUP BY source, target_type) m),
       (SELECT json_agg(x) FROM (
@@ -284,15 +277,7 @@ def _meeting_pack_sql() -> list[str]:
     decisions of the leader's meetings."""
     leader = _pack_leader()
     in_scope, unit_led = _scope_sql(leader)
-    # The scope's assignments found as the page finds them (a union of index probes by path), then
-    # their kept facts: an OR over the paths per row would read every assignment and kept row.
-    scope_ids = (
-        f"SELECT a.id FROM tasks_assignment a JOIN tasks_target t ON t.id = a.target_id WHERE t.leader_id = {leader} "
-        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_target_fields tf ON tf.target_id = a.target_id "
-        f"JOIN tasks_leader_fields lf ON lf.field_id = tf.field_id WHERE lf.leader_id = {leader} "
-        "UNION SELECT a.id FROM tasks_assignment a JOIN tasks_leader_units lu ON lu.unit_id = a.unit_id "
-        f"WHERE lu.leader_id = {leader}"
-    )
+    scope_ids = _scope_ids_sql(leader)
     scope_assignments = (
         "SELECT a.id, a.unit_id, a.target_id, a.status, a.deadline, a.closed_at FROM sa "
         "JOIN tasks_assignment a ON a.id = sa.id "
