@@ -96,7 +96,7 @@ def judgment_html(j, pk=None) -> str:
     assignment = f' data-assignment="{escape(pk)}"' if pk else ""
     html = (
         f'<span class="level level--{escape(j.colour)}" data-state="{escape(j.state)}"{assignment} '
-        f'data-day="{j.day.isoformat()}">{escape(j.label)}</span>'
+        f'data-day="{j.day.isoformat() if j.day else ""}">{escape(j.label)}</span>'
     )
     if j.is_open and j.gap > 0:
         behind = gettext("%(gap)s behind") % {"gap": escape(percent_text(j.gap))}
