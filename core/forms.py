@@ -13,8 +13,6 @@ nothing of another person's is ever read. After a successful save the view calls
 
 from __future__ import annotations
 
-import html
-
 from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.datastructures import MultiValueDict
@@ -24,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import staged_uploads
+
+from .markup import escaped
 
 TOKEN_SUFFIX = "__staged"
 REMOVE_SUFFIX = "__unstage"
@@ -170,15 +170,10 @@ class KeepsUploads:
         self._claimed = []
 
 
-def _text(value) -> str:
-    """``conditional_escape`` without its lazy-text wrapper (a thousand options a page)."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
 def _attributes(attrs: dict) -> str:
     """Attributes as Django's widget template writes them: ``True`` bare, ``False`` left out."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -195,13 +190,13 @@ class PlainSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         context = self.get_context(name, value, attrs, optgroups=False)["widget"]
         chosen, selected = set(context["value"]), False
-        parts = [f'<select name="{_text(name)}"{_attributes(context["attrs"])}>']
+        parts = [f'<select name="{escaped(name)}"{_attributes(context["attrs"])}>']
         for option_value, label in choices:
             text = "" if option_value is None else str(option_value)
             # As ``optgroups``: the first option of the value is the selected one.
             mark = " selected" if not selected and text in chosen else ""
             selected = selected or bool(mark)
-            parts.append(f'\n  <option value="{_text(text)}"{mark}>{_text(label)}</option>\n')
+            parts.append(f'\n  <option value="{escaped(text)}"{mark}>{escaped(label)}</option>\n')
         parts.append("\n</select>")
         return mark_safe("".join(parts))
 

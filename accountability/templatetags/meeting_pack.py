@@ -6,8 +6,9 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import mark_safe
 
+from core.markup import escaped
 from tasks.numbers import percent_text
-from tasks.templatetags.workspace import escape, judgment_html
+from tasks.templatetags.workspace import judgment_html
 
 register = template.Library()
 
@@ -22,10 +23,10 @@ def lagging_rows(assignments) -> str:
 def _row(assignment) -> str:
     target = assignment.target
     return (
-        f"\n        <tr><td>{escape(target.code)} {escape(target.title)}</td><td>{escape(assignment.unit)}</td>"
-        f'\n          <td class="num">{escape(percent_text(assignment.planned_on))}%</td>'
-        f'<td class="num">{escape(percent_text(assignment.progress_on))}%</td>'
-        f'\n          <td class="num"><strong>{escape(percent_text(assignment.lag))}</strong></td>'
+        f"\n        <tr><td>{escaped(target.code)} {escaped(target.title)}</td><td>{escaped(assignment.unit)}</td>"
+        f'\n          <td class="num">{escaped(percent_text(assignment.planned_on))}%</td>'
+        f'<td class="num">{escaped(percent_text(assignment.progress_on))}%</td>'
+        f'\n          <td class="num"><strong>{escaped(percent_text(assignment.lag))}</strong></td>'
         f"\n          <td>{assignment.deadline.isoformat()}</td>"
         f"<td>{judgment_html(assignment.judged, assignment.pk)}</td></tr>"
     )

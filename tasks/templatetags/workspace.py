@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from html import escape as _escape
-
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+
+from core.markup import escaped
 
 from ..choices import WARNING_COLOURS, WarningLevel
 from ..numbers import percent_text, value_text
 from ..panels import panels_for
 
 register = template.Library()
-
-
-def escape(value) -> str:
-    """Django's ``escape`` (the same characters, through ``html.escape``) without its lazy-string
-    wrapper: the tags below escape thousands of values on a province page."""
-    return _escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
@@ -76,14 +70,14 @@ def _battle_map_cell(cell, this_month) -> str:
     now = " is-now" if cell.month == this_month else ""
     judged = cell.judged
     data = (
-        f' data-state="{escape(judged.state)}" data-level="{escape(judged.level)}" title="{escape(judged.label)}"'
+        f' data-state="{escaped(judged.state)}" data-level="{escaped(judged.level)}" title="{escaped(judged.label)}"'
         if judged
         else ""
     )
-    actual = "–" if cell.actual is None else escape(percent_text(cell.actual))
+    actual = "–" if cell.actual is None else escaped(percent_text(cell.actual))
     return (
-        f'<td class="cell cell--{escape(cell.colour)}{now}"{data}><span class="cell__plan">'
-        f'{escape(percent_text(cell.planned))}</span><span class="cell__sep">/</span>'
+        f'<td class="cell cell--{escaped(cell.colour)}{now}"{data}><span class="cell__plan">'
+        f'{escaped(percent_text(cell.planned))}</span><span class="cell__sep">/</span>'
         f'<span class="cell__actual">{actual}</span></td>'
     )
 
@@ -93,14 +87,14 @@ def judgment_html(j, pk=None) -> str:
     """``includes/judgment.html`` (the state, the points behind, the days late) in Python, the same
     markup and words: for lists of hundreds of rows (the meeting pack), where an include per row
     costs more than the rest of the page."""
-    assignment = f' data-assignment="{escape(pk)}"' if pk else ""
+    assignment = f' data-assignment="{escaped(pk)}"' if pk else ""
     html = (
-        f'<span class="level level--{escape(j.colour)}" data-state="{escape(j.state)}"{assignment} '
-        f'data-day="{j.day.isoformat() if j.day else ""}">{escape(j.label)}</span>'
+        f'<span class="level level--{escaped(j.colour)}" data-state="{escaped(j.state)}"{assignment} '
+        f'data-day="{j.day.isoformat() if j.day else ""}">{escaped(j.label)}</span>'
     )
     if j.is_open and j.gap > 0:
-        behind = gettext("%(gap)s behind") % {"gap": escape(percent_text(j.gap))}
-        html += f'<span class="judgment__gap" title="{escape(gettext("Points behind plan, live"))}">{behind}</span>'
+        behind = gettext("%(gap)s behind") % {"gap": escaped(percent_text(j.gap))}
+        html += f'<span class="judgment__gap" title="{escaped(gettext("Points behind plan, live"))}">{behind}</span>'
     if j.days_late:
         late = ngettext("%(days)s day late", "%(days)s days late", j.days_late) % {"days": j.days_late}
         html += f'<span class="judgment__gap">{late}</span>'
