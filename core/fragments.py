@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache as once
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -21,11 +22,18 @@ PREFIX = "fragment:v1:"
 TIMEOUT = 24 * 3600  # a key names content; keys no page asks for again expire
 
 
-@once
-def _template_digest(template_name: str) -> str:
-    """The template's source, once per process: a deployed change renders afresh."""
+def _source_digest(template_name: str) -> str:
     source = get_template(template_name).template.source
     return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+_deployed_digest = once(_source_digest)  # a deployment's templates change only with a restart
+
+
+def _template_digest(template_name: str) -> str:
+    """The template's source: read once per process, except while developing (DEBUG), where a
+    template edited under the running server must render afresh."""
+    return _source_digest(template_name) if settings.DEBUG else _deployed_digest(template_name)
 
 
 def fragment_key(template_name: str, content, includes: tuple[str, ...] = ()) -> str:
