@@ -46,6 +46,11 @@ class AnyOf(Expression):
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
 
 
+def in_bulk(queryset: QuerySet, ids: Iterable[int]) -> dict:
+    """``queryset.in_bulk(ids)`` with the ids as one array parameter (``AnyOf``)."""
+    return {row.pk: row for row in queryset.order_by().filter(AnyOf("pk", ids))}
+
+
 class _AmongArray(Func):
     """``lhs = ANY(ARRAY(subquery))``: PostgreSQL probes the primary key for each of a scope's
     2,000 pks, where ``IN (subquery)`` hash-joined them against a scan of the year's 120,000

@@ -16,7 +16,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core.id_lists import AnyOf
+from core.id_lists import AnyOf, in_bulk
 from tasks.choices import WarningLevel
 from tasks.models import Assignment
 
@@ -105,12 +105,7 @@ def _overdue_after_red(asof: AsOf, *, due, acting_user) -> list[Notice]:
         ).values_list("assignment_id", "period")
     )
     new_keys = sorted(keys - used)
-    assignments = {
-        assignment.pk: assignment
-        for assignment in Assignment.objects.order_by()
-        .select_related("target", "unit")
-        .filter(AnyOf("pk", [pk for pk, _ in new_keys]))
-    }
+    assignments = in_bulk(Assignment.objects.select_related("target", "unit"), [pk for pk, _ in new_keys])
     last_reds = {}
     earlier_reds = _reds().filter(AnyOf("assignment_id", assignments)).exclude(cause=NoticeCause.OVERDUE)
     for red in earlier_reds.order_by("issued_at", "serial"):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.id_lists import AnyOf
+from core.id_lists import AnyOf, in_bulk
 from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
@@ -187,13 +187,9 @@ def apply_warning_rules(
         .filter(AnyOf("assignment_id", wanted), kind=NoticeKind.WARNING)
         .values_list("assignment_id", "cause", "period")
     )
-    assignments = {
-        assignment.pk: assignment
-        for assignment in Assignment.objects.order_by()
-        .select_related("target", "unit")
-        .only(*notice_texts.ASSIGNMENT_FIELDS)
-        .filter(AnyOf("pk", wanted))
-    }
+    assignments = in_bulk(
+        Assignment.objects.select_related("target", "unit").only(*notice_texts.ASSIGNMENT_FIELDS), wanted
+    )
     closing: dict[str, list[Notice]] = {}
     drafts = []
     with notice_texts.rendering_in_bulk(), drafting_at(clock.now()):
