@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from core.id_lists import AnyOf
 from core.periods import month_end
 
 from ..judgment.state import Summary, group, group_targets, judge_days, q1, unit_keys
@@ -76,7 +77,7 @@ def battle_map(assignments: QuerySet[Assignment], objects: list, *, by: str, yea
     position = 0 if by == "target" else 1
     planned: dict[int, dict] = {}
     for pk, sums in increase_sums(
-        Milestone.objects.filter(assignment__in=sorted(facts)),
+        Milestone.objects.filter(AnyOf("assignment_id", facts)),  # a page of units: thousands of ids
         value="planned_percent",
         day="due_date",
         group="assignment_id",
