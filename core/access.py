@@ -98,20 +98,29 @@ def access_for(user) -> Access:
     # admin and holds no office powers in the product.
     office = own_leader = evaluator = False
     leaders, staff, heads, acting_for = set(), set(), set(), set()
-    # One query: the person's roles and the leader roles of those they act for as secretary.
-    roles = user.roles.model.objects.filter(
-        models.Q(user=user)
-        | models.Q(
-            kind=RoleKind.LEADER,
-            user__delegations_given__secretary=user,
-            user__delegations_given__is_active=True,
+    # One query: the person's roles (with the unit or leader post the page header names) and the
+    # leader roles of those they act for as secretary.
+    roles = (
+        user.roles.model.objects.filter(
+            models.Q(user=user)
+            | models.Q(
+                kind=RoleKind.LEADER,
+                user__delegations_given__secretary=user,
+                user__delegations_given__is_active=True,
+            )
         )
+        .select_related("unit", "leader")
+        .order_by("pk")
     )
-    for holder_id, kind, unit_id, leader_id in roles.values_list("user_id", "kind", "unit_id", "leader_id"):
+    own_roles = {}  # by pk: the join to delegations repeats a role once per delegation its holder gave
+    for role in roles:
+        holder_id, kind, unit_id, leader_id = role.user_id, role.kind, role.unit_id, role.leader_id
         if holder_id != user.pk:
             leaders.add(leader_id)
             acting_for.add(holder_id)
-        elif kind == RoleKind.OFFICE:
+            continue
+        own_roles[role.pk] = role
+        if kind == RoleKind.OFFICE:
             office = True
         elif kind == RoleKind.LEADER:
             leaders.add(leader_id)
@@ -126,7 +135,15 @@ def access_for(user) -> Access:
         office, frozenset(leaders), frozenset(staff), frozenset(heads), frozenset(acting_for), own_leader, evaluator
     )
     user._zmd_access = access
+    user._zmd_roles = list(own_roles.values())
     return access
+
+
+def roles_of(user) -> list:
+    """The user's own roles (``tasks.Role`` with their unit and leader post), read by the same query
+    as ``access_for`` and cached with it: the page header lists them."""
+    access_for(user)
+    return getattr(user, "_zmd_roles", [])
 
 
 def scope_by_unit(queryset, user, action: str, unit_path: str):
@@ -143,3 +160,4 @@ def scope_by_unit(queryset, user, action: str, unit_path: str):
 def forget_access(user) -> None:
     """Drop the cached roles (after roles change within one request or test)."""
     user.__dict__.pop("_zmd_access", None)
+    user.__dict__.pop("_zmd_roles", None)

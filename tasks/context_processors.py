@@ -1,15 +1,13 @@
 """What every page's header needs: who is logged in and in which roles."""
 
-from core.access import access_for
+from core.access import access_for, roles_of
 
 
 def workspace(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Once per request: a page's panels render their own templates with the request (each a new
-    # RequestContext), which would otherwise read the roles again for every panel.
-    roles = getattr(request, "_zmd_roles", None)
-    if roles is None:
-        roles = request._zmd_roles = list(user.roles.select_related("unit", "leader"))
-    return {"zmd_roles": roles, "zmd_access": access_for(user)}
+    # The roles come with the access check's one query (core.access), kept on the user for the
+    # request: a page's panels render their own templates with the request (each a new
+    # RequestContext) and read them again for free.
+    return {"zmd_roles": roles_of(user), "zmd_access": access_for(user)}

@@ -96,3 +96,33 @@ def test_a_reply_to_one_units_report_is_not_shown_to_another_unit(alice, bob, er
     services.add_follow_up(target=issued_target, kind="leader", text="抓紧推进", acting_user=erin)
     assert FollowUp.objects.for_user(alice).count() == 2
     assert list(FollowUp.objects.for_user(bob).values_list("text", flat=True)) == ["抓紧推进"]
+
+
+def test_the_header_lists_ones_own_roles_once_read_with_the_access_check(
+    client, dave, unit_a, unit_b, django_assert_num_queries
+):
+    """The roles the header names come with ``access_for``'s one query: a secretary's own roles only
+    (not the leader's they act for), each once however many secretaries their holder named."""
+    from core.access import access_for, roles_of
+    from tasks.models import Delegation
+
+    secretary = RoleFactory(user=UserFactory(username="sec"), kind=RoleKind.STAFF, unit=unit_b).user
+    RoleFactory(user=secretary, kind=RoleKind.HEAD, unit=unit_a)
+    other = UserFactory(username="sec2")
+    Delegation.objects.create(leader_user=dave, secretary=secretary)
+    Delegation.objects.create(leader_user=dave, secretary=other)
+    Delegation.objects.create(leader_user=secretary, secretary=other)  # the secretary names one too
+    Delegation.objects.create(leader_user=secretary, secretary=dave)
+    with django_assert_num_queries(1):
+        access = access_for(secretary)
+        roles = roles_of(secretary)
+        names = [(role.kind, str(role.unit or role.leader)) for role in roles]
+    assert access.leader_ids == {dave.roles.get().leader_id}
+    assert names == [(RoleKind.STAFF, unit_b.name), (RoleKind.HEAD, unit_a.name)]
+    forget_access(dave)
+    assert [(role.kind, role.leader.post) for role in roles_of(dave)] == [
+        (RoleKind.LEADER, dave.roles.get().leader.post)
+    ]
+    client.force_login(secretary)
+    page = client.get("/").content.decode()
+    assert page.count('class="who__role"') == 2

@@ -141,7 +141,7 @@ def test_the_proposal_list_takes_the_same_queries_for_few_or_many(erin, client, 
     client.force_login(erin)
     make(2, 0)
     client.get(reverse("proposals:list"))
-    with django_assert_num_queries(8) as few:  # + the inbox badge
+    with django_assert_num_queries(7) as few:  # + the inbox badge
         client.get(reverse("proposals:list"))
     make(12, 100)
     with django_assert_num_queries(len(few.captured_queries)):

@@ -23,37 +23,37 @@ D = dt.date
 # The judgment (tasks/judgment/state.py): + one query for the page's rows on the lists, the ledger and
 # the assignment and target pages; the battle map reads one query less (its cells are judged at once).
 # Every page: + the inbox badge in the header (one count of the person's unread messages).
-# A panel's render reads nothing more: the header's roles are read once per request, however many
-# templates render with it (tasks/context_processors.py).
+# The header's roles come with the access check's own query (core.access.roles_of): none more, however
+# many templates render with the request.
 PAGES = [
     # + the five lists' home panel (one count, and its render); + its "needs me today" items (the
     # same count, shared through tasks.panels.shared(), and one more render)
-    ("alice", "home", None, 9),  # the 批示 panels: their counts, the latest, and a render each
-    ("alice", "unit_workspace", None, 10),
-    ("alice", "report_list", None, 7),
-    ("alice", "assignment_list", None, 10),
-    ("carol", "approvals", None, 9),  # + the working-day calendar and the approval limit
+    ("alice", "home", None, 8),  # the 批示 panels: their counts, the latest, and a render each
+    ("alice", "unit_workspace", None, 9),
+    ("alice", "report_list", None, 6),
+    ("alice", "assignment_list", None, 9),
+    ("carol", "approvals", None, 8),  # + the working-day calendar and the approval limit
     # + scoring's office panel: pending appeals, unpublished disclosures, its render; + the five lists'
     # office panel: pending notices, completions to close out, requests for more time, problems to
     # supervise, its render; + the "needs me today" items of both (their figures shared, two renders)
-    ("erin", "home", None, 14),
-    ("erin", "target_ledger", None, 10),
-    ("erin", "review_queue", None, 9),  # + the units of the filter form
-    ("erin", "follow_up_list", None, 7),
+    ("erin", "home", None, 13),
+    ("erin", "target_ledger", None, 9),
+    ("erin", "review_queue", None, 8),  # + the units of the filter form
+    ("erin", "follow_up_list", None, 6),
     # + the rankings-and-grades panel (4 queries, and its render); + the notice counts (one, and its render)
     # + the leader's scope (his posts' fields and units, one query) on each of the four
     # + 保位争先's panel: our city's latest bulletin lines (hidden while there are none)
     # + the units' kept completion and the assignments' kept judgments (read between changes: no unit
     # stale), + his post's kept trend days (its stamp and rows), + the kept ranking (its key, with the rule
     # book's history in it, then the cache)
-    ("dave", "dashboard", None, 15),
-    ("dave", "battle_map", None, 10),
-    ("dave", "battle_map", "?by=unit", 10),
-    ("dave", "assignment_list", "?colour=1", 11),
+    ("dave", "dashboard", None, 14),
+    ("dave", "battle_map", None, 9),
+    ("dave", "battle_map", "?by=unit", 9),
+    ("dave", "assignment_list", "?colour=1", 10),
     # + the targets it was carried into (结转)
-    ("erin", "target_detail", "first_target", 13),  # + its fields (分管领域)
+    ("erin", "target_detail", "first_target", 12),  # + its fields (分管领域)
     # + its completion claims, its requests for more time, the co-units' figures the lead unit sees
-    ("alice", "assignment_detail", "first_assignment", 18),
+    ("alice", "assignment_detail", "first_assignment", 17),
 ]
 
 
