@@ -14,7 +14,8 @@ from django.db import models
 
 # C0 controls except tab, line feed and carriage return; DEL; the C1 controls; and the two
 # non-characters XML also forbids.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_CLASS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+_CONTROL = re.compile(CONTROL_CLASS)
 
 
 def strip_control(text: str) -> str:

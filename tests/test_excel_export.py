@@ -48,3 +48,27 @@ def test_the_breakdown_export_has_the_importers_headers_below_a_title_with_the_y
     row = dict(zip(EXPORT_COLUMNS, sheet[3], strict=True))
     assert row["title"].value == "=1+1" and row["title"].data_type == "s"
     assert (row["value"].value, row["value"].data_type) == (8.5, "n")
+
+
+def test_text_written_without_a_look_is_exactly_what_safe_cell_would_write(tmp_path):
+    """``write_rows`` writes a text as it is when ``_TEXT_TO_LOOK_AT`` finds nothing in it: only for
+    texts ``safe_cell`` leaves unchanged (a control character, a formula sign first or a line break
+    always go through it)."""
+    from openpyxl import Workbook
+
+    from core.excel_writer import _TEXT_TO_LOOK_AT, FORMULA_TRIGGERS, safe_cell
+
+    sheet = Workbook(write_only=True).create_sheet()
+    texts = ["甲县", "a=1", "a\tb", "a\rb", "100%", " =x", "x-1", "2018-06"]
+    texts += [f"{sign}x" for sign in FORMULA_TRIGGERS] + ["x\ny", "\x0b=1", "a\x7fb", "a\x00", "a\ufffe"]
+    for text in texts:
+        if not _TEXT_TO_LOOK_AT.search(text):
+            assert safe_cell(sheet, text) is text, repr(text)
+    looked_at = [text for text in texts if _TEXT_TO_LOOK_AT.search(text)]
+    assert len(looked_at) == len(FORMULA_TRIGGERS) + 5
+    path = tmp_path / "x.xlsx"
+    write_xlsx(_Rows([texts]), path)
+    written = [cell.value for cell in next(load_workbook(path).active.iter_rows(min_row=2))]
+    expected = [getattr(value, "value", value) for value in (safe_cell(sheet, text) for text in texts)]
+    # (an XML reader gives a carriage return back as a line feed, whoever wrote it)
+    assert written == [value.replace("\r", "\n") for value in expected]

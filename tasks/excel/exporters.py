@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import Action
 from core.excel_writer import Exporter, number_or_text
+from core.id_lists import AnyOf
 from core.periods import quarter_end
 
 from ..choices import AssignmentRole
@@ -87,15 +88,17 @@ class BreakdownExporter(Exporter):
             pks = [pk for pk, _seq in chunk]
             # Plain rows in at most three queries per chunk: model instances and prefetch querysets would
             # cost more than the workbook's own writing of the cells.
-            targets = {row[0]: row for row in Target.objects.filter(pk__in=pks).values_list(*_TARGET_VALUES)}
+            # The chunk's ids as one array parameter (AnyOf): Django prepares each of 2,000 values of an
+            # ``__in`` list on its own, a twentieth of the export's time.
+            targets = {row[0]: row for row in Target.objects.filter(AnyOf("pk", pks)).values_list(*_TARGET_VALUES)}
             chains: dict[int, list[tuple]] = defaultdict(list)
-            assignments = Assignment.objects.filter(target_id__in=pks).order_by("unit__sort_order", "unit__name")
+            assignments = Assignment.objects.filter(AnyOf("target_id", pks)).order_by("unit__sort_order", "unit__name")
             for link in assignments.values_list(*_LINK_VALUES):
                 chains[link[0]].append(link)
             plans: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
             leads = [link[_ID] for chain in chains.values() for link in chain if link[_ROLE] == AssignmentRole.LEAD]
             if leads:
-                nodes = Milestone.objects.filter(assignment_id__in=leads).filter(
+                nodes = Milestone.objects.filter(AnyOf("assignment_id", leads)).filter(
                     Q(due_date__in=quarter_ends) | Q(due_date=F("assignment__deadline"))
                 )
                 for node in nodes.values_list(*_NODE_VALUES):
