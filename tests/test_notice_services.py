@@ -47,6 +47,19 @@ def test_issuing_an_assignment_sends_its_task_notice_once(erin, issued_target, t
     assert again == [] and Notice.objects.count() == 2
 
 
+def test_a_task_notice_is_issued_only_to_those_without_one_even_a_withdrawn_one(erin, issued_target, task_notices):
+    """Those that have their task notice are found by their ids (not an anti-join): a withdrawn task
+    notice still counts as the assignment's, a draft or an unknown id gets none, and ids may come as text."""
+    first, second = task_notices
+    Notice.all_notices.filter(pk=first.pk).update(status=NoticeStatus.WITHDRAWN)
+    Notice.all_notices.filter(pk=second.pk).delete()
+    ids = [str(pk) for pk in issued_target.assignments.values_list("pk", flat=True)] + ["999999"]
+    with at(D(2018, 1, 3), 11):
+        again = services.issue_task_notices(ids, acting_user=erin)
+    assert [n.assignment_id for n in again] == [second.assignment_id]
+    assert again[0].number == "驻督告〔2018〕3号"
+
+
 def test_the_receiver_hands_the_task_notice_to_a_job(erin, issued_target, monkeypatch):
     queued = []
     monkeypatch.setattr("accountability.tasks.enqueue", lambda task, *args: queued.append((task.name, args)))

@@ -253,12 +253,21 @@ def end_warnings(assignment_ids: Iterable[int], *, acting_user) -> None:
 def issue_task_notices(assignment_ids: Iterable[int], *, acting_user) -> list[Notice]:
     """The task notice of each issued assignment that does not have one yet (idempotent)."""
     rules = SupervisionRules.current()
+    assignment_ids = [int(pk) for pk in assignment_ids]
     with transaction.atomic():
         counter = lock_counter(NoticeKind.TASK, clock.today().year)
+        # Those that have theirs, by index probes (read under the counter's lock, as before): an
+        # anti-join with the notices made PostgreSQL hash every task notice of the year for an
+        # import's thousand assignments.
+        have = set(
+            Notice.all_notices.filter(AnyOf("assignment_id", assignment_ids), kind=NoticeKind.TASK).values_list(
+                "assignment_id", flat=True
+            )
+        )
         missing = (
-            Assignment.objects.filter(pk__in=list(assignment_ids), issued_at__isnull=False)
+            Assignment.objects.filter(AnyOf("pk", [pk for pk in assignment_ids if pk not in have]))
+            .filter(issued_at__isnull=False)
             .exclude(status=AssignmentStatus.DRAFT)
-            .exclude(notices__kind=NoticeKind.TASK)
             .select_related("target", "unit")
             .only(*notice_texts.ASSIGNMENT_FIELDS)
             .order_by("target__code", "role", "unit__sort_order", "pk")
