@@ -196,16 +196,21 @@ def _copy_batch(cursor, meta, fields, batch, tail) -> list[int]:
     return ids
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
 def _copy_text(value) -> str:
     """A value in COPY's text format (NULL is \\N; backslash, tab and line breaks escaped)."""
     if value is None:
         return "\\N"
     if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_COPY_ESCAPES)
+        # Chained replaces, not ``str.translate`` (which maps character by character in Python:
+        # a night's thousands of two-line message bodies spent a tenth of a second there).
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if "\t" in value:
+            value = value.replace("\t", "\\t")
+        if "\n" in value:
+            value = value.replace("\n", "\\n")
+        if "\r" in value:
+            value = value.replace("\r", "\\r")
         return value
     if isinstance(value, bool):
         return "t" if value else "f"

@@ -71,6 +71,13 @@ class NoticeManager(models.Manager.from_queryset(NoticeQuerySet)):
         return super().get_queryset().exclude(status=NoticeStatus.WITHDRAWN)
 
 
+# Foreign keys of a notice that no one looks its history rows up by.
+HISTORY_UNINDEXED = (
+    "assignment", "target", "decision_item", "unit", "report", "issued_by", "signed_by", "responded_by",
+    "verified_by", "escalated_from",
+)  # fmt: skip
+
+
 class Notice(models.Model):
     """One notice of the five lists: 任务告知单, 进度预警单, 问题督查单, 任务销号单 or 落实情况曝光单.
 
@@ -175,7 +182,10 @@ class Notice(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
-    history = HistoricalRecords()
+    # The trail is read by notice (``id``) and by date and user (an undo): simple_history's index on
+    # every other foreign key of the history table only cost each write (a night's scan writes
+    # 9,000 history rows; 10,000 took 470 ms with them, 210 ms without).
+    history = HistoricalRecords(no_db_index=HISTORY_UNINDEXED)
 
     objects = NoticeManager()
     all_notices = NoticeQuerySet.as_manager()  # withdrawn ones too: the register accounts for every number

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from core.id_lists import AnyOf
 
@@ -33,18 +34,16 @@ def set_warning_levels(levels: QuerySet, only: Iterable[int] | None = None) -> i
         if not only:
             return 0
     if connection.vendor == "postgresql":
-        if only is not None:  # their warnings alone, by the open warning's index (not every open one)
-            levels = levels.filter(AnyOf("assignment_id", only))
+        if only is not None:
+            return _set_chosen_levels(levels, only)
         levels_sql, params = levels.values("assignment_id", "level").query.sql_with_params()
-        # The ids as one array parameter: thousands in an IN list cost Django more than the UPDATE.
-        chosen, chosen_params = ("WHERE a.id = ANY(%s)", [only]) if only is not None else ("", [])
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE tasks_assignment SET warning_level = levels.level FROM ("  # SQL built by Django
                 "SELECT a.id, COALESCE(w.level, %s) AS level FROM tasks_assignment a "
-                f"LEFT JOIN ({levels_sql}) w ON w.assignment_id = a.id {chosen}) levels "
+                f"LEFT JOIN ({levels_sql}) w ON w.assignment_id = a.id) levels "
                 "WHERE tasks_assignment.id = levels.id AND tasks_assignment.warning_level <> levels.level",
-                [WarningLevel.GREEN, *params, *chosen_params],
+                [WarningLevel.GREEN, *params],
             )
             return cursor.rowcount
     if only is not None:
@@ -58,6 +57,18 @@ def set_warning_levels(levels: QuerySet, only: Iterable[int] | None = None) -> i
         warned = levels.filter(level=level).values("assignment_id")
         changed += assignments.filter(pk__in=warned).exclude(warning_level=level).update(warning_level=level)
     return changed
+
+
+def _set_chosen_levels(levels: QuerySet, only: list[int]) -> int:
+    """PostgreSQL, a few thousand assignments (a night's): each found by its primary key (the ids
+    as one array parameter) and its level read by a probe of its open warning. Joined to the
+    levels instead, the planner hashed them against a read of every assignment (120,000 at
+    province scale, a third of the statement)."""
+    level = Coalesce(
+        Subquery(levels.filter(assignment_id=OuterRef("pk")).values("level")[:1]), Value(WarningLevel.GREEN)
+    )
+    chosen = Assignment.objects.order_by().filter(AnyOf("pk", only)).alias(new_level=level)
+    return chosen.exclude(warning_level=F("new_level")).update(warning_level=level)
 
 
 def clear_warning_levels(assignment_ids: Iterable[int]) -> int:
