@@ -34,9 +34,8 @@ def _shown(ranked: kept.RankedUnits) -> tuple:
     units = {}
     for group, members in ranked.groups.items():
         for unit in members:
-            levels = [getattr(unit, f"open_level_{level}") for level in range(4)]
             row = (unit.rank, unit.name, unit.assignment_count, unit.completion, unit.planned, unit.behind_count)
-            units[unit.pk] = (group, *row, *levels)
+            units[unit.pk] = (group, *row, *unit.open_levels)
     return units, list(ranked.lagging.items())
 
 

@@ -23,7 +23,7 @@ from ..choices import (
 from ..judgment.state import Judgment, attach, behind_filter, judge, with_level, worst_level_expression
 from ..models import Assignment, Target, Unit, YearProgressDay
 from ..services.leader_progress import leader_days
-from .ranked_units import furthest_behind, rank_units, unit_figures
+from .ranked_units import UnitRow, furthest_behind, rank_units, unit_figures
 from .series import cumulative_at, planned_and_actual
 
 ONE = Decimal("0.1")
@@ -76,8 +76,7 @@ def colour_counts(assignments: QuerySet[Assignment], day: dt.date | None = None)
 def colour_counts_of(rankings: dict[str, list[Unit]]) -> list[dict]:
     """``colour_counts`` added up from ``unit_rankings``' per-unit counts (no query of its own)."""
     counts = {
-        level: sum(getattr(unit, f"open_level_{level.value}") for units in rankings.values() for unit in units)
-        for level in WarningLevel
+        level: sum(unit.open_levels[level] for units in rankings.values() for unit in units) for level in WarningLevel
     }
     return _colour_list(counts)
 
@@ -108,8 +107,8 @@ def unit_rankings(
     day = day or clock.today()
     judgments, facts = judged or judged_with_facts(assignments, day)
     figures = unit_figures(judgments, facts)
-    units = list(Unit.objects.filter(pk__in=list(figures)).only("pk", "name", "kind", "sort_order"))
-    return rank_units(units, figures)
+    units = Unit.objects.filter(pk__in=list(figures)).values_list("pk", "name", "kind", "sort_order")
+    return rank_units([UnitRow(*unit) for unit in units], figures)
 
 
 def judged_with_facts(assignments: QuerySet[Assignment], day: dt.date) -> tuple[dict, dict]:

@@ -48,9 +48,34 @@ LAGGING_SHOWN = 15
 UnitFigures = tuple[int, Decimal, Decimal, int, tuple[int, ...]]
 
 
+class UnitRow:
+    """A unit's row of a completion table: what the page shows of it (a plain object, not a model
+    instance: building a province's 900 ``Unit`` instances on every read cost more than ranking them)."""
+
+    # ``open_levels``: its open assignments by the warning level in force (green, yellow, orange, red).
+    __slots__ = (
+        "assignment_count",
+        "behind_count",
+        "completion",
+        "kind",
+        "name",
+        "open_levels",
+        "pk",
+        "planned",
+        "rank",
+        "sort_order",
+    )
+
+    def __init__(self, pk: int, name: str, kind: str, sort_order: int):
+        self.pk, self.name, self.kind, self.sort_order = pk, name, kind, sort_order
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @dataclass
 class RankedUnits:
-    groups: dict[str, list[Unit]]  # both groups, ranked (``rank_units``)
+    groups: dict[str, list[UnitRow]]  # both groups, ranked (``rank_units``)
     lagging: dict[int, judgment.Judgment]  # the furthest behind, in order (``furthest_behind``)
 
 
@@ -71,21 +96,17 @@ def unit_figures(judgments: dict[int, judgment.Judgment], facts: dict) -> dict[i
     return result
 
 
-def rank_units(units: list[Unit], figures: dict[int, UnitFigures]) -> dict[str, list[Unit]]:
+def rank_units(units: list[UnitRow], figures: dict[int, UnitFigures]) -> dict[str, list[UnitRow]]:
     """``units`` (those with figures) given their figures and ranked by completion, counties and
     departments apart (a tie: the units' order)."""
     for unit in units:
-        count, actual, planned, behind, levels = figures[unit.pk]
-        unit.assignment_count, unit.completion, unit.planned, unit.behind_count = count, actual, planned, behind
-        for level, open_count in zip(WarningLevel, levels, strict=True):
-            setattr(unit, f"open_level_{level.value}", open_count)
-        unit.red_count = unit.open_level_3
+        unit.assignment_count, unit.completion, unit.planned, unit.behind_count, unit.open_levels = figures[unit.pk]
     units.sort(key=lambda unit: (-unit.completion, unit.sort_order))
-    groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
+    groups: dict[str, list[UnitRow]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
     for unit in units:
-        group_key = RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES
-        unit.rank = len(groups[group_key]) + 1
-        groups[group_key].append(unit)
+        members = groups[RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES]
+        members.append(unit)
+        unit.rank = len(members)
     return groups
 
 
@@ -142,7 +163,7 @@ def _judged_rows(assignments: QuerySet[Assignment]) -> tuple[QuerySet, list[str]
     return assignments.order_by(), [*judgment._BASE, *judgment._FACTS, "unit__figures_stamp__version"]
 
 
-def _units_with_digests(assignments: QuerySet[Assignment]) -> dict[int, tuple[Unit, str]]:
+def _units_with_digests(assignments: QuerySet[Assignment]) -> dict[int, tuple[UnitRow, str]]:
     """{unit pk: (the unit, a digest of what its assignments' judgment reads)}: one query."""
     rows, fields = _judged_rows(assignments)
     if connection.vendor == "postgresql":
@@ -150,19 +171,19 @@ def _units_with_digests(assignments: QuerySet[Assignment]) -> dict[int, tuple[Un
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT u.id, u.name, u.kind, u.sort_order, r.digest FROM (SELECT r.unit_id, "
-                f"md5(string_agg(r::text, ',' ORDER BY r::text)) AS digest FROM ({sql}) r GROUP BY r.unit_id) r "
+                f"md5(string_agg(r::text, ',' ORDER BY r.pk)) AS digest FROM ({sql}) r GROUP BY r.unit_id) r "
                 f"JOIN {Unit._meta.db_table} u ON u.id = r.unit_id",
                 params,
             )
             return {
-                pk: (Unit(pk=pk, name=name, kind=kind, sort_order=sort_order), digest)
+                pk: (UnitRow(pk, name, kind, sort_order), digest)
                 for pk, name, kind, sort_order, digest in cursor.fetchall()
             }
-    units: dict[int, Unit] = {}
+    units: dict[int, UnitRow] = {}
     hashes: dict[int, list] = {}
     for row in rows.values(*fields, "unit__name", "unit__kind", "unit__sort_order").order_by("pk"):
         pk = row["unit_id"]
         if pk not in units:
-            units[pk] = Unit(pk=pk, name=row["unit__name"], kind=row["unit__kind"], sort_order=row["unit__sort_order"])
+            units[pk] = UnitRow(pk, row["unit__name"], row["unit__kind"], row["unit__sort_order"])
         hashes.setdefault(pk, []).append(tuple(row[name] for name in fields))
     return {pk: (unit, hashlib.sha256(repr(hashes[pk]).encode()).hexdigest()) for pk, unit in units.items()}
