@@ -4,16 +4,18 @@ behind, judged once per facts (the leader dashboard).
 A province leader's dashboard judged his 2,168 assignments and ranked 827 units from them on every
 read (about 50 ms of its 130), though what they are judged from changes far less often than the page
 is read. One query now reads, for each unit of the assignments, its name, kind and order and a digest
-of what the judgment of its assignments reads besides the kept facts: each assignment's own fields
-(status, deadline, close-out, issue, target, unit, role, share) and its unit's figures version. The
-kept facts of a day (``AssignmentDayJudgment``) are those of that version: every change to what they
-are judged from raises it in the change's own transaction (tasks/services/kept_judgments.py), and a
-rebuild after a load that bypassed the services raises every unit's (``rebuild_unit_completion``).
-The units' figures and the furthest behind are kept in the cache under a digest of those digests,
-the database, the day, today and the rule's own source; on a miss they are judged by the one rule
-(``judgment.judge``, as every page) and kept. A report, a warning, a close-out, a reassignment, a
-new assignment or a new day names another key: nothing to invalidate, nothing stale to serve.
-tests/test_ranked_units.py proves kept = judged afresh after each kind of change.
+of everything the judgment of its assignments on the day reads: each assignment's own fields (status,
+deadline, close-out, issue, target, unit, role, share), its unit's figures version and the facts kept
+for the day (``AssignmentDayJudgment``: plan, progress, value, warning level, claim, and the version
+they were kept at). The units' figures and the furthest behind are kept in the cache under a digest
+of those digests, the database, the day, today and the rule's own source; on a miss they are judged
+by the one rule (``judgment.judge``, as every page) and kept. The key is every input of the rule, so
+there is nothing to invalidate and nothing stale to serve, whatever changed them (a service, the
+scan's set-based writes, a rebuild after a load, a database restored). After a change, the first read
+judges the changed units' facts again and keeps them, so its key (read before) names stale facts; the
+second read, the first over the facts as kept, is judged too (from the kept facts: no unit judged
+afresh), and later reads are served from the cache. tests/test_ranked_units.py proves kept = judged
+afresh after each kind of change.
 
 The digest is computed by PostgreSQL (``md5`` over the rows' text); elsewhere (SQLite, the embedded
 demo) the same rows are read and hashed in Python.
@@ -31,7 +33,7 @@ from functools import cache as once
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from core import clock
 
@@ -127,9 +129,10 @@ def furthest_behind(judgments: dict[int, judgment.Judgment], limit: int) -> dict
 
 def ranked_units(assignments: QuerySet[Assignment], day: dt.date, *, limit: int = LAGGING_SHOWN) -> RankedUnits:
     """The units of ``assignments`` ranked by their judged figures on ``day``, and the ``limit``
-    furthest behind: kept in the cache per facts read (one query when kept, two when judged)."""
+    furthest behind: kept in the cache per facts read (one query when kept, two when judged). Kept
+    only when every fact read was kept at its unit's version: the key then names what was judged."""
     today = clock.today()
-    units = _units_with_digests(assignments)
+    units, all_kept = _units_with_digests(assignments, day)
     content = (
         connection.settings_dict["NAME"],
         day,
@@ -143,7 +146,8 @@ def ranked_units(assignments: QuerySet[Assignment], day: dt.date, *, limit: int 
         facts: dict = {}
         judgments = judgment.judge(assignments, day, facts=facts)
         kept = (unit_figures(judgments, facts), furthest_behind(judgments, limit))
-        cache.set(key, kept, TIMEOUT)
+        if all_kept:  # else the key names stale facts, not those judged from (a version read again
+            cache.set(key, kept, TIMEOUT)  # after a database rolled back or restored names other facts)
     figures, lagging = kept
     return RankedUnits(rank_units([units[pk][0] for pk in figures], figures), lagging)
 
@@ -157,33 +161,50 @@ def _rule_digest() -> str:
     return hashlib.sha256(sources.encode()).hexdigest()[:16]
 
 
-def _judged_rows(assignments: QuerySet[Assignment]) -> tuple[QuerySet, list[str]]:
-    """What the judgment of each assignment reads besides the kept facts of its unit's version:
-    its own fields and that version (and their names)."""
-    return assignments.order_by(), [*judgment._BASE, *judgment._FACTS, "unit__figures_stamp__version"]
+def _judged_rows(assignments: QuerySet[Assignment], day: dt.date) -> tuple[QuerySet, list[str]]:
+    """Everything the judgment of each assignment on ``day`` reads (and their names): its own
+    fields, its unit's version and the facts kept for the day (none, or stale: judged then)."""
+    kept = FilteredRelation("day_judgments", condition=Q(day_judgments__day=day))
+    fields = [
+        *judgment._BASE,
+        *judgment._FACTS,
+        "unit__figures_stamp__version",
+        *(f"zmd_kept__{name}" for name in ("version", *kept_judgments.FACTS)),
+    ]
+    return assignments.order_by().annotate(zmd_kept=kept), fields
 
 
-def _units_with_digests(assignments: QuerySet[Assignment]) -> dict[int, tuple[UnitRow, str]]:
-    """{unit pk: (the unit, a digest of what its assignments' judgment reads)}: one query."""
-    rows, fields = _judged_rows(assignments)
+def _units_with_digests(assignments: QuerySet[Assignment], day: dt.date) -> tuple[dict[int, tuple[UnitRow, str]], bool]:
+    """{unit pk: (the unit, a digest of what its assignments' judgment reads)} and whether every
+    issued assignment's facts were kept at its unit's version (else judged again on reading): one query."""
+    rows, fields = _judged_rows(assignments, day)
+    moment = judgment.end_of(day)
     if connection.vendor == "postgresql":
         sql, params = rows.values(*fields).query.sql_with_params()
+        stale = (
+            "bool_or(r.zmd_kept__version IS DISTINCT FROM COALESCE(r.unit__figures_stamp__version, 0) "
+            "AND r.issued_at < %s)"
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT u.id, u.name, u.kind, u.sort_order, r.digest FROM (SELECT r.unit_id, "
-                f"md5(string_agg(r::text, ',' ORDER BY r.pk)) AS digest FROM ({sql}) r GROUP BY r.unit_id) r "
-                f"JOIN {Unit._meta.db_table} u ON u.id = r.unit_id",
-                params,
+                f"SELECT u.id, u.name, u.kind, u.sort_order, r.digest, r.stale FROM (SELECT r.unit_id, "
+                f"md5(string_agg(r::text, ',' ORDER BY r.pk)) AS digest, {stale} AS stale FROM ({sql}) r "
+                f"GROUP BY r.unit_id) r JOIN {Unit._meta.db_table} u ON u.id = r.unit_id",
+                [moment, *params],  # the stale test comes first in the text
             )
-            return {
-                pk: (UnitRow(pk, name, kind, sort_order), digest)
-                for pk, name, kind, sort_order, digest in cursor.fetchall()
-            }
+            found = cursor.fetchall()
+        units = {pk: (UnitRow(pk, name, kind, sort_order), digest) for pk, name, kind, sort_order, digest, _ in found}
+        return units, not any(stale for *_, stale in found)
     units: dict[int, UnitRow] = {}
     hashes: dict[int, list] = {}
+    all_kept = True
     for row in rows.values(*fields, "unit__name", "unit__kind", "unit__sort_order").order_by("pk"):
         pk = row["unit_id"]
         if pk not in units:
             units[pk] = UnitRow(pk, row["unit__name"], row["unit__kind"], row["unit__sort_order"])
         hashes.setdefault(pk, []).append(tuple(row[name] for name in fields))
-    return {pk: (unit, hashlib.sha256(repr(hashes[pk]).encode()).hexdigest()) for pk, unit in units.items()}
+        issued = row["issued_at"] is not None and row["issued_at"] < moment
+        if issued and row["zmd_kept__version"] != (row["unit__figures_stamp__version"] or 0):
+            all_kept = False
+    digests = {pk: (unit, hashlib.sha256(repr(hashes[pk]).encode()).hexdigest()) for pk, unit in units.items()}
+    return digests, all_kept

@@ -134,14 +134,11 @@ def _store(fresh: dict, units: set[int], versions: dict, days: list[dt.date], to
 
 
 def rebuild_unit_completion(today: dt.date | None = None) -> int:
-    """Judge every unit again for the kept days (after a load that bypassed the services). Every
-    unit's version is raised first: what was kept of it before (its assignments' kept judgments, the
-    dashboard's figures kept per version, ``selectors.ranked_units``) may have missed the load."""
+    """Judge every unit again for the kept days (after a load that bypassed the services)."""
     from core import clock
 
     today = today or clock.today()
     days = list(dict.fromkeys(kept_days(today)))
-    bump_units(Unit.objects.values_list("pk", flat=True))
     UnitDayCompletion.objects.all().delete()
     versions = dict(Unit.objects.values_list("pk", "figures_stamp__version"))
     _store(judged_figures(days, today.year), set(versions), versions, days, today)
