@@ -100,10 +100,10 @@ def unit_figures(judgments: dict[int, judgment.Judgment], facts: dict) -> dict[i
 
 def rank_units(units: list[UnitRow], figures: dict[int, UnitFigures]) -> dict[str, list[UnitRow]]:
     """``units`` (those with figures) given their figures and ranked by completion, counties and
-    departments apart (a tie: the units' order)."""
+    departments apart."""
     for unit in units:
         unit.assignment_count, unit.completion, unit.planned, unit.behind_count, unit.open_levels = figures[unit.pk]
-    units.sort(key=lambda unit: (-unit.completion, unit.sort_order))
+    units.sort(key=lambda unit: (-unit.completion, unit.sort_order, unit.name))  # a tie: ``Unit``'s own order
     groups: dict[str, list[UnitRow]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
     for unit in units:
         members = groups[RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES]
