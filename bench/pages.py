@@ -106,7 +106,9 @@ def _dashboard_sql() -> list[str]:
     grouped by unit (the completion table, the colour counts) with the 15 furthest behind; (2) the
     scope's targets by source and type with "my targets" (the 21 worst, their figures); (3) the
     weekly trend's kept days; (4) the five lists' counts; (5) the score ranking from the kept
-    points by month and completion by day, with the grade bands; (6) the province bulletin."""
+    points by month and completion by day, with the grade bands; (6) the province bulletin.
+    The page keeps (1)'s figures in the cache per facts read (tasks/selectors/ranked_units.py) and
+    reads a digest of those facts instead; SQL alone has no such cache, so (1) still judges them."""
     leader = _leader_post()
     in_scope, _unit_led = _scope_sql(leader)
     scope_assignments = (

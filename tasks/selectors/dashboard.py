@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,15 +16,14 @@ from ..choices import (
     WARNING_COLOURS,
     AssignmentRole,
     AssignmentStatus,
-    RankingGroup,
     Source,
     TargetType,
-    UnitKind,
     WarningLevel,
 )
-from ..judgment.state import attach, behind_filter, group, judge, unit_keys, with_level, worst_level_expression
+from ..judgment.state import Judgment, attach, behind_filter, judge, with_level, worst_level_expression
 from ..models import Assignment, Target, Unit, YearProgressDay
 from ..services.leader_progress import leader_days
+from .ranked_units import UnitRow, furthest_behind, rank_units, unit_figures
 from .series import cumulative_at, planned_and_actual
 
 ONE = Decimal("0.1")
@@ -78,8 +76,7 @@ def colour_counts(assignments: QuerySet[Assignment], day: dt.date | None = None)
 def colour_counts_of(rankings: dict[str, list[Unit]]) -> list[dict]:
     """``colour_counts`` added up from ``unit_rankings``' per-unit counts (no query of its own)."""
     counts = {
-        level: sum(getattr(unit, f"open_level_{level.value}") for units in rankings.values() for unit in units)
-        for level in WarningLevel
+        level: sum(unit.open_levels[level] for units in rankings.values() for unit in units) for level in WarningLevel
     }
     return _colour_list(counts)
 
@@ -104,33 +101,14 @@ def unit_rankings(
     Every figure is the judgment's (tasks/judgment/state.py) on ``day``: completion and plan are the
     averages of the judged actual and planned, 滞后 (``behind_count``) counts what the judgment calls
     behind, the colour counts the warning levels in force — so each number matches the list behind it.
-    ``judged`` is ``judged_with_facts``' answer, when the page has it already.
+    ``judged`` is ``judged_with_facts``' answer, when the page has it already. The dashboard reads
+    the same figures kept per facts (``ranked_units.ranked_units``).
     """
     day = day or clock.today()
     judgments, facts = judged or judged_with_facts(assignments, day)
-    keys = unit_keys(facts)
-    summaries = group(judgments, keys)
-    per_unit: dict[int, list] = {}
-    for pk, judgment in judgments.items():
-        per_unit.setdefault(keys[pk], []).append(judgment)
-    units = list(Unit.objects.filter(pk__in=list(summaries)).only("pk", "name", "kind", "sort_order"))
-    for unit in units:
-        summary, items = summaries[unit.pk], per_unit[unit.pk]
-        unit.judged = summary
-        unit.assignment_count = summary.count
-        unit.completion, unit.planned = summary.actual, summary.planned
-        unit.behind_count = summary.behind
-        open_levels = Counter(j.level for j in items if j.is_open)  # one pass: 900 units at province
-        unit.red_count = open_levels[WarningLevel.RED]
-        for level in WarningLevel:
-            setattr(unit, f"open_level_{level.value}", open_levels[level])
-    units.sort(key=lambda unit: (-unit.completion, unit.sort_order))
-    groups: dict[str, list[Unit]] = {RankingGroup.COUNTIES: [], RankingGroup.DEPARTMENTS: []}
-    for unit in units:
-        group_key = RankingGroup.DEPARTMENTS if unit.kind == UnitKind.DEPARTMENT else RankingGroup.COUNTIES
-        unit.rank = len(groups[group_key]) + 1
-        groups[group_key].append(unit)
-    return groups
+    figures = unit_figures(judgments, facts)
+    units = Unit.objects.filter(pk__in=list(figures)).values_list("pk", "name", "kind", "sort_order")
+    return rank_units([UnitRow(*unit) for unit in units], figures)
 
 
 def judged_with_facts(assignments: QuerySet[Assignment], day: dt.date) -> tuple[dict, dict]:
@@ -223,12 +201,13 @@ def lagging(
             .order_by("-level_now", "deadline", "progress_percent", "pk")[:limit]
         )
         return attach(rows, judge(Assignment.objects.filter(pk__in=[row.pk for row in rows]), day))
-    behind = sorted(
-        (pk for pk, judgment in judged.items() if judgment.behind),
-        key=lambda pk: (-judged[pk].level, -judged[pk].days_late, judged[pk].actual - judged[pk].planned, pk),
-    )[:limit]
-    rows = Assignment.objects.filter(pk__in=behind).select_related("target", "unit").in_bulk()
-    return attach([rows[pk] for pk in behind], judged)
+    return lagging_rows(furthest_behind(judged, limit))
+
+
+def lagging_rows(behind: dict[int, Judgment]) -> list[Assignment]:
+    """The assignments ``behind`` names (``furthest_behind``'s), in its order, each with ``judged``."""
+    rows = Assignment.objects.filter(pk__in=list(behind)).select_related("target", "unit").in_bulk()
+    return attach([rows[pk] for pk in behind], behind)
 
 
 def target_figures(targets: QuerySet[Target]) -> QuerySet[Target]:

@@ -18,6 +18,7 @@ from ..judgment.state import attach, judge_targets
 from ..models import Assignment, Target, Unit
 from ..selectors import dashboard as figures
 from ..selectors.battle_map import battle_map
+from ..selectors.ranked_units import ranked_units
 from ..selectors.scope import MINE, chosen_scope
 
 MY_TARGETS_SHOWN = 20
@@ -41,8 +42,8 @@ def dashboard(request):
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
     if scope is not None:
         targets, assignments = scope.targets(targets), scope.assignments(assignments)
-    judged = figures.judged_with_facts(assignments, today)
-    rankings = figures.unit_rankings(assignments, today, judged=judged)
+    ranked = ranked_units(assignments, today)
+    rankings = ranked.groups
     trend = figures.shown_trend(assignments, year, today, scope=scope, count=figures.assignment_count_of(rankings))
     mine = []
     if scope is not None:
@@ -74,7 +75,7 @@ def dashboard(request):
                 for group in rankings
             },
         },
-        "lagging": figures.lagging(assignments, day=today, judged=judged[0]),
+        "lagging": figures.lagging_rows(ranked.lagging),
         "my_targets": mine[:MY_TARGETS_SHOWN],
         "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
         "my_leader_id": min(access.leader_ids, default=None),
