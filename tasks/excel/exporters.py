@@ -84,6 +84,7 @@ class BreakdownExporter(Exporter):
     def rows(self) -> Iterator[list]:
         ordered = self._ordered()
         quarter_ends = [quarter_end(dt.date(self.year, q * 3, 1)) for q in range(1, 5)]
+        quarters = [(dt.date(self.year, q * 3 - 2, 1), end) for q, end in enumerate(quarter_ends, start=1)]
         while chunk := list(islice(ordered, CHUNK)):
             pks = [pk for pk, _seq in chunk]
             # Plain rows in at most three queries per chunk: model instances and prefetch querysets would
@@ -110,12 +111,12 @@ class BreakdownExporter(Exporter):
                 for node in nodes.values_list(*_NODE_VALUES):
                     plans[node[0]][node[1]] = node
             for pk, seq in chunk:
-                yield self._row(targets[pk], chains.get(pk, []), plans, seq, quarter_ends)
+                yield self._row(targets[pk], chains.get(pk, []), plans, seq, quarters)
 
-    def _row(self, target: tuple, chain: list[tuple], plans, seq: str, quarter_ends: list[dt.date]) -> list:
+    def _row(self, target: tuple, chain: list[tuple], plans, seq: str, quarters: list[tuple[dt.date, dt.date]]) -> list:
         _pk, code, title, description, source, target_type, leader, deadline, value, direction, unit, remarks = target
-        lead = [link for link in chain if link[_ROLE] == AssignmentRole.LEAD]
-        co = [link for link in chain if link[_ROLE] != AssignmentRole.LEAD]
+        lead = [link for link in chain if link[_ROLE] == _LEAD]
+        co = [link for link in chain if link[_ROLE] != _LEAD]
         row = [
             seq,
             code,
@@ -140,8 +141,8 @@ class BreakdownExporter(Exporter):
             has_value = value is not None and bool(unit)
             by_date = plans.get(lead[0][_ID], {})
             deadline = lead[0][_DEADLINE]
-            for index, due in enumerate(quarter_ends):
-                if dt.date(self.year, index * 3 + 1, 1) <= deadline < due:
+            for index, (first_day, due) in enumerate(quarters):
+                if first_day <= deadline < due:
                     due = deadline  # the quarter the deadline falls in holds the node at the deadline
                 node = by_date.get(due)
                 if node is not None:
@@ -156,6 +157,7 @@ _TARGET_VALUES = (
     "direction", "measure_unit", "remarks",
 )  # fmt: skip
 _LINK_VALUES = ("target_id", "pk", "role", "unit__name", "share", "responsible_person", "deadline", "duty")
+_LEAD = AssignmentRole.LEAD.value  # a plain str: compared a hundred thousand times
 _ID, _ROLE, _UNIT_NAME, _SHARE, _PERSON, _DEADLINE, _DUTY = 1, 2, 3, 4, 5, 6, 7
 _NODE_VALUES = ("assignment_id", "due_date", "planned_percent", "planned_value", "description")
 
