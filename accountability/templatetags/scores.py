@@ -69,8 +69,7 @@ def _ledger_row(entry, can_appeal, links) -> str:
     reversal = f'<span class="level level--green">{gettext("Reversed")}</span>' if reversed_by else ""
     if entry.appeal_pk:
         appeal = (
-            f'<a href="{links["appeal"](entry.appeal_pk)}">{escaped(appeal_status(entry.appeal_status))}</a>'
-            "\n        "
+            f'<a href="{links["appeal"](entry.appeal_pk)}">{escaped(appeal_status(entry.appeal_status))}</a>\n        '
         )
     elif can_appeal and not entry.reverses_id:
         appeal = (
