@@ -37,44 +37,52 @@ def ledger_rows(page, can_appeal) -> str:
         "appeal": url_for_pk("scores:appeal"),
         "appeal_new": url_for_pk("scores:appeal-new"),
     }
-    rows = [_ledger_row(entry, can_appeal, links) for entry in page]
+    words = {  # translated once a page, not once a line
+        "entry": gettext("the entry of %(day)s"),
+        "notice": gettext("notice %(number)s"),
+        "report": gettext("report of %(period)s"),
+        "proposal": gettext("reply to proposal no. %(number)s, round %(round)s"),
+        "missing": gettext("missing report of %(period)s"),
+        "close_out": gettext("close-out of the assignment"),
+        "reversed": gettext("Reversed"),
+        "appeal": gettext("Appeal"),
+    }
+    rows = [_ledger_row(entry, can_appeal, links, words) for entry in page]
     if not rows:
         return mark_safe(f'\n    <tr><td colspan="6">{gettext("No entries yet: the score is the base.")}</td></tr>\n  ')
     return mark_safe("".join(rows))  # every value escaped below; the words are the catalogue's
 
 
-def _ledger_row(entry, can_appeal, links) -> str:
+def _ledger_row(entry, can_appeal, links, words) -> str:
     amount = entry.amount
     target = entry.target_code
     if entry.reverses_id:
         day = entry.reverses_on.isoformat() if entry.reverses_on else ""
-        cause = gettext("the entry of %(day)s") % {"day": day} + "\n        "
+        cause = words["entry"] % {"day": day} + "\n        "
     elif entry.notice_id:
-        number = gettext("notice %(number)s") % {"number": _shown(entry.notice_number)}
+        number = words["notice"] % {"number": _shown(entry.notice_number)}
         cause = f'<a href="{links["notice"](entry.notice_id)}">{number}</a>\n        '
     elif entry.report_id:
-        cause = gettext("report of %(period)s") % {"period": _shown(entry.report_period)} + "\n        "
+        cause = words["report"] % {"period": _shown(entry.report_period)} + "\n        "
     elif entry.proposal_reply_id:
-        words = gettext("reply to proposal no. %(number)s, round %(round)s")
-        cause = words % {"number": _shown(entry.proposal_number), "round": _shown(entry.proposal_round)}
+        cause = words["proposal"] % {"number": _shown(entry.proposal_number), "round": _shown(entry.proposal_round)}
         cause += "\n        "
     elif entry.period:
-        cause = gettext("missing report of %(period)s") % {"period": _shown(entry.period)} + "\n        "
+        cause = words["missing"] % {"period": _shown(entry.period)} + "\n        "
     elif target is not None:
-        cause = gettext("close-out of the assignment")
+        cause = words["close_out"]
     else:
         cause = ""
     code = f"<br><small>{_shown(target)}</small>" if target is not None else ""
     reversed_by = entry.reversed_by
-    reversal = f'<span class="level level--green">{gettext("Reversed")}</span>' if reversed_by else ""
+    reversal = f'<span class="level level--green">{words["reversed"]}</span>' if reversed_by else ""
     if entry.appeal_pk:
-        appeal = (
-            f'<a href="{links["appeal"](entry.appeal_pk)}">{escaped(appeal_status(entry.appeal_status))}</a>\n        '
-        )
+        status = escaped(appeal_status(entry.appeal_status))
+        appeal = f'<a href="{links["appeal"](entry.appeal_pk)}">{status}</a>\n        '
     elif can_appeal and not entry.reverses_id:
         appeal = (
             f'<a class="button button--small button--secondary" href="{links["appeal_new"](entry.pk)}">'
-            f"{gettext('Appeal')}</a>"
+            f"{words['appeal']}</a>"
         )
     else:
         appeal = ""
