@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache as once
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -53,4 +55,22 @@ def rendered_once(template_name: str, context: dict, content, *, includes: tuple
     if text is None:
         text = render_to_string(template_name, context)
         cache.set(key, text, TIMEOUT)
+    return mark_safe(text)  # the template's own output, escaped when it was rendered
+
+
+@lru_cache(maxsize=2048)
+def _rendered_from(template_name: str, source: str, language: str, script_prefix: str, values: tuple) -> str:
+    # ``source`` and ``script_prefix`` are keys only: the template rendered is the one loaded now,
+    # under the prefix ``reverse`` uses now, which are those the key names.
+    return get_template(template_name).render(dict(values))
+
+
+def rendered_per_values(template_name: str, values: dict) -> SafeString:
+    """``template_name`` rendered with ``values`` and nothing else, kept in this process under
+    exactly those values, the language, the script prefix and the template's source: what every
+    page repeats for each reader alike (the site's navigation: 35 links a page, 2 ms). The values
+    must be hashable plain data and the template must read nothing but them (no request, no
+    context processor): then the key is everything the text shows and nothing can be stale."""
+    key = tuple(sorted(values.items()))
+    text = _rendered_from(template_name, _template_digest(template_name), get_language(), get_script_prefix(), key)
     return mark_safe(text)  # the template's own output, escaped when it was rendered

@@ -45,6 +45,11 @@ class OfficeManagedQuerySet(models.QuerySet):
 _RULE_NAMES = dict(RuleCode.choices)  # each name translated when it is shown
 
 
+def rule_label(code: str) -> str:
+    """A rule's name from its code (what ``ScoreRule.label`` shows), for lines read as values."""
+    return _RULE_NAMES.get(code, code)
+
+
 class ScoreRule(models.Model):
     """A scoring rule (积分规则): what earns or costs a unit points and how many."""
 
@@ -69,7 +74,7 @@ class ScoreRule(models.Model):
     def label(self) -> str:
         """``get_code_display()`` by one look-up: that builds a dict of every choice's translated
         name on each call (0.1 ms, once a line of a points ledger)."""
-        return _RULE_NAMES.get(self.code, self.code)
+        return rule_label(self.code)
 
 
 class GradeBand(models.Model):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from functools import cache as cache_once
 
 from django.core.cache import cache
 from django.db import connection
@@ -50,6 +51,7 @@ def _digest(rows_sql: str, columns: list[str], order: str) -> str:
     return f"(SELECT group_concat(r, ',') FROM (SELECT {text} AS r FROM {rows_sql} ORDER BY {order}))"
 
 
+@cache_once  # the models' tables: a history model's manager is built anew on each reading of ``.history``
 def _tables() -> dict[str, str]:
     return {
         "rules": ScoreRule.history.model._meta.db_table,

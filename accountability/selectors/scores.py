@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, DateField, IntegerField, Sum
+from django.db.models import CharField, Count, DateField, F, IntegerField, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
@@ -323,15 +323,16 @@ def year_entries(entries, unit: Unit, *, year: int, up_to: dt.date | None = None
 
 
 def unit_ledger(entries):
-    """``year_entries`` with everything a line shows: its rule and target joined; what it names
-    besides (the entry it reverses, its notice, report, proposal) and its reversal and appeal as a
-    value each. Joining all ten tables in one query spent ten times its run planning the join
-    order; a value each keeps the query count the same whatever the lines name. The reversal and
-    appeal are values, not related objects, because a line without one would raise on reading it
-    (a template then lists the instance's every attribute, 0.04 ms a line each time)."""
+    """``year_entries`` as the lines a points ledger shows: each a named row of plain values (its
+    rule's code, its target's code; what it names besides, the entry it reverses, its notice,
+    report, proposal; its reversal and appeal), newest first. Joining all ten tables in one query
+    spent ten times its run planning the join order; a value each keeps the query count the same
+    whatever the lines name. Rows, not instances: 25 lines made 75 model instances (the entry, its
+    rule, its target) with every column of each, a millisecond of a city ledger's 15."""
     return (
-        entries.select_related("rule", "target")
-        .annotate(
+        entries.annotate(
+            rule_code=F("rule__code"),
+            target_code=F("target__code"),
             reversed_by=_value("SELECT r.id FROM {entry} r WHERE r.reverses_id = {entry}.id", IntegerField()),
             appeal_pk=_value("SELECT a.id FROM {appeal} a WHERE a.entry_id = {entry}.id", IntegerField()),
             appeal_status=_value("SELECT a.status FROM {appeal} a WHERE a.entry_id = {entry}.id", CharField()),
@@ -353,7 +354,32 @@ def unit_ledger(entries):
             ),
         )
         .order_by("-occurred_on", "-pk")
+        .values_list(*LEDGER_LINE_FIELDS, named=True)
     )
+
+
+# What a line of a points ledger shows (``unit_ledger``'s rows).
+LEDGER_LINE_FIELDS = (
+    "pk",
+    "occurred_on",
+    "amount",
+    "reason",
+    "period",
+    "rule_code",
+    "target_code",
+    "reverses_id",
+    "notice_id",
+    "report_id",
+    "proposal_reply_id",
+    "reversed_by",
+    "appeal_pk",
+    "appeal_status",
+    "reverses_on",
+    "notice_number",
+    "report_period",
+    "proposal_number",
+    "proposal_round",
+)
 
 
 def _value(select: str, output_field, *params) -> RawSQL:
