@@ -75,8 +75,10 @@ def dashboard(request):
                 for group in rankings
             },
         },
-        "lagging": figures.lagging_rows(ranked.lagging),
-        "my_targets": mine[:MY_TARGETS_SHOWN],
+        "lagging_count": len(ranked.lagging),
+        "lagging_table": _lagging_table(ranked.lagging),
+        "my_targets": _my_targets_table(mine[:MY_TARGETS_SHOWN]) if scope is not None else "",
+        "my_targets_count": min(len(mine), MY_TARGETS_SHOWN),
         "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
         "my_leader_id": min(access.leader_ids, default=None),
         "is_leader": access.is_leader,
@@ -102,6 +104,28 @@ def _completion_tables(rankings: dict, year: int, scope: str):
     )
     context = {"rankings": groups, "year": year, "scope": scope}
     return rendered_once("tasks/dashboard/_completion.html", context, content)
+
+
+def _my_targets_table(targets: list[Target]):
+    """The leader's own targets, rendered once per figures (as the completion table): twenty rows
+    through the template language cost more than their query."""
+    content = [
+        (t.pk, t.code, t.title, t.lead_unit, t.unit_count, t.judged, t.deadline)  # all the table shows
+        for t in targets
+    ]
+    return rendered_once(
+        "tasks/dashboard/target_table.html", {"targets": targets}, content, includes=("includes/bar.html",)
+    )
+
+
+def _lagging_table(behind: dict):
+    """The furthest behind (``ranked_units``' judgments), rendered once per rows shown."""
+    rows = figures.lagging_rows(behind)
+    content = [
+        (row["pk"], row["target_id"], row["code"], row["title"], row["unit_name"], row["deadline"], row["judged"])
+        for row in rows
+    ]
+    return rendered_once("tasks/dashboard/_lagging.html", {"lagging": rows}, content, includes=("includes/bar.html",))
 
 
 @leaders_and_office
