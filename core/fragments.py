@@ -54,3 +54,13 @@ def rendered_once(template_name: str, context: dict, content, *, includes: tuple
         text = render_to_string(template_name, context)
         cache.set(key, text, TIMEOUT)
     return mark_safe(text)  # the template's own output, escaped when it was rendered
+
+
+def kept_text(key: str, make) -> str:
+    """Text derived from content a ``fragment_key`` names (``key`` is that key with a suffix of its
+    own): ``make()``'s, kept under ``key`` like a fragment."""
+    text = cache.get(key)
+    if text is None:
+        text = make()
+        cache.set(key, text, TIMEOUT)
+    return text

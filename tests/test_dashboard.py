@@ -190,6 +190,16 @@ def test_completion_by_unit_is_rendered_once_per_figures_and_follows_a_change(
         changed = client.get(reverse("dashboard") + "?year=2018&scope=city")
     assert fragment in [t.name for t in changed.templates]
     assert _completion_cell(_text(changed), unit_a) == "40%"
+    # The charts' data kept beside the rows follows too.
+    assert _charted_completion(_text(again), unit_a) == 0 and _charted_completion(_text(changed), unit_a) == 40
+
+
+def _charted_completion(page: str, unit) -> float:
+    data = json.loads(page.split('id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    for group in data["rankings"].values():
+        if unit.name in group["units"]:
+            return group["completion"][group["units"].index(unit.name)]
+    raise AssertionError(f"{unit.name} is not charted")
 
 
 def _section(page: str, start: str, end: str) -> str:
