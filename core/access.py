@@ -47,6 +47,9 @@ class Access:
     acting_for_user_ids: frozenset[int] = field(default_factory=frozenset)
     own_leader: bool = False  # holds a leader post of their own
     evaluator: bool = False  # an NPC deputy or CPPCC member who fills 常态问政 sheets
+    # Those of ``leader_ids`` over the whole city (the mayor): read with the roles, so a page's scope
+    # (tasks.selectors.scope.user_scope) needs no query of its own.
+    whole_city_leader_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_secretary_only(self) -> bool:
@@ -97,7 +100,7 @@ def access_for(user) -> Access:
     # The office is a role, never a flag: the technical administrator (a superuser) works in the
     # admin and holds no office powers in the product.
     office = own_leader = evaluator = False
-    leaders, staff, heads, acting_for = set(), set(), set(), set()
+    leaders, staff, heads, acting_for, whole_city = set(), set(), set(), set(), set()
     # One query: the person's roles (with the unit or leader post the page header names) and the
     # leader roles of those they act for as secretary.
     roles = (
@@ -115,6 +118,8 @@ def access_for(user) -> Access:
     own_roles = {}  # by pk: the join to delegations repeats a role once per delegation its holder gave
     for role in roles:
         holder_id, kind, unit_id, leader_id = role.user_id, role.kind, role.unit_id, role.leader_id
+        if kind == RoleKind.LEADER and leader_id is not None and role.leader.whole_city:
+            whole_city.add(leader_id)
         if holder_id != user.pk:
             leaders.add(leader_id)
             acting_for.add(holder_id)
@@ -132,7 +137,14 @@ def access_for(user) -> Access:
         elif kind in EVALUATOR_KINDS:
             evaluator = True
     access = Access(
-        office, frozenset(leaders), frozenset(staff), frozenset(heads), frozenset(acting_for), own_leader, evaluator
+        office,
+        frozenset(leaders),
+        frozenset(staff),
+        frozenset(heads),
+        frozenset(acting_for),
+        own_leader,
+        evaluator,
+        frozenset(whole_city),
     )
     user._zmd_access = access
     user._zmd_roles = list(own_roles.values())

@@ -74,3 +74,13 @@ def rendered_per_values(template_name: str, values: dict) -> SafeString:
     key = tuple(sorted(values.items()))
     text = _rendered_from(template_name, _template_digest(template_name), get_language(), get_script_prefix(), key)
     return mark_safe(text)  # the template's own output, escaped when it was rendered
+
+
+def kept_text(key: str, make) -> str:
+    """Text derived from content a ``fragment_key`` names (``key`` is that key with a suffix of its
+    own): ``make()``'s, kept under ``key`` like a fragment."""
+    text = cache.get(key)
+    if text is None:
+        text = make()
+        cache.set(key, text, TIMEOUT)
+    return text

@@ -190,3 +190,46 @@ def test_completion_by_unit_is_rendered_once_per_figures_and_follows_a_change(
         changed = client.get(reverse("dashboard") + "?year=2018&scope=city")
     assert fragment in [t.name for t in changed.templates]
     assert _completion_cell(_text(changed), unit_a) == "40%"
+    # The charts' data kept beside the rows follows too.
+    assert _charted_completion(_text(again), unit_a) == 0 and _charted_completion(_text(changed), unit_a) == 40
+
+
+def _charted_completion(page: str, unit) -> float:
+    data = json.loads(page.split('id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    for group in data["rankings"].values():
+        if unit.name in group["units"]:
+            return group["completion"][group["units"].index(unit.name)]
+    raise AssertionError(f"{unit.name} is not charted")
+
+
+def _section(page: str, start: str, end: str) -> str:
+    return page.split(start)[1].split(end)[0]
+
+
+def test_my_targets_and_the_furthest_behind_are_rendered_once_per_rows_and_follow_a_change(
+    client, dave, leader, erin, alice, unit_a
+):
+    mine = issued_target_of(unit_a, office=erin, leader=leader, title="本人分管的任务")
+    link = mine.assignments.get(unit=unit_a)
+    client.force_login(dave)
+    tables = {"tasks/dashboard/target_table.html", "tasks/dashboard/_lagging.html"}
+    with at(D(2018, 6, 27)):
+        first = client.get(reverse("dashboard") + "?year=2018")
+        again = client.get(reverse("dashboard") + "?year=2018")
+    assert not tables & {t.name for t in again.templates}  # the second reading served the kept text
+    for start, end in (("我分管的目标任务", "滞后任务"), ('id="lagging"', "</details>")):
+        assert _section(_text(first), start, end) == _section(_text(again), start, end)
+    assert reverse("assignment_detail", args=[link.pk]) not in _section(_text(again), 'id="lagging"', "</details>")
+    # A report accepted shows in my targets, a warning in the furthest behind, on the next reading.
+    report = filed_report(link, alice, percent=40)
+    with at(D(2018, 6, 27)):
+        services.accept_report(report, acting_user=erin)
+        accepted = _text(client.get(reverse("dashboard") + "?year=2018"))
+    assert "40%" in _section(accepted, "我分管的目标任务", "滞后任务")
+    assert "40%" not in _section(_text(again), "我分管的目标任务", "滞后任务")
+    warn([link], WarningLevel.RED)
+    with at(D(2018, 6, 27)):
+        warned = client.get(reverse("dashboard") + "?year=2018")
+    lagging = _section(_text(warned), 'id="lagging"', "</details>")
+    assert reverse("assignment_detail", args=[link.pk]) in lagging and "level--red" in lagging
+    assert "tasks/dashboard/_lagging.html" in {t.name for t in warned.templates}

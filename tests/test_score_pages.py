@@ -279,9 +279,36 @@ def test_the_dashboard_panel_renders_both_groups_with_grades(ledger):
 
     table = ranking(as_of=D(2018, 7, 31))
     html = render_to_string(
-        "accountability/scores/_ranking_panel.html", {"ranking": table, "tables": _panel_tables(table)}
+        "accountability/scores/_ranking_panel.html", {"as_of": table.as_of, "tables": _panel_tables(table)}
     )
-    assert "甲县" in html and "乙局" in html and "level--green" in html
+    assert "甲县" in html and "乙局" in html and "level--green" in html and "2018-07-31" in html
+
+
+def _ranking_panel(response) -> str:
+    return response.content.decode().split('id="score-ranking"')[1].split("</details>")[0]
+
+
+def test_the_dashboard_serves_the_panel_rendered_for_the_kept_ranking_without_reading_it_back(
+    ledger, client, dave, erin, monkeypatch
+):
+    from accountability.selectors.scores import ranking
+    from accountability.views import score_panels
+
+    client.force_login(dave)
+    read_back = []
+    with at(D(2018, 8, 2)):
+        client.get(reverse("dashboard"))  # the first reading keeps the units' facts, so its key is not kept
+        first = client.get(reverse("dashboard"))
+        monkeypatch.setattr(score_panels, "ranking", lambda **kw: read_back.append(kw) or ranking(**kw))
+        again = client.get(reverse("dashboard"))
+    assert read_back == [] and _ranking_panel(first) == _ranking_panel(again)
+    assert "2018-08-02" in _ranking_panel(again)
+    # A reversed entry changes the kept ranking's key: the panel is computed and rendered afresh.
+    appeal = ScoreEntry.objects.get(rule__code=RuleCode.REPORT_LATE).appeal
+    with at(D(2018, 8, 2)):
+        acc.decide_appeal(appeal, reverse=True, note="系统故障属实", acting_user=erin)
+        changed = client.get(reverse("dashboard"))
+    assert len(read_back) == 1 and _ranking_panel(changed) != _ranking_panel(again)
 
 
 def test_the_appeals_list_takes_the_same_queries_for_few_or_many(

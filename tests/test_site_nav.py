@@ -99,3 +99,35 @@ def test_the_navigation_template_reads_only_what_its_key_holds():
         names |= {word.split(".")[0] for word in re.findall(r"[A-Za-z_][\w.]*", expression)}
     assert names - {"and", "or", "not", "in", "is", "None", "True", "False"} <= KEYED
     assert "with" not in re.findall(r"{%\s*(\w+)", source)  # no name brought in from elsewhere
+
+
+NAV = "includes/nav.html"
+
+
+def _nav_of(response) -> str:
+    return response.content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+
+
+def test_the_kept_links_mark_the_page_they_are_on(client, dave):
+    client.force_login(dave)
+    first = client.get(reverse("dashboard"))
+    again = client.get(reverse("dashboard"))
+    battle_map = client.get(reverse("battle_map"))
+    assert NAV not in [t.name for t in again.templates]  # served as kept
+    assert _nav_of(first) == _nav_of(again)
+    assert f'<a href="{reverse("dashboard")}" aria-current="page">' in _nav_of(again)
+    assert f'<a href="{reverse("battle_map")}" aria-current="page">' in _nav_of(battle_map)
+    assert f'<a href="{reverse("dashboard")}" aria-current="page">' not in _nav_of(battle_map)
+
+
+def test_each_reader_sees_the_links_of_their_own_roles(client, dave, erin, alice):
+    pages = {}
+    for user in (dave, erin, alice):
+        client.force_login(user)
+        pages[user.username] = _nav_of(client.get(reverse("home")))
+    review = reverse("review_queue")
+    assert review in pages[erin.username]  # the office
+    assert review not in pages[dave.username] and review not in pages[alice.username]
+    assert reverse("unit_workspace") in pages[alice.username]  # a unit's staff
+    assert reverse("unit_workspace") not in pages[dave.username]
+    assert reverse("dashboard") in pages[dave.username] and reverse("dashboard") not in pages[alice.username]

@@ -41,15 +41,16 @@ PAGES = [
     ("erin", "review_queue", None, 8),  # + the units of the filter form
     ("erin", "follow_up_list", None, 6),
     # + the rankings-and-grades panel (4 queries, and its render); + the notice counts (one, and its render)
-    # + the leader's scope (his posts' fields and units, one query) on each of the four
+    # The leader's scope needs no query of its own: whether a post is over the whole city comes with
+    # the roles (core.access)
     # + 保位争先's panel: our city's latest bulletin lines (hidden while there are none)
     # + the units' kept completion and the assignments' kept judgments (read between changes: no unit
     # stale), + his post's kept trend days (its stamp and rows), + the kept ranking (its key, with the rule
     # book's history in it, then the cache)
-    ("dave", "dashboard", None, 14),
-    ("dave", "battle_map", None, 9),
-    ("dave", "battle_map", "?by=unit", 9),
-    ("dave", "assignment_list", "?colour=1", 10),
+    ("dave", "dashboard", None, 13),
+    ("dave", "battle_map", None, 8),
+    ("dave", "battle_map", "?by=unit", 8),
+    ("dave", "assignment_list", "?colour=1", 9),
     # + the targets it was carried into (结转)
     ("erin", "target_detail", "first_target", 12),  # + its fields (分管领域)
     # + its completion claims, its requests for more time, the co-units' figures the lead unit sees

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -201,13 +201,21 @@ def lagging(
             .order_by("-level_now", "deadline", "progress_percent", "pk")[:limit]
         )
         return attach(rows, judge(Assignment.objects.filter(pk__in=[row.pk for row in rows]), day))
-    return lagging_rows(furthest_behind(judged, limit))
-
-
-def lagging_rows(behind: dict[int, Judgment]) -> list[Assignment]:
-    """The assignments ``behind`` names (``furthest_behind``'s), in its order, each with ``judged``."""
+    behind = furthest_behind(judged, limit)
     rows = Assignment.objects.filter(pk__in=list(behind)).select_related("target", "unit").in_bulk()
     return attach([rows[pk] for pk in behind], behind)
+
+
+def lagging_rows(behind: dict[int, Judgment]) -> list[dict]:
+    """What the dashboard shows of the assignments ``behind`` names (``furthest_behind``'s), in its
+    order: plain values (pk, target_id, code, title, unit_name, deadline) with ``judged``."""
+    rows = {
+        row["pk"]: row
+        for row in Assignment.objects.filter(pk__in=list(behind)).values(
+            "pk", "target_id", "deadline", code=F("target__code"), title=F("target__title"), unit_name=F("unit__name")
+        )
+    }
+    return [{**rows[pk], "judged": judged} for pk, judged in behind.items()]
 
 
 def target_figures(targets: QuerySet[Target]) -> QuerySet[Target]:

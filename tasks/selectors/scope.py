@@ -109,7 +109,8 @@ def user_scope(user) -> Scope | None:
     access = access_for(user)
     if not access.is_leader:
         return None
-    return leader_scope(access.leader_ids)
+    # Whether one of the posts is over the whole city came with the roles (no query of its own).
+    return Scope(access.leader_ids, bool(access.whole_city_leader_ids))
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 from django.shortcuts import render
+from django.utils.html import _json_script_escapes, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from core import clock
 from core.access import access_for
 from core.bounds import year_param
-from core.fragments import rendered_once
+from core.fragments import fragment_key, kept_text, rendered_once
 from core.lists import paginate
 from core.views import leaders_and_office
 
@@ -61,22 +66,13 @@ def dashboard(request):
         "today": today,
         "matrix": figures.totals_by_source_and_type(targets),
         "colours": figures.colour_counts_of(rankings),
-        "completion_tables": _completion_tables(rankings, year, chosen.choice),
+        **_completion_tables(rankings, year, chosen.choice, trend),
         "trend": trend,
         "trend_rows": list(zip(trend["week_ends"], trend["planned"], trend["actual"], strict=True)),
-        "chart": {
-            "trend": trend,
-            "rankings": {
-                group: {
-                    "units": [u.name for u in rankings[group]],
-                    "completion": [float(u.completion) for u in rankings[group]],
-                    "planned": [float(u.planned) for u in rankings[group]],
-                }
-                for group in rankings
-            },
-        },
-        "lagging": figures.lagging_rows(ranked.lagging),
-        "my_targets": mine[:MY_TARGETS_SHOWN],
+        "lagging_count": len(ranked.lagging),
+        "lagging_table": _lagging_table(ranked.lagging),
+        "my_targets": _my_targets_table(mine[:MY_TARGETS_SHOWN]) if scope is not None else "",
+        "my_targets_count": min(len(mine), MY_TARGETS_SHOWN),
         "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
         "my_leader_id": min(access.leader_ids, default=None),
         "is_leader": access.is_leader,
@@ -85,9 +81,10 @@ def dashboard(request):
     return render(request, "tasks/dashboard/dashboard.html", context)
 
 
-def _completion_tables(rankings: dict, year: int, scope: str):
+def _completion_tables(rankings: dict, year: int, scope: str, trend: dict) -> dict:
     """Completion by unit, rendered once per figures: a province's 900 units' rows took most of the
-    page's time, and they change only when a unit's figures do."""
+    page's time, and they change only when a unit's figures do. The charts' data (the weekly trend
+    and each group's units, completion and plan) beside them, the groups' part kept with the rows."""
     groups = [(group, label, rankings[group]) for group, label in RankingGroup.choices]
     content = (
         year,
@@ -101,7 +98,55 @@ def _completion_tables(rankings: dict, year: int, scope: str):
         ],
     )
     context = {"rankings": groups, "year": year, "scope": scope}
-    return rendered_once("tasks/dashboard/_completion.html", context, content)
+    template = "tasks/dashboard/_completion.html"
+    charted = kept_text(f"{fragment_key(template, content)}:chart", lambda: _rankings_json(rankings))
+    return {"completion_tables": rendered_once(template, context, content), "chart": _chart_data(trend, charted)}
+
+
+def _rankings_json(rankings: dict) -> str:
+    return json.dumps(
+        {
+            group: {
+                "units": [u.name for u in rankings[group]],
+                "completion": [float(u.completion) for u in rankings[group]],
+                "planned": [float(u.planned) for u in rankings[group]],
+            }
+            for group in rankings
+        },
+        cls=DjangoJSONEncoder,
+    )
+
+
+def _chart_data(trend: dict, rankings_json: str) -> SafeString:
+    """``{{ chart|json_script:"dashboard-data" }}`` of ``{"trend": …, "rankings": …}``, the rankings'
+    part already written (``json.dumps`` of the whole gives the same text)."""
+    text = f'{{"trend": {json.dumps(trend, cls=DjangoJSONEncoder)}, "rankings": {rankings_json}}}'
+    return format_html(
+        '<script id="dashboard-data" type="application/json">{}</script>',
+        mark_safe(text.translate(_json_script_escapes)),  # escaped for a script element as json_script does
+    )
+
+
+def _my_targets_table(targets: list[Target]):
+    """The leader's own targets, rendered once per figures (as the completion table): twenty rows
+    through the template language cost more than their query."""
+    content = [
+        (t.pk, t.code, t.title, t.lead_unit, t.unit_count, t.judged, t.deadline)  # all the table shows
+        for t in targets
+    ]
+    return rendered_once(
+        "tasks/dashboard/target_table.html", {"targets": targets}, content, includes=("includes/bar.html",)
+    )
+
+
+def _lagging_table(behind: dict):
+    """The furthest behind (``ranked_units``' judgments), rendered once per rows shown."""
+    rows = figures.lagging_rows(behind)
+    content = [
+        (row["pk"], row["target_id"], row["code"], row["title"], row["unit_name"], row["deadline"], row["judged"])
+        for row in rows
+    ]
+    return rendered_once("tasks/dashboard/_lagging.html", {"lagging": rows}, content, includes=("includes/bar.html",))
 
 
 @leaders_and_office
