@@ -376,3 +376,41 @@ def test_the_judging_reads_the_planned_column_and_the_reports_index_as_the_probe
     with at(D(2018, 2, 27)):
         services.return_report(report, acting_user=erin, reason="数据不实", refile_by=D(2018, 2, 28))
     assert _judged(day)[co_assignment.pk][2] == "2018-02"
+
+
+def _lagging(day) -> dict[int, tuple]:
+    from accountability.scan.conditions import as_of, lagging_conditions
+
+    with at(day, 2):
+        rows = lagging_conditions(as_of(), SupervisionRules.current())
+        return {row["pk"]: (row["planned"], row["actual"], row["missing_period"]) for row in rows}
+
+
+def test_the_night_reads_the_reports_once_and_judges_as_the_probes_would(
+    erin, alice, bob, lead_assignment, co_assignment
+):
+    """The nightly judging reads each assignment's latest report held once: where it is the due
+    period's, the due report is at the office; the others (an older report only, one returned with
+    its refile-by date still ahead, none) are read again, with the same figures and missing
+    periods as ``assignment_conditions``' two probes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    file_report(lead_assignment, alice, D(2018, 2, 25), 12, accept_by=erin)
+    file_report(co_assignment, bob, D(2018, 1, 25), 10, accept_by=erin)  # January's only: February's missing
+    day = D(2018, 3, 1)
+    judged = _judged(day)
+    with CaptureQueriesContext(connection) as queries:
+        lagging = _lagging(day)
+    assert lagging == {co_assignment.pk: judged[co_assignment.pk]}
+    assert judged[co_assignment.pk][2] == "2018-02" and judged[lead_assignment.pk][2] is None
+    if connection.vendor == "postgresql":
+        judging = [q["sql"] for q in queries.captured_queries if "planned_as_of" in q["sql"]]
+        assert len(judging) == 1 and judging[0].count('FROM "tasks_progressreport"') == 1
+    # Filed, then returned with a refile-by date still ahead: not missing, though not the latest held.
+    report = file_report(co_assignment, bob, D(2018, 2, 26), 14)
+    with at(D(2018, 2, 27)):
+        services.return_report(report, acting_user=erin, reason="数据不实", refile_by=D(2018, 3, 5))
+    judged = _judged(day)
+    assert judged[co_assignment.pk][2] is None
+    assert _lagging(day) == {pk: figures for pk, figures in judged.items() if figures[0] - figures[1] >= 10}

@@ -187,20 +187,26 @@ def actual_expression(moment: dt.datetime, ref: str = "pk", *, every_row: bool =
     handful), instead of a probe of the claims on each of a province's 120,000 rows. The same answer.
     """
     latest = reports_held(moment).filter(assignment=OuterRef(ref)).order_by("-period_end").values("progress_percent")
-    claim = Subquery(_verified_claim(moment, "final_percent", ref))
-    if every_row:
-        decided = CompletionClaim.objects.order_by().filter(
-            status__in=[ClaimStatus.VERIFIED, ClaimStatus.RETURNED], decided_at__lt=moment
-        )
-        claim = Case(
-            When(**{f"{ref}__in": decided.values("assignment_id")}, then=claim),
-            default=Value(None),
-            output_field=PERCENT,
-        )
     return Coalesce(
-        claim,
+        claimed_percent_expression(moment, ref, every_row=every_row),
         Subquery(latest[:1]),
         Value(ZERO),
+        output_field=PERCENT,
+    )
+
+
+def claimed_percent_expression(moment: dt.datetime, ref: str = "pk", *, every_row: bool = False):
+    """The final percent of the completion claim the office held verified at ``moment`` (NULL
+    without one): the first place ``actual_expression`` looks (``every_row``: as there)."""
+    claim = Subquery(_verified_claim(moment, "final_percent", ref))
+    if not every_row:
+        return claim
+    decided = CompletionClaim.objects.order_by().filter(
+        status__in=[ClaimStatus.VERIFIED, ClaimStatus.RETURNED], decided_at__lt=moment
+    )
+    return Case(
+        When(**{f"{ref}__in": decided.values("assignment_id")}, then=claim),
+        default=Value(None),
         output_field=PERCENT,
     )
 
