@@ -116,9 +116,32 @@ def clear_benchmark_data() -> None:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         else:
-            for model in models:
+            # No TRUNCATE … CASCADE: the rows that point at these tables (kept figures, stamps) go too,
+            # or the deferred foreign-key check fails at commit.
+            for model in _with_dependents(models):
                 model.objects.all()._raw_delete(model.objects.db)
         User.objects.filter(username__startswith="bench_").delete()
+
+
+def _with_dependents(models) -> list:
+    """``models`` and every model whose enforced foreign key points at one of them, recursively."""
+    from django.apps import apps
+
+    found = list(models)
+    grew = True
+    while grew:
+        grew = False
+        for model in apps.get_models():
+            if model in found or model._meta.proxy or not model._meta.managed:
+                continue
+            if any(
+                field.many_to_one or field.one_to_one
+                for field in model._meta.concrete_fields
+                if field.is_relation and field.db_constraint and field.related_model in found
+            ):
+                found.append(model)
+                grew = True
+    return found
 
 
 def existing_dataset() -> Dataset | None:

@@ -31,8 +31,8 @@ from tasks.models import Assignment
 # The tiny year with twice the targets and notices (same units): the pages' query counts must not notice.
 TWICE_TINY = dataclasses.replace(TINY, name="tiny", targets=2 * TINY.targets, notices=2 * TINY.notices)
 # The measures run the pages' reference SQL, written for PostgreSQL as run_bench is (it refuses any
-# other database), and the generator behind them: on the embedded SQLite of `make test` these are
-# skipped, in CI (PostgreSQL, ZMD_NO_SKIPS) they run.
+# other database): on the embedded SQLite of `make test` these are skipped, in CI (PostgreSQL,
+# ZMD_NO_SKIPS) they run.
 ON_POSTGRES = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the benchmark's reference SQL is PostgreSQL's (run_bench needs it)"
 )
@@ -117,7 +117,6 @@ def test_the_new_pages_are_compared_across_scales_and_the_100_ms_line_is_not():
     assert compared["meeting pack: server time, region vs city"].met is True  # 15× ≤ 20×
 
 
-@ON_POSTGRES
 def test_a_year_already_generated_with_the_same_seed_is_reused(tiny_year):
     dataset = existing_dataset()
     assert ensure_data("tiny", 11, _quiet)["notices"] == tiny_year["notices"]
