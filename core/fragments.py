@@ -50,11 +50,13 @@ def rendered_once(template_name: str, context: dict, content, *, includes: tuple
     """``template_name`` rendered with ``context``, or the text rendered before for the same
     ``content`` (which must determine everything the template shows from ``context``). Rendered
     without the request: a fragment shared by its readers shows nothing of the reader's own."""
-    key = fragment_key(template_name, content, includes)
-    text = cache.get(key)
-    if text is None:
-        text = render_to_string(template_name, context)
-        cache.set(key, text, TIMEOUT)
+    return rendered_under(fragment_key(template_name, content, includes), template_name, context)
+
+
+def rendered_under(key: str, template_name: str, context: dict) -> SafeString:
+    """``rendered_once`` for a caller that already holds the ``fragment_key`` (and keys more text
+    by it, see ``kept_text``): the content is hashed once."""
+    text = kept_text(key, lambda: render_to_string(template_name, context))
     return mark_safe(text)  # the template's own output, escaped when it was rendered
 
 
@@ -77,8 +79,8 @@ def rendered_per_values(template_name: str, values: dict) -> SafeString:
 
 
 def kept_text(key: str, make) -> str:
-    """Text derived from content a ``fragment_key`` names (``key`` is that key with a suffix of its
-    own): ``make()``'s, kept under ``key`` like a fragment."""
+    """``make()``'s text, kept under ``key``: a key that names everything the text derives from (a
+    ``fragment_key``, or one with a suffix of its own; a kept ranking's key), so it is never stale."""
     text = cache.get(key)
     if text is None:
         text = make()

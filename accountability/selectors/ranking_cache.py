@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from accountability.models import GradeBand, ScoreRule, UnitMonthPoints
+from core.fragments import kept_text
 from tasks.models import Unit, UnitDayCompletion, UnitFiguresStamp
 
 TIMEOUT = 24 * 3600  # a key names a day: yesterday's keys are never asked again and expire
@@ -133,10 +134,4 @@ def cached(key: str | None, compute: Callable[[], object], key_again: Callable[[
 
 def cached_text(key: str | None, render: Callable[[], str]) -> str:
     """Text derived from a value kept under ``key`` (a rendered table), kept beside it."""
-    if key is None:
-        return render()
-    text = cache.get(key)
-    if text is None:
-        text = render()
-        cache.set(key, text, TIMEOUT)
-    return text
+    return render() if key is None else kept_text(key, render)

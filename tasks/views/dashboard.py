@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core import clock
 from core.access import access_for
 from core.bounds import year_param
-from core.fragments import fragment_key, kept_text, rendered_once
+from core.fragments import fragment_key, kept_text, rendered_once, rendered_under
 from core.lists import paginate
 from core.views import leaders_and_office
 
@@ -99,8 +99,9 @@ def _completion_tables(rankings: dict, year: int, scope: str, trend: dict) -> di
     )
     context = {"rankings": groups, "year": year, "scope": scope}
     template = "tasks/dashboard/_completion.html"
-    charted = kept_text(f"{fragment_key(template, content)}:chart", lambda: _rankings_json(rankings))
-    return {"completion_tables": rendered_once(template, context, content), "chart": _chart_data(trend, charted)}
+    key = fragment_key(template, content)  # 900 units' figures at a province: hashed once for both texts
+    charted = kept_text(f"{key}:chart", lambda: _rankings_json(rankings))
+    return {"completion_tables": rendered_under(key, template, context), "chart": _chart_data(trend, charted)}
 
 
 def _rankings_json(rankings: dict) -> str:
