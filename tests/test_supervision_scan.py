@@ -414,3 +414,49 @@ def test_the_night_reads_the_reports_once_and_judges_as_the_probes_would(
     judged = _judged(day)
     assert judged[co_assignment.pk][2] is None
     assert _lagging(day) == {pk: figures for pk, figures in judged.items() if figures[0] - figures[1] >= 10}
+
+
+def _updates(table: str) -> tuple[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()
+
+
+def test_a_night_writes_its_colours_as_heap_only_updates(erin, alice, bob, lead_assignment, co_assignment):
+    """The colour is in no index of the assignments (tasks 0025), so the night's colour updates are
+    HOT: they write no index entry (with the colour in ``assignment_lagging_order`` each wrote all
+    six). PostgreSQL's counters of the current transaction say which updates were HOT."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("HOT updates are PostgreSQL's")
+    file_report(lead_assignment, alice, D(2018, 2, 25), 5, accept_by=erin)
+    file_report(co_assignment, bob, D(2018, 2, 25), 16, accept_by=erin)
+    scan(D(2018, 3, 1))
+    before = _updates("tasks_assignment")
+    scan(D(2018, 4, 1))  # the lead's yellow goes orange, the co-unit's colour goes yellow
+    after = _updates("tasks_assignment")
+    updated, hot = after[0] - before[0], after[1] - before[1]
+    assert updated >= 2 and hot == updated
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'tasks_assignment'")
+        assert "fillfactor=80" in cursor.fetchone()[0]
+
+
+def test_the_notices_rarely_set_foreign_keys_are_indexed_only_where_set(db):
+    """A notice without a decision item, a report or an earlier notice writes no entry in their
+    indexes (accountability 0029); a lookup by one of them still finds its notices by the index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "accountability_notice")
+    single = {tuple(c["columns"]): name for name, c in constraints.items() if c["index"] and len(c["columns"]) == 1}
+    for column in ("decision_item_id", "report_id", "escalated_from_id"):
+        name = single[(column,)]
+        assert name.startswith("notice_") and name.endswith("_set")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'notice_escalated_from_set'")
+            assert "WHERE (escalated_from_id IS NOT NULL)" in cursor.fetchone()[0]
