@@ -105,7 +105,6 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
         verbose_name=_("decision item"),
-        db_index=False,  # a partial index below
     )
     # Lookups by unit use the (unit, kind, status) index; the people below are only shown, never
     # searched by (a person is deactivated, not deleted). Fewer indexes: a night's scan inserts
@@ -118,7 +117,6 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
         verbose_name=_("report the problem came from"),
-        db_index=False,  # a partial index below
     )
     cause = models.CharField(_("cause of the notice"), max_length=20, choices=NoticeCause.choices)
     period = models.CharField(
@@ -178,7 +176,6 @@ class Notice(models.Model):
         related_name="followed_by",
         verbose_name=_("earlier notice"),
         help_text=_("The notice this one escalated (or stepped down) from."),
-        db_index=False,  # a partial index below
     )
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("An approved exposure is shown on the public disclosure pages.")
@@ -234,17 +231,6 @@ class Notice(models.Model):
             ),
         ]
         indexes = [
-            # Most notices have no decision item, report or earlier notice: these foreign keys are
-            # indexed only where set. A row outside a partial index writes no entry in it, so each
-            # notice a night issues or closes writes 10 index entries instead of 13 (looking a
-            # notice up by one of them, ``= x``, still uses its index).
-            models.Index(
-                fields=["decision_item"], condition=Q(decision_item__isnull=False), name="notice_decision_item_set"
-            ),
-            models.Index(fields=["report"], condition=Q(report__isnull=False), name="notice_report_set"),
-            models.Index(
-                fields=["escalated_from"], condition=Q(escalated_from__isnull=False), name="notice_escalated_from_set"
-            ),
             models.Index(fields=["unit", "kind", "status"]),
             models.Index(fields=["kind", "status", "level"]),
             models.Index(fields=["year", "kind", "level"]),

