@@ -19,12 +19,13 @@ from accountability.models import SupervisionRun
 from accountability.scan.undo import undo_scan_run
 from accountability.services import verify_and_close_out
 from tasks import services
-from tasks.choices import AssignmentStatus
+from tasks.choices import AssignmentStatus, WarningLevel
 from tasks.judgment import state as judgment
 from tasks.models import Assignment, AssignmentDayJudgment
 from tasks.services.kept_judgments import forget_other_days, keepable_days, warm_kept_figures
 from tasks.services.unit_completion import kept_days
 from tests.factories import AssignmentFactory
+from tests.judgment.helpers import warn
 from tests.notice_helpers import D, at, co_assignment, file_report, issue_single, open_warning, scan
 
 __all__ = ["co_assignment"]  # a fixture
@@ -201,3 +202,33 @@ def test_the_rebuild_command_and_the_night_keep_the_same_rows(erin, alice, lead_
         # The night keeps every month end of the year, read or not (the battle map's columns).
         assert warm_kept_figures() == 8
     assert _kept_is_afresh(D(2018, 4, 2)) is not None
+
+
+def _behind(judged: dict) -> dict:
+    return {pk: found for pk, found in judged.items() if found.behind}
+
+
+def test_judge_behind_reads_what_judge_calls_behind_from_kept_stale_and_afresh_facts(
+    erin, alice, bob, lead_assignment, co_assignment
+):
+    """``judge_behind`` lets the database leave out what cannot be behind: from the kept facts, from
+    a stale unit's (kept before a warning: level 0 then), and on a day judged afresh."""
+    all_ = Assignment.objects.all()
+    file_report(lead_assignment, alice, D(2018, 2, 25), 5, accept_by=erin)
+    file_report(co_assignment, bob, D(2018, 2, 26), 16, accept_by=erin)
+    scan(D(2018, 3, 1))  # the lead, 5 % against 15.9 % due, is warned; the co-unit is on plan
+    day = D(2018, 3, 1)
+    with at(day, 20):
+        warm_kept_figures()
+        kept = judgment.judge_behind(all_, day)
+        assert kept == _behind(judgment.judge(all_, day)) and list(kept) == [lead_assignment.pk]
+    warn([co_assignment], WarningLevel.RED, on=day)  # its unit's kept facts (level 0) go stale
+    with at(day, 20):
+        stale = judgment.judge_behind(all_, day)
+        assert stale == _behind(judgment.judge_days_afresh(all_, [day])[day])
+    assert set(stale) == {lead_assignment.pk, co_assignment.pk} and stale[co_assignment.pk].level == WarningLevel.RED
+    with at(D(2018, 3, 20), 20):  # the 5th of March is not kept: judged afresh
+        assert D(2018, 3, 5) not in keepable_days(D(2018, 3, 20))
+        afresh = judgment.judge_behind(all_, D(2018, 3, 5))
+        assert afresh == _behind(judgment.judge_days_afresh(all_, [D(2018, 3, 5)])[D(2018, 3, 5)])
+    assert set(afresh) == set(stale)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accountability.selectors.meetings import meeting_pack
 from accountability.services.instructions import answer_instruction, issue_instruction
+from accountability.templatetags import meeting_pack as meeting_pack_tags
 from tasks import services
 from tasks.choices import FollowUpKind, FollowUpTopic, WarningLevel
 from tests.factories import LeaderFactory, UnitFactory
@@ -111,3 +112,32 @@ def test_the_pack_prints_percents_with_one_decimal_whatever_the_database_returns
     assert "0000000" not in text
     assert '<td class="num">65.3%</td><td class="num">10%</td>' in text
     assert "<strong>55.3</strong>" in text
+
+
+def test_the_lagging_rows_are_written_once_per_what_they_show_and_follow_a_change(
+    meeting, client, erin, alice, leader, unit_a, unit_b, monkeypatch
+):
+    """The rows are kept under the digest of what they show: the next reading serves the same markup
+    as writing them afresh, and a report or a warning since shows on the next reading."""
+    writes = []
+    write = meeting_pack_tags.written_rows
+    monkeypatch.setattr(meeting_pack_tags, "written_rows", lambda rows: writes.append(len(rows)) or write(rows))
+    client.force_login(erin)
+    day = D(2018, 8, 22)
+
+    def read() -> tuple[str, str]:
+        with at(day, 20):
+            page = client.get(reverse("meeting-pack"), {"leader": leader.pk, "day": day.isoformat()})
+            return page.content.decode(), write(meeting_pack(leader, day).lagging)  # written afresh
+
+    first, afresh = read()
+    again, _ = read()
+    assert writes == [1] and afresh in first and afresh in again and "甲县" in afresh
+    assert '<td class="num">10%</td>' in afresh
+    report = file_report(link(meeting, unit_a), alice, D(2018, 8, 21), period="2018-08", percent=12)
+    accept(report, erin, D(2018, 8, 21))
+    reported, afresh = read()
+    assert writes == [1, 1] and afresh in reported and '<td class="num">12%</td>' in afresh
+    warn([link(meeting, unit_b)], WarningLevel.RED, on=D(2018, 8, 21), by=erin)
+    warned, afresh = read()
+    assert writes == [1, 1, 2] and afresh in warned and "乙局" in afresh and "level--red" in afresh

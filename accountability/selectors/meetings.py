@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
@@ -20,7 +21,7 @@ from tasks.choices import (
     FollowUpTopic,
     TargetStatus,
 )
-from tasks.judgment.state import judge
+from tasks.judgment.state import Judgment, judge_behind
 from tasks.models import Assignment, FollowUp, Leader, ProgressReport, Role, Target, Unit
 from tasks.selectors.scope import Scope, leader_scope
 
@@ -44,7 +45,41 @@ def _scope(leader: Leader, city: bool) -> Scope:
     return Scope(frozenset({leader.pk}), True) if city else leader_scope(leader)
 
 
-def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> list[Assignment]:
+@dataclass
+class LaggingRow:
+    """One lagging assignment as the pack shows it: read as values (a province leader's list runs to
+    hundreds of rows, and three model instances a row cost more than the rows' query)."""
+
+    pk: int
+    target_id: int
+    code: str
+    title: str
+    unit_id: int
+    unit_name: str
+    unit_sort_order: int
+    deadline: dt.date
+    judged: Judgment
+    planned_on: Decimal  # its figures on the day
+    progress_on: Decimal
+    lag: Decimal
+
+    @property
+    def target(self) -> Target:
+        """The target, holding the fields the row read (any other loads when asked for)."""
+        return Target.from_db(None, ["id", "code", "title"], [self.target_id, self.code, self.title])
+
+    @property
+    def unit(self) -> Unit:
+        """The unit, likewise."""
+        return Unit.from_db(None, ["id", "name", "sort_order"], [self.unit_id, self.unit_name, self.unit_sort_order])
+
+    def shown(self) -> tuple:
+        """Everything the row shows (what its kept markup is keyed by)."""
+        figures = (self.planned_on, self.progress_on, self.lag)
+        return (self.pk, self.code, self.title, self.unit_name, self.deadline, self.judged, *figures)
+
+
+def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> list[LaggingRow]:
     """The leader's assignments the judgment (tasks/judgment/state.py) calls behind (滞后) on the day:
     still open and under a warning in force then, or past their deadline. Each carries ``judged``,
     and ``planned_on``, ``progress_on`` and ``lag`` (its figures then), the highest warning first."""
@@ -53,18 +88,21 @@ def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> lis
         .assignments(Assignment.objects.filter(target__year=day.year, issued_at__lt=end_of(day)))
         .exclude(target__status=TargetStatus.DRAFT)
     )
-    judged = {pk: judgment for pk, judgment in judge(candidates, day).items() if judgment.behind}
-    # Only what the pack shows and sorts by: a province leader's list runs to hundreds of rows.
-    rows = (
-        Assignment.objects.filter(pk__in=list(judged))
-        .select_related("target", "unit")
-        .only("deadline", "target__code", "target__title", "unit__name", "unit__sort_order")
+    judged = judge_behind(candidates, day)
+    shown = Assignment.objects.filter(pk__in=list(judged)).values_list(
+        "pk", "target_id", "target__code", "target__title", "unit_id", "unit__name", "unit__sort_order", "deadline"
     )
-    for row in rows:
-        judgment = row.judged = judged[row.pk]
-        row.planned_on, row.progress_on, row.lag = judgment.planned, judgment.actual, judgment.gap
+    rows = []
+    for pk, target_id, code, title, unit_id, unit_name, unit_sort_order, deadline in shown:
+        judgment = judged[pk]
+        figures = (judgment.planned, judgment.actual, judgment.gap)
+        rows.append(
+            LaggingRow(pk, target_id, code, title, unit_id, unit_name, unit_sort_order, deadline, judgment, *figures)
+        )
+    # The key's pk last: rows that tie come in the same order every time (their kept markup with them).
     return sorted(
-        rows, key=lambda row: (-row.judged.level, -row.judged.days_late, -row.lag, row.target.code, row.unit.sort_order)
+        rows,
+        key=lambda row: (-row.judged.level, -row.judged.days_late, -row.lag, row.code, row.unit_sort_order, row.pk),
     )
 
 
@@ -135,7 +173,7 @@ def meeting_pack(leader: Leader, day: dt.date, city: bool = False) -> MeetingPac
     return MeetingPack(
         leader=leader,
         day=day,
-        lagging=list(lagging_assignments(leader, day, city)),
+        lagging=lagging_assignments(leader, day, city),
         open_problems=list(open_problems(leader, day, city)),
         pending_instructions=pending_instructions(leader, day, city),
         decisions=meeting_decisions(leader, day, city),

@@ -298,6 +298,26 @@ def judge(
     return judge_days(assignments, [day], today=today, facts=facts)[day]
 
 
+def judge_behind(
+    assignments: QuerySet[Assignment], day: dt.date, *, today: dt.date | None = None
+) -> dict[int, Judgment]:
+    """``judge``'s judgments that are 滞后 on ``day`` (``Judgment.behind``), and no others. The query
+    leaves out what cannot be behind (``may_be_behind``): a province leader's 2,000 assignments come
+    back as the 490 behind instead of being judged one by one in Python to keep a quarter of them."""
+    from ..services import kept_judgments
+
+    judged = kept_judgments.judge_days(assignments, [day], today=today, facts=None, behind=True)[day]
+    return {pk: judgment for pk, judgment in judged.items() if judgment.behind}
+
+
+def may_be_behind(day: dt.date, level: str) -> Q:
+    """The rows that can be 滞后 on ``day``, ``level`` naming the warning level in force in the query:
+    not closed out by then, and past the deadline or under a warning. Wider than the rule (a claim
+    waiting or a live status may still make one not behind): it only spares reading the others."""
+    open_then = Q(closed_at__isnull=True) | Q(closed_at__gte=end_of(day))
+    return open_then & (Q(deadline__lt=day) | Q(**{f"{level}__gt": WarningLevel.GREEN}))
+
+
 def judge_days(
     assignments: QuerySet[Assignment],
     days: Iterable[dt.date],
@@ -319,8 +339,10 @@ def judge_days_afresh(
     *,
     today: dt.date | None = None,
     facts: dict | None = None,
+    behind: bool = False,
 ) -> dict[dt.date, dict[int, Judgment]]:
-    """The rule read from the records themselves: ``judge_days`` without the kept facts (one query)."""
+    """The rule read from the records themselves: ``judge_days`` without the kept facts (one query).
+    ``behind`` (one day): leave out the rows that cannot be behind then (``may_be_behind``)."""
     from core import clock
 
     today = today or clock.today()
@@ -330,6 +352,9 @@ def judge_days_afresh(
     for index, day in enumerate(days):
         queryset = annotate(queryset, day, prefix=f"j{index}")
         fields += _fields(f"j{index}")
+    if behind:
+        (day,) = days
+        queryset = queryset.filter(may_be_behind(day, "j0_level"))
     result: dict[dt.date, dict[int, Judgment]] = {day: {} for day in days}
     moments = [end_of(day) for day in days]
     for row in queryset.values(*fields):

@@ -26,7 +26,8 @@ import datetime as dt
 from itertools import pairwise
 
 from django.db import connection, transaction
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from core import clock
 from core.periods import month_end
@@ -42,9 +43,15 @@ _VERSION = "unit__figures_stamp__version"
 
 
 def judge_days(
-    assignments: QuerySet[Assignment], days: list[dt.date], *, today: dt.date | None, facts: dict | None
+    assignments: QuerySet[Assignment],
+    days: list[dt.date],
+    *,
+    today: dt.date | None,
+    facts: dict | None,
+    behind: bool = False,
 ) -> dict[dt.date, dict[int, judgment.Judgment]]:
-    """``judgment.judge_days``: the kept days from the kept facts, the others afresh."""
+    """``judgment.judge_days``: the kept days from the kept facts, the others afresh. ``behind`` (one
+    day, ``judgment.judge_behind``): only the rows that may be behind are read and judged."""
     today = today or clock.today()
     wanted = list(dict.fromkeys(days))
     query = assignments.query
@@ -54,17 +61,23 @@ def judge_days(
     kept = [day for day in wanted if keepable and day in keepable_days(today)]
     others = [day for day in wanted if day not in kept]
     if not kept:
-        return judgment.judge_days_afresh(assignments, others, today=today, facts=facts)
-    result = _judge_kept(assignments, kept, others, today, facts)
+        return judgment.judge_days_afresh(assignments, others, today=today, facts=facts, behind=behind)
+    result = _judge_kept(assignments, kept, others, today, facts, behind)
     return {day: result[day] for day in wanted}
 
 
 def _judge_kept(
-    assignments: QuerySet[Assignment], days: list[dt.date], others: list[dt.date], today: dt.date, facts: dict | None
+    assignments: QuerySet[Assignment],
+    days: list[dt.date],
+    others: list[dt.date],
+    today: dt.date,
+    facts: dict | None,
+    behind: bool = False,
 ) -> dict:
     """One query for the assignments, their unit's version, their kept facts of ``days`` and the
     facts of ``others`` judged afresh (a month's end, say); one more for the assignments of stale
-    units on ``days``, and their upsert."""
+    units on ``days``, and their upsert. ``behind`` (one kept day, no other): the query reads the
+    rows whose kept facts may make them behind, and every row whose kept facts are stale."""
     queryset = assignments.order_by()
     fields = [*_ROW, _VERSION]
     for index, day in enumerate(others):
@@ -75,6 +88,15 @@ def _judge_kept(
             **{f"k{index}": FilteredRelation("day_judgments", condition=Q(day_judgments__day=day))}
         )
         fields += [f"k{index}__version", *(f"k{index}__{name}" for name in FACTS)]
+    if behind:
+        if len(days) != 1 or others:
+            raise ValueError("behind: one day, kept")
+        current = Q(k0__version=Coalesce(_VERSION, Value(0)))  # NULL (none kept) is not current either
+        # Aliases, not lookups on ``k0__``: a filter across the relation would join it a second time.
+        queryset = queryset.alias(
+            k0_level=F("k0__level"), k0_current=Case(When(current, then=Value(True)), default=Value(False))
+        )
+        queryset = queryset.filter(judgment.may_be_behind(days[0], "k0_level") | Q(k0_current=False))
     result: dict[dt.date, dict[int, judgment.Judgment]] = {day: {} for day in [*days, *others]}
     versions: dict[int, int] = {}
     stale_units: set[int] = set()
