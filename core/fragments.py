@@ -14,7 +14,9 @@ import importlib
 import inspect
 from functools import cache as once
 from functools import lru_cache
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
@@ -40,12 +42,31 @@ def _template_digest(template_name: str) -> str:
     return _source_digest(template_name) if settings.DEBUG else _deployed_digest(template_name)
 
 
+def _catalogue_digest() -> str:
+    """The compiled translations (every ``django.mo`` Django reads): a deployment that changes only
+    a translation must not serve the old wording from a kept fragment."""
+    folders = [*map(str, settings.LOCALE_PATHS), *(f"{app.path}/locale" for app in apps.get_app_configs())]
+    digest = hashlib.sha256()
+    for folder in sorted(set(folders)):
+        for path in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_deployed_catalogue = once(_catalogue_digest)
+
+
+def language_key() -> str:
+    """The language and its catalogue, as a key names them (read afresh while developing)."""
+    return f"{get_language()}.{_catalogue_digest() if settings.DEBUG else _deployed_catalogue()}"
+
+
 def fragment_key(template_name: str, content, includes: tuple[str, ...] = ()) -> str:
     """``content``: every value the fragment shows, as plain data whose ``repr`` is stable
     (numbers, Decimals, dates, strings, tuples, lists); ``includes``: the templates it includes."""
     digest = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
     sources = "".join(_template_digest(name) for name in (template_name, *includes))
-    return f"{PREFIX}{template_name}:{hashlib.sha256(sources.encode()).hexdigest()[:16]}:{get_language()}:{digest}"
+    return f"{PREFIX}{template_name}:{hashlib.sha256(sources.encode()).hexdigest()[:16]}:{language_key()}:{digest}"
 
 
 @once
@@ -60,7 +81,7 @@ def written_key(name: str, content, modules: tuple[str, ...]) -> str:
     them restarts the process, and the key changes with it)."""
     digest = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
     sources = "".join(_module_digest(module) for module in modules)
-    return f"{PREFIX}{name}:{hashlib.sha256(sources.encode()).hexdigest()[:16]}:{get_language()}:{digest}"
+    return f"{PREFIX}{name}:{hashlib.sha256(sources.encode()).hexdigest()[:16]}:{language_key()}:{digest}"
 
 
 def rendered_once(template_name: str, context: dict, content, *, includes: tuple[str, ...] = ()) -> SafeString:
@@ -91,7 +112,7 @@ def rendered_per_values(template_name: str, values: dict) -> SafeString:
     must be hashable plain data and the template must read nothing but them (no request, no
     context processor): then the key is everything the text shows and nothing can be stale."""
     key = tuple(sorted(values.items()))
-    text = _rendered_from(template_name, _template_digest(template_name), get_language(), get_script_prefix(), key)
+    text = _rendered_from(template_name, _template_digest(template_name), language_key(), get_script_prefix(), key)
     return mark_safe(text)  # the template's own output, escaped when it was rendered
 
 

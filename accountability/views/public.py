@@ -17,9 +17,10 @@ from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+from core.fragments import language_key
 
 from ..choices import FeedbackStatus
 from ..models import Disclosure, PublicFeedback
@@ -108,7 +109,7 @@ def detail(request, pk: int):
     # Rendering a city's snapshot takes most of the answer's time (3,000 translated cells): the
     # HTML is kept, under a key that names everything it is made of, so nothing invalidates it.
     # Only when it is not kept is the snapshot read (one more query).
-    key = f"public-detail:{disclosure.pk}:{etag}:{translation.get_language()}:{_templates_fingerprint()}"
+    key = f"public-detail:{disclosure.pk}:{etag}:{language_key()}:{_templates_fingerprint()}"
     body = cache.get(key)
     if body is None:
         snapshot = disclosure.data

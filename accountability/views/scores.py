@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from core import clock
 from core.access import Action, access_for
 from core.errors import RuleViolation, add_rule_errors
 from core.excel_writer import xlsx_response
+from core.fragments import language_key
 from core.lists import paginate
 from tasks.choices import RankingGroup
 from tasks.models import Unit
@@ -78,7 +78,7 @@ def _group_tables(table, download_query: str, readable_unit_ids) -> str:
     key = None
     if table.key is not None:
         readers = "all" if readable_unit_ids is None else ",".join(map(str, sorted(readable_unit_ids)))
-        key = f"{table.key}:tables:{get_language()}:{hashlib.sha256(readers.encode()).hexdigest()[:16]}"
+        key = f"{table.key}:tables:{language_key()}:{hashlib.sha256(readers.encode()).hexdigest()[:16]}"
     return mark_safe(  # the template's own output, escaped when it was rendered
         ranking_cache.cached_text(key, lambda: render_to_string("accountability/scores/_ranking_groups.html", context))
     )
