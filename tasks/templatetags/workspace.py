@@ -85,14 +85,15 @@ def _battle_map_cell(cell, this_month) -> str:
 
 
 @register.simple_tag
-def judgment_html(j, pk=None) -> str:
+def judgment_html(j, pk=None, label: str | None = None) -> str:
     """``includes/judgment.html`` (the state, the points behind, the days late) in Python, the same
     markup and words: for lists of hundreds of rows (the meeting pack), where an include per row
-    costs more than the rest of the page."""
+    costs more than the rest of the page. ``label``: the state's words, escaped, when the caller
+    translated them once for many rows."""
     assignment = f' data-assignment="{escaped(pk)}"' if pk else ""
     html = (
         f'<span class="level level--{escaped(j.colour)}" data-state="{escaped(j.state)}"{assignment} '
-        f'data-day="{j.day.isoformat() if j.day else ""}">{escaped(j.label)}</span>'
+        f'data-day="{j.day.isoformat() if j.day else ""}">{label or escaped(j.label)}</span>'
     )
     if j.is_open and j.gap > 0:
         behind = gettext("%(gap)s behind") % {"gap": escaped(percent_text(j.gap))}
@@ -132,11 +133,19 @@ def assignment_rows(rows, show_unit, report_units) -> str:
         )
     }
     words["due"] = gettext("due %(day)s")
+    texts = {}  # the words of states, roles and statuses, translated once a page: 500 a page were 3 ms
     links = {name: url_for_pk(name) for name in ("assignment_detail", "report_detail", "report_edit")}
     report_units = report_units or ()  # as the template read a missing one: no row may report
     return mark_safe(  # every value escaped below; the words are the catalogue's, escaped as the tags do
-        "".join(_assignment_row(row, show_unit, report_units, words, links) for row in rows)
+        "".join(_assignment_row(row, show_unit, report_units, words, links, texts) for row in rows)
     )
+
+
+def _once(texts: dict, key: tuple, text) -> str:
+    """``text()`` the first time ``key`` (the kind of word and the value it names) is asked a page."""
+    if key not in texts:
+        texts[key] = text()
+    return texts[key]
 
 
 def _shown(value) -> str:
@@ -144,15 +153,21 @@ def _shown(value) -> str:
     return escaped(localize(value))
 
 
-def _assignment_row(row, show_unit, report_units, words, links) -> str:
+def _assignment_row(row, show_unit, report_units, words, links, texts) -> str:
     judged = row.judged
-    colour_cell = judgment_html(judged, row.pk) if judged else "—"
+    if judged:
+        label = _once(texts, ("state", judged.state), lambda: escaped(judged.label))
+        colour_cell = judgment_html(judged, row.pk, label)
+    else:
+        colour_cell = "—"
     target = row.target
     key = f' <span class="tag">{words["key"]}</span>' if target.is_key else ""
     unit = f'<td data-label="{words["unit"]}">{_shown(row.unit)}</td>' if show_unit else ""
     # ``row.judged.actual`` of a row without a judgment is the template's empty text.
     actual, planned, level = (judged.actual, judged.planned, judged.level) if judged else ("", "", "")
-    states = _report_states_html(row, row.report_states, row.unit_id in report_units, words, links)
+    states = _report_states_html(row, row.report_states, row.unit_id in report_units, words, links, texts)
+    role = _once(texts, ("role", row.role), lambda: _shown(row.get_role_display()))
+    status = _once(texts, ("status", row.status), lambda: _shown(row.get_status_display()))
     if row.next_due:
         milestone = f"{_shown(date_filter(row.next_due, 'Y-m-d'))} · {escaped(percent_text(row.next_planned))}%"
     else:
@@ -162,12 +177,12 @@ def _assignment_row(row, show_unit, report_units, words, links) -> str:
         f'    <td data-label="{words["target"]}"><a href="{links["assignment_detail"](row.pk)}">'
         f"{_shown(target.code)} {_shown(target.title)}</a>{key}</td>\n"
         f"    {unit}\n"
-        f'    <td data-label="{words["role"]}">{_shown(row.get_role_display())}</td>\n'
+        f'    <td data-label="{words["role"]}">{role}</td>\n'
         f'    <td class="nowrap" data-label="{words["actual_plan"]}">{_bar_html(actual, planned, level, words)}</td>\n'
         f'    <td data-label="{words["reporting"]}">{states}</td>\n'
         f'    <td class="nowrap" data-label="{words["milestone"]}">{milestone}</td>\n'
         f'    <td class="nowrap" data-label="{words["deadline"]}">{_shown(date_filter(row.deadline, "Y-m-d"))}</td>\n'
-        f'    <td data-label="{words["status"]}">{_shown(row.get_status_display())}</td>\n'
+        f'    <td data-label="{words["status"]}">{status}</td>\n'
         "  </tr>\n  "
     )
 
@@ -184,13 +199,13 @@ def _bar_html(actual, planned, level, words) -> str:
     )
 
 
-def _report_states_html(row, states, can_report, words, links) -> str:
+def _report_states_html(row, states, can_report, words, links, texts) -> str:
     """``includes/report_states.html``."""
     if not states:
         return '<span class="muted">—</span>\n'
     html = []
     for state in states:
-        label = _shown(state.label)
+        label = _once(texts, ("report", state.code), lambda state=state: _shown(state.label))
         link = f'<a href="{links["report_detail"](state.report_pk)}">{label}</a>' if state.report_pk else label
         period = _shown(state.period)
         due = " · " + words["due"] % {"day": _shown(date_filter(state.date, "m-d"))} if state.date else ""
