@@ -22,7 +22,7 @@ import hashlib
 import secrets
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import ProgrammingError, connection
 
 LOG = "tasks_changecount"
 EPOCH = "tasks_changeepoch"
@@ -104,13 +104,16 @@ def count() -> tuple | None:
     """(epoch, database, server start, changes): one query; None where pages are not kept by it."""
     if not is_kept() or connection.in_atomic_block:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT token FROM {EPOCH} ORDER BY id LIMIT 1), "
-            "(SELECT oid FROM pg_database WHERE datname = current_database()), "
-            f"pg_postmaster_start_time(), COALESCE(SUM(n), 0), COUNT(*) FROM {LOG}"
-        )
-        epoch, database, started, changes, rows = cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT token FROM {EPOCH} ORDER BY id LIMIT 1), "
+                "(SELECT oid FROM pg_database WHERE datname = current_database()), "
+                f"pg_postmaster_start_time(), COALESCE(SUM(n), 0), COUNT(*) FROM {LOG}"
+            )
+            epoch, database, started, changes, rows = cursor.fetchone()
+    except ProgrammingError:  # not migrated yet (code deployed first): computed, as without the count
+        return None  # (autocommit, outside a transaction: nothing is left aborted)
     if epoch is None:  # emptied (a flush): nothing names the state until the epoch is drawn again
         return None
     if rows > FOLD_AT:
