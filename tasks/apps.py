@@ -30,3 +30,9 @@ class TasksConfig(AppConfig):
         from .services import leader_progress
 
         leader_progress.connect()
+        # Every table counted (a later migration's too): the kept dashboard's key (change_counter).
+        from django.db.models.signals import post_migrate
+
+        from .services import change_counter
+
+        post_migrate.connect(change_counter.installed_after_migrate, dispatch_uid="tasks.change_counter")

@@ -1,4 +1,5 @@
 from .calendar import CalendarDay, CalendarDayKind, ReportTimeLimits
+from .changes import ChangeCount, ChangeEpoch
 from .completion import ClaimEvidence, CompletionClaim
 from .imports import ImportJob
 from .org import Delegation, Field, Leader, Role, TaskForce, Unit, User
@@ -23,6 +24,8 @@ __all__ = [
     "AssignmentDayJudgment",
     "CalendarDay",
     "CalendarDayKind",
+    "ChangeCount",
+    "ChangeEpoch",
     "ClaimEvidence",
     "ClosedYear",
     "CompletionClaim",

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
+import sys
+from functools import cache as once
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 from django.shortcuts import render
+from django.urls import get_script_prefix
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from core import clock
 from core.access import access_for
 from core.bounds import year_param
-from core.fragments import fragment_key, kept_text, rendered_once, rendered_under
+from core.fragments import _template_digest, fragment_key, kept_text, rendered_once, rendered_under
 from core.lists import paginate
 from core.views import leaders_and_office
 
@@ -25,6 +32,7 @@ from ..selectors import dashboard as figures
 from ..selectors.battle_map import battle_map
 from ..selectors.ranked_units import ranked_units
 from ..selectors.scope import MINE, chosen_scope
+from ..services import change_counter
 
 MY_TARGETS_SHOWN = 20
 
@@ -42,6 +50,26 @@ def dashboard(request):
     year = _year(request)
     today = clock.today()
     chosen = chosen_scope(request)
+    # Kept per the database's count of changes, read before the figures (change_counter): the
+    # key names all else they derive from (the reader's roles, read before it, are in it as values).
+    parts = (_code_digest(), user.pk, _access_key(access), year, chosen.choice, today)
+    parts += (get_language(), get_script_prefix())
+    shown = change_counter.kept("dashboard", parts, lambda: _figures(user, year, today, chosen))
+    context = {
+        "year": year,
+        "years": year_choices(),
+        "today": today,
+        **shown,
+        "my_leader_id": min(access.leader_ids, default=None),
+        "is_leader": access.is_leader,
+        **chosen.context(),
+    }
+    return render(request, "tasks/dashboard/dashboard.html", context)
+
+
+def _figures(user, year: int, today, chosen) -> dict:
+    """Everything the dashboard shows of the database but the panels: its figures and the tables
+    rendered from them."""
     scope = chosen.scope
     targets = Target.objects.for_user(user).filter(year=year).exclude(status=TargetStatus.DRAFT)
     assignments = figures.issued(Assignment.objects.for_user(user).filter(target__year=year))
@@ -60,10 +88,7 @@ def dashboard(request):
             ]
         )
         mine = attach(mine, judge_targets(mine, today))
-    context = {
-        "year": year,
-        "years": year_choices(),
-        "today": today,
+    return {
         "matrix": figures.totals_by_source_and_type(targets),
         "colours": figures.colour_counts_of(rankings),
         **_completion_tables(rankings, year, chosen.choice, trend),
@@ -74,11 +99,43 @@ def dashboard(request):
         "my_targets": _my_targets_table(mine[:MY_TARGETS_SHOWN]) if scope is not None else "",
         "my_targets_count": min(len(mine), MY_TARGETS_SHOWN),
         "my_targets_cut": len(mine) > MY_TARGETS_SHOWN,
-        "my_leader_id": min(access.leader_ids, default=None),
-        "is_leader": access.is_leader,
-        **chosen.context(),
     }
-    return render(request, "tasks/dashboard/dashboard.html", context)
+
+
+def _access_key(access) -> tuple:
+    """The reader's roles as plain, ordered values (a frozenset's order is not its value)."""
+    return tuple(
+        (name, tuple(sorted(value)) if isinstance(value, frozenset) else value)
+        for name, value in sorted(vars(access).items())
+    )
+
+
+FRAGMENTS = (
+    "tasks/dashboard/_completion.html",
+    "tasks/dashboard/_lagging.html",
+    "tasks/dashboard/target_table.html",
+    "includes/bar.html",
+)
+
+
+def _code_digest() -> str:
+    """What computes and renders the kept figures: a deployment that changes it names new keys
+    (while developing, a template edited under the running server too)."""
+    return _sources_digest() if settings.DEBUG else _deployed_digest()
+
+
+def _sources_digest() -> str:
+    from ..selectors import ranked_units as ranked_module
+    from ..selectors import scope as scope_module
+    from ..services import leader_progress
+
+    modules = (sys.modules[__name__], figures, scope_module, leader_progress, ranked_module)
+    sources = "".join(inspect.getsource(module) for module in modules)
+    sources += ranked_module._rule_digest() + "".join(_template_digest(name) for name in FRAGMENTS)
+    return hashlib.sha256(sources.encode()).hexdigest()[:16]
+
+
+_deployed_digest = once(_sources_digest)
 
 
 def _completion_tables(rankings: dict, year: int, scope: str, trend: dict) -> dict:
