@@ -15,12 +15,11 @@ from django.shortcuts import render
 from django.urls import get_script_prefix
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from core import clock
 from core.access import access_for
 from core.bounds import year_param
-from core.fragments import _template_digest, fragment_key, kept_text, rendered_once, rendered_under
+from core.fragments import _template_digest, fragment_key, kept_text, language_key, rendered_once, rendered_under
 from core.lists import paginate
 from core.views import leaders_and_office
 
@@ -53,7 +52,7 @@ def dashboard(request):
     # Kept per the database's count of changes, read before the figures (change_counter): the
     # key names all else they derive from (the reader's roles, read before it, are in it as values).
     parts = (_code_digest(), user.pk, _access_key(access), year, chosen.choice, today)
-    parts += (get_language(), get_script_prefix())
+    parts += (language_key(), get_script_prefix())
     shown = change_counter.kept("dashboard", parts, lambda: _figures(user, year, today, chosen))
     context = {
         "year": year,
