@@ -37,17 +37,27 @@ class Result:
 
 
 def median_seconds(
-    function: Callable[[], object], *, repeat: int = 7, warmup: int = 2, budget: float = 15.0, minimum: int = 3
+    function: Callable[[], object],
+    *,
+    repeat: int = 7,
+    warmup: int = 2,
+    budget: float = 15.0,
+    minimum: int = 3,
+    before: Callable[[], object] | None = None,
 ) -> float:
     """The median of up to ``repeat`` runs after ``warmup`` runs; once ``budget`` seconds are spent
-    it stops after ``minimum`` runs (a slow page at province scale would otherwise take minutes)."""
+    it stops after ``minimum`` runs (a slow page at province scale would otherwise take minutes).
+    ``before`` runs ahead of every run, untimed."""
+    before = before or (lambda: None)
     for _ in range(warmup):
+        before()
         started = time.perf_counter()
         function()
         if time.perf_counter() - started > budget / 5:
             break  # warm enough: one slow run fills the caches as well as two
     samples: list[float] = []
     while len(samples) < repeat:
+        before()
         started = time.perf_counter()
         function()
         samples.append(time.perf_counter() - started)

@@ -4,6 +4,7 @@ compared line by line, the table and the JSON carry every field, bad requests ar
 import dataclasses
 import io
 import json
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +13,7 @@ from django.db import connection
 from accountability.models import Notice
 from bench.excel import measure_excel
 from bench.generator import existing_dataset, generate
-from bench.measure import Result
+from bench.measure import Result, median_seconds
 from bench.models import Dataset
 from bench.pages import PAGES, measure_pages
 from bench.run import (
@@ -55,6 +56,7 @@ def test_pages_scan_and_notices_measure_the_tiny_year_and_leave_it_as_it_was(tin
     measures = {result.measure for result in results}
     for page in (
         "leader dashboard",
+        "leader dashboard after a change elsewhere",
         "battle map",
         "meeting pack",
         "staff workspace list",
@@ -223,6 +225,18 @@ def test_the_json_gives_the_readmes_markdown_table_back(tmp_path):
 def test_run_bench_refuses_an_unknown_measure():
     with pytest.raises(CommandError, match="Unknown measures: speed"):
         call_command("run_bench", "--only", "pages,speed")
+
+
+def test_what_runs_before_each_reading_is_not_timed():
+    calls = []
+
+    def before():
+        calls.append("before")
+        time.sleep(0.03)
+
+    seconds = median_seconds(lambda: calls.append("read"), repeat=3, warmup=1, before=before)
+    assert seconds < 0.01
+    assert calls == ["before", "read"] * 4
 
 
 def test_run_bench_refuses_a_database_that_is_not_postgresql(monkeypatch):
