@@ -273,3 +273,31 @@ def test_an_update_replaces_the_lines_measured_again_and_keeps_the_rest():
         ("scan: rate", "city", 300.0),
         ("scan: rate", "province", 250.0),
     ]
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_scan_samples_start_from_vacuumed_tables():
+    """Autovacuum is off on the benchmark machines: the dead rows of the samples before would slow
+    each night measured. ``vacuum_scan_tables`` clears every table a scan writes (outside a
+    transaction, as ``daily_scan_seconds`` calls it), and leaves a transaction alone."""
+    from bench.scan import SCAN_TABLES, vacuum_scan_tables
+
+    tables = [model._meta.db_table for model in SCAN_TABLES]
+
+    def vacuums() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT relname, vacuum_count FROM pg_stat_user_tables WHERE relname = ANY(%s)", [tables])
+            return dict(cursor.fetchall())
+
+    before = vacuums()
+    vacuum_scan_tables()
+    after = vacuums()
+    assert sorted(after) == sorted(tables)
+    assert all(after[table] == before.get(table, 0) + 1 for table in tables), (before, after)
+    from django.db import transaction
+
+    with transaction.atomic():
+        vacuum_scan_tables()  # VACUUM would fail inside a transaction: skipped
+    assert vacuums() == after
