@@ -285,11 +285,16 @@ def _lagging_rows_one_report_probe(asof: AsOf, rules: SupervisionRules, also: li
     are those ``assignment_conditions`` gives; the filter is the same, after the few re-read.
     """
     latest = reports_held(asof.moment).filter(assignment=OuterRef("pk")).order_by("-period_end")
-    at_office_period = Case(When(submitted_at__lte=asof.moment, then=F("period")), default=Value(None))
-    pair = Func(
-        Cast("progress_percent", TextField()),
-        at_office_period,
-        template="ARRAY[%(expressions)s]",
+    probed = Subquery(latest.annotate(zmd_pair=_report_pair("", asof)).values("zmd_pair")[:1], output_field=TextField())
+    # The kept latest filed report (``HeldReport``), where it had reached the office by the moment:
+    # then it is the latest the office held at the moment too (the latest of all filed reports is
+    # the latest of any of them that holds it). Read by one join, not a probe per assignment; the
+    # reports are probed only where the kept one came later (a replayed day) or none is kept.
+    held = "held_report__"
+    zmd_latest = Case(
+        When(**{f"{held}held_at__lte": asof.moment}, then=_report_pair(held, asof)),
+        When(**{f"{held}isnull": True}, then=Value(None)),  # no filed report at all
+        default=probed,
         output_field=TextField(),
     )
     due_key, expected = _due_report(asof)
@@ -298,7 +303,7 @@ def _lagging_rows_one_report_probe(asof: AsOf, rules: SupervisionRules, also: li
         .annotate(
             planned=planned_on(asof.day),
             zmd_claim=claimed_percent_expression(asof.moment, every_row=True),
-            zmd_latest=Subquery(latest.annotate(zmd_pair=pair).values("zmd_pair")[:1], output_field=TextField()),
+            zmd_latest=zmd_latest,
             zmd_due_key=due_key,
             zmd_expected=Case(When(expected, then=Value(True)), default=Value(False), output_field=BooleanField()),
         )
@@ -348,6 +353,19 @@ def _lagging_rows_one_report_probe(asof: AsOf, rules: SupervisionRules, also: li
         if row.pop("zmd_other") or (rules.missing_report_warns and row["missing_period"]):
             kept.append(row)
     return kept
+
+
+def _report_pair(prefix: str, asof: AsOf) -> Func:
+    """ARRAY[percent as text, the period where the report was submitted by the moment]."""
+    at_office_period = Case(
+        When(**{f"{prefix}submitted_at__lte": asof.moment}, then=F(f"{prefix}period")), default=Value(None)
+    )
+    return Func(
+        Cast(f"{prefix}progress_percent", TextField()),
+        at_office_period,
+        template="ARRAY[%(expressions)s]",
+        output_field=TextField(),
+    )
 
 
 def _typed(row: dict) -> dict:

@@ -67,8 +67,11 @@ def scan_step(run: SupervisionRun | None = None, changes: dict | None = None):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
                 # The scan's queries look costly to the planner (a subquery per row) but run on
-                # index probes; JIT compiling them took 8 s of a 6.3 s EXPLAIN at city scale.
-                cursor.execute("SET LOCAL jit = off")
+                # index probes; JIT compiling them took 8 s of a 6.3 s EXPLAIN at city scale. One
+                # scan runs at a time (the lock): its hashes of a province's 120,000 assignments and
+                # their kept reports fit in memory instead of spilling to disk in batches (the
+                # judging statement 0.69–1.17 → 0.43–0.57 s against the default 4 MB).
+                cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
         yield
         if run is not None and changes is not None:
             SupervisionRun.objects.filter(pk=run.pk).update(changes=changes)

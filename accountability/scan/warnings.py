@@ -29,7 +29,7 @@ from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
 from tasks.models import Assignment
-from tasks.services.warning_levels import set_warning_levels
+from tasks.services.warning_levels import set_warning_levels, write_warning_levels
 
 from ..choices import UNKEYED_CAUSES, ClosedReason, NoticeCause, NoticeKind
 from ..models import Notice, SupervisionRules, SupervisionRun
@@ -212,8 +212,17 @@ def apply_warning_rules(
     # other writer of warnings keeps the colour with it: ``end_warnings``, the undo); the first run
     # puts every colour right, whatever was loaded before. (Syncing all 120,000 assignments of a
     # province read the whole table for the few thousand that change.)
-    changed = None if first_run(asof) else {*ended_on, *(n.assignment_id for ns in closing.values() for n in ns)}
-    sync_warning_levels(None if changed is None else changed | {notice.assignment_id for notice in issued})
+    if first_run(asof):
+        sync_warning_levels()
+    else:
+        # The night knows the colours it changed: an assignment has at most one open warning, so
+        # one whose warning closed is green unless the night issued it another. Written as such,
+        # not read back by a probe of each assignment's open warning.
+        levels = dict.fromkeys(
+            [*ended_on, *(n.assignment_id for ns in closing.values() for n in ns)], WarningLevel.GREEN
+        )
+        levels.update((notice.assignment_id, notice.level) for notice in issued)
+        write_warning_levels(levels)
     return dict(summary), issued
 
 

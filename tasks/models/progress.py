@@ -232,6 +232,37 @@ class UnitFiguresStamp(models.Model):
         return f"{self.unit_id} v{self.version}"
 
 
+class HeldReport(models.Model):
+    """Bookkeeping for the nightly scan: each assignment's latest filed report (submitted or
+    accepted, by period end), kept by PostgreSQL triggers on the reports
+    (``tasks.services.held_reports``) in the writer's statement. The scan reads it for the actual
+    progress where it had reached the office by the scan's moment (``held_at``): then it is also
+    the latest the office held at that moment. No row: the assignment has no filed report. Not
+    kept on SQLite (the scan reads the reports there)."""
+
+    assignment = models.OneToOneField(
+        "tasks.Assignment",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="held_report",
+        db_constraint=False,  # written by the triggers only; an assignment's reports go before it
+        verbose_name=_("assignment"),
+    )
+    report_id = models.BigIntegerField(_("report"))
+    period = models.CharField(_("period"), max_length=16)
+    period_end = models.DateField(_("period end"))
+    progress_percent = models.DecimalField(_("cumulative progress (%)"), max_digits=5, decimal_places=1)
+    held_at = models.DateTimeField(_("reached the office at"), null=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True)
+
+    class Meta:
+        verbose_name = _("held report")
+        verbose_name_plural = _("held reports")
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.period}"
+
+
 class UnitDayCompletion(models.Model):
     """Bookkeeping for the rankings: a unit's assignments of ``day``'s year issued by the end of
     ``day``, and the sum of their judged actual progress on that day (``tasks.judgment.state``), as

@@ -71,6 +71,21 @@ def _set_chosen_levels(levels: QuerySet, only: list[int]) -> int:
     return chosen.exclude(warning_level=F("new_level")).update(warning_level=level)
 
 
+def write_warning_levels(levels: dict[int, int]) -> int:
+    """Each assignment's colour from ``levels`` ({assignment: level}), where it differs: one UPDATE
+    per colour, each finding its assignments by primary key. For a writer that already knows the
+    colours (a night's scan: the level of the warning it issued, green where it closed one), so
+    that nothing is read back. Returns the rows changed."""
+    by_level: dict[int, list[int]] = {}
+    for assignment_id, level in levels.items():
+        by_level.setdefault(level, []).append(assignment_id)
+    changed = 0
+    for level, assignment_ids in sorted(by_level.items()):
+        chosen = Assignment.objects.order_by().filter(AnyOf("pk", sorted(assignment_ids)))
+        changed += chosen.exclude(warning_level=level).update(warning_level=level)
+    return changed
+
+
 def clear_warning_levels(assignment_ids: Iterable[int]) -> int:
     """Green for these assignments (their warnings ended with them)."""
     return (

@@ -4,7 +4,8 @@ The services keep small tables as they write: the days of each year's progress (
 dashboard's weekly trend, the city's and each leader post's), each unit's points by month (the
 rankings), each unit's completion today and at last month's end (the rankings' tie-break and
 rank change) and each assignment's judgment on those days (every page's states and colours);
-PostgreSQL tallies the notices itself (triggers), counted afresh here too. A
+PostgreSQL tallies the notices and keeps each assignment's latest filed report itself (triggers),
+both computed afresh here too. A
 load that bypasses the services (the benchmark generator's bulk inserts, a restore of some
 tables) must run this after.
 """
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from core.commands import in_site_language
+from tasks.services import held_reports
 from tasks.services.kept_judgments import rebuild_kept_judgments
 from tasks.services.unit_completion import rebuild_unit_completion
 from tasks.services.year_progress import rebuild_year_progress
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         completions = rebuild_unit_completion()
         judgments = rebuild_kept_judgments()
         notices = notice_tally.rebuild()
+        reports = held_reports.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(days)d days of year progress, %(months)d unit months of points.")
@@ -40,3 +43,4 @@ class Command(BaseCommand):
         self.stdout.write(_("%(rows)d units' completion by day.") % {"rows": completions})
         self.stdout.write(_("%(rows)d assignments' judgments by day.") % {"rows": judgments})
         self.stdout.write(_("%(rows)d notices tallied.") % {"rows": notices})
+        self.stdout.write(_("%(rows)d assignments' latest filed report.") % {"rows": reports})
