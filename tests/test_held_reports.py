@@ -15,7 +15,9 @@ from accountability.models import SupervisionRules
 from tasks import services
 from tasks.models import HeldReport, ProgressReport
 from tasks.services import held_reports
-from tests.notice_helpers import D, at, co_assignment, file_report  # noqa: F401 (fixture)
+from tests.notice_helpers import D, at, co_assignment, file_report
+
+__all__ = ["co_assignment"]  # a fixture
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="kept by PostgreSQL's triggers")
 
