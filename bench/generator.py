@@ -52,7 +52,18 @@ from tasks.choices import (
     TargetType,
     UnitKind,
 )
-from tasks.models import Assignment, Leader, Milestone, ProgressReport, ResponsiblePerson, Role, Target, Unit, User
+from tasks.models import (
+    Assignment,
+    HeldReport,
+    Leader,
+    Milestone,
+    ProgressReport,
+    ResponsiblePerson,
+    Role,
+    Target,
+    Unit,
+    User,
+)
 from tasks.services.kept_judgments import rebuild_kept_judgments
 from tasks.services.unit_completion import rebuild_unit_completion
 from tasks.services.year_progress import rebuild_year_progress
@@ -95,6 +106,7 @@ def clear_benchmark_data() -> None:
         SupervisionRun,
         Notice,
         NoticeTally,  # kept by triggers, which a TRUNCATE does not fire
+        HeldReport,  # the same, and without a foreign key that CASCADE would follow
         NoticeCounter,
         Disclosure,
         Disclosure.history.model,
