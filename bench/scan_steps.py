@@ -48,6 +48,7 @@ TIMED = [
     (warnings, "_close"),
     (warnings, "save_issued"),
     (warnings, "sync_warning_levels"),
+    (warnings, "write_warning_levels"),
     (exposure, "_repeated_reds"),
     (exposure, "_overdue_after_red"),
     (exposure, "save_proposed"),

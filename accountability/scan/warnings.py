@@ -307,7 +307,6 @@ def _missing_due(assignment: Assignment, period_key: str | None):
     return period_from_key(period_key, assignment.target.report_frequency).due
 
 
-def sync_warning_levels(assignment_ids=None) -> int:
-    """``Assignment.warning_level`` becomes the level of its open warning (green without one): of
-    every assignment, or of ``assignment_ids`` alone."""
-    return set_warning_levels(Notice.objects.open_warnings(), only=assignment_ids)
+def sync_warning_levels() -> int:
+    """Every ``Assignment.warning_level`` becomes the level of its open warning (green without one)."""
+    return set_warning_levels(Notice.objects.open_warnings())
