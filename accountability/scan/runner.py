@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -84,12 +84,12 @@ def scan_step(run: SupervisionRun | None = None, changes: dict | None = None):
 
 def last_scanned_day() -> dt.date | None:
     """The latest day a finished run judged; an undone run judged nothing."""
-    runs = SupervisionRun.objects.filter(finished_at__isnull=False, undone_at__isnull=True)
-    return runs.aggregate(day=Max("day"))["day"]
+    last_run = _last_finished_run()
+    return last_run[0] if last_run is not None else None
 
 
 def _last_finished_run() -> tuple[dt.date, dt.datetime] | None:
-    """(day, start) of the latest finished run not undone: its day is ``last_scanned_day()``."""
+    """(day, start) of the latest finished run not undone."""
     runs = SupervisionRun.objects.filter(finished_at__isnull=False, undone_at__isnull=True)
     return runs.order_by("-day", "-created_at", "-pk").values_list("day", "started_at").first()
 
