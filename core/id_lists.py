@@ -41,9 +41,16 @@ class AnyOf(Expression):
         column, params = compiler.compile(self.column)
         if not self.ids:
             raise EmptyResultSet  # as ``__in=[]``: Django then runs no query at all
-        if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s)", [*params, self.ids]
-        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
+        condition, ids = any_of_sql(column, self.ids)
+        return condition, [*params, *ids]
+
+
+def any_of_sql(column: str, ids: list[int]) -> tuple[str, list]:
+    """``AnyOf`` for a hand-written statement: the condition on ``column`` (already quoted) and its
+    parameters; ``ids`` not empty."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def in_bulk(queryset: QuerySet, ids: Iterable[int]) -> dict:

@@ -189,6 +189,9 @@ def test_the_scan_puts_an_overdue_decision_under_supervision_once(decided, bob, 
     [notice] = _decision_notices()
     assert notice.unit == unit_b and notice.decision_item == decided[0] and notice.assignment is None
     assert "规划局三日内完成规划调整" in notice.body and notice.number
+    # Its inbox message names the decision where a target notice names the target.
+    message = InboxMessage.objects.get(notice=notice, recipient=bob)
+    assert message.subject == f"{notice.number} {notice.title}：议定事项：规划局三日内完成规划调整"
     with at(D(2018, 3, 22)):
         run_scan(D(2018, 3, 22))
     assert _decision_notices().count() == 1

@@ -7,15 +7,15 @@ import datetime as dt
 import pytest
 
 from accountability import services
-from accountability.choices import ClosedReason, MessageKind, NoticeCause, NoticeKind, NoticeStatus
+from accountability.choices import ClosedReason, EmailStatus, MessageKind, NoticeCause, NoticeKind, NoticeStatus
 from accountability.models import InboxMessage, Notice
 from accountability.receivers import send_close_out_notice, send_task_notices
-from core.access import Action
+from core.access import Action, RoleKind
 from core.errors import RuleViolation
 from tasks import services as ledger
 from tasks.choices import AssignmentStatus
 from tasks.models import Assignment
-from tests.factories import UserFactory
+from tests.factories import RoleFactory, UserFactory
 from tests.notice_helpers import D, at, co_assignment, file_report
 from tests.scenarios import approving_leader
 
@@ -78,6 +78,28 @@ def test_every_person_of_the_unit_finds_the_notice_in_their_inbox(alice, carol, 
         "alice", "carol",
     }  # fmt: skip
     assert not InboxMessage.objects.filter(recipient=bob, notice=notice).exists()
+
+
+def test_the_inbox_message_carries_number_title_target_body_and_action_once_per_person(
+    erin, unit_a, lead_assignment, carol
+):
+    """Written by one INSERT … SELECT from the notice: its words, not a template's."""
+    RoleFactory(user=carol, kind=RoleKind.STAFF, unit=unit_a)  # head and staff: still one message
+    carol.email = "carol@example.org"
+    carol.save(update_fields=["email"])
+    gone = RoleFactory(user=UserFactory(username="gone", is_active=False), kind=RoleKind.STAFF, unit=unit_a).user
+    with at(D(2018, 3, 30)):
+        notice = services.issue_supervision(
+            lead_assignment, acting_user=erin, problem="征地拆迁滞后。", required_action="4月30日前完成。",
+            due_date=D(2018, 4, 30),
+        )  # fmt: skip
+    messages = InboxMessage.objects.filter(notice=notice, kind=MessageKind.NOTICE)
+    assert sorted(messages.values_list("recipient__username", flat=True)) == ["carol"]
+    assert not InboxMessage.objects.filter(recipient=gone).exists()
+    message = messages.get()
+    assert message.subject == f"{notice.number} {notice.title}：{lead_assignment.target.title}"[:200]
+    assert message.body == f"{notice.body}\n{notice.required_action}" and "4月30日前完成" in message.body
+    assert message.day == D(2018, 3, 30) and message.email_status == EmailStatus.PENDING
 
 
 def test_signing_a_task_notice_signs_for_the_assignment_and_closes_the_notice(alice, lead_assignment, task_notices):
