@@ -104,6 +104,7 @@ class Notice(models.Model):
         null=True,
         blank=True,
         related_name="notices",
+        db_index=False,  # a partial index below: most notices have none
         verbose_name=_("decision item"),
     )
     # Lookups by unit use the (unit, kind, status) index; the people below are only shown, never
@@ -116,6 +117,7 @@ class Notice(models.Model):
         null=True,
         blank=True,
         related_name="notices",
+        db_index=False,  # a partial index below: most notices have none
         verbose_name=_("report the problem came from"),
     )
     cause = models.CharField(_("cause of the notice"), max_length=20, choices=NoticeCause.choices)
@@ -174,6 +176,7 @@ class Notice(models.Model):
         null=True,
         blank=True,
         related_name="followed_by",
+        db_index=False,  # a partial index below: most notices have none
         verbose_name=_("earlier notice"),
         help_text=_("The notice this one escalated (or stepped down) from."),
     )
@@ -247,6 +250,17 @@ class Notice(models.Model):
             # warnings to keep 5,000). Partial: a closed notice leaves both, so a night's closes write
             # nothing into them. ``due_date`` not null keeps the first look-up off the second index.
             models.Index(fields=["issued_at"], condition=Q(status=NoticeStatus.ISSUED), name="notice_unsigned_since"),
+            # The links most notices lack (a report, a meeting's decision, an earlier warning): only
+            # the notices that have one are indexed, for the lookups and for PROTECT's check on a
+            # delete. A full index held a NULL for every other notice, written on every insert and
+            # on every close (a status change is no HOT update: ``status`` is indexed).
+            models.Index(fields=["report"], condition=Q(report__isnull=False), name="notice_by_report"),
+            models.Index(
+                fields=["decision_item"], condition=Q(decision_item__isnull=False), name="notice_by_decision_item"
+            ),
+            models.Index(
+                fields=["escalated_from"], condition=Q(escalated_from__isnull=False), name="notice_by_escalated_from"
+            ),
             models.Index(
                 fields=["kind", "due_date"],
                 condition=Q(status__in=OPEN_NOTICE_STATUSES, due_date__isnull=False),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.id_lists import AnyOf, in_bulk
+from core.id_lists import AnyOf
 from core.periods import period_from_key
 from tasks.choices import WarningLevel
 from tasks.judgment import lateness
@@ -190,10 +190,10 @@ def apply_warning_rules(
     }
     acted_on = Notice.objects.order_by().filter(AnyOf("pk", [warned[pk].pk for pk in decisions if pk in warned]))
     open_warnings = {notice.assignment_id: notice for notice in acted_on}
-    assignments = in_bulk(
-        Assignment.objects.select_related("target", "unit").only(*notice_texts.ASSIGNMENT_FIELDS),
-        [pk for pk, (_row, decision) in decisions.items() if decision.issue],
+    to_word = Assignment.objects.order_by().filter(
+        AnyOf("pk", [pk for pk, (_row, decision) in decisions.items() if decision.issue])
     )
+    assignments = {assignment.pk: assignment for assignment in notice_texts.assignments_to_word(to_word)}
     closing: dict[str, list[Notice]] = {}
     drafts = []
     with notice_texts.rendering_in_bulk(), drafting_at(clock.now()):

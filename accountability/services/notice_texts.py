@@ -18,26 +18,40 @@ from functools import wraps
 from typing import TypeVar
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
 
+from core.id_lists import in_bulk
 from tasks.choices import AssignmentRole, WarningLevel
 from tasks.judgment.lateness import HeadLate
-from tasks.models import Assignment
+from tasks.models import Assignment, Target, Unit
 
 from ..choices import NoticeCause, NoticeKind
 
 T = TypeVar("T")
 
 
-# What the wording (and a notice's draft and delivery) read of an assignment, its target and unit:
-# loading only these (``.only(*ASSIGNMENT_FIELDS)``) keeps a thousand drafts' model instances small.
-ASSIGNMENT_FIELDS = (
-    "id", "target_id", "unit_id", "role", "deadline", "share",  # share: Assignment.goal_value
-    "target__id", "target__code", "target__title", "target__year", "target__measure_unit",
-    "target__report_frequency", "target__share_rule", "target__target_value",
-    "unit__id", "unit__name", "unit__sort_order",
-)  # fmt: skip
+# What the wording (and a notice's draft) read of an assignment, its target and its unit: loading
+# only these keeps a thousand drafts' model instances small.
+ASSIGNMENT_FIELDS = ("id", "target_id", "unit_id", "role", "deadline", "share")  # share: Assignment.goal_value
+TARGET_FIELDS = ("id", "code", "title", "year", "measure_unit", "report_frequency", "share_rule", "target_value")
+UNIT_FIELDS = ("id", "name", "sort_order")
+
+
+def assignments_to_word(assignments: QuerySet[Assignment]) -> list[Assignment]:
+    """The assignments (in the queryset's order), each with its target and unit, loaded once and
+    shared: a night words 5,700 assignments of a few thousand targets and a few hundred units, and
+    ``select_related`` built a target and a unit per row (17,000 model instances, a tenth of the
+    night's Python)."""
+    assignments = list(assignments.only(*ASSIGNMENT_FIELDS))
+    targets = in_bulk(Target.objects.only(*TARGET_FIELDS), {assignment.target_id for assignment in assignments})
+    units = in_bulk(Unit.objects.only(*UNIT_FIELDS), {assignment.unit_id for assignment in assignments})
+    target_field, unit_field = Assignment.target.field, Assignment.unit.field
+    for assignment in assignments:
+        target_field.set_cached_value(assignment, targets[assignment.target_id])
+        unit_field.set_cached_value(assignment, units[assignment.unit_id])
+    return assignments
 
 
 @dataclass(frozen=True)

@@ -264,12 +264,10 @@ def issue_task_notices(assignment_ids: Iterable[int], *, acting_user) -> list[No
                 "assignment_id", flat=True
             )
         )
-        missing = (
+        missing = notice_texts.assignments_to_word(
             Assignment.objects.filter(AnyOf("pk", [pk for pk in assignment_ids if pk not in have]))
             .filter(issued_at__isnull=False)
             .exclude(status=AssignmentStatus.DRAFT)
-            .select_related("target", "unit")
-            .only(*notice_texts.ASSIGNMENT_FIELDS)
             .order_by("target__code", "role", "unit__sort_order", "pk")
         )
         due = clock.today() + dt.timedelta(days=rules.sign_for_days)
