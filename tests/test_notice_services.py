@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models.signals import post_init
 
 from accountability import services
 from accountability.choices import ClosedReason, EmailStatus, MessageKind, NoticeCause, NoticeKind, NoticeStatus
 from accountability.models import InboxMessage, Notice
 from accountability.receivers import send_close_out_notice, send_task_notices
+from accountability.services.notice_texts import Wording
+from accountability.services.notices import draft_notice
 from core.access import Action, RoleKind
 from core.errors import RuleViolation
 from tasks import services as ledger
@@ -232,3 +235,31 @@ def test_the_body_is_written_in_chinese_whatever_language_the_issuer_uses(erin, 
     assert task_notices[0].title == "任务告知单"
     assert "签收" in task_notices[0].required_action
     assert dt.date(2018, 1, 5).strftime("%Y") in task_notices[0].required_action
+
+
+def test_a_draft_is_the_notice_django_would_build_and_says_so_to_who_listens(erin, lead_assignment):
+    def draft():
+        return draft_notice(
+            NoticeKind.TASK, lead_assignment, cause=NoticeCause.ASSIGNMENT_ISSUED, wording=Wording("告知", "正文", ""),
+            due_date=D(2018, 1, 9), acting_user=erin,
+        )  # fmt: skip
+
+    notice = draft()
+    built = Notice(**{field.attname: getattr(notice, field.attname) for field in Notice._meta.concrete_fields})
+    assert notice._state.adding and notice._state.db is None and notice.pk is None
+    assert [getattr(notice, f.attname) for f in Notice._meta.concrete_fields] == [
+        getattr(built, f.attname) for f in Notice._meta.concrete_fields
+    ]
+    assert notice.assignment is lead_assignment and notice.unit_id == lead_assignment.unit_id
+    assert notice.status == NoticeStatus.ISSUED and notice.body == "正文" and notice.issued_by == erin
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance)
+
+    post_init.connect(listener, sender=Notice)
+    try:
+        listened = draft()
+    finally:
+        post_init.disconnect(listener, sender=Notice)
+    assert heard == [listened] and listened.body == "正文" and listened.assignment is lead_assignment

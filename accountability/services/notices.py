@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,14 +114,27 @@ def drafting_at(moment: dt.datetime) -> Iterator[None]:
 
 
 def _new_notice(values: dict, related: dict) -> Notice:
-    """``Notice(**values)`` by position, as Django builds a row it read (keyword arguments through
-    the foreign keys' descriptors cost most of a draft); the related objects given are cached on it."""
-    notice = Notice(*[values.get(attname, default) for attname, default in _defaults()])
+    """A notice built as Django builds a row it read, its values put straight into the instance
+    (``Model.__init__`` sets each of its 33 fields through ``setattr``, keyword arguments through the
+    foreign keys' descriptors: most of a draft's cost); the related objects given are cached on it.
+    ``Model.__init__`` itself while anything listens for a notice's ``pre_init`` or ``post_init``."""
+    row = [values.get(attname, default) for attname, default in _defaults()]
+    if pre_init.has_listeners(Notice) or post_init.has_listeners(Notice):
+        notice = Notice(*row)
+    else:
+        notice = Notice.__new__(Notice)
+        notice.__dict__.update(zip(_attnames(), row, strict=True))
+        notice._state = ModelState()
     cache = notice._state.fields_cache
     for name, obj in related.items():
         if obj is not None:
             cache[name] = obj
     return notice
+
+
+@functools.cache
+def _attnames() -> tuple[str, ...]:
+    return tuple(attname for attname, _default in _defaults())
 
 
 @functools.cache
@@ -187,6 +203,7 @@ def save_issued(drafts: list[Notice], *, counter, acting_user, reason: str) -> l
 
 # Every stored column of a notice but its id, in the order ``insert_rows`` writes them.
 _NOTICE_COLUMNS = tuple(field.attname for field in Notice._meta.concrete_fields if not field.primary_key)
+_notice_row = operator.attrgetter(*_NOTICE_COLUMNS)  # a notice's values as a tuple of those columns
 
 
 def _create_with_history(drafts: list[Notice], *, acting_user, reason: str, moment) -> list[Notice]:
@@ -195,7 +212,7 @@ def _create_with_history(drafts: list[Notice], *, acting_user, reason: str, mome
     ``bulk_create`` preparing each value of each row, and building each history instance in
     Python, were most of the scan's time)."""
     stamp = HistoryStamp(user=acting_user, reason=fit_reason(reason), date=moment)
-    rows = [tuple(getattr(notice, column) for column in _NOTICE_COLUMNS) for notice in drafts]
+    rows = list(map(_notice_row, drafts))
     ids = insert_rows(Notice, _NOTICE_COLUMNS, rows, stamp=stamp)
     for notice, pk in zip(drafts, ids, strict=True):
         notice.pk = pk
