@@ -42,8 +42,8 @@ UNIT_FIELDS = ("id", "name", "sort_order")
 def assignments_to_word(assignments: QuerySet[Assignment]) -> list[Assignment]:
     """The assignments (in the queryset's order), each with its target and unit, loaded once and
     shared: a night words 5,700 assignments of a few thousand targets and a few hundred units, and
-    ``select_related`` built a target and a unit per row (17,000 model instances, a tenth of the
-    night's Python)."""
+    ``select_related`` built a target and a unit per row (17,000 model instances: 0.22 s against
+    0.17 s shared, at province scale)."""
     assignments = list(assignments.only(*ASSIGNMENT_FIELDS))
     targets = in_bulk(Target.objects.only(*TARGET_FIELDS), {assignment.target_id for assignment in assignments})
     units = in_bulk(Unit.objects.only(*UNIT_FIELDS), {assignment.unit_id for assignment in assignments})
