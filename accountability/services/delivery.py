@@ -81,7 +81,7 @@ def deliver_to_units(notices: list[Notice]) -> list[int]:
     with translation.override(settings.LANGUAGE_CODE):
         meeting_decision = str(_("Meeting decision"))
     among_notices, ids_params = any_of_sql("id", ids)
-    among, _same = any_of_sql("n.id", ids)
+    among = any_of_sql("n.id", ids)[0]
     statement = f"""
         INSERT INTO {message_table} ({", ".join(_MESSAGE_COLUMNS)})
         SELECT people.user_id, %s, n.id, %s,
