@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from core.statement_triggers import create_triggers, drop_triggers
+
 from ..models import Notice, NoticeTally
 
 NOTICES = Notice._meta.db_table
@@ -41,18 +43,10 @@ INSTALL = [
     _function("zmd_notice_tally_inserted", _grouped("zmd_new", "")),
     _function("zmd_notice_tally_deleted", _grouped("zmd_old", "-")),
     _function("zmd_notice_tally_updated", f"{_grouped('zmd_new', '')} UNION ALL {_grouped('zmd_old', '-')}"),
-    f"CREATE TRIGGER zmd_notice_tally_insert AFTER INSERT ON {NOTICES} REFERENCING NEW TABLE AS zmd_new "
-    "FOR EACH STATEMENT EXECUTE FUNCTION zmd_notice_tally_inserted()",
-    f"CREATE TRIGGER zmd_notice_tally_delete AFTER DELETE ON {NOTICES} REFERENCING OLD TABLE AS zmd_old "
-    "FOR EACH STATEMENT EXECUTE FUNCTION zmd_notice_tally_deleted()",
-    f"CREATE TRIGGER zmd_notice_tally_update AFTER UPDATE ON {NOTICES} "
-    "REFERENCING OLD TABLE AS zmd_old NEW TABLE AS zmd_new "
-    "FOR EACH STATEMENT EXECUTE FUNCTION zmd_notice_tally_updated()",
+    *create_triggers("zmd_notice_tally", NOTICES),
 ]
 
-UNINSTALL = [
-    f"DROP TRIGGER IF EXISTS zmd_notice_tally_{event} ON {NOTICES}" for event in ("insert", "delete", "update")
-] + [f"DROP FUNCTION IF EXISTS zmd_notice_tally_{event}()" for event in ("inserted", "deleted", "updated")]
+UNINSTALL = drop_triggers("zmd_notice_tally", NOTICES)
 
 
 def is_kept() -> bool:

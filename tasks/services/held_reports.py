@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from core.statement_triggers import create_triggers, drop_triggers
+
 from ..choices import FILED_REPORT_STATUSES
 from ..models import Assignment, HeldReport, ProgressReport
 
@@ -54,18 +56,10 @@ INSTALL = [
     _function(
         "zmd_held_report_updated", "SELECT assignment_id FROM zmd_new UNION ALL SELECT assignment_id FROM zmd_old"
     ),
-    f"CREATE TRIGGER zmd_held_report_insert AFTER INSERT ON {REPORTS} REFERENCING NEW TABLE AS zmd_new "
-    "FOR EACH STATEMENT EXECUTE FUNCTION zmd_held_report_inserted()",
-    f"CREATE TRIGGER zmd_held_report_delete AFTER DELETE ON {REPORTS} REFERENCING OLD TABLE AS zmd_old "
-    "FOR EACH STATEMENT EXECUTE FUNCTION zmd_held_report_deleted()",
-    f"CREATE TRIGGER zmd_held_report_update AFTER UPDATE ON {REPORTS} "
-    "REFERENCING OLD TABLE AS zmd_old NEW TABLE AS zmd_new "
-    "FOR EACH STATEMENT EXECUTE FUNCTION zmd_held_report_updated()",
+    *create_triggers("zmd_held_report", REPORTS),
 ]
 
-UNINSTALL = [
-    f"DROP TRIGGER IF EXISTS zmd_held_report_{event} ON {REPORTS}" for event in ("insert", "delete", "update")
-] + [f"DROP FUNCTION IF EXISTS zmd_held_report_{event}()" for event in ("inserted", "deleted", "updated")]
+UNINSTALL = drop_triggers("zmd_held_report", REPORTS)
 
 
 def is_kept() -> bool:
