@@ -220,15 +220,29 @@ def test_judge_behind_reads_what_judge_calls_behind_from_kept_stale_and_afresh_f
     day = D(2018, 3, 1)
     with at(day, 20):
         warm_kept_figures()
-        kept = judgment.judge_behind(all_, day)
+        kept = judgment.judge_behind(all_, day, carry=_CARRY, carried=(carried := {}))
         assert kept == _behind(judgment.judge(all_, day)) and list(kept) == [lead_assignment.pk]
+        _assert_carried(carried, kept)
     warn([co_assignment], WarningLevel.RED, on=day)  # its unit's kept facts (level 0) go stale
     with at(day, 20):
-        stale = judgment.judge_behind(all_, day)
+        stale = judgment.judge_behind(all_, day, carry=_CARRY, carried=(carried := {}))
         assert stale == _behind(judgment.judge_days_afresh(all_, [day])[day])
+        _assert_carried(carried, stale)
     assert set(stale) == {lead_assignment.pk, co_assignment.pk} and stale[co_assignment.pk].level == WarningLevel.RED
     with at(D(2018, 3, 20), 20):  # the 5th of March is not kept: judged afresh
         assert D(2018, 3, 5) not in keepable_days(D(2018, 3, 20))
-        afresh = judgment.judge_behind(all_, D(2018, 3, 5))
+        afresh = judgment.judge_behind(all_, D(2018, 3, 5), carry=_CARRY, carried=(carried := {}))
         assert afresh == _behind(judgment.judge_days_afresh(all_, [D(2018, 3, 5)])[D(2018, 3, 5)])
+        _assert_carried(carried, afresh)
     assert set(afresh) == set(stale)
+
+
+# A field the rule reads too (deadline, unit_id) and fields across the target and the unit.
+_CARRY = ("target__code", "unit__name", "deadline", "unit_id")
+
+
+def _assert_carried(carried: dict, judged: dict) -> None:
+    """Each judged row's carried values are what a query of its own reads."""
+    assert set(judged) <= set(carried)
+    for pk in judged:
+        assert carried[pk] == Assignment.objects.values_list(*_CARRY).get(pk=pk)

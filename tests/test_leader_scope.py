@@ -55,6 +55,8 @@ def test_the_scope_is_the_targets_led_the_fields_and_the_units_assignments(scope
         Assignment.objects.filter(target=scoped["of_unit"], unit=scoped["unit"])
     )
     assert assignments == expected  # the lead unit of of_unit is not the leader's
+    # Matched as a semi-join (``few``: the plan for a small index on the other side), the same rows.
+    assert set(scope.assignments(Assignment.objects.all(), few=True)) == expected
 
 
 def test_a_leader_over_the_whole_city_has_the_city(scoped):

@@ -85,18 +85,21 @@ def test_the_pack_takes_the_same_queries_for_few_or_many_targets(
             target = issued(erin, unit, leader=leader, code=f"{prefix}-{n}")
             report = file_report(link(target, unit), erin, D(2018, 7, 27), period="2018-07", percent=5, problems="难")
             accept(report, erin, D(2018, 7, 30))
+            warn([link(target, unit)], WarningLevel.YELLOW, on=D(2018, 8, 1), by=erin)  # lagging on the day
 
     client.force_login(erin)
     lagging_targets(2, "少")
     url = reverse("meeting-pack") + f"?leader={leader.pk}&day=2018-08-22"
     client.get(url)
-    # 12 (13 before the leaders of the form were read once rather than twice): + the inbox badge
-    # and the meeting decisions.
+    # 11 with lagging rows: their targets and units come in the judging query (12 when a second
+    # query read them).
     with django_assert_num_queries(11) as few:
-        client.get(url)
+        assert len(client.get(url).context["pack"].lagging) == 2
     lagging_targets(12, "多")
     with django_assert_num_queries(len(few.captured_queries)):
-        assert client.get(url).content.decode().count("难") == 14
+        response = client.get(url)
+    assert response.content.decode().count("难") == 14 and len(response.context["pack"].lagging) == 14
+    assert {row.unit.name for row in response.context["pack"].lagging} >= {"少0县", "多11县"}
 
 
 def test_the_pack_prints_percents_with_one_decimal_whatever_the_database_returns(

@@ -79,6 +79,9 @@ class LaggingRow:
         return (self.pk, self.code, self.title, self.unit_name, self.deadline, self.judged, *figures)
 
 
+_SHOWN = ("target_id", "target__code", "target__title", "unit_id", "unit__name", "unit__sort_order", "deadline")
+
+
 def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> list[LaggingRow]:
     """The leader's assignments the judgment (tasks/judgment/state.py) calls behind (滞后) on the day:
     still open and under a warning in force then, or past their deadline. Each carries ``judged``,
@@ -88,13 +91,13 @@ def lagging_assignments(leader: Leader, day: dt.date, city: bool = False) -> lis
         .assignments(Assignment.objects.filter(target__year=day.year, issued_at__lt=end_of(day)))
         .exclude(target__status=TargetStatus.DRAFT)
     )
-    judged = judge_behind(candidates, day)
-    shown = Assignment.objects.filter(pk__in=list(judged)).values_list(
-        "pk", "target_id", "target__code", "target__title", "unit_id", "unit__name", "unit__sort_order", "deadline"
-    )
+    # The columns the pack shows come in the judging query (its target and unit are joined there
+    # already): a second query for 490 rows hashed a province's 15,000 targets.
+    shown: dict[int, tuple] = {}
+    judged = judge_behind(candidates, day, carry=_SHOWN, carried=shown)
     rows = []
-    for pk, target_id, code, title, unit_id, unit_name, unit_sort_order, deadline in shown:
-        judgment = judged[pk]
+    for pk, judgment in judged.items():
+        target_id, code, title, unit_id, unit_name, unit_sort_order, deadline = shown[pk]
         figures = (judgment.planned, judgment.actual, judgment.gap)
         rows.append(
             LaggingRow(pk, target_id, code, title, unit_id, unit_name, unit_sort_order, deadline, judgment, *figures)
@@ -111,7 +114,7 @@ def open_problems(leader: Leader, day: dt.date, city: bool = False):
     answered = FollowUp.objects.filter(
         report=OuterRef("pk"), kind=FollowUpKind.OFFICE, topic=FollowUpTopic.PROBLEM, created_at__lt=end_of(day)
     )
-    reports = _scope(leader, city).assignments(ProgressReport.objects.all(), prefix="assignment__")
+    reports = _scope(leader, city).assignments(ProgressReport.objects.all(), prefix="assignment__", few=True)
     return (
         reports.filter(
             assignment__target__year=day.year,

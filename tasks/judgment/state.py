@@ -299,14 +299,23 @@ def judge(
 
 
 def judge_behind(
-    assignments: QuerySet[Assignment], day: dt.date, *, today: dt.date | None = None
+    assignments: QuerySet[Assignment],
+    day: dt.date,
+    *,
+    today: dt.date | None = None,
+    carry: tuple[str, ...] = (),
+    carried: dict | None = None,
 ) -> dict[int, Judgment]:
     """``judge``'s judgments that are 滞后 on ``day`` (``Judgment.behind``), and no others. The query
     leaves out what cannot be behind (``may_be_behind``): a province leader's 2,000 assignments come
-    back as the 490 behind instead of being judged one by one in Python to keep a quarter of them."""
+    back as the 490 behind instead of being judged one by one in Python to keep a quarter of them.
+    ``carry`` (fields such as ``target__code``) are read in the same query into ``carried`` (pk → their
+    values): a page showing the rows needs no second query for them."""
     from ..services import kept_judgments
 
-    judged = kept_judgments.judge_days(assignments, [day], today=today, facts=None, behind=True)[day]
+    judged = kept_judgments.judge_days(
+        assignments, [day], today=today, facts=None, behind=True, carry=carry, carried=carried
+    )[day]
     return {pk: judgment for pk, judgment in judged.items() if judgment.behind}
 
 
@@ -340,15 +349,18 @@ def judge_days_afresh(
     today: dt.date | None = None,
     facts: dict | None = None,
     behind: bool = False,
+    carry: tuple[str, ...] = (),
+    carried: dict | None = None,
 ) -> dict[dt.date, dict[int, Judgment]]:
     """The rule read from the records themselves: ``judge_days`` without the kept facts (one query).
-    ``behind`` (one day): leave out the rows that cannot be behind then (``may_be_behind``)."""
+    ``behind`` (one day): leave out the rows that cannot be behind then (``may_be_behind``).
+    ``carry``/``carried``: as ``judge_behind``."""
     from core import clock
 
     today = today or clock.today()
     days = list(days)
     queryset = assignments.order_by()
-    fields = [*_BASE, *(_FACTS if facts is not None else ())]
+    fields = list(dict.fromkeys([*_BASE, *(_FACTS if facts is not None else ()), *carry]))
     for index, day in enumerate(days):
         queryset = annotate(queryset, day, prefix=f"j{index}")
         fields += _fields(f"j{index}")
@@ -360,6 +372,8 @@ def judge_days_afresh(
     for row in queryset.values(*fields):
         if facts is not None:
             facts[row["pk"]] = tuple(row[name] for name in _FACTS)
+        if carried is not None:
+            carried[row["pk"]] = tuple(row[name] for name in carry)
         for index, day in enumerate(days):
             judgment = _judge_row(row, day, f"j{index}", today, moments[index])
             if judgment is not None:

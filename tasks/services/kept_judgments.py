@@ -49,9 +49,12 @@ def judge_days(
     today: dt.date | None,
     facts: dict | None,
     behind: bool = False,
+    carry: tuple[str, ...] = (),
+    carried: dict | None = None,
 ) -> dict[dt.date, dict[int, judgment.Judgment]]:
     """``judgment.judge_days``: the kept days from the kept facts, the others afresh. ``behind`` (one
-    day, ``judgment.judge_behind``): only the rows that may be behind are read and judged."""
+    day, ``judgment.judge_behind``): only the rows that may be behind are read and judged, with the
+    ``carry`` fields' values into ``carried``."""
     today = today or clock.today()
     wanted = list(dict.fromkeys(days))
     query = assignments.query
@@ -61,8 +64,10 @@ def judge_days(
     kept = [day for day in wanted if keepable and day in keepable_days(today)]
     others = [day for day in wanted if day not in kept]
     if not kept:
-        return judgment.judge_days_afresh(assignments, others, today=today, facts=facts, behind=behind)
-    result = _judge_kept(assignments, kept, others, today, facts, behind)
+        return judgment.judge_days_afresh(
+            assignments, others, today=today, facts=facts, behind=behind, carry=carry, carried=carried
+        )
+    result = _judge_kept(assignments, kept, others, today, facts, behind, carry, carried)
     return {day: result[day] for day in wanted}
 
 
@@ -73,13 +78,15 @@ def _judge_kept(
     today: dt.date,
     facts: dict | None,
     behind: bool = False,
+    carry: tuple[str, ...] = (),
+    carried: dict | None = None,
 ) -> dict:
     """One query for the assignments, their unit's version, their kept facts of ``days`` and the
     facts of ``others`` judged afresh (a month's end, say); one more for the assignments of stale
     units on ``days``, and their upsert. ``behind`` (one kept day, no other): the query reads the
     rows whose kept facts may make them behind, and every row whose kept facts are stale."""
     queryset = assignments.order_by()
-    fields = [*_ROW, _VERSION]
+    fields = list(dict.fromkeys([*_ROW, _VERSION, *carry]))  # a carried field the rule reads is read once
     for index, day in enumerate(others):
         queryset = judgment.annotate(queryset, day, prefix=f"j{index}")
         fields += judgment._fields(f"j{index}")
@@ -108,6 +115,8 @@ def _judge_kept(
         versions[pk] = row[_VERSION] or 0
         if facts is not None:
             facts[pk] = tuple(row[name] for name in judgment._FACTS)
+        if carried is not None:  # every row that may be behind is read here, stale or not
+            carried[pk] = tuple(row[name] for name in carry)
         for index, day in enumerate(others):
             found = judgment._judge_row(row, day, f"j{index}", today, moments[day])
             if found is not None:
