@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import RoleKind
 from core.bulk_history import insert_rows
-from core.id_lists import any_of_sql
+from core.id_lists import AnyOf, any_of_sql
 from tasks.choices import AssignmentRole
 from tasks.models import Role, Target, User
 
@@ -41,12 +42,15 @@ STALE_AFTER = dt.timedelta(minutes=10)
 CLAIM_EXPIRES_AFTER = dt.timedelta(hours=1)
 
 
+def _unit_recipients():
+    """Who hears what comes to a unit: its active staff and heads (the one rule every delivery reads)."""
+    return Role.objects.filter(kind__in=[RoleKind.STAFF, RoleKind.HEAD], user__is_active=True)
+
+
 def unit_people(unit_ids: Iterable[int]) -> dict[int, dict[int, str]]:
     """Staff and heads of each unit: {unit id: {user id: email}}."""
     people: dict[int, dict[int, str]] = defaultdict(dict)
-    rows = Role.objects.filter(
-        unit_id__in=set(unit_ids), kind__in=[RoleKind.STAFF, RoleKind.HEAD], user__is_active=True
-    ).values_list("unit_id", "user_id", "user__email")
+    rows = _unit_recipients().filter(unit_id__in=set(unit_ids)).values_list("unit_id", "user_id", "user__email")
     for unit_id, user_id, email in rows:
         people[unit_id][user_id] = email or ""
     return people
@@ -77,11 +81,19 @@ def deliver_to_units(notices: list[Notice]) -> list[int]:
         return []
     ids = [notice.pk for notice in notices]
     notice_table, message_table = _table(Notice), _table(InboxMessage)
-    target, decision, role, user = _table(Target), _table(DecisionItem), _table(Role), _table(User)
+    target, decision = _table(Target), _table(DecisionItem)
     with translation.override(settings.LANGUAGE_CODE):
         meeting_decision = str(_("Meeting decision"))
-    among_notices, ids_params = any_of_sql("id", ids)
-    among = any_of_sql("n.id", ids)[0]
+    among, ids_params = any_of_sql("n.id", ids)
+    # The people of the notices' units, by the rule ``unit_people`` reads, compiled into the statement.
+    people, people_params = (
+        _unit_recipients()
+        .filter(unit_id__in=Notice._base_manager.filter(AnyOf("pk", ids)).values("unit_id"))
+        .order_by()
+        .values("unit_id", "user_id", email=Coalesce("user__email", Value("")))
+        .distinct()
+        .query.sql_with_params()
+    )
     statement = f"""
         INSERT INTO {message_table} ({", ".join(_MESSAGE_COLUMNS)})
         SELECT people.user_id, %s, n.id, %s,
@@ -92,18 +104,14 @@ def deliver_to_units(notices: list[Notice]) -> list[int]:
                n.body || CASE WHEN n.required_action <> '' THEN %s || n.required_action ELSE '' END,
                %s, CASE WHEN people.email <> '' THEN %s ELSE %s END
         FROM {notice_table} n
-        JOIN (SELECT DISTINCT r.unit_id, u.id AS user_id, COALESCE(u.email, '') AS email
-              FROM {role} r JOIN {user} u ON u.id = r.user_id
-              WHERE r.kind IN (%s, %s) AND u.is_active AND r.unit_id IN (
-                  SELECT unit_id FROM {notice_table} WHERE {among_notices})
-             ) people ON people.unit_id = n.unit_id
+        JOIN ({people}) people ON people.unit_id = n.unit_id
         LEFT JOIN {target} t ON t.id = n.target_id
         LEFT JOIN {decision} d ON d.id = n.decision_item_id
         WHERE {among}
         ORDER BY n.id, people.user_id
         RETURNING id"""
     params = [NOTICE, clock.today(), meeting_decision, "\n", clock.now(), PENDING, NO_ADDRESS]
-    params += [str(RoleKind.STAFF), str(RoleKind.HEAD), *ids_params, *ids_params]
+    params += [*people_params, *ids_params]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         message_ids = sorted(pk for (pk,) in cursor.fetchall())
