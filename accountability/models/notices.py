@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for, scope_by_unit
+from core.lean_models import LeanLoading
 from tasks.choices import WARNING_COLOURS, WarningLevel
 from tasks.models import Assignment, ProgressReport, Target, Unit
 
@@ -78,7 +79,7 @@ HISTORY_UNINDEXED = (
 )  # fmt: skip
 
 
-class Notice(models.Model):
+class Notice(LeanLoading):
     """One notice of the five lists: 任务告知单, 进度预警单, 问题督查单, 任务销号单 or 落实情况曝光单.
 
     A notice is numbered per kind and year when it is issued (an exposure candidate has no number

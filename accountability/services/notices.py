@@ -16,9 +16,7 @@ from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +25,7 @@ from core.bulk_history import HistoryStamp, insert_rows, write_history
 from core.errors import RuleViolation
 from core.history import fit_reason
 from core.id_lists import AnyOf
+from core.lean_models import built_by_django, instance_from_values
 from tasks import services as ledger
 from tasks.choices import OPEN_ASSIGNMENT_STATUSES, AssignmentStatus
 from tasks.models import Assignment, ProgressReport
@@ -114,17 +113,12 @@ def drafting_at(moment: dt.datetime) -> Iterator[None]:
 
 
 def _new_notice(values: dict, related: dict) -> Notice:
-    """A notice built as Django builds a row it read, its values put straight into the instance
-    (``Model.__init__`` sets each of its 33 fields through ``setattr``, keyword arguments through the
-    foreign keys' descriptors: most of a draft's cost); the related objects given are cached on it.
-    ``Model.__init__`` itself while anything listens for a notice's ``pre_init`` or ``post_init``."""
+    """A notice built as Django builds one (``core.lean_models``: its values put straight into the
+    instance; ``Model.__init__`` set each of its 33 fields through ``setattr``, keyword arguments
+    through the foreign keys' descriptors, most of a draft's cost); the related objects given are
+    cached on it."""
     row = [values.get(attname, default) for attname, default in _defaults()]
-    if pre_init.has_listeners(Notice) or post_init.has_listeners(Notice):
-        notice = Notice(*row)
-    else:
-        notice = Notice.__new__(Notice)
-        notice.__dict__.update(zip(_attnames(), row, strict=True))
-        notice._state = ModelState()
+    notice = Notice(*row) if built_by_django(Notice) else instance_from_values(Notice, _attnames(), row)
     cache = notice._state.fields_cache
     for name, obj in related.items():
         if obj is not None:

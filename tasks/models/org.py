@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, RoleKind, access_for
+from core.lean_models import LeanLoading
 
 from ..choices import UNIT_KINDS_BY_GROUP, RankingGroup, UnitKind
 
@@ -25,7 +26,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(pk__in=access.unit_ids_for(action))
 
 
-class Unit(models.Model):
+class Unit(LeanLoading):
     """A responsible unit (责任单位): a county or district, a functional zone or a city department."""
 
     name = models.CharField(_("name"), max_length=64, unique=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for
+from core.lean_models import LeanLoading
 
 from ..choices import FILED_REPORT_STATUSES, AssignmentRole, FollowUpKind, FollowUpTopic, ReportStatus, ReturnedBy
 from .files import UploadedFile
@@ -36,7 +37,7 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.filter(own | co_units)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(LeanLoading):
     """A unit's report for one assignment and one period: progress, problems, plan, suggestions."""
 
     # Served by the unique (assignment, period) index.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Action, access_for, scope_by_unit
+from core.lean_models import LeanLoading
 from core.periods import Frequency, Granularity
 
 from ..choices import (
@@ -53,7 +54,7 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(pk__in=Assignment.objects.filter(unit__in=unit_ids).values("target_id"))
 
 
-class Target(models.Model):
+class Target(LeanLoading):
     """A target (目标任务) of one year, from one of five sources and of one of four types."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -156,7 +157,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
 
 
-class Assignment(models.Model):
+class Assignment(LeanLoading):
     """One link of the responsibility chain (责任分解): a target's share carried by one unit."""
 
     # No single-column indexes: (target, unit) is unique and (unit, status) is indexed, and both
@@ -271,7 +272,7 @@ class Assignment(models.Model):
         return max(Decimal(0), self.planned_percent - self.progress_percent)
 
 
-class Milestone(models.Model):
+class Milestone(LeanLoading):
     """A plan node (节点): by its due date the unit should have reached this cumulative progress."""
 
     # Served by the unique (assignment, due_date) index.
