@@ -319,16 +319,18 @@ def _lagging_rows_one_report_probe(asof: AsOf, rules: SupervisionRules, also: li
         other.append(f"fenced.pk IN ({', '.join(str(int(pk)) for pk in also)})")
     # The array's text holds the percent exactly (numeric to text and back); COALESCE as in
     # ``actual_expression``. ``zmd_unsure``: the due period's key where the latest report is not it.
+    # ``zmd_other`` is computed once and filtered on above a fence: written again in the WHERE, it
+    # hashed the open warnings a second time (two passes over 26,000 of them at province scale).
     statement = (
-        "SELECT fenced.*, (" + " OR ".join(other) + ") AS zmd_other FROM ("  # SQL built by Django
+        "SELECT * FROM (SELECT fenced.*, (" + " OR ".join(other) + ") AS zmd_other FROM ("  # SQL built by Django
         "SELECT i.pk, i.unit_id, i.deadline_then, i.planned, "
         "COALESCE(i.zmd_claim, (i.zmd_latest)[1]::numeric, 0) AS actual, "
         "CASE WHEN i.zmd_expected AND (i.zmd_latest)[2] IS DISTINCT FROM i.zmd_due_key THEN i.zmd_due_key "
-        f"END AS zmd_unsure FROM ({inner_sql} OFFSET 0) i) fenced "
-        "WHERE fenced.zmd_unsure IS NOT NULL OR " + " OR ".join(other)
+        f"END AS zmd_unsure FROM ({inner_sql} OFFSET 0) i) fenced OFFSET 0) judged "
+        "WHERE judged.zmd_unsure IS NOT NULL OR judged.zmd_other"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*other_params, *inner_params, *other_params])
+        cursor.execute(statement, [*other_params, *inner_params])
         columns = [column[0] for column in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     unsure = {row["pk"]: row["zmd_unsure"] for row in rows if row["zmd_unsure"] is not None}
