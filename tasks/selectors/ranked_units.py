@@ -186,9 +186,12 @@ def _units_with_digests(assignments: QuerySet[Assignment], day: dt.date) -> tupl
             "AND r.issued_at < %s)"
         )
         with connection.cursor() as cursor:
+            # Each unit's digest: the count and the exclusive or of its rows' 64-bit hashes, each row
+            # hashed whole (rows are unique by pk; as ``ranking_cache._digest``). Formatting every row
+            # as text, sorting and hashing the text took a region's 240,000 rows 24 ms of the page.
             cursor.execute(
                 f"SELECT u.id, u.name, u.kind, u.sort_order, r.digest, r.stale FROM (SELECT r.unit_id, "
-                f"md5(string_agg(r::text, ',' ORDER BY r.pk)) AS digest, {stale} AS stale FROM ({sql}) r "
+                f"COUNT(*) || ':' || bit_xor(hash_record_extended(r, 0)) AS digest, {stale} AS stale FROM ({sql}) r "
                 f"GROUP BY r.unit_id) r JOIN {Unit._meta.db_table} u ON u.id = r.unit_id",
                 [moment, *params],  # the stale test comes first in the text
             )
