@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import runpy
 import secrets
 import socket
 import statistics
@@ -28,6 +29,7 @@ import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -84,6 +86,19 @@ def loopback_command(command: list[str], port: int) -> list[str]:
 
 def option(command: list[str], name: str, default: int) -> int:
     return int(command[command.index(name) + 1]) if name in command else default
+
+
+def worker_count(command: list[str], environment: dict[str, str]) -> int:
+    """The sync workers ``command`` starts: its ``--workers``, else its ``--config`` file's ``workers``
+    as that file computes it in ``environment``, else gunicorn's default of one."""
+    if "--workers" in command or "-w" in command:
+        return option(command, "--workers", option(command, "-w", 1))
+    for flag in ("--config", "-c"):
+        if flag in command:
+            config = Path(settings.BASE_DIR) / command[command.index(flag) + 1]
+            with mock.patch.dict(os.environ, environment, clear=True):
+                return int(runpy.run_path(str(config)).get("workers", 1))
+    return 1
 
 
 def _free_port() -> int:
@@ -201,7 +216,7 @@ def _production_server(cookie_user: str):
             status = asyncio.run(_fetch(endpoint, endpoint.request_bytes()))
             if status != 200:
                 raise HttpUnavailable(f"{WORKSPACE_PATH} answered {status} to the session, not the page")
-            yield server, command
+            yield server, worker_count(command, environment)
         finally:
             server.stop()
 
@@ -241,7 +256,7 @@ def measure_http(
 ) -> list[Result]:
     staff = _staff_of(busiest_unit())
     share = _database_share(staff)
-    with _production_server(staff) as (server, command):
+    with _production_server(staff) as (server, workers):
         unloaded = asyncio.run(unloaded_seconds(server.endpoint))
         limit = P95_RATIO_TARGET * unloaded
         runs = {rate: _load(server, rate, seconds, give_up_after=5) for rate in sorted(rates)}
@@ -261,7 +276,6 @@ def measure_http(
             highest = highest_passing_rate(passes, good, failing[0], steps=search_steps)
         else:
             highest = max(runs)
-    workers = option(command, "--workers", option(command, "-w", 1))
     cores = _cores()
     capacity = max(run.throughput for run in [*runs.values(), *searched])
     server_note = (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.http_load import dockerfile_command, loopback_command, option
+from bench.http_load import dockerfile_command, loopback_command, option, worker_count
 from bench.open_loop import Endpoint, due_times, highest_passing_rate, percentile, run_at_rate, unloaded_seconds
 
 
@@ -134,3 +134,19 @@ def test_the_server_runs_as_the_dockerfile_says_bound_to_loopback(tmp_path: Path
     assert served[1:] == ["-m", "gunicorn", "zmd_targets.wsgi", "--bind", "127.0.0.1:8123", "--workers", "3"]
     assert option(command, "--workers", 1) == 3
     assert dockerfile_command()[0] == "gunicorn"  # the project's own Dockerfile
+
+
+def test_the_worker_count_is_the_one_gunicorn_starts(tmp_path: Path):
+    """The line's note names the workers gunicorn runs: the command line's, else its config file's as
+    computed in the server's environment (the project's Dockerfile reads WEB_WORKERS there)."""
+    assert worker_count(["gunicorn", "app", "--workers", "4"], {}) == 4
+    assert worker_count(["gunicorn", "app", "-w", "2"], {}) == 2
+    assert worker_count(["gunicorn", "app"], {}) == 1
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text('import os\nworkers = int(os.environ.get("N", "7"))\n')
+    assert worker_count(["gunicorn", "app", "-c", str(config)], {}) == 7
+    assert worker_count(["gunicorn", "app", "-c", str(config)], {"N": "2"}) == 2
+    command = dockerfile_command()
+    assert "--config" in command
+    assert worker_count(command, {}) == 3
+    assert worker_count(command, {"WEB_WORKERS": "5"}) == 5
