@@ -467,6 +467,7 @@ def _planned(assignment, day: dt.date) -> Decimal:
 def _fill_progress(assignment, pace: Decimal) -> None:
     """The fields accept_report and the nightly refresh keep: as of the last accepted period."""
     assignment.planned_percent = _planned(assignment, TODAY)
+    assignment.planned_node_due = max((day for day in _node_days(assignment) if day <= TODAY), default=None)
     assignment.planned_as_of = TODAY
     last = periods_between(START, TODAY, assignment.target.report_frequency)[-2]  # the last one is open
     # What the scan compares: the plan at the end of the period reported on, not today's plan.
@@ -477,10 +478,17 @@ def _fill_progress(assignment, pace: Decimal) -> None:
     assignment.last_report_period = last.key
 
 
+def _node_days(assignment) -> Iterator[dt.date]:
+    """The due dates of the assignment's plan nodes: every month end from the start to its deadline."""
+    day = month_end(START)
+    while day <= assignment.deadline:
+        yield day
+        day = month_end(day + dt.timedelta(days=1))
+
+
 def _milestones(assignments) -> Iterator[dict]:
     for assignment in assignments:
-        day = month_end(START)
-        while day <= assignment.deadline:
+        for day in _node_days(assignment):
             yield {
                 "assignment_id": assignment.pk,
                 "due_date": day,
@@ -489,7 +497,6 @@ def _milestones(assignments) -> Iterator[dict]:
                 "planned_value": None,
                 "description": "",
             }
-            day = month_end(day + dt.timedelta(days=1))
 
 
 def _submitted_on(period, rng) -> dt.date:

@@ -43,7 +43,6 @@ TIMED = [
     (lateness, "heads_late"),
     (warnings, "overdue_instruction_assignments"),
     (warnings, "lagging_conditions"),
-    (warnings, "attach_plan_nodes"),
     (warnings, "_draft"),
     (warnings, "_close"),
     (warnings, "save_issued"),

@@ -117,6 +117,7 @@ def test_new_links_carry_the_planned_progress_of_their_plan_nodes_due_by_today(t
     for link in links:
         assert link.planned_percent == planned_percent_at(link, today)
         assert link.planned_as_of == today
+        assert link.planned_node_due == link.milestones.filter(due_date__lte=today).latest("due_date").due_date
     assert all(link.planned_percent > 0 for link in links)  # the first quarter's node is due by May
 
 

@@ -107,6 +107,9 @@ def test_the_nightly_refresh_agrees_with_the_per_assignment_answer(erin, issued_
         assert assignment.planned_percent == services.planned_percent_at(assignment, day)
         assert assignment.planned_as_of == day
         assert assignment.planned_percent > 0
+        node = assignment.milestones.filter(due_date__lte=day).order_by("-due_date").first()
+        assert assignment.planned_node_due == node.due_date
+        assert assignment.planned_percent == node.planned_percent
 
 
 def test_the_nightly_refresh_is_one_update(issued_target, django_assert_num_queries):

@@ -351,7 +351,7 @@ def _judged(day) -> dict[int, tuple]:
 
     with at(day, 2):
         rows = assignment_conditions(as_of()).values(*CONDITION_FIELDS)
-        return {row["pk"]: (row["planned"], row["actual"], row["missing_period"]) for row in rows}
+        return {row["pk"]: (row["planned"], row["actual"], row["missing_period"], row["node_due"]) for row in rows}
 
 
 def test_the_judging_reads_the_planned_column_and_the_reports_index_as_the_probes_would(
@@ -370,6 +370,7 @@ def test_the_judging_reads_the_planned_column_and_the_reports_index_as_the_probe
     assert from_column == from_nodes
     planned = {pk: float(figures[0]) for pk, figures in from_nodes.items()}
     assert planned[lead_assignment.pk] == planned[co_assignment.pk] == pytest.approx(15.9)
+    assert {figures[3] for figures in from_nodes.values()} == {D(2018, 2, 28)}  # the node that percent is from
     assert {pk: figures[2] for pk, figures in from_nodes.items()} == {lead_assignment.pk: None, co_assignment.pk: None}
     # Returned by the office: missing again, found by the reports themselves (not on the index).
     report = co_assignment.reports.get(period="2018-02")
@@ -383,7 +384,36 @@ def _lagging(day) -> dict[int, tuple]:
 
     with at(day, 2):
         rows = lagging_conditions(as_of(), SupervisionRules.current())
-        return {row["pk"]: (row["planned"], row["actual"], row["missing_period"]) for row in rows}
+        return {row["pk"]: (row["planned"], row["actual"], row["missing_period"], row["node_due"]) for row in rows}
+
+
+def test_a_behind_plan_warning_is_named_by_the_plan_node_kept_with_the_planned_percent(
+    erin, alice, bob, lead_assignment, co_assignment
+):
+    """The night names a behind-plan warning by the plan node its planned percent was read from: the
+    one the refresh kept beside the percent for the day (no query of the plan nodes), else the plan
+    nodes' own; the day before the refresh's, from the nodes again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    file_report(lead_assignment, alice, D(2018, 2, 25), 5, accept_by=erin)
+    file_report(co_assignment, bob, D(2018, 2, 25), 16, accept_by=erin)
+    services.refresh_planned_progress(day=D(2018, 3, 1))
+    kept = Assignment.objects.get(pk=lead_assignment.pk)
+    assert (kept.planned_node_due, kept.planned_as_of) == (D(2018, 2, 28), D(2018, 3, 1))
+    # A kept node no plan has: only the column can name the warning so.
+    Assignment.objects.filter(pk=lead_assignment.pk).update(planned_node_due=D(2018, 2, 27))
+    with CaptureQueriesContext(connection) as queries:
+        scan(D(2018, 3, 1), reminders=False)
+    assert open_warning(lead_assignment).period == "2018-02-27"
+    # Only the judging statement names the plan nodes, in the CASE branch of a day not kept.
+    naming_nodes = [q["sql"] for q in queries.captured_queries if 'FROM "tasks_milestone"' in q["sql"]]
+    assert len(naming_nodes) == 1 and "planned_as_of" in naming_nodes[0]
+    Notice.objects.filter(kind=NoticeKind.WARNING).delete()
+    SupervisionRun.objects.all().delete()
+    Assignment.objects.update(planned_as_of=D(2018, 2, 28))  # kept for another day: the nodes decide
+    scan(D(2018, 3, 1), reminders=False)
+    assert open_warning(lead_assignment).period == "2018-02-28"
 
 
 def test_the_night_reads_the_reports_once_and_judges_as_the_probes_would(

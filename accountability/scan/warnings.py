@@ -36,7 +36,7 @@ from ..models import Notice, SupervisionRules, SupervisionRun
 from ..services import notice_texts
 from ..services.notices import close_notices, draft_notice, drafting_at, save_issued
 from ..services.numbering import lock_counter
-from .conditions import AsOf, condition_level, lagging_conditions, overdue_instruction_assignments, plan_nodes
+from .conditions import AsOf, condition_level, lagging_conditions, overdue_instruction_assignments
 
 # Reds given for a condition (not for ignoring a warning) step down when the condition eases.
 CONDITION_REDS = (NoticeCause.FAR_BEHIND, NoticeCause.OVERDUE)
@@ -78,8 +78,8 @@ def condition_cause(row: dict, day: dt.date, rules: SupervisionRules) -> tuple[s
     """Why the row is in its condition, and the period that names it (plan node, report period, deadline)."""
     if row["deadline_then"] < day:
         return NoticeCause.OVERDUE, row["deadline_then"].isoformat()
-    # Behind plan is named by the plan node; until ``attach_plan_nodes`` has read it, by nothing.
-    node = row["node_due"].isoformat() if row.get("node_due") else ""
+    # Behind plan is named by the plan node (``plan_node_on``); by nothing before the first node.
+    node = row["node_due"].isoformat() if row["node_due"] else ""
     if row["lag"] > rules.red_lag_points:
         return NoticeCause.FAR_BEHIND, node
     if row["lag"] >= rules.yellow_lag_points:
@@ -178,7 +178,6 @@ def apply_warning_rules(
         row["condition"] = condition_level(row, asof.day, rules)
     decisions = {row["pk"]: (row, decide(row, warned.get(row["pk"]), asof.day, rules)) for row in rows}
     decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
-    decisions = attach_plan_nodes(decisions, asof.day)
     used_keys = warned_keys([pk for pk, (_row, decision) in decisions.items() if decision.issue])
     # A cause warned about before is never warned again: the open warning stays as it is (not
     # closed either). Dropped before anything is loaded: at province scale more than half of the
@@ -245,18 +244,6 @@ def warned_keys(assignment_ids: list[int]) -> set[tuple[int, str, str]]:
     )
 
 
-def attach_plan_nodes(decisions: dict, day: dt.date) -> dict:
-    """Read the plan node of the rows a warning is issued for, and name the warning by it."""
-    nodes = plan_nodes([pk for pk, (_row, decision) in decisions.items() if decision.issue], day)
-    for pk, node_due in nodes.items():
-        row, decision = decisions[pk]
-        row["node_due"] = node_due
-        if node_due and decision.issue.cause in (NoticeCause.FAR_BEHIND, NoticeCause.BEHIND_PLAN):
-            issue = Issue(decision.issue.level, decision.issue.cause, node_due.isoformat())
-            decisions[pk] = (row, Decision(issue=issue, close=decision.close))  # not replace(): 13,000 a night
-    return decisions
-
-
 def _issue_order(assignments):
     def key(item):
         assignment = assignments.get(item[0])
@@ -278,7 +265,7 @@ def _draft(assignment, row, issue: Issue, previous: Notice | None, asof, rules, 
         day=asof.day,
         planned=row["planned"],
         actual=row["actual"],
-        milestone_due=row.get("node_due"),
+        milestone_due=row["node_due"],
         deadline=row["deadline_then"],
         missing_period=row["missing_period"],
         missing_due=_missing_due(assignment, row["missing_period"]),

@@ -197,11 +197,14 @@ class Assignment(LeanLoading):
     last_reported_at = models.DateTimeField(_("last accepted report at"), null=True, blank=True)
     planned_percent = _percent(_("planned progress (%)"), default=Decimal(0))
     planned_as_of = models.DateField(_("planned progress as of"), null=True, blank=True)
+    # The plan node that percent was read from (the last one due by ``planned_as_of``): the scan
+    # names a behind-plan warning by it, and reads it here instead of probing the plan nodes.
+    planned_node_due = models.DateField(_("plan node of the planned progress"), null=True, blank=True)
     warning_level = models.PositiveSmallIntegerField(
         _("warning level"), choices=WarningLevel.choices, default=WarningLevel.GREEN
     )
     history = HistoricalRecords(
-        excluded_fields=["planned_percent", "planned_as_of", "warning_level"],
+        excluded_fields=["planned_percent", "planned_as_of", "planned_node_due", "warning_level"],
     )
 
     objects = AssignmentQuerySet.as_manager()

@@ -33,6 +33,7 @@ from .imports import ImportResult, import_breakdown
 from .people import add_person, find_people, person_named, remove_person, update_person
 from .plans import (
     generate_milestones,
+    plan_node_subquery,
     planned_percent_at,
     planned_percent_subquery,
     propose_milestones,
@@ -103,6 +104,7 @@ __all__ = [
     "pending_claim",
     "pending_extension",
     "person_named",
+    "plan_node_subquery",
     "planned_percent_at",
     "planned_percent_subquery",
     "propose_milestones",

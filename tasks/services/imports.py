@@ -146,7 +146,7 @@ def _update_targets(changed, stamp: HistoryStamp) -> None:
 
 _ASSIGNMENT_COLUMNS = [
     "target_id", "unit_id", "role", "share", "deadline", "person_id", "duty", "responsible_person",
-    "responsible_phone", "status", "issued_at", "planned_percent", "planned_as_of",
+    "responsible_phone", "status", "issued_at", "planned_percent", "planned_node_due", "planned_as_of",
 ]  # fmt: skip
 _PERSON_COLUMNS = ["unit_id", "name", "post", "office_phone", "mobile", "needs_completion", "is_active"]
 
@@ -174,8 +174,8 @@ def _save_assignments(works, stamp: HistoryStamp, result: ImportResult) -> None:
     result.assignments_changed = len(changed)
     new = [link for w in works for link in w.new_assignments]
     today = clock.today()
-    planned = _planned_percent_of_new_links(works, today)
-    rows = [_assignment_row(link, stamp, planned.get(id(link), _ZERO), today) for link in new]
+    planned = _planned_progress_of_new_links(works, today)
+    rows = [_assignment_row(link, stamp, planned.get(id(link), (None, _ZERO)), today) for link in new]
     for link, pk in zip(new, insert_rows(Assignment, _ASSIGNMENT_COLUMNS, rows, stamp=stamp), strict=True):
         link.pk = pk
     result.assignments_created = len(new)
@@ -190,17 +190,19 @@ def _save_assignments(works, stamp: HistoryStamp, result: ImportResult) -> None:
 _ZERO = Decimal(0)
 
 
-def _assignment_row(link, stamp: HistoryStamp, planned_percent: Decimal, today) -> tuple:
+def _assignment_row(link, stamp: HistoryStamp, planned: tuple, today) -> tuple:
     issued_at = stamp.date if link.status == AssignmentStatus.ISSUED else None
+    node_due, planned_percent = planned
     return (
         link.target.pk, link.unit.pk, link.role, link.share, link.deadline, link.person.pk if link.person else None,
         link.duty, link.responsible_person, link.person.phone if link.person else "", link.status, issued_at,
-        planned_percent, today,
+        planned_percent, node_due, today,
     )  # fmt: skip
 
 
-def _planned_percent_of_new_links(works, today) -> dict[int, Decimal]:
-    """What ``refresh_planned_progress`` would write on a new link: its last plan node due by today."""
+def _planned_progress_of_new_links(works, today) -> dict[int, tuple]:
+    """What ``refresh_planned_progress`` would write on a new link: its last plan node due by today,
+    as (due date, planned percent)."""
     latest: dict[int, tuple] = {}
     for work in works:
         for node in work.new_milestones:
@@ -208,7 +210,7 @@ def _planned_percent_of_new_links(works, today) -> dict[int, Decimal]:
                 key = id(node.assignment)
                 if key not in latest or latest[key][0] < node.due_date:
                     latest[key] = (node.due_date, node.planned_percent)
-    return {key: percent for key, (_due, percent) in latest.items()}
+    return latest
 
 
 _MILESTONE_COLUMNS = ["assignment_id", "due_date", "granularity", "planned_percent", "planned_value", "description"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Value
+from django.db.models import DateField, DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -164,18 +164,25 @@ def planned_percent_at(assignment: Assignment, day: dt.date) -> Decimal:
     return milestone.planned_percent if milestone else Decimal(0)
 
 
-def planned_percent_subquery(day: dt.date, assignment_ref: str = "pk"):
-    """The same answer as ``planned_percent_at`` as an SQL expression, for set-based queries."""
-    latest = (
-        Milestone.objects.filter(assignment=OuterRef(assignment_ref), due_date__lte=day)
-        .order_by("-due_date")
-        .values("planned_percent")[:1]
-    )
+def _latest_node(day, assignment_ref: str):
+    return Milestone.objects.filter(assignment=OuterRef(assignment_ref), due_date__lte=day).order_by("-due_date")
+
+
+def planned_percent_subquery(day, assignment_ref: str = "pk"):
+    """The same answer as ``planned_percent_at`` as an SQL expression, for set-based queries
+    (``day``: a date, or an expression of the outer row)."""
+    latest = _latest_node(day, assignment_ref).values("planned_percent")[:1]
     return Coalesce(Subquery(latest), Value(Decimal(0)), output_field=DecimalField(max_digits=5, decimal_places=1))
 
 
+def plan_node_subquery(day, assignment_ref: str = "pk"):
+    """The due date of the plan node ``planned_percent_subquery`` reads (NULL before the first)."""
+    return Subquery(_latest_node(day, assignment_ref).values("due_date")[:1], output_field=DateField())
+
+
 def refresh_planned_progress(day: dt.date | None = None, assignment_ids: Iterable[int] | None = None) -> int:
-    """Write today's planned percent onto every assignment in one UPDATE (nightly and after edits).
+    """Write today's planned percent (and the plan node it is read from) onto every assignment in one
+    UPDATE (nightly and after edits).
 
     Closed assignments are refreshed too: dashboards average plan against actual over all links,
     and a link closed early must not count as planned at 0 %. A bookkeeping field: no history
@@ -185,7 +192,9 @@ def refresh_planned_progress(day: dt.date | None = None, assignment_ids: Iterabl
     assignments = Assignment.objects.all()
     if assignment_ids is not None:
         assignments = assignments.filter(pk__in=list(assignment_ids))
-    return assignments.update(planned_percent=planned_percent_subquery(day), planned_as_of=day)
+    return assignments.update(
+        planned_percent=planned_percent_subquery(day), planned_node_due=plan_node_subquery(day), planned_as_of=day
+    )
 
 
 def stretch_plan(
