@@ -43,6 +43,7 @@ TIMED = [
     (lateness, "heads_late"),
     (warnings, "overdue_instruction_assignments"),
     (warnings, "lagging_conditions"),
+    (warnings, "warned_keys"),
     (warnings, "_draft"),
     (warnings, "_close"),
     (warnings, "save_issued"),

@@ -96,3 +96,22 @@ def test_the_rebuild_command_gives_the_kept_rows(erin, alice, unit_a, unit_b):
         call_command("rebuild_kept_figures", stdout=StringIO())
     assert _kept_completion() == kept
     assert UnitDayCompletion.objects.get(day=TODAY, unit=unit_a).actual_total == 20
+
+
+def test_bumping_units_adds_one_to_each_version_and_stamps_units_new_to_it(db, django_assert_num_queries):
+    """One statement on PostgreSQL whatever the count (SQLite: one per 500 units); a unit named twice
+    or not at all (None) is bumped once or not."""
+    from tasks.models import Unit, UnitFiguresStamp
+
+    units = Unit.objects.bulk_create([Unit(name=f"单位{n}", kind="department", sort_order=n) for n in range(1_200)])
+    ids = [unit.pk for unit in units]
+    UnitFiguresStamp.objects.bulk_create([UnitFiguresStamp(unit_id=pk, version=7) for pk in ids[:3]])
+    statements = 1 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(statements):
+        unit_completion.bump_units([*ids, ids[0], None])
+    versions = dict(UnitFiguresStamp.objects.values_list("unit_id", "version"))
+    assert versions == {pk: 8 if pk in ids[:3] else 1 for pk in ids}
+    unit_completion.bump_units([ids[5]])
+    unit_completion.bump_units([])
+    assert UnitFiguresStamp.objects.get(unit_id=ids[5]).version == 2
+    assert UnitFiguresStamp.objects.exclude(unit_id=ids[5]).filter(version=2).count() == 0
