@@ -173,11 +173,13 @@ def apply_warning_rules(
         summary=summary,
     )
     warned = {assignment_id: warning for assignment_id, warning in warned.items() if assignment_id in still_open}
+    decisions = {}  # {assignment: (row, decision)}, only where there is something to do
     for row in rows:
         row["lag"] = row["planned"] - row["actual"]
         row["condition"] = condition_level(row, asof.day, rules)
-    decisions = {row["pk"]: (row, decide(row, warned.get(row["pk"]), asof.day, rules)) for row in rows}
-    decisions = {pk: pair for pk, pair in decisions.items() if pair[1] is not None}
+        decision = decide(row, warned.get(row["pk"]), asof.day, rules)
+        if decision is not None:
+            decisions[row["pk"]] = (row, decision)
     used_keys = warned_keys([pk for pk, (_row, decision) in decisions.items() if decision.issue])
     # A cause warned about before is never warned again: the open warning stays as it is (not
     # closed either). Dropped before anything is loaded: at province scale more than half of the
