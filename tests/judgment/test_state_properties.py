@@ -68,7 +68,9 @@ def replay(timeline):
         if done or claimed:
             warning = None  # the scan closes the warning of a link no longer open
         else:
+            node = max((when for when, _figure in nodes if when <= offset), default=None)
             row = {"planned": planned, "actual": actual, "deadline_then": deadline_day, "missing_period": None}
+            row["node_due"] = START + dt.timedelta(days=node) if node is not None else None
             row["lag"] = planned - actual
             row["condition"] = condition_level(row, day, RULES)
             decision = decide(row, warning, day, RULES)
