@@ -202,24 +202,21 @@ def planned_on(day: dt.date):
     """The planned percent on ``day``: the assignment's own column where it was written for that
     day (``refresh_planned_progress``: every night before the scan, and after each change of the
     plan), else the plan node itself. The column saves a probe of the plan nodes per assignment
-    (a fifth of the judging statement at province scale); a subquery in a CASE branch not taken is
-    never run."""
-    return Case(
-        When(planned_as_of=day, then=F("planned_percent")),
-        default=planned_percent_subquery(day),
-        output_field=PERCENT,
-    )
+    (a fifth of the judging statement at province scale)."""
+    return _kept_for(day, "planned_percent", planned_percent_subquery(day), PERCENT)
 
 
 def plan_node_on(day: dt.date):
     """The plan node ``planned_on`` reads its percent from (the last due by ``day``; it names a
-    behind-plan warning): kept beside that percent, else read from the plan nodes, as there. Kept,
-    it spares the night a query probing the nodes of every assignment it warns (0.1 s at province)."""
-    return Case(
-        When(planned_as_of=day, then=F("planned_node_due")),
-        default=plan_node_subquery(day),
-        output_field=DateField(),
-    )
+    behind-plan warning), by the same rule. Kept, it spares the night a query probing the nodes of
+    every assignment it warns (0.1 s at province)."""
+    return _kept_for(day, "planned_node_due", plan_node_subquery(day), DateField())
+
+
+def _kept_for(day: dt.date, column: str, computed, output_field):
+    """``column`` where the refresh kept it for ``day``, else ``computed`` from the plan nodes (a
+    subquery in a CASE branch not taken is never run)."""
+    return Case(When(planned_as_of=day, then=F(column)), default=computed, output_field=output_field)
 
 
 def fenced(queryset: QuerySet, where: str, params: list) -> tuple[str, list]:
@@ -301,12 +298,12 @@ def _lagging_rows_one_report_probe(asof: AsOf, rules: SupervisionRules, also: li
         open_assignments(asof)
         .annotate(
             planned=planned_on(asof.day),
+            node_due=plan_node_on(asof.day),
             zmd_claim=claimed_percent_expression(asof.moment, every_row=True),
             zmd_latest=zmd_latest,
             zmd_due_key=due_key,
             zmd_expected=Case(When(expected, then=Value(True)), default=Value(False), output_field=BooleanField()),
         )
-        .annotate(node_due=plan_node_on(asof.day))
         .values(
             "pk",
             "unit_id",
